@@ -1,0 +1,35 @@
+using TransformerCourse.Autograd;
+
+namespace TransformerCourse.Nn;
+
+/// <summary>
+/// Layer normalisation over the last dimension (PyTorch's <c>nn.LayerNorm(d)</c>):
+/// y = γ ⊙ (x − μ) / √(σ² + ε) + β per row. Shapes: x n×d, γ (<c>weight</c>) and β (<c>bias</c>) 1×d, initialised to 1 and 0.
+/// </summary>
+public sealed class LayerNorm : Module, ILayer
+{
+    /// <summary>Creates the layer for rows of <paramref name="dim"/> features.</summary>
+    public LayerNorm(int dim, double eps = 1e-5)
+    {
+        if (dim <= 0) throw new ArgumentException($"LayerNorm: dimension must be positive, got {dim}.");
+        Dim = dim;
+        Eps = eps;
+        Weight = RegisterParameter("weight", Init.Ones(1, dim), dim);
+        Bias = RegisterParameter("bias", Init.Zeros(1, dim), dim);
+    }
+
+    /// <summary>d.</summary>
+    public int Dim { get; }
+
+    /// <summary>ε.</summary>
+    public double Eps { get; }
+
+    /// <summary>γ, 1×d.</summary>
+    public Tensor Weight { get; }
+
+    /// <summary>β, 1×d.</summary>
+    public Tensor Bias { get; }
+
+    /// <summary>Normalises each row of x (n×d).</summary>
+    public Tensor Forward(Tensor x) => x.LayerNorm(Weight, Bias, Eps);
+}

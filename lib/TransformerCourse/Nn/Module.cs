@@ -1,0 +1,129 @@
+using MathNet.Numerics.LinearAlgebra;
+using TransformerCourse.Autograd;
+
+namespace TransformerCourse.Nn;
+
+/// <summary>A named parameter of a module: its dotted name (as in PyTorch's <c>state_dict</c>), its tensor, and its PyTorch shape.</summary>
+/// <param name="Name">E.g. <c>encoder.layers.0.self_attn.in_proj_weight</c>.</param>
+/// <param name="Value">The tensor (a bias of length d is stored as a 1×d row).</param>
+/// <param name="Shape">The shape PyTorch gives it: [d] for a bias, [out, in] for a weight.</param>
+public sealed record NamedParameter(string Name, Tensor Value, int[] Shape);
+
+/// <summary>
+/// A building block with parameters and sub-modules, like PyTorch's <c>nn.Module</c>: it knows its named parameters
+/// (names joined with dots), and is in training or evaluation mode (dropout acts only in training).
+/// </summary>
+public abstract class Module
+{
+    private readonly List<(string Name, Tensor Value, int[] Shape)> _parameters = new();
+    private readonly List<(string Name, Module Module)> _children = new();
+
+    /// <summary>True in training mode (the default), false after <see cref="Eval"/>.</summary>
+    public bool Training { get; private set; } = true;
+
+    /// <summary>Registers a trainable tensor under <paramref name="name"/>; its PyTorch shape is its matrix shape unless given.</summary>
+    protected Tensor RegisterParameter(string name, Tensor value, params int[] torchShape)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        if (!value.RequiresGrad)
+            throw new ArgumentException($"{GetType().Name}: parameter '{name}' must require a gradient (use Tensor.Parameter).");
+        if (_parameters.Any(p => p.Name == name) || _children.Any(c => c.Name == name))
+            throw new ArgumentException($"{GetType().Name}: the name '{name}' is already registered.");
+        var shape = torchShape.Length > 0 ? torchShape : [value.Rows, value.Cols];
+        if (shape.Aggregate(1, (a, b) => a * b) != value.Rows * value.Cols)
+            throw new ArgumentException($"{GetType().Name}: parameter '{name}' is {value.Shape} but its PyTorch shape [{string.Join(", ", shape)}] has a different size.");
+        value.Name ??= name;
+        _parameters.Add((name, value, shape));
+        return value;
+    }
+
+    /// <summary>Registers a sub-module under <paramref name="name"/> (its parameters get the prefix <c>name.</c>).</summary>
+    protected T RegisterModule<T>(string name, T module) where T : Module
+    {
+        ArgumentNullException.ThrowIfNull(module);
+        if (_parameters.Any(p => p.Name == name) || _children.Any(c => c.Name == name))
+            throw new ArgumentException($"{GetType().Name}: the name '{name}' is already registered.");
+        _children.Add((name, module));
+        return module;
+    }
+
+    /// <summary>Every parameter with its dotted name and PyTorch shape, in registration order (depth first).</summary>
+    public IEnumerable<NamedParameter> NamedParameters(string prefix = "")
+    {
+        foreach (var (name, value, shape) in _parameters) yield return new NamedParameter(prefix + name, value, shape);
+        foreach (var (name, child) in _children)
+        {
+            foreach (var p in child.NamedParameters(prefix + name + ".")) yield return p;
+        }
+    }
+
+    /// <summary>Every parameter tensor (for an optimiser).</summary>
+    public IReadOnlyList<Tensor> Parameters() => NamedParameters().Select(p => p.Value).ToList();
+
+    /// <summary>The named sub-modules directly under this one.</summary>
+    public IEnumerable<(string Name, Module Module)> Children() => _children;
+
+    /// <summary>The total number of trainable numbers.</summary>
+    public int ParameterCount => NamedParameters().Sum(p => p.Value.Rows * p.Value.Cols);
+
+    /// <summary>Switches this module and all sub-modules to training mode (or evaluation mode if <paramref name="on"/> is false).</summary>
+    public virtual Module Train(bool on = true)
+    {
+        Training = on;
+        foreach (var (_, child) in _children) child.Train(on);
+        return this;
+    }
+
+    /// <summary>Switches to evaluation mode (dropout off).</summary>
+    public Module Eval() => Train(false);
+
+    /// <summary>Sets every parameter's gradient to zero.</summary>
+    public void ZeroGrad()
+    {
+        foreach (var p in NamedParameters()) p.Value.ZeroGrad();
+    }
+
+    /// <summary>A copy of every parameter's values by dotted name (PyTorch's <c>state_dict()</c>).</summary>
+    public Dictionary<string, Matrix<double>> StateDict() =>
+        NamedParameters().ToDictionary(p => p.Name, p => p.Value.Data.Clone());
+
+    /// <summary>
+    /// Copies values into the parameters by name. With <paramref name="strict"/>, a missing or unexpected name is an error;
+    /// a shape mismatch always is. Vectors may be given as 1×d or d×1.
+    /// </summary>
+    public void LoadStateDict(IReadOnlyDictionary<string, Matrix<double>> state, bool strict = true)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        var mine = NamedParameters().ToDictionary(p => p.Name);
+        if (strict)
+        {
+            var missing = mine.Keys.Where(k => !state.ContainsKey(k)).ToList();
+            var unexpected = state.Keys.Where(k => !mine.ContainsKey(k)).ToList();
+            if (missing.Count > 0 || unexpected.Count > 0)
+                throw new ArgumentException(
+                    $"LoadStateDict: {GetType().Name} " +
+                    (missing.Count > 0 ? $"is missing {string.Join(", ", missing)}" : "") +
+                    (missing.Count > 0 && unexpected.Count > 0 ? "; " : "") +
+                    (unexpected.Count > 0 ? $"does not have {string.Join(", ", unexpected)}" : "") + ".");
+        }
+        foreach (var (name, value) in state)
+        {
+            if (!mine.TryGetValue(name, out var p)) continue;
+            var target = p.Value.Data;
+            if (value.RowCount == target.RowCount && value.ColumnCount == target.ColumnCount)
+                value.CopyTo(target);
+            else if (value.RowCount == target.ColumnCount && value.ColumnCount == target.RowCount && (target.RowCount == 1 || target.ColumnCount == 1))
+                value.Transpose().CopyTo(target);
+            else
+                throw new ArgumentException(
+                    $"LoadStateDict: '{name}' is {value.RowCount}×{value.ColumnCount} in the state dict but {target.RowCount}×{target.ColumnCount} in {GetType().Name}.");
+        }
+    }
+}
+
+/// <summary>A module that maps one tensor to another (so it can go in a <see cref="Sequential"/>).</summary>
+public interface ILayer
+{
+    /// <summary>Applies the module.</summary>
+    Tensor Forward(Tensor x);
+}

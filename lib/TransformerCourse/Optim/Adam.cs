@@ -1,0 +1,103 @@
+using MathNet.Numerics.LinearAlgebra;
+using TransformerCourse.Autograd;
+
+namespace TransformerCourse.Optim;
+
+/// <summary>
+/// Adam (Kingma &amp; Ba), with the update rule and defaults of <c>torch.optim.Adam</c>; with <see cref="Decoupled"/>,
+/// AdamW (<c>torch.optim.AdamW</c>). At step t with gradient g:
+/// <code>
+/// Adam : g ← g + λθ                 AdamW: θ ← θ(1 − ηλ)
+/// m ← β₁m + (1 − β₁)g;   v ← β₂v + (1 − β₂)g²
+/// θ ← θ − η/(1 − β₁ᵗ) · m / (√v / √(1 − β₂ᵗ) + ε)
+/// </code>
+/// </summary>
+public class Adam : Optimizer
+{
+    private readonly Matrix<double>[] _m;
+    private readonly Matrix<double>[] _v;
+
+    /// <summary>Creates Adam (L2 weight decay added to the gradient, default 0).</summary>
+    public Adam(IEnumerable<Tensor> parameters, double learningRate = 1e-3, double beta1 = 0.9, double beta2 = 0.999, double eps = 1e-8, double weightDecay = 0)
+        : this(parameters, learningRate, beta1, beta2, eps, weightDecay, decoupled: false)
+    {
+    }
+
+    /// <summary>Creates Adam or, with <paramref name="decoupled"/>, AdamW.</summary>
+    protected Adam(IEnumerable<Tensor> parameters, double learningRate, double beta1, double beta2, double eps, double weightDecay, bool decoupled)
+        : base(parameters, learningRate)
+    {
+        if (beta1 < 0 || beta1 >= 1 || beta2 < 0 || beta2 >= 1)
+            throw new ArgumentOutOfRangeException(nameof(beta1), $"{GetType().Name}: betas must be in [0, 1), got ({beta1}, {beta2}).");
+        Beta1 = beta1;
+        Beta2 = beta2;
+        Eps = eps;
+        WeightDecay = weightDecay;
+        Decoupled = decoupled;
+        _m = Parameters.Select(p => Matrix<double>.Build.Dense(p.Rows, p.Cols)).ToArray();
+        _v = Parameters.Select(p => Matrix<double>.Build.Dense(p.Rows, p.Cols)).ToArray();
+    }
+
+    /// <summary>β₁, decay of the first-moment (mean) estimate.</summary>
+    public double Beta1 { get; }
+
+    /// <summary>β₂, decay of the second-moment (uncentred variance) estimate.</summary>
+    public double Beta2 { get; }
+
+    /// <summary>ε, added to the denominator.</summary>
+    public double Eps { get; }
+
+    /// <summary>λ.</summary>
+    public double WeightDecay { get; }
+
+    /// <summary>True for AdamW: weight decay shrinks θ directly instead of being added to the gradient.</summary>
+    public bool Decoupled { get; }
+
+    /// <inheritdoc/>
+    public override void Step()
+    {
+        int t = StepCount + 1;
+        double bias1 = 1 - Math.Pow(Beta1, t);
+        double sqrtBias2 = Math.Sqrt(1 - Math.Pow(Beta2, t));
+        double stepSize = LearningRate / bias1;
+        for (int i = 0; i < Parameters.Count; i++)
+        {
+            var p = Parameters[i];
+            if (p.Grad is null) continue;
+            var theta = p.Data.AsColumnMajorArray();
+            var grad = p.Grad.AsColumnMajorArray();
+            var m = _m[i].AsColumnMajorArray();
+            var v = _v[i].AsColumnMajorArray();
+            for (int k = 0; k < theta.Length; k++)
+            {
+                double g = grad[k];
+                if (WeightDecay != 0)
+                {
+                    if (Decoupled) theta[k] *= 1 - LearningRate * WeightDecay;
+                    else g += WeightDecay * theta[k];
+                }
+                m[k] = Beta1 * m[k] + (1 - Beta1) * g;
+                v[k] = Beta2 * v[k] + (1 - Beta2) * g * g;
+                double denom = Math.Sqrt(v[k]) / sqrtBias2 + Eps;
+                theta[k] -= stepSize * m[k] / denom;
+            }
+        }
+        StepCount = t;
+    }
+
+    /// <inheritdoc/>
+    protected override IEnumerable<(string Key, Matrix<double> Buffer)> Buffers() =>
+        _m.Select((b, i) => ($"{i}.exp_avg", b)).Concat(_v.Select((b, i) => ($"{i}.exp_avg_sq", b)));
+}
+
+/// <summary>
+/// AdamW (Loshchilov &amp; Hutter): Adam with decoupled weight decay θ ← θ(1 − ηλ), as <c>torch.optim.AdamW</c> (default λ = 0.01).
+/// </summary>
+public sealed class AdamW : Adam
+{
+    /// <summary>Creates AdamW.</summary>
+    public AdamW(IEnumerable<Tensor> parameters, double learningRate = 1e-3, double beta1 = 0.9, double beta2 = 0.999, double eps = 1e-8, double weightDecay = 1e-2)
+        : base(parameters, learningRate, beta1, beta2, eps, weightDecay, decoupled: true)
+    {
+    }
+}

@@ -1,0 +1,122 @@
+using MathNet.Numerics.LinearAlgebra;
+using MathNet.Numerics.LinearAlgebra.Double;
+using TransformerCourse.Autograd;
+
+namespace TransformerCourse;
+
+/// <summary>
+/// The softmax family as plain functions on vectors and matrix rows:
+/// softmax(x)ᵢ = exp(xᵢ − m) / Σⱼ exp(xⱼ − m), with m = maxⱼ xⱼ.
+/// Subtracting the maximum changes nothing mathematically (it cancels) but keeps every exponent ≤ 0,
+/// so logits of ±1e4 give no overflow, NaN or Inf.
+/// </summary>
+/// <remarks>
+/// Masks: an additive mask adds 0 (visible) or −∞ (hidden) to a logit before the softmax, so hidden
+/// positions get probability exactly 0. A row whose every position is hidden has no distribution;
+/// by this library's convention its softmax is all zeros (not NaN, as PyTorch gives), its log-softmax
+/// is all −∞, and its gradient is zero.
+/// </remarks>
+public static class Softmax
+{
+    /// <summary>softmax(x / T): a probability vector (entries ≥ 0, sum 1). Temperature T &gt; 0; small T sharpens, large T flattens.</summary>
+    public static Vector<double> Of(Vector<double> logits, double temperature = 1.0)
+    {
+        ArgumentNullException.ThrowIfNull(logits);
+        CheckTemperature("Softmax", temperature);
+        var row = logits.ToArray();
+        for (int i = 0; i < row.Length; i++) row[i] /= temperature;
+        CheckLogits("Softmax", row);
+        var p = new double[row.Length];
+        SoftmaxRow(row, p);
+        return DenseVector.OfArray(p);
+    }
+
+    /// <summary>Softmax over the visible positions only (keep[i] true); hidden positions get 0. All hidden gives all zeros.</summary>
+    public static Vector<double> Masked(Vector<double> logits, IReadOnlyList<bool> keep, double temperature = 1.0)
+    {
+        ArgumentNullException.ThrowIfNull(logits);
+        ArgumentNullException.ThrowIfNull(keep);
+        if (keep.Count != logits.Count)
+            throw new ArgumentException($"Softmax.Masked: logits have {logits.Count} entries, the mask has {keep.Count}.");
+        CheckTemperature("Softmax.Masked", temperature);
+        var row = logits.ToArray();
+        CheckLogits("Softmax.Masked", row);
+        for (int i = 0; i < row.Length; i++) row[i] = keep[i] ? row[i] / temperature : double.NegativeInfinity;
+        var p = new double[row.Length];
+        SoftmaxRow(row, p);
+        return DenseVector.OfArray(p);
+    }
+
+    /// <summary>log softmax(x)ᵢ = xᵢ − m − log Σⱼ exp(xⱼ − m), computed without forming the probabilities.</summary>
+    public static Vector<double> Log(Vector<double> logits)
+    {
+        ArgumentNullException.ThrowIfNull(logits);
+        var row = logits.ToArray();
+        CheckLogits("LogSoftmax", row);
+        var y = new double[row.Length];
+        LogSoftmaxRow(row, y);
+        return DenseVector.OfArray(y);
+    }
+
+    /// <summary>The Jacobian ∂pᵢ/∂xⱼ = pᵢ(δᵢⱼ − pⱼ) = diag(p) − p pᵀ of p = softmax(x), an n×n matrix.</summary>
+    public static Matrix<double> Jacobian(Vector<double> logits)
+    {
+        var p = Of(logits);
+        return DenseMatrix.OfDiagonalVector(p) - p.OuterProduct(p);
+    }
+
+    /// <summary>Row-wise softmax of a matrix, with an optional additive mask (same shape, or 1×cols for every row).</summary>
+    public static Matrix<double> Rows(Matrix<double> logits, Matrix<double>? additiveMask = null) =>
+        new Tensor(logits).Softmax(additiveMask).Data;
+
+    internal static void CheckTemperature(string op, double temperature)
+    {
+        if (!(temperature > 0) || double.IsInfinity(temperature))
+            throw new ArgumentOutOfRangeException(nameof(temperature), temperature, $"{op}: the temperature must be a positive finite number.");
+    }
+
+    internal static void CheckLogits(string op, double[] row)
+    {
+        for (int i = 0; i < row.Length; i++)
+        {
+            if (double.IsNaN(row[i]) || double.IsPositiveInfinity(row[i]))
+                throw new ArgumentException($"{op}: logit {i} is {row[i]}; logits must be finite (−∞ is allowed as a mask).");
+        }
+    }
+
+    /// <summary>p = softmax(z) for one row; a row with no finite entry gives zeros.</summary>
+    internal static void SoftmaxRow(ReadOnlySpan<double> z, Span<double> p)
+    {
+        double max = double.NegativeInfinity;
+        foreach (var v in z) if (v > max) max = v;
+        if (double.IsNegativeInfinity(max))
+        {
+            p.Clear();
+            return;
+        }
+        double sum = 0;
+        for (int i = 0; i < z.Length; i++)
+        {
+            p[i] = Math.Exp(z[i] - max);
+            sum += p[i];
+        }
+        double inv = 1.0 / sum;
+        for (int i = 0; i < z.Length; i++) p[i] *= inv;
+    }
+
+    /// <summary>y = log softmax(z) for one row; a row with no finite entry gives −∞ everywhere.</summary>
+    internal static void LogSoftmaxRow(ReadOnlySpan<double> z, Span<double> y)
+    {
+        double max = double.NegativeInfinity;
+        foreach (var v in z) if (v > max) max = v;
+        if (double.IsNegativeInfinity(max))
+        {
+            y.Fill(double.NegativeInfinity);
+            return;
+        }
+        double sum = 0;
+        for (int i = 0; i < z.Length; i++) sum += Math.Exp(z[i] - max);
+        double logSum = max + Math.Log(sum);
+        for (int i = 0; i < z.Length; i++) y[i] = z[i] - logSum;
+    }
+}
