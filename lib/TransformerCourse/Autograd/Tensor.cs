@@ -213,6 +213,12 @@ public sealed partial class Tensor
                 "or it was computed inside Tensor.NoGrad().");
 
         var order = TopologicalOrder();
+        // An intermediate's Grad carries this pass's gradient only; what an earlier backward left there
+        // (the same graph twice, or two losses sharing a node) must not be passed on again. Leaves accumulate.
+        foreach (var node in order)
+        {
+            if (node._backward is not null) node.Grad = null;
+        }
         AddGrad(seed);
         for (int i = order.Count - 1; i >= 0; i--)
         {

@@ -1,0 +1,69 @@
+using TransformerCourse.Autograd;
+using TransformerCourse.Tests.Support;
+
+namespace TransformerCourse.Tests.Autograd;
+
+public class LayerNormOpTests
+{
+    [Fact]
+    public void Gradients()
+    {
+        var rng = new Rng(70);
+        foreach (var (r, c) in Gen.Shapes(71).Where(s => s.Cols > 1).Concat([(3, 8)]))
+        {
+            var x = Gen.Param(r, c, rng, "x");
+            var gamma = Gen.Param(1, c, rng, "gamma");
+            var beta = Gen.Param(1, c, rng, "beta");
+            Check.Gradients(() => x.LayerNorm(gamma, beta), x, gamma, beta);
+        }
+    }
+
+    [Fact]
+    public void GradientOfAScaledInputAndConstantAffine()
+    {
+        // Inputs with a large offset and scale: the normalisation removes both, the gradient must still be right.
+        var rng = new Rng(72);
+        var x = Gen.Param(4, 6, rng, "x");
+        var gamma = Tensor.Ones(1, 6);
+        var beta = Tensor.Zeros(1, 6);
+        Check.Gradients(() => x.Scale(3).AddScalar(10).LayerNorm(gamma, beta), x);
+    }
+
+    [Fact]
+    public void SmallRowByHand()
+    {
+        // Row [1, 2, 3, 4]: mean 2.5, biased variance (2.25 + 0.25 + 0.25 + 2.25)/4 = 1.25,
+        // so with ε = 0 the normalised row is [−1.5, −0.5, 0.5, 1.5]/√1.25.
+        var x = Tensor.Row(1, 2, 3, 4);
+        var y = x.LayerNorm(Tensor.Ones(1, 4), Tensor.Zeros(1, 4), eps: 0);
+        double[] expected = [-1.3416407864998738, -0.4472135954999579, 0.4472135954999579, 1.3416407864998738];
+        for (int j = 0; j < 4; j++) Check.Close(expected[j], y.Data[0, j], 1e-15);
+
+        // γ = [1, 2, 1, 2], β = [0, 0, 1, 1]; and ε = 1e-5 divides by √1.25001 instead.
+        var z = x.LayerNorm(Tensor.Row(1, 2, 1, 2), Tensor.Row(0, 0, 1, 1), eps: 1e-5);
+        double[] withEps = [-1.3416354199689269, 2 * -0.447211806656309, 1 + 0.447211806656309, 1 + 2 * 1.3416354199689269];
+        for (int j = 0; j < 4; j++) Check.Close(withEps[j], z.Data[0, j], 1e-15);
+    }
+
+    [Fact]
+    public void EachRowHasMeanZeroAndVarianceOne()
+    {
+        var rng = new Rng(73);
+        var x = Tensor.Randn(5, 16, rng, std: 7).AddScalar(3);
+        var y = x.LayerNorm(Tensor.Ones(1, 16), Tensor.Zeros(1, 16), eps: 0);
+        for (int i = 0; i < 5; i++)
+        {
+            var row = y.Data.Row(i);
+            Check.Close(0, row.Sum() / 16, 1e-15, "mean");
+            Check.Close(1, row.DotProduct(row) / 16, 1e-14, "variance");
+        }
+    }
+
+    [Fact]
+    public void ConstantRowGivesBeta()
+    {
+        // Variance 0: (x − μ) = 0 and ε keeps the division finite, so the output is β.
+        var y = Tensor.FromArray(new double[,] { { 5, 5, 5 } }).LayerNorm(Tensor.Ones(1, 3), Tensor.Row(0.1, 0.2, 0.3));
+        Assert.Equal(new double[,] { { 0.1, 0.2, 0.3 } }, y.ToArray());
+    }
+}

@@ -1,0 +1,172 @@
+using MathNet.Numerics.LinearAlgebra;
+using MathNet.Numerics.LinearAlgebra.Double;
+using TransformerCourse.Tests.Support;
+using SoftmaxFn = TransformerCourse.Softmax;
+
+namespace TransformerCourse.Tests.Softmax;
+
+/// <summary>The plain-function softmax family on vectors (<see cref="SoftmaxFn"/>).</summary>
+public class SoftmaxTests
+{
+    private static Vector<double> V(params double[] x) => DenseVector.OfArray(x);
+
+    [Fact]
+    public void OneTwoThreeByHand()
+    {
+        // e¹, e², e³ over their sum e + e² + e³ = 30.19287485057736.
+        var p = SoftmaxFn.Of(V(1, 2, 3));
+        Check.Close(0.09003057317038046, p[0], 1e-15);
+        Check.Close(0.24472847105479767, p[1], 1e-15);
+        Check.Close(0.6652409557748219, p[2], 1e-15);
+        Check.Close(1.0, p.Sum(), 1e-15);
+
+        // log softmax = x − ln(e + e² + e³) = x − 3.40760596444438.
+        var lp = SoftmaxFn.Log(V(1, 2, 3));
+        Check.Close(-2.40760596444438, lp[0], 1e-15);
+        Check.Close(-1.4076059644443801, lp[1], 1e-15);
+        Check.Close(-0.40760596444438013, lp[2], 1e-15);
+    }
+
+    [Fact]
+    public void HugeLogitsGiveNoNaNOrInf()
+    {
+        foreach (var x in new[] { V(1e4, -1e4, 0), V(1e4, 1e4, 1e4), V(-1e4, -1e4 + 1, -1e4), V(1e4, 1e4 - 1, -1e4) })
+        {
+            var p = SoftmaxFn.Of(x);
+            var lp = SoftmaxFn.Log(x);
+            Assert.All(p, v => Assert.True(double.IsFinite(v) && v >= 0));
+            Assert.All(lp, v => Assert.True(double.IsFinite(v) && v <= 0));
+            Check.Close(1.0, p.Sum(), 1e-15);
+        }
+        Assert.Equal(new[] { 1.0, 0, 0 }, SoftmaxFn.Of(V(1e4, -1e4, 0)).ToArray());
+        // Only differences matter: [−1e4, −1e4 + 1, −1e4] is softmax of [0, 1, 0] = [1, e, 1]/(2 + e).
+        var q = SoftmaxFn.Of(V(-1e4, -1e4 + 1, -1e4));
+        Check.Close(Math.E / (2 + Math.E), q[1], 1e-15);
+        Check.Close(-2e4, SoftmaxFn.Log(V(1e4, -1e4, 0))[1], 1e-9);
+    }
+
+    [Fact]
+    public void ShiftInvarianceAndNotScaleInvariance()
+    {
+        var x = V(0.3, -1.2, 2.0, 0.7);
+        Check.Close(SoftmaxFn.Of(x).ToRowMatrix(), SoftmaxFn.Of(x + 100).ToRowMatrix(), 1e-15);
+        // Doubling the logits sharpens: the largest probability grows, the smallest shrinks.
+        var p = SoftmaxFn.Of(x);
+        var p2 = SoftmaxFn.Of(2 * x);
+        Assert.True(p2[2] > p[2]);
+        Assert.True(p2[1] < p[1]);
+    }
+
+    [Fact]
+    public void Temperature()
+    {
+        var x = V(1, 2, 3, 2.5);
+        // softmax(x / T) with T = 2 is softmax of the halved logits, worked out directly.
+        Check.Close(SoftmaxFn.Of(x * 0.5).ToRowMatrix(), SoftmaxFn.Of(x, temperature: 2).ToRowMatrix(), 1e-15);
+
+        // T → 0: one-hot on the largest logit.
+        var frozen = SoftmaxFn.Of(x, temperature: 1e-3); // the runner-up is e^(−0.5/0.001) = e^−500 behind
+        Assert.Equal(1.0, frozen[2]);
+        Assert.All(new[] { frozen[0], frozen[1], frozen[3] }, v => Assert.InRange(v, 0, 1e-200));
+        var cold = SoftmaxFn.Of(x, temperature: 0.05);
+        Assert.True(cold[2] > 0.9999);
+        // T → ∞: uniform.
+        var hot = SoftmaxFn.Of(x, temperature: 1e6);
+        Assert.All(hot, v => Check.Close(0.25, v, 1e-6));
+        // The entropy grows with T.
+        double H(Vector<double> p) => -p.Where(v => v > 0).Sum(v => v * Math.Log(v));
+        double[] temps = [0.1, 0.5, 1, 2, 10];
+        var entropies = temps.Select(t => H(SoftmaxFn.Of(x, t))).ToArray();
+        for (int i = 1; i < entropies.Length; i++) Assert.True(entropies[i] > entropies[i - 1]);
+
+        Assert.Throws<ArgumentOutOfRangeException>(() => SoftmaxFn.Of(x, temperature: 0));
+        Assert.Throws<ArgumentOutOfRangeException>(() => SoftmaxFn.Of(x, temperature: -1));
+        Assert.Throws<ArgumentOutOfRangeException>(() => SoftmaxFn.Of(x, temperature: double.NaN));
+    }
+
+    [Fact]
+    public void PermutationEquivariance()
+    {
+        var rng = new Rng(100);
+        var x = DenseVector.OfArray(Enumerable.Range(0, 7).Select(_ => 3 * rng.NextGaussian()).ToArray());
+        var perm = Enumerable.Range(0, 7).ToArray();
+        rng.Shuffle(perm);
+        var px = DenseVector.OfArray(perm.Select(i => x[i]).ToArray());
+        var p = SoftmaxFn.Of(x);
+        var pp = SoftmaxFn.Of(px);
+        var lp = SoftmaxFn.Log(x);
+        var lpp = SoftmaxFn.Log(px);
+        for (int k = 0; k < 7; k++)
+        {
+            Check.Close(p[perm[k]], pp[k], 1e-15);
+            Check.Close(lp[perm[k]], lpp[k], 1e-15);
+        }
+    }
+
+    [Fact]
+    public void Masked()
+    {
+        var x = V(1, 5, 2, 3);
+        var p = SoftmaxFn.Masked(x, [true, false, false, true]);
+        // Only positions 0 and 3 compete: e¹ / (e¹ + e³) and e³ / (e¹ + e³).
+        Check.Close(1 / (1 + Math.E * Math.E), p[0], 1e-15);
+        Check.Close(Math.E * Math.E / (1 + Math.E * Math.E), p[3], 1e-15);
+        Assert.Equal(0.0, p[1]);
+        Assert.Equal(0.0, p[2]);
+
+        // Every position hidden: the documented result is all zeros (not NaN).
+        Assert.Equal(new double[4], SoftmaxFn.Masked(x, [false, false, false, false]).ToArray());
+        // Nothing hidden: the plain softmax; with a temperature too.
+        Check.Close(SoftmaxFn.Of(x, 3).ToRowMatrix(), SoftmaxFn.Masked(x, [true, true, true, true], 3).ToRowMatrix(), 0);
+
+        Check.ThrowsArgument(() => SoftmaxFn.Masked(x, [true, false]), "Softmax.Masked", "4", "2");
+    }
+
+    [Fact]
+    public void JacobianAgainstFiniteDifferences()
+    {
+        var rng = new Rng(101);
+        foreach (int n in new[] { 1, 2, 5 })
+        {
+            var x = DenseVector.OfArray(Enumerable.Range(0, n).Select(_ => rng.NextGaussian()).ToArray());
+            var jac = SoftmaxFn.Jacobian(x);
+            Assert.Equal((n, n), (jac.RowCount, jac.ColumnCount));
+            for (int j = 0; j < n; j++)
+            {
+                const double h = 1e-6;
+                var plus = x.Clone();
+                plus[j] += h;
+                var minus = x.Clone();
+                minus[j] -= h;
+                var column = (SoftmaxFn.Of(plus) - SoftmaxFn.Of(minus)) / (2 * h);
+                for (int i = 0; i < n; i++) Check.Close(column[i], jac[i, j], 1e-9, $"J[{i},{j}]");
+            }
+            // Each row sums to 0 (probabilities keep summing to 1), and J is symmetric.
+            for (int i = 0; i < n; i++) Check.Close(0, jac.Row(i).Sum(), 1e-15);
+            Check.Close(jac, jac.Transpose(), 0);
+        }
+    }
+
+    [Fact]
+    public void RowsMatchTheVectorFunction()
+    {
+        var rng = new Rng(102);
+        var x = DenseMatrix.Create(4, 5, (_, _) => 2 * rng.NextGaussian());
+        var y = SoftmaxFn.Rows(x);
+        for (int i = 0; i < 4; i++) Check.Close(SoftmaxFn.Of(x.Row(i)).ToRowMatrix(), y.Row(i).ToRowMatrix(), 1e-15);
+
+        var mask = DenseMatrix.Create(1, 5, (_, j) => j >= 3 ? double.NegativeInfinity : 0);
+        var ym = SoftmaxFn.Rows(x, mask);
+        for (int i = 0; i < 4; i++)
+            Check.Close(SoftmaxFn.Masked(x.Row(i), [true, true, true, false, false]).ToRowMatrix(), ym.Row(i).ToRowMatrix(), 1e-15);
+    }
+
+    [Fact]
+    public void RejectsNaNAndPlusInfinity()
+    {
+        Check.ThrowsArgument(() => SoftmaxFn.Of(V(1, double.NaN)), "Softmax", "NaN");
+        Check.ThrowsArgument(() => SoftmaxFn.Log(V(double.PositiveInfinity, 1)), "LogSoftmax");
+        // −∞ is a mask, not an error.
+        Assert.Equal(new[] { 0.0, 1 }, SoftmaxFn.Of(V(double.NegativeInfinity, 1)).ToArray());
+    }
+}
