@@ -5,13 +5,14 @@ namespace TransformerCourse.Attention;
 
 /// <summary>
 /// Which keys each query of a batch may attend to, described compactly instead of as B matrices:
-/// any combination of a causal mask, key lengths (padding), PyTorch-style key-padding flags, and one additive
-/// T_q×T_k matrix shared by every sequence. For sequence b the additive mask is
-/// M_b[i, j] = (causal and j &gt; i ? −∞ : 0) + (j ≥ length(b) or keyPadding[b, j] ? −∞ : 0) + additive[i, j].
+/// any combination of a causal mask, key lengths (padding), PyTorch-style key-padding flags, one additive
+/// T_q×T_k matrix shared by every sequence, and one additive matrix per sequence. For sequence b the mask is
+/// M_b[i, j] = (causal and j &gt; i ? −∞ : 0) + (j ≥ length(b) or keyPadding[b, j] ? −∞ : 0) + additive[i, j] + perSequence[b·T_q + i, j].
 /// </summary>
 /// <remarks>
 /// These correspond to PyTorch's <c>is_causal</c>/<c>attn_mask</c> (the causal and additive parts) and
-/// <c>key_padding_mask</c> (lengths or flags, true = padding). A query whose every key is hidden gets zero weights.
+/// <c>key_padding_mask</c> (lengths or flags, true = padding); the per-sequence part to a 3-D <c>attn_mask</c>.
+/// A query whose every key is hidden gets zero weights.
 /// </remarks>
 public sealed class AttentionMask
 {
@@ -20,20 +21,26 @@ public sealed class AttentionMask
     /// <param name="keyLengths">Per sequence, keys at positions ≥ length are hidden (B values).</param>
     /// <param name="keyPadding">B×T_k flags, true = hidden key (PyTorch's <c>key_padding_mask</c>).</param>
     /// <param name="additive">A T_q×T_k matrix added to every sequence's scores (0/−∞, or any finite bias).</param>
-    public AttentionMask(bool causal = false, int[]? keyLengths = null, bool[,]? keyPadding = null, Matrix<double>? additive = null)
+    /// <param name="perSequence">A (B·T_q)×T_k matrix: rows [b·T_q, (b+1)·T_q) are added to sequence b's scores.</param>
+    public AttentionMask(bool causal = false, int[]? keyLengths = null, bool[,]? keyPadding = null, Matrix<double>? additive = null,
+        Matrix<double>? perSequence = null)
     {
         Causal = causal;
         KeyLengths = keyLengths is null ? null : (int[])keyLengths.Clone();
         KeyPadding = keyPadding is null ? null : (bool[,])keyPadding.Clone();
-        Additive = additive?.Clone();
-        if (Additive is not null)
+        Additive = CheckAdditive(additive?.Clone(), "additive");
+        PerSequence = CheckAdditive(perSequence?.Clone(), "per-sequence");
+    }
+
+    private static Matrix<double>? CheckAdditive(Matrix<double>? m, string what)
+    {
+        if (m is null) return null;
+        foreach (var x in m.Enumerate())
         {
-            foreach (var x in Additive.Enumerate())
-            {
-                if (double.IsNaN(x) || double.IsPositiveInfinity(x))
-                    throw new ArgumentException($"AttentionMask: the additive mask contains {x}; use 0 (visible), −∞ (hidden) or a finite bias.");
-            }
+            if (double.IsNaN(x) || double.IsPositiveInfinity(x))
+                throw new ArgumentException($"AttentionMask: the {what} mask contains {x}; use 0 (visible), −∞ (hidden) or a finite bias.");
         }
+        return m;
     }
 
     /// <summary>No masking: every query sees every key.</summary>
@@ -51,8 +58,11 @@ public sealed class AttentionMask
     /// <summary>The T_q×T_k additive mask shared by all sequences, or null.</summary>
     public Matrix<double>? Additive { get; }
 
+    /// <summary>The (B·T_q)×T_k per-sequence additive masks, or null.</summary>
+    public Matrix<double>? PerSequence { get; }
+
     /// <summary>Whether this mask hides nothing.</summary>
-    public bool IsEmpty => !Causal && KeyLengths is null && KeyPadding is null && Additive is null;
+    public bool IsEmpty => !Causal && KeyLengths is null && KeyPadding is null && Additive is null && PerSequence is null;
 
     /// <summary>The padding mask of a batch of keys (from its lengths), optionally also causal.</summary>
     public static AttentionMask ForKeys(SequenceBatch keys, bool causal = false)
@@ -81,6 +91,9 @@ public sealed class AttentionMask
             throw new ArgumentException($"{op}: key padding flags are {KeyPadding.GetLength(0)}×{KeyPadding.GetLength(1)} but must be B×T_k = {batch}×{tk}.");
         if (Additive is not null && (Additive.RowCount != tq || Additive.ColumnCount != tk))
             throw new ArgumentException($"{op}: the additive mask is {Additive.RowCount}×{Additive.ColumnCount} but must be T_q×T_k = {tq}×{tk}.");
+        if (PerSequence is not null && (PerSequence.RowCount != batch * tq || PerSequence.ColumnCount != tk))
+            throw new ArgumentException(
+                $"{op}: the per-sequence mask is {PerSequence.RowCount}×{PerSequence.ColumnCount} but must be (B·T_q)×T_k = {batch * tq}×{tk}.");
     }
 
     /// <summary>
@@ -95,13 +108,13 @@ public sealed class AttentionMask
         {
             for (int j = 0; j < tk && !padded; j++) padded = KeyPadding[b, j];
         }
-        if (!Causal && !padded && Additive is null) return false;
+        if (!Causal && !padded && Additive is null && PerSequence is null) return false;
         for (int i = 0; i < tq; i++)
         {
             for (int j = 0; j < tk; j++)
             {
                 bool hidden = (Causal && j > i) || j >= length || (KeyPadding is not null && KeyPadding[b, j]);
-                dest[i * tk + j] = hidden ? double.NegativeInfinity : Additive?[i, j] ?? 0.0;
+                dest[i * tk + j] = hidden ? double.NegativeInfinity : (Additive?[i, j] ?? 0.0) + (PerSequence?[b * tq + i, j] ?? 0.0);
             }
         }
         return true;
