@@ -81,7 +81,7 @@ public static class SafeTensors
 
     // ---- whole files -------------------------------------------------------------------------
 
-    /// <summary>Writes tensors (and optional metadata) to a file; names are written in sorted order.</summary>
+    /// <summary>Writes tensors (and optional metadata) to a file: tensors in sorted name order, metadata in the given order.</summary>
     public static void Write(string path, IEnumerable<SafeTensor> tensors, IReadOnlyDictionary<string, string>? metadata = null) =>
         File.WriteAllBytes(path, Serialize(tensors, metadata));
 
@@ -111,7 +111,7 @@ public static class SafeTensors
             if (metadata is { Count: > 0 })
             {
                 json.WriteStartObject(MetadataKey);
-                foreach (var (k, v) in metadata.OrderBy(kv => kv.Key, StringComparer.Ordinal)) json.WriteString(k, v);
+                foreach (var (k, v) in metadata) json.WriteString(k, v); // in the given order
                 json.WriteEndObject();
             }
             foreach (var t in list)
@@ -279,11 +279,11 @@ public static class SafeTensors
                     (unexpected.Count > 0 ? $"unexpected {string.Join(", ", unexpected)}" : "") + ".");
         }
         // Check every shape before changing anything, so a bad file leaves the module as it was.
-        foreach (var (name, t) in given)
+        foreach (var p in module.NamedParameters())
         {
-            if (mine.TryGetValue(name, out var p) && !p.Shape.SequenceEqual(t.Shape))
+            if (given.TryGetValue(p.Name, out var t) && !p.Shape.SequenceEqual(t.Shape))
                 throw new ArgumentException(
-                    $"{source}: tensor '{prefix}{name}' has shape {t.ShapeText} but {module.GetType().Name}'s parameter '{name}' has shape [{string.Join(", ", p.Shape)}].");
+                    $"{source}: tensor '{prefix}{p.Name}' has shape {t.ShapeText} but {module.GetType().Name}'s parameter '{p.Name}' has shape [{string.Join(", ", p.Shape)}].");
         }
         foreach (var (name, t) in given)
         {
