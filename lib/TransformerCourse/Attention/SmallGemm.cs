@@ -17,11 +17,14 @@ internal static class SmallGemm
 {
     private static readonly Type ManagedProvider = typeof(ManagedLinearAlgebraProvider);
 
+    /// <summary>For tests: route every product through the provider, as with a native one (flows into parallel loops).</summary>
+    internal static readonly AsyncLocal<bool> AlwaysUseProvider = new();
+
     public static void Multiply(bool transA, bool transB, double alpha, double[] a, int aRows, int aCols,
         double[] b, int bRows, int bCols, double beta, double[] c)
     {
         var provider = LinearAlgebraControl.Provider;
-        if (provider.GetType() != ManagedProvider || (transA && transB))
+        if (provider.GetType() != ManagedProvider || (transA && transB) || AlwaysUseProvider.Value)
         {
             provider.MatrixMultiplyWithUpdate(
                 transA ? Transpose.Transpose : Transpose.DontTranspose,

@@ -154,6 +154,23 @@ public class HeadModelTests
     }
 
     [Fact]
+    public void DropoutActsOnlyInTrainingAndIsReproducible()
+    {
+        var config = Small with { Dropout = 0.3 };
+        var x = Tensor.Randn(2 * 4, 8, new Rng(7));
+        var batch = new SequenceBatch(2, 4, [4, 3]);
+        var a = new EncoderLayer(config, new Rng(8));
+        var b = new EncoderLayer(config, new Rng(8));
+        var first = a.Forward(x, batch).Data;
+        Check.Close(first, b.Forward(x, batch).Data, 0, "same seed, same dropout masks");
+        Assert.True((first - a.Forward(x, batch).Data).FrobeniusNorm() > 1e-6, "a new mask each call");
+        var noDropout = new EncoderLayer(config with { Dropout = 0 }, new Rng(9));
+        noDropout.LoadStateDict(a.StateDict());
+        a.Eval();
+        Check.Close(noDropout.Forward(x, batch).Data, a.Forward(x, batch).Data, 1e-15, "evaluation mode = no dropout");
+    }
+
+    [Fact]
     public void ConfigErrorsNameTheSetting()
     {
         Check.ThrowsArgument(() => new TransformerConfig { DModel = 10, Heads = 4 }.Validate(), "d_model=10", "h=4");
