@@ -198,8 +198,6 @@ public static class FusedAttention
                 col.Clear(); // every key hidden: zero weights, not NaN
                 continue;
             }
-            if (double.IsNaN(max) || double.IsPositiveInfinity(max))
-                throw new ArgumentException($"FusedAttention: a score is {max}; the inputs must be finite.");
             double sum = 0;
             for (int j = 0; j < rows; j++)
             {
@@ -207,6 +205,8 @@ public static class FusedAttention
                 col[j] = e;
                 sum += e;
             }
+            if (!double.IsFinite(sum))
+                throw new ArgumentException("FusedAttention: a score is NaN or +∞; Q, K and the mask must be finite (−∞ only in the mask).");
             double inv = 1.0 / sum;
             for (int j = 0; j < rows; j++) col[j] *= inv;
         }
@@ -250,11 +250,19 @@ public static class FusedAttention
                 for (int blk = 0; blk < blocks; blk++) body(blk, w);
                 return;
             }
-            Parallel.For(0, blocks, () => new Work(tq, tk, dk, dv), (blk, _, w) =>
+            try
             {
-                body(blk, w);
-                return w;
-            }, _ => { });
+                Parallel.For(0, blocks, () => new Work(tq, tk, dk, dv), (blk, _, w) =>
+                {
+                    body(blk, w);
+                    return w;
+                }, _ => { });
+            }
+            catch (AggregateException e)
+            {
+                // Surface the block's own exception (e.g. an ArgumentException naming the problem), not the wrapper.
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
+            }
         }
 
         public void PackQ(int b, int h, double[] dest) => PackBlock(_q, q.Rows, b * tq, qCol + h * dk, tq, dk, dest);

@@ -211,5 +211,8 @@ public class FusedAttentionTests
         Check.ThrowsArgument(() => FusedAttention.Forward(x, x, x, 2, 4), "FusedAttention", "B=4");
         Check.ThrowsArgument(() => FusedAttention.Forward(x, x, x, 2, 2, new AttentionMask(additive: DenseMatrix.Create(2, 3, 0))), "additive mask is 2×3", "3×3");
         Check.ThrowsArgument(() => FusedAttention.Forward(x, x, x, 2, 2, new AttentionMask(keyPadding: new bool[3, 3])), "3×3", "B×T_k = 2×3");
+        var big = Tensor.Randn(8 * 32, 16, new Rng(1));
+        big.Data[37, 3] = double.NaN; // in a block that runs in parallel with others
+        Check.ThrowsArgument(() => FusedAttention.Forward(big, big, big, 1, 8), "FusedAttention", "NaN");
     }
 }
