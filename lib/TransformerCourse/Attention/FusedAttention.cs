@@ -111,7 +111,7 @@ public static class FusedAttention
             plan.PackV(b, h, w.V);
             // Sᵀ = s·K Qᵀ (T_k×T_q), then a softmax down each column.
             var pt = new double[tk * tq];
-            SmallGemm.Multiply(false, true, s, w.K, tk, dk, w.Q, tq, dk, 0.0, pt);
+            FastGemm.Multiply(false, true, s, w.K, tk, dk, w.Q, tq, dk, 0.0, pt);
             SoftmaxColumns(pt, tk, tq, masks[b]);
             probs[blk] = pt;
             var used = pt;
@@ -123,7 +123,7 @@ public static class FusedAttention
                 dropped![blk] = used;
             }
             // O = P V = (Pᵀ)ᵀ V (T_q×d_v).
-            SmallGemm.Multiply(true, false, 1.0, used, tk, tq, w.V, tk, dv, 0.0, w.O);
+            FastGemm.Multiply(true, false, 1.0, used, tk, tq, w.V, tk, dv, 0.0, w.O);
             Plan.Unpack(b, h, w.O, output, q.Rows, 0, dv, tq, accumulate: false);
         });
 
@@ -146,11 +146,11 @@ public static class FusedAttention
                 Plan.PackBlock(gv, q.Rows, b * tq, h * dv, tq, dv, w.O);        // ∂O_bh
                 if (dvBuf is not null)
                 {
-                    SmallGemm.Multiply(false, false, 1.0, used, tk, tq, w.O, tq, dv, 0.0, w.DV); // ∂V = Pᵀ ∂O
+                    FastGemm.Multiply(false, false, 1.0, used, tk, tq, w.O, tq, dv, 0.0, w.DV); // ∂V = Pᵀ ∂O
                     Plan.Unpack(b, h, w.DV, dvBuf, v.Rows, vCol, dv, tk, accumulate: true);
                 }
                 if (dq is null && dkBuf is null) return;
-                SmallGemm.Multiply(false, true, 1.0, w.V, tk, dv, w.O, tq, dv, 0.0, w.DP); // ∂Pᵀ = V ∂Oᵀ
+                FastGemm.Multiply(false, true, 1.0, w.V, tk, dv, w.O, tq, dv, 0.0, w.DP); // ∂Pᵀ = V ∂Oᵀ
                 if (keep is not null)
                 {
                     var kb = keep[blk];
@@ -159,12 +159,12 @@ public static class FusedAttention
                 SoftmaxBackwardColumns(pt, w.DP, tk, tq);                              // ∂Sᵀ, in place
                 if (dq is not null)
                 {
-                    SmallGemm.Multiply(true, false, s, w.DP, tk, tq, w.K, tk, dk, 0.0, w.DQ); // ∂Q = s·∂S K
+                    FastGemm.Multiply(true, false, s, w.DP, tk, tq, w.K, tk, dk, 0.0, w.DQ); // ∂Q = s·∂S K
                     Plan.Unpack(b, h, w.DQ, dq, q.Rows, qCol, dk, tq, accumulate: true);
                 }
                 if (dkBuf is not null)
                 {
-                    SmallGemm.Multiply(false, false, s, w.DP, tk, tq, w.Q, tq, dk, 0.0, w.DK); // ∂K = s·∂Sᵀ Q
+                    FastGemm.Multiply(false, false, s, w.DP, tk, tq, w.Q, tq, dk, 0.0, w.DK); // ∂K = s·∂Sᵀ Q
                     Plan.Unpack(b, h, w.DK, dkBuf, k.Rows, kCol, dk, tk, accumulate: true);
                 }
             });

@@ -30,7 +30,7 @@ internal static class FusedLinear
         // Every entry is written by the product (β = 0), so the array need not be zeroed first.
         var yv = GC.AllocateUninitializedArray<double>(n * m);
         var y = Shapes.Wrap(n, m, yv);
-        Tensor.Gemm(false, true, 1.0, x.Data, w.Data, 0.0, y);
+        FastGemm.Multiply(false, true, 1.0, x.Data, w.Data, 0.0, y);
         if (b is not null)
         {
             var bv = Shapes.Values(b.Data);
@@ -71,8 +71,8 @@ internal static class FusedLinear
                     }
                     break;
             }
-            if (x.RequiresGrad) Tensor.Gemm(false, false, 1.0, dz, w.Data, 1.0, x.GradBuffer());
-            if (w.RequiresGrad) Tensor.Gemm(true, false, 1.0, dz, x.Data, 1.0, w.GradBuffer());
+            if (x.RequiresGrad) FastGemm.Multiply(false, false, 1.0, dz, w.Data, 1.0, x.GradBuffer());
+            if (w.RequiresGrad) FastGemm.Multiply(true, false, 1.0, dz, x.Data, 1.0, w.GradBuffer());
             if (b is not null && b.RequiresGrad)
             {
                 var db = Shapes.Values(b.GradBuffer());

@@ -166,9 +166,9 @@ public class FusedAttentionTests
             return (y.Data, q.Grad!, k.Grad!, v.Grad!);
         }
         var simd = Run();
-        SmallGemm.AlwaysUseProvider.Value = true;
+        FastGemm.AlwaysUseProvider.Value = true;
         var provider = Run();
-        SmallGemm.AlwaysUseProvider.Value = false;
+        FastGemm.AlwaysUseProvider.Value = false;
         Check.Close(simd.Y, provider.Y, 1e-13, "output");
         Check.Close(simd.Gq, provider.Gq, 1e-13, "grad Q");
         Check.Close(simd.Gk, provider.Gk, 1e-13, "grad K");
