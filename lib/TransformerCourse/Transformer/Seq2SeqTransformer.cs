@@ -17,8 +17,8 @@ namespace TransformerCourse.Transformer;
 /// <c>src_embed.weight</c> (no <c>tgt_embed.weight</c>).</para>
 /// <para>Batches: ids are int[B·T] in the <see cref="SequenceBatch"/> layout. Teacher forcing: feed tgt_in = [bos, y₁ … y_{n−1}]
 /// and compare the logits with tgt_out = [y₁ … y_n, eos] using <see cref="Loss"/> (padding ignored).</para>
-/// <para>After a forward pass the attention maps are at <c>Body.Encoder.AttentionWeights</c>,
-/// <c>Body.Decoder.SelfAttentionWeights</c> and <c>Body.Decoder.CrossAttentionWeights</c> (per layer, per head).</para>
+/// <para>After a forward pass the attention maps are at <see cref="EncoderAttentionWeights"/>,
+/// <see cref="DecoderSelfAttentionWeights"/> and <see cref="CrossAttentionWeights"/> (per layer, per head).</para>
 /// </remarks>
 public sealed class Seq2SeqTransformer : Module
 {
@@ -40,7 +40,7 @@ public sealed class Seq2SeqTransformer : Module
         TargetEmbedding = shareEmbeddings ? SourceEmbedding : RegisterModule("tgt_embed", TokenEmbedding.Create(targetVocab, config.DModel, rng));
         var positional = TokenEmbedding.CreatePositional(config, rng);
         if (positional is not null) Positional = RegisterModule("positional_encoding", positional);
-        Body = RegisterModule("transformer", new EncoderDecoder(config, rng));
+        Transformer = RegisterModule("transformer", new EncoderDecoder(config, rng));
         Generator = tieOutput
             ? RegisterModule("generator", new TiedLinear(TargetEmbedding.Weight))
             : RegisterModule("generator", new Linear(config.DModel, targetVocab, rng));
@@ -59,18 +59,27 @@ public sealed class Seq2SeqTransformer : Module
     public Module? Positional { get; }
 
     /// <summary>The encoder-decoder body (<c>nn.Transformer</c>).</summary>
-    public EncoderDecoder Body { get; }
+    public EncoderDecoder Transformer { get; }
 
     /// <summary>The output layer d_model → V_tgt (a <see cref="Linear"/> or a <see cref="TiedLinear"/>).</summary>
     public ILayer Generator { get; }
 
+    /// <summary>Each encoder layer's self-attention weights from the last call (B×h×S×S).</summary>
+    public IReadOnlyList<AttentionWeights?> EncoderAttentionWeights => Transformer.Encoder.AttentionWeights;
+
+    /// <summary>Each decoder layer's masked self-attention weights from the last call (B×h×T×T).</summary>
+    public IReadOnlyList<AttentionWeights?> DecoderSelfAttentionWeights => Transformer.Decoder.SelfAttentionWeights;
+
+    /// <summary>Each decoder layer's cross-attention weights from the last call (B×h×T×S): which source tokens each output token read.</summary>
+    public IReadOnlyList<AttentionWeights?> CrossAttentionWeights => Transformer.Decoder.CrossAttentionWeights;
+
     /// <summary>memory = Encoder(Embed(src)); src ids int[B·S] → (B·S)×d_model.</summary>
     public Tensor Encode(IReadOnlyList<int> sourceIds, SequenceBatch sourceBatch) =>
-        Body.Encode(TokenEmbedding.Apply(SourceEmbedding, Positional, sourceIds, sourceBatch), sourceBatch);
+        Transformer.Encode(TokenEmbedding.Apply(SourceEmbedding, Positional, sourceIds, sourceBatch), sourceBatch);
 
     /// <summary>The decoder's output for target ids int[B·T] (causal) against the memory: (B·T)×d_model.</summary>
     public Tensor Decode(IReadOnlyList<int> targetIds, SequenceBatch targetBatch, Tensor memory, SequenceBatch sourceBatch) =>
-        Body.Decode(TokenEmbedding.Apply(TargetEmbedding, Positional, targetIds, targetBatch), targetBatch, memory, sourceBatch);
+        Transformer.Decode(TokenEmbedding.Apply(TargetEmbedding, Positional, targetIds, targetBatch), targetBatch, memory, sourceBatch);
 
     /// <summary>Vocabulary logits of decoder outputs: n×d_model → n×V_tgt.</summary>
     public Tensor Logits(Tensor decoded) => Generator.Forward(decoded);

@@ -77,6 +77,10 @@ public class Seq2SeqTransformerTests
         var a = model.Forward(src, batch, [1, 5, 6, 7], new SequenceBatch(1, 4)).Data;
         var b = model.Forward(src, batch, [1, 5, 9, 9], new SequenceBatch(1, 4)).Data;
         Check.Close(a.SubMatrix(0, 2, 0, 10), b.SubMatrix(0, 2, 0, 10), 0, "positions before the change");
+        Assert.Equal(2, model.CrossAttentionWeights.Count);
+        Assert.Equal((4, 3), (model.CrossAttentionWeights[1]!.QueryLength, model.CrossAttentionWeights[1]!.KeyLength));
+        Assert.Equal(0.0, model.DecoderSelfAttentionWeights[0]![0, 1, 0, 3]); // causal
+        Assert.Single(model.EncoderAttentionWeights);
         Assert.True((a.Row(2) - b.Row(2)).L2Norm() > 1e-6);
     }
 
