@@ -219,7 +219,7 @@ public sealed partial class Tensor
         {
             if (node._backward is not null) node.Grad = null;
         }
-        AddGrad(seed);
+        AddGrad(Shapes.Dense(seed));
         for (int i = order.Count - 1; i >= 0; i--)
         {
             var node = order[i];
