@@ -37,8 +37,9 @@ public static class Reports
         console.Profile.Out.Writer.WriteLine(Line(result));
         if (result.MissingPackages.Count > 0)
             console.MarkupLineInterpolated($"[yellow]packages not available on this machine: {string.Join(", ", result.MissingPackages)} (cells that need them were skipped)[/]");
+        // Plain text, never wrapped: the failure line is what people and scripts grep for.
         if (result.FailureMessage is { } failure)
-            console.MarkupLineInterpolated($"[red]✘ {failure}[/]");
+            console.Profile.Out.Writer.WriteLine($"✘ {failure}");
         if (writtenTo is not null)
             console.MarkupLineInterpolated($"[grey]executed notebook written to {NotebookFiles.Display(writtenTo)}[/]");
     }
