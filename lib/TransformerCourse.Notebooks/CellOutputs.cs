@@ -12,6 +12,7 @@ public sealed class CellOutputs
     private static readonly AsyncLocal<CellOutputs?> current = new();
     private readonly object gate = new();
     private readonly JsonArray outputs = [];
+    private readonly Dictionary<string, JsonObject> displays = [];   // display id → its output (nbformat files keep no ids)
     private readonly StringBuilder text = new();
     private readonly TextWriter? echo;
     private int displayCount;
@@ -58,13 +59,14 @@ public sealed class CellOutputs
         lock (gate)
         {
             var id = $"display-{++displayCount}";
-            outputs.Add(new JsonObject
+            var output = new JsonObject
             {
                 ["output_type"] = "display_data",
                 ["data"] = Data(formatted),
                 ["metadata"] = new JsonObject(),
-                ["transient"] = new JsonObject { ["display_id"] = id },
-            });
+            };
+            outputs.Add(output);
+            displays[id] = output;
             ShowPlain(formatted);
             return id;
         }
@@ -75,8 +77,7 @@ public sealed class CellOutputs
     {
         lock (gate)
         {
-            var target = outputs.OfType<JsonObject>().FirstOrDefault(o => (string?)o["transient"]?["display_id"] == displayId);
-            if (target is null) return;
+            if (!displays.TryGetValue(displayId, out var target)) return;
             target["data"] = Data(formatted);
             ShowPlain(formatted);
         }

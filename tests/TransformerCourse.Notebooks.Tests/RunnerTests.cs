@@ -52,6 +52,17 @@ public class RunnerTests
 
         Assert.Empty(Outputs(r, 4));   // a statement with a semicolon shows nothing
 
+        // Only the keys the nbformat 4 schema allows (it has additionalProperties: false).
+        var allowed = new Dictionary<string, string[]>
+        {
+            ["stream"] = ["output_type", "name", "text"],
+            ["display_data"] = ["output_type", "data", "metadata"],
+            ["execute_result"] = ["output_type", "execution_count", "data", "metadata"],
+            ["error"] = ["output_type", "ename", "evalue", "traceback"],
+        };
+        foreach (var output in Enumerable.Range(1, 5).SelectMany(i => Outputs(r, i)).Select(o => (JsonObject)o!))
+            Assert.Subset(allowed[(string)output["output_type"]!].ToHashSet(), output.Select(kv => kv.Key).ToHashSet());
+
         var fifth = Outputs(r, 5).Select(o => o!).ToList();
         Assert.Equal("{ Name = ada, Age = 36 }", Text(fifth[0]["data"]!["text/plain"]));
         Assert.Equal("<pre>{ Name = ada, Age = 36 }</pre>", Text(fifth[0]["data"]!["text/html"]));
