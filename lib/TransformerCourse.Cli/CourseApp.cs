@@ -28,6 +28,7 @@ public static class CourseApp
         new CheckCommand(),
         new ExportCommand(),
         new RestoreCommand(),
+        new TrainCommand(),
     ];
 
     /// <summary>Runs <c>course &lt;args&gt;</c>; returns the exit code (0 ok, 1 failed, 2 usage error).</summary>
@@ -87,7 +88,7 @@ public sealed class UsageException(string message) : Exception(message);
 /// <summary>Arguments after the subcommand: positionals, <c>--flag</c>s and <c>--option value</c>s.</summary>
 public sealed class CommandArgs
 {
-    private static readonly HashSet<string> valued = ["--out", "-o"];
+    private static readonly HashSet<string> valued = ["--out", "-o", "--model", "--seed", "--scale", "--save", "--beam"];
 
     /// <summary>Arguments that are not options, in order.</summary>
     public List<string> Positionals { get; } = [];
@@ -98,7 +99,7 @@ public sealed class CommandArgs
     /// <summary>Options with a value, e.g. <c>--out DIR</c>.</summary>
     public Dictionary<string, string> Options { get; } = [];
 
-    /// <summary>Parses arguments; options that take a value are <c>--out</c>/<c>-o</c>.</summary>
+    /// <summary>Parses arguments; options that take a value are <c>--out</c>/<c>-o</c> and <c>train</c>'s <c>--model</c>, <c>--seed</c>, <c>--scale</c>, <c>--save</c>, <c>--beam</c>.</summary>
     public static CommandArgs Parse(IReadOnlyList<string> args)
     {
         var result = new CommandArgs();

@@ -111,6 +111,8 @@ public sealed class Experiment
             var sizes = task == "ko-en"
                 ? new Seq2SeqSizes(sv, tv, Embed: 32, EncoderHidden: 64, DecoderHidden: 128, Attention: 64)
                 : new Seq2SeqSizes(sv, tv, Embed: 16, EncoderHidden: 32, DecoderHidden: 64, Attention: 32);
+            // The baseline without attention is the classic one: a one-way encoder whose last state is the whole context.
+            if (modelKind == "gru") sizes = sizes with { EncoderHidden = 2 * sizes.EncoderHidden, Bidirectional = false };
             model = modelKind switch
             {
                 "gru" => new GruSeq2Seq(sizes, rng),
@@ -123,11 +125,11 @@ public sealed class Experiment
             options = new TrainingOptions
             {
                 BatchSize = 64,
-                Epochs = task == "dates" ? 6 : 10,
+                Epochs = task == "dates" ? 3 : 10,
                 EvalEvery = 250,
                 ValidationLimit = 500,
                 ClipNorm = 1.0,
-                Schedule = new WarmupCosineSchedule(3e-3, 100, task == "dates" ? 1900 : 3200, 1e-4),
+                Schedule = new WarmupCosineSchedule(3e-3, 100, task == "dates" ? 940 : 3200, 1e-4),
                 TargetExactMatch = 1.0,
                 Seed = seed,
             };
