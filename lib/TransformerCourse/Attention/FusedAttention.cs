@@ -1,0 +1,294 @@
+using TransformerCourse.Autograd;
+
+namespace TransformerCourse.Attention;
+
+/// <summary>The result of batched multi-head attention: the output tensor and the weights of every sequence and head.</summary>
+/// <param name="Output">(B·T_q)×(h·d_v): head h's output in columns [h·d_v, (h+1)·d_v) (the heads concatenated).</param>
+/// <param name="Weights">The B×h×T_q×T_k attention weights (before dropout).</param>
+public sealed record BatchedAttentionResult(Tensor Output, AttentionWeights Weights);
+
+/// <summary>
+/// Scaled dot-product attention for a whole batch and every head in ONE autograd operation:
+/// for each sequence b and head h, O_bh = P_bh V_bh with P_bh = softmax(Q_bh K_bhᵀ · s + M_b) and s = 1/√d_k.
+/// </summary>
+/// <remarks>
+/// <para>Layout (see <see cref="SequenceBatch"/>): Q is (B·T_q)×(h·d_k), K is (B·T_k)×(h·d_k), V is (B·T_k)×(h·d_v);
+/// Q_bh is rows [b·T_q, (b+1)·T_q) and columns [h·d_k, (h+1)·d_k) of Q, and so on. The output O is
+/// (B·T_q)×(h·d_v), O_bh in the same place, i.e. the heads already concatenated.</para>
+/// <para>It computes exactly what <see cref="ScaledDotProductAttention.Forward"/> computes, once per (b, h), but as one
+/// node with a hand-written backward instead of ~10 graph nodes per (b, h). With S = Q Kᵀ·s, P = softmax(S + M), O = P V:
+/// ∂V = Pᵀ ∂O;  ∂P = ∂O Vᵀ;  ∂S = P ⊙ (∂P − rowsum(∂P ⊙ P));  ∂Q = s·∂S K;  ∂K = s·∂Sᵀ Q.
+/// With attention dropout (mask D, entries 0 or 1/(1−p)), O = (P ⊙ D) V and ∂P is multiplied by D.</para>
+/// <para>Each (b, h) block is independent, so blocks run in parallel on all cores; each block's products go through
+/// MathNet's linear-algebra provider (native BLAS when one is active).</para>
+/// </remarks>
+public static class FusedAttention
+{
+    /// <summary>
+    /// Multi-head scaled dot-product attention over a batch. Q, K, V must already be projected (no weights here).
+    /// </summary>
+    /// <param name="q">Queries, (B·T_q)×(h·d_k).</param>
+    /// <param name="k">Keys, (B·T_k)×(h·d_k).</param>
+    /// <param name="v">Values, (B·T_k)×(h·d_v).</param>
+    /// <param name="heads">h; the columns of Q, K and V are split into h equal blocks.</param>
+    /// <param name="batch">B; T_q = rows(Q)/B and T_k = rows(K)/B.</param>
+    /// <param name="mask">Which keys each query may see (padding, causal, additive), or null for all.</param>
+    /// <param name="scale">The factor s on the scores; default 1/√d_k (use 1 for plain dot-product attention).</param>
+    /// <param name="dropout">Attention dropout probability p on the weights (applied only when <paramref name="rng"/> is given).</param>
+    /// <param name="rng">The random source for attention dropout; null means no dropout (evaluation).</param>
+    /// <returns>The output (B·T_q)×(h·d_v) and the weights.</returns>
+    public static BatchedAttentionResult Forward(Tensor q, Tensor k, Tensor v, int heads, int batch,
+        AttentionMask? mask = null, double? scale = null, double dropout = 0.0, Rng? rng = null)
+    {
+        ArgumentNullException.ThrowIfNull(q);
+        ArgumentNullException.ThrowIfNull(k);
+        ArgumentNullException.ThrowIfNull(v);
+        if (heads <= 0 || q.Cols % heads != 0 || k.Cols != q.Cols || v.Cols % heads != 0)
+            throw new ArgumentException(
+                $"FusedAttention: Q is {q.Shape}, K is {k.Shape}, V is {v.Shape} with h={heads}; Q and K need the same columns and Q and V a multiple of h.");
+        return Forward(q, 0, k, 0, v, 0, heads, q.Cols / heads, v.Cols / heads, batch, mask, scale, dropout, rng);
+    }
+
+    /// <summary>
+    /// The general form: Q, K and V are column ranges of possibly the same tensor (e.g. a packed (B·T)×3d
+    /// projection [Q | K | V]), starting at the given columns. This avoids copying them apart.
+    /// </summary>
+    internal static BatchedAttentionResult Forward(Tensor q, int qCol, Tensor k, int kCol, Tensor v, int vCol,
+        int heads, int dk, int dv, int batch, AttentionMask? mask, double? scale, double dropout, Rng? rng)
+    {
+        const string op = "FusedAttention";
+        if (batch <= 0 || q.Rows % batch != 0 || k.Rows % batch != 0 || v.Rows != k.Rows)
+            throw new ArgumentException(
+                $"{op}: Q is {q.Shape}, K is {k.Shape}, V is {v.Shape}; with B={batch} sequences Q and K need a multiple of B rows and V as many rows as K.");
+        if (qCol + heads * dk > q.Cols || kCol + heads * dk > k.Cols || vCol + heads * dv > v.Cols)
+            throw new ArgumentException($"{op}: h={heads} heads of d_k={dk}, d_v={dv} do not fit Q {q.Shape}, K {k.Shape}, V {v.Shape}.");
+        if (dropout < 0 || dropout >= 1 || double.IsNaN(dropout))
+            throw new ArgumentOutOfRangeException(nameof(dropout), dropout, $"{op}: dropout must be in [0, 1).");
+        int tq = q.Rows / batch, tk = k.Rows / batch;
+        mask?.Validate(op, batch, tq, tk);
+        if (mask is { IsEmpty: true }) mask = null;
+        double s = scale ?? 1.0 / Math.Sqrt(dk);
+        bool useDropout = dropout > 0 && rng is not null;
+
+        var plan = new Plan(q, qCol, k, kCol, v, vCol, heads, dk, dv, batch, tq, tk);
+        int blocks = batch * heads;
+
+        // The masks of each sequence (shared by its heads), row-major T_q×T_k; null where nothing is hidden.
+        var masks = new double[batch][];
+        if (mask is not null)
+        {
+            for (int b = 0; b < batch; b++)
+            {
+                var m = new double[tq * tk];
+                if (mask.Fill(b, tq, tk, m)) masks[b] = m;
+            }
+        }
+
+        // Dropout keep-factors, drawn in a fixed order on this thread so that results do not depend on scheduling.
+        double[][]? keep = null;
+        if (useDropout)
+        {
+            keep = new double[blocks][];
+            double factor = 1.0 / (1.0 - dropout);
+            for (int blk = 0; blk < blocks; blk++)
+            {
+                var d = new double[tq * tk];
+                for (int x = 0; x < d.Length; x++) d[x] = rng!.NextDouble() < dropout ? 0.0 : factor;
+                keep[blk] = d;
+            }
+        }
+
+        // P_bh is stored as Pᵀ (T_k×T_q, column-major), i.e. P row-major: column i holds query i's weights.
+        var probs = new double[blocks][];
+        var dropped = useDropout ? new double[blocks][] : null;
+        var output = new double[q.Rows * heads * dv];
+
+        plan.ForEachBlock((blk, w) =>
+        {
+            int b = blk / heads, h = blk % heads;
+            plan.PackQ(b, h, w.Q);
+            plan.PackK(b, h, w.K);
+            plan.PackV(b, h, w.V);
+            // Sᵀ = s·K Qᵀ (T_k×T_q), then a softmax down each column.
+            var pt = new double[tk * tq];
+            SmallGemm.Multiply(false, true, s, w.K, tk, dk, w.Q, tq, dk, 0.0, pt);
+            SoftmaxColumns(pt, tk, tq, masks[b]);
+            probs[blk] = pt;
+            var used = pt;
+            if (keep is not null)
+            {
+                var kb = keep[blk];
+                used = new double[pt.Length];
+                for (int x = 0; x < used.Length; x++) used[x] = pt[x] * kb[x];
+                dropped![blk] = used;
+            }
+            // O = P V = (Pᵀ)ᵀ V (T_q×d_v).
+            SmallGemm.Multiply(true, false, 1.0, used, tk, tq, w.V, tk, dv, 0.0, w.O);
+            Plan.Unpack(b, h, w.O, output, q.Rows, 0, dv, tq, accumulate: false);
+        });
+
+        var weights = new AttentionWeights(batch, heads, tq, tk, probs);
+        var result = Tensor.FromOp(Shapes.Wrap(q.Rows, heads * dv, output), "FusedAttention", Distinct(q, k, v), g =>
+        {
+            var gv = Shapes.Values(g);
+            // Create gradient buffers here, on one thread, before blocks add into them.
+            var dq = q.RequiresGrad ? Shapes.Values(q.GradBuffer()) : null;
+            var dkBuf = k.RequiresGrad ? Shapes.Values(k.GradBuffer()) : null;
+            var dvBuf = v.RequiresGrad ? Shapes.Values(v.GradBuffer()) : null;
+            plan.ForEachBlock((blk, w) =>
+            {
+                int b = blk / heads, h = blk % heads;
+                var pt = probs[blk];
+                var used = dropped?[blk] ?? pt;
+                plan.PackQ(b, h, w.Q);
+                plan.PackK(b, h, w.K);
+                plan.PackV(b, h, w.V);
+                Plan.PackBlock(gv, q.Rows, b * tq, h * dv, tq, dv, w.O);        // ∂O_bh
+                if (dvBuf is not null)
+                {
+                    SmallGemm.Multiply(false, false, 1.0, used, tk, tq, w.O, tq, dv, 0.0, w.DV); // ∂V = Pᵀ ∂O
+                    Plan.Unpack(b, h, w.DV, dvBuf, v.Rows, vCol, dv, tk, accumulate: true);
+                }
+                if (dq is null && dkBuf is null) return;
+                SmallGemm.Multiply(false, true, 1.0, w.V, tk, dv, w.O, tq, dv, 0.0, w.DP); // ∂Pᵀ = V ∂Oᵀ
+                if (keep is not null)
+                {
+                    var kb = keep[blk];
+                    for (int x = 0; x < kb.Length; x++) w.DP[x] *= kb[x];
+                }
+                SoftmaxBackwardColumns(pt, w.DP, tk, tq);                              // ∂Sᵀ, in place
+                if (dq is not null)
+                {
+                    SmallGemm.Multiply(true, false, s, w.DP, tk, tq, w.K, tk, dk, 0.0, w.DQ); // ∂Q = s·∂S K
+                    Plan.Unpack(b, h, w.DQ, dq, q.Rows, qCol, dk, tq, accumulate: true);
+                }
+                if (dkBuf is not null)
+                {
+                    SmallGemm.Multiply(false, false, s, w.DP, tk, tq, w.Q, tq, dk, 0.0, w.DK); // ∂K = s·∂Sᵀ Q
+                    Plan.Unpack(b, h, w.DK, dkBuf, k.Rows, kCol, dk, tk, accumulate: true);
+                }
+            });
+        });
+        return new BatchedAttentionResult(result, weights);
+    }
+
+    private static Tensor[] Distinct(Tensor q, Tensor k, Tensor v)
+    {
+        var list = new List<Tensor> { q };
+        if (!ReferenceEquals(k, q)) list.Add(k);
+        if (!ReferenceEquals(v, q) && !ReferenceEquals(v, k)) list.Add(v);
+        return list.ToArray();
+    }
+
+    /// <summary>Softmax of each column of a rows×cols column-major block, after adding the row-major cols×rows mask (if any).</summary>
+    internal static void SoftmaxColumns(double[] z, int rows, int cols, double[]? mask)
+    {
+        for (int i = 0; i < cols; i++)
+        {
+            var col = z.AsSpan(i * rows, rows);
+            if (mask is not null)
+            {
+                var m = mask.AsSpan(i * rows, rows);
+                for (int j = 0; j < rows; j++) col[j] += m[j];
+            }
+            double max = double.NegativeInfinity;
+            for (int j = 0; j < rows; j++) if (col[j] > max) max = col[j];
+            if (double.IsNegativeInfinity(max))
+            {
+                col.Clear(); // every key hidden: zero weights, not NaN
+                continue;
+            }
+            double sum = 0;
+            for (int j = 0; j < rows; j++)
+            {
+                double e = Math.Exp(col[j] - max);
+                col[j] = e;
+                sum += e;
+            }
+            if (!double.IsFinite(sum))
+                throw new ArgumentException("FusedAttention: a score is NaN or +∞; Q, K and the mask must be finite (−∞ only in the mask).");
+            double inv = 1.0 / sum;
+            for (int j = 0; j < rows; j++) col[j] *= inv;
+        }
+    }
+
+    /// <summary>∂S = P ⊙ (∂P − Σ ∂P ⊙ P) down each column (P and ∂P both rows×cols column-major); overwrites ∂P.</summary>
+    internal static void SoftmaxBackwardColumns(double[] p, double[] dp, int rows, int cols)
+    {
+        for (int i = 0; i < cols; i++)
+        {
+            int o = i * rows;
+            double dot = 0;
+            for (int j = 0; j < rows; j++) dot += p[o + j] * dp[o + j];
+            for (int j = 0; j < rows; j++) dp[o + j] = p[o + j] * (dp[o + j] - dot);
+        }
+    }
+
+    /// <summary>Shapes, sources and scratch buffers of one call; copies (b, h) blocks in and out of the batch layout.</summary>
+    private sealed class Plan(Tensor q, int qCol, Tensor k, int kCol, Tensor v, int vCol,
+        int heads, int dk, int dv, int batch, int tq, int tk)
+    {
+        private readonly double[] _q = Shapes.Values(q.Data);
+        private readonly double[] _k = Shapes.Values(k.Data);
+        private readonly double[] _v = Shapes.Values(v.Data);
+
+        /// <summary>Scratch space for one block, reused across the blocks a thread handles.</summary>
+        public sealed class Work(int tq, int tk, int dk, int dv)
+        {
+            public readonly double[] Q = new double[tq * dk], K = new double[tk * dk], V = new double[tk * dv];
+            public readonly double[] O = new double[tq * dv], DP = new double[tk * tq];
+            public readonly double[] DQ = new double[tq * dk], DK = new double[tk * dk], DV = new double[tk * dv];
+        }
+
+        public void ForEachBlock(Action<int, Work> body)
+        {
+            int blocks = batch * heads;
+            long work = (long)blocks * tq * tk * Math.Max(dk, dv);
+            if (blocks == 1 || work < 32_768 || Environment.ProcessorCount == 1)
+            {
+                var w = new Work(tq, tk, dk, dv);
+                for (int blk = 0; blk < blocks; blk++) body(blk, w);
+                return;
+            }
+            try
+            {
+                Parallel.For(0, blocks, () => new Work(tq, tk, dk, dv), (blk, _, w) =>
+                {
+                    body(blk, w);
+                    return w;
+                }, _ => { });
+            }
+            catch (AggregateException e)
+            {
+                // Surface the block's own exception (e.g. an ArgumentException naming the problem), not the wrapper.
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
+            }
+        }
+
+        public void PackQ(int b, int h, double[] dest) => PackBlock(_q, q.Rows, b * tq, qCol + h * dk, tq, dk, dest);
+
+        public void PackK(int b, int h, double[] dest) => PackBlock(_k, k.Rows, b * tk, kCol + h * dk, tk, dk, dest);
+
+        public void PackV(int b, int h, double[] dest) => PackBlock(_v, v.Rows, b * tk, vCol + h * dv, tk, dv, dest);
+
+        /// <summary>Copies rows [row0, row0+rows) × columns [col0, col0+cols) of a column-major matrix with n rows into dest.</summary>
+        public static void PackBlock(double[] src, int n, int row0, int col0, int rows, int cols, double[] dest)
+        {
+            for (int c = 0; c < cols; c++) Array.Copy(src, row0 + (col0 + c) * n, dest, c * rows, rows);
+        }
+
+        /// <summary>Writes (or adds) a rows×width block for (b, h) into a column-major matrix with n rows, at columns col0 + h·width.</summary>
+        public static void Unpack(int b, int h, double[] block, double[] dest, int n, int col0, int width, int rows, bool accumulate)
+        {
+            int row0 = b * rows;
+            for (int c = 0; c < width; c++)
+            {
+                int o = row0 + (col0 + h * width + c) * n;
+                var src = block.AsSpan(c * rows, rows);
+                var dst = dest.AsSpan(o, rows);
+                if (accumulate) for (int i = 0; i < rows; i++) dst[i] += src[i];
+                else src.CopyTo(dst);
+            }
+        }
+    }
+}

@@ -1,0 +1,110 @@
+using TransformerCourse.Autograd;
+using TransformerCourse.Nn;
+
+namespace TransformerCourse.Attention;
+
+/// <summary>The score functions of Luong, Pham &amp; Manning (2015), "Effective Approaches to Attention-based NMT".</summary>
+public enum LuongScore
+{
+    /// <summary>score(s, h) = sᵀh: no parameters, fastest; needs d_query = d_key.</summary>
+    Dot,
+
+    /// <summary>score(s, h) = sᵀ W h (bilinear): a learned d_query×d_key matrix.</summary>
+    General,
+
+    /// <summary>score(s, h) = vᵀ tanh(W [s; h]): additive, as Bahdanau's, with one matrix on the concatenation.</summary>
+    Concat,
+}
+
+/// <summary>
+/// Global attention with a Luong score function: e_bt = score(s_b, h_bt), weights a_b = softmax(e_b) over the
+/// (non-padding) positions, context c_b = Σ_t a_bt h_bt.
+/// </summary>
+/// <remarks>
+/// <para>Parameters: Dot none; General <c>W.weight</c> [d_query, d_key]; Concat <c>W.weight</c> [d_att, d_query + d_key]
+/// and <c>v.weight</c> [1, d_att]. No biases.</para>
+/// <para>Shapes: query s B×d_query; keys h (B·T)×d_key in the <see cref="SequenceBatch"/> layout; context B×d_key; weights B×T.</para>
+/// <para>Cost per score: Dot d, General d² (but W h can be computed once per sequence), Concat (d_query + d_key)·d_att.</para>
+/// </remarks>
+public sealed class LuongAttention : Module
+{
+    /// <summary>Creates the layer.</summary>
+    /// <param name="score">The score function.</param>
+    /// <param name="queryDim">d_query.</param>
+    /// <param name="keyDim">d_key.</param>
+    /// <param name="rng">The random source for the initial weights (unused for Dot).</param>
+    /// <param name="attentionDim">d_att for Concat (default d_key).</param>
+    public LuongAttention(LuongScore score, int queryDim, int keyDim, Rng rng, int? attentionDim = null)
+    {
+        ArgumentNullException.ThrowIfNull(rng);
+        Score = score;
+        QueryDim = queryDim;
+        KeyDim = keyDim;
+        switch (score)
+        {
+            case LuongScore.Dot:
+                if (queryDim != keyDim)
+                    throw new ArgumentException($"LuongAttention: the dot score needs d_query = d_key, got {queryDim} and {keyDim}.");
+                break;
+            case LuongScore.General:
+                W = RegisterModule("W", new Linear(keyDim, queryDim, rng, bias: false)); // weight d_query×d_key
+                break;
+            case LuongScore.Concat:
+                W = RegisterModule("W", new Linear(queryDim + keyDim, attentionDim ?? keyDim, rng, bias: false));
+                V = RegisterModule("v", new Linear(attentionDim ?? keyDim, 1, rng, bias: false));
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(score), score, "LuongAttention: unknown score.");
+        }
+    }
+
+    /// <summary>The score function.</summary>
+    public LuongScore Score { get; }
+
+    /// <summary>d_query.</summary>
+    public int QueryDim { get; }
+
+    /// <summary>d_key.</summary>
+    public int KeyDim { get; }
+
+    /// <summary>W (General: its weight is the d_query×d_key matrix; Concat: d_att×(d_query+d_key)), or null for Dot.</summary>
+    public Linear? W { get; }
+
+    /// <summary>v (Concat only).</summary>
+    public Linear? V { get; }
+
+    /// <summary>The scores e_bt = score(s_b, h_bt), B×T, before masking.</summary>
+    /// <param name="query">s, B×d_query.</param>
+    /// <param name="keys">h, (B·T)×d_key.</param>
+    /// <param name="time">T.</param>
+    public Tensor Scores(Tensor query, Tensor keys, int time)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentNullException.ThrowIfNull(keys);
+        if (query.Cols != QueryDim || keys.Cols != KeyDim)
+            throw new ArgumentException($"LuongAttention: query is {query.Shape} and keys {keys.Shape}; need {QueryDim} and {KeyDim} columns.");
+        return Score switch
+        {
+            LuongScore.Dot => AttentionOps.DotScores(query, keys, time),
+            LuongScore.General => AttentionOps.DotScores(query.MatMul(W!.Weight), keys, time), // (sᵀW)·h
+            _ => AttentionOps.AdditiveScores(
+                query.MatMul(W!.Weight.SliceCols(0, QueryDim), transposeOther: true),
+                keys.MatMul(W.Weight.SliceCols(QueryDim, KeyDim), transposeOther: true),
+                V!.Weight, time),
+        };
+    }
+
+    /// <summary>Attends from B queries over their sequences' keys.</summary>
+    /// <param name="query">s, B×d_query.</param>
+    /// <param name="keys">h, (B·T)×d_key; also the values that are averaged.</param>
+    /// <param name="batch">B, T and the lengths (padded keys get weight 0).</param>
+    /// <returns>Context B×d_key and weights B×T.</returns>
+    public AttentionResult Forward(Tensor query, Tensor keys, SequenceBatch batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        batch.CheckRows("LuongAttention", keys, "keys");
+        if (query.Rows != batch.Batch)
+            throw new ArgumentException($"LuongAttention: query is {query.Shape} but the batch has B={batch.Batch} sequences; need one query row per sequence.");
+        return AttentionOps.Attend(Scores(query, keys, batch.Time), keys, batch);
+    }
+}

@@ -1,0 +1,177 @@
+using TransformerCourse.Autograd;
+using TransformerCourse.Nn;
+
+namespace TransformerCourse.Attention;
+
+/// <summary>
+/// Multi-head attention (Vaswani et al. 2017, §3.2.2), laid out as PyTorch's <c>nn.MultiheadAttention</c>:
+/// MultiHead(Q, K, V) = Concat(head_1, …, head_h) W^O + b^O, with head_i = Attention(Q W_i^Q, K W_i^K, V W_i^V)
+/// and d_k = d_v = d_model / h.
+/// </summary>
+/// <remarks>
+/// <para>Parameters (PyTorch state-dict names and shapes): <c>in_proj_weight</c> [3·d_model, d_model] — the rows of
+/// W^Q, W^K, W^V stacked, each head's d_k rows consecutive — <c>in_proj_bias</c> [3·d_model], and the output
+/// projection <c>out_proj.weight</c> [d_model, d_model], <c>out_proj.bias</c> [d_model].</para>
+/// <para>Projecting with one big matrix and then splitting columns into h blocks of d_k is the same as h separate
+/// d_model×d_k projections: the cost of h heads equals the cost of one head of size d_model.</para>
+/// <para>Inputs use the batch layout of <see cref="SequenceBatch"/>: queries (B·T_q)×d_model, keys and values
+/// (B·T_k)×d_model. After every call, <see cref="LastWeights"/> holds the B×h×T_q×T_k weights.</para>
+/// </remarks>
+public sealed class MultiHeadAttention : Module
+{
+    /// <summary>Creates the layer with PyTorch's initialisation (Xavier-uniform in_proj_weight, zero biases).</summary>
+    /// <param name="dModel">d_model, the size of every input and output row.</param>
+    /// <param name="heads">h; must divide d_model.</param>
+    /// <param name="rng">The random source for the initial weights.</param>
+    /// <param name="dropout">Dropout probability on the attention weights (training mode only).</param>
+    /// <param name="bias">Whether the projections have biases.</param>
+    /// <param name="rotary">Optional rotary position embedding applied to every head's queries and keys (RoPE).</param>
+    public MultiHeadAttention(int dModel, int heads, Rng rng, double dropout = 0.0, bool bias = true, RotaryEmbedding? rotary = null)
+    {
+        ArgumentNullException.ThrowIfNull(rng);
+        if (dModel <= 0 || heads <= 0 || dModel % heads != 0)
+            throw new ArgumentException($"MultiHeadAttention: d_model={dModel} must be a positive multiple of h={heads}.");
+        if (dropout < 0 || dropout >= 1 || double.IsNaN(dropout))
+            throw new ArgumentOutOfRangeException(nameof(dropout), dropout, "MultiHeadAttention: dropout must be in [0, 1).");
+        if (rotary is not null && rotary.Dim != dModel / heads)
+            throw new ArgumentException($"MultiHeadAttention: the rotary embedding is for d={rotary.Dim} but d_k = {dModel}/{heads} = {dModel / heads}.");
+        DModel = dModel;
+        Heads = heads;
+        DropoutP = dropout;
+        Rotary = rotary;
+        _rng = rng.Fork();
+        InProjWeight = RegisterParameter("in_proj_weight", Init.XavierUniform(3 * dModel, dModel, rng));
+        if (bias) InProjBias = RegisterParameter("in_proj_bias", Init.Zeros(1, 3 * dModel), 3 * dModel);
+        OutProj = RegisterModule("out_proj", new Linear(dModel, dModel, rng, bias));
+        if (OutProj.Bias is not null) OutProj.Bias.Data.Clear();
+    }
+
+    private readonly Rng _rng;
+
+    /// <summary>d_model.</summary>
+    public int DModel { get; }
+
+    /// <summary>h, the number of heads.</summary>
+    public int Heads { get; }
+
+    /// <summary>d_k = d_v = d_model / h, the width of each head.</summary>
+    public int DK => DModel / Heads;
+
+    /// <summary>The dropout probability on attention weights.</summary>
+    public double DropoutP { get; }
+
+    /// <summary>The rotary position embedding applied to queries and keys, or null.</summary>
+    public RotaryEmbedding? Rotary { get; }
+
+    /// <summary>[W^Q; W^K; W^V], 3·d_model×d_model (<c>in_proj_weight</c>).</summary>
+    public Tensor InProjWeight { get; }
+
+    /// <summary>[b^Q, b^K, b^V], 1×3·d_model (<c>in_proj_bias</c>), or null without biases.</summary>
+    public Tensor? InProjBias { get; }
+
+    /// <summary>The output projection W^O (<c>out_proj</c>), d_model→d_model.</summary>
+    public Linear OutProj { get; }
+
+    /// <summary>The attention weights of the last call: B×h×T_q×T_k (null before the first call).</summary>
+    public AttentionWeights? LastWeights { get; private set; }
+
+    /// <summary>
+    /// Self-attention: every position of each sequence attends to the (non-padding) positions of the same sequence.
+    /// </summary>
+    /// <param name="x">(B·T)×d_model.</param>
+    /// <param name="batch">B, T and the lengths; padded keys are hidden.</param>
+    /// <param name="causal">Also hide later positions (decoder self-attention).</param>
+    /// <returns>(B·T)×d_model.</returns>
+    public Tensor SelfAttention(Tensor x, SequenceBatch batch, bool causal = false)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        batch.CheckRows("MultiHeadAttention", x, "x");
+        return Forward(x, x, x, batch.Batch, AttentionMask.ForKeys(batch, causal));
+    }
+
+    /// <summary>
+    /// Cross-attention: the queries come from <paramref name="x"/> (e.g. the decoder), keys and values from
+    /// <paramref name="memory"/> (e.g. the encoder output), whose padding is hidden.
+    /// </summary>
+    /// <param name="x">(B·T_q)×d_model.</param>
+    /// <param name="memory">(B·T_k)×d_model.</param>
+    /// <param name="memoryBatch">B, T_k and the memory's lengths.</param>
+    /// <returns>(B·T_q)×d_model.</returns>
+    public Tensor CrossAttention(Tensor x, Tensor memory, SequenceBatch memoryBatch)
+    {
+        ArgumentNullException.ThrowIfNull(memoryBatch);
+        memoryBatch.CheckRows("MultiHeadAttention", memory, "memory");
+        return Forward(x, memory, memory, memoryBatch.Batch, AttentionMask.ForKeys(memoryBatch));
+    }
+
+    /// <summary>
+    /// The general form, as PyTorch's <c>forward(query, key, value, key_padding_mask, attn_mask)</c>:
+    /// Q = query·W^Qᵀ + b^Q, K = key·W^Kᵀ + b^K, V = value·W^Vᵀ + b^V, then attention per sequence and head,
+    /// then the output projection.
+    /// </summary>
+    /// <param name="query">(B·T_q)×d_model.</param>
+    /// <param name="key">(B·T_k)×d_model.</param>
+    /// <param name="value">(B·T_k)×d_model.</param>
+    /// <param name="batch">B.</param>
+    /// <param name="mask">Which keys each query may see, or null for all.</param>
+    /// <returns>(B·T_q)×d_model; the weights are in <see cref="LastWeights"/>.</returns>
+    public Tensor Forward(Tensor query, Tensor key, Tensor value, int batch, AttentionMask? mask = null)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(value);
+        int d = DModel;
+        foreach (var (t, name) in new[] { (query, "query"), (key, "key"), (value, "value") })
+        {
+            if (t.Cols != d)
+                throw new ArgumentException($"MultiHeadAttention: {name} is {t.Shape} but d_model is {d}.");
+        }
+        if (batch <= 0 || query.Rows % batch != 0 || key.Rows % batch != 0 || value.Rows != key.Rows)
+            throw new ArgumentException(
+                $"MultiHeadAttention: query is {query.Shape}, key is {key.Shape}, value is {value.Shape}; with B={batch} each needs a multiple of B rows and key and value the same rows.");
+
+        Tensor q, k, v;
+        int qCol, kCol, vCol;
+        if (ReferenceEquals(query, key) && ReferenceEquals(key, value))
+        {
+            var qkv = Project(query, 0, 3 * d);             // (B·T)×3d = [Q | K | V]
+            (q, qCol, k, kCol, v, vCol) = (qkv, 0, qkv, d, qkv, 2 * d);
+        }
+        else if (ReferenceEquals(key, value))
+        {
+            q = Project(query, 0, d);
+            var kv = Project(key, d, 2 * d);                 // (B·T_k)×2d = [K | V]
+            (qCol, k, kCol, v, vCol) = (0, kv, 0, kv, d);
+        }
+        else
+        {
+            (q, k, v) = (Project(query, 0, d), Project(key, d, d), Project(value, 2 * d, d));
+            (qCol, kCol, vCol) = (0, 0, 0);
+        }
+
+        if (Rotary is not null)
+        {
+            int tq = query.Rows / batch, tk = key.Rows / batch;
+            var qr = Rotary.Apply(Columns(q, qCol, d), tq, Heads);
+            var kr = Rotary.Apply(Columns(k, kCol, d), tk, Heads);
+            (q, qCol, k, kCol) = (qr, 0, kr, 0);
+        }
+
+        var attention = FusedAttention.Forward(q, qCol, k, kCol, v, vCol, Heads, DK, DK, batch, mask,
+            scale: null, dropout: DropoutP, rng: Training && DropoutP > 0 ? _rng : null);
+        LastWeights = attention.Weights;
+        return FusedLinear.Forward(attention.Output, OutProj.Weight, OutProj.Bias, op: "MultiHeadAttention.out_proj");
+    }
+
+    /// <summary>x·W[rows]ᵀ + b[rows] for the block of <c>in_proj</c> rows [start, start+count).</summary>
+    private Tensor Project(Tensor x, int start, int count)
+    {
+        bool all = start == 0 && count == 3 * DModel;
+        var w = all ? InProjWeight : InProjWeight.SliceRows(start, count);
+        var b = InProjBias is null ? null : all ? InProjBias : InProjBias.SliceCols(start, count);
+        return FusedLinear.Forward(x, w, b, op: "MultiHeadAttention.in_proj");
+    }
+
+    private static Tensor Columns(Tensor t, int start, int count) =>
+        start == 0 && count == t.Cols ? t : t.SliceCols(start, count);
+}

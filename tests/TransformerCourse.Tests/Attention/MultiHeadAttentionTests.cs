@@ -1,0 +1,182 @@
+using MathNet.Numerics.LinearAlgebra;
+using TransformerCourse.Attention;
+using TransformerCourse.Autograd;
+using TransformerCourse.Tests.Fixtures;
+using TransformerCourse.Tests.Support;
+using static TransformerCourse.Tests.Attention.FixtureModules;
+
+namespace TransformerCourse.Tests.Attention;
+
+public class MultiHeadAttentionTests
+{
+    private static MultiHeadAttention FromFixture(TorchFixture f)
+    {
+        var mha = new MultiHeadAttention(f.ConfigInt("embed_dim"), f.ConfigInt("num_heads"), new Rng(1));
+        LoadParams(mha, f);
+        return mha;
+    }
+
+    private static void AssertWeights(TorchFixture f, AttentionWeights w)
+    {
+        var expected = f.Data("output.weights");
+        var shape = f.Shape("output.weights");
+        Assert.Equal(shape, new[] { w.Batch, w.Heads, w.QueryLength, w.KeyLength });
+        int k = 0;
+        for (int b = 0; b < w.Batch; b++)
+            for (int h = 0; h < w.Heads; h++)
+                for (int i = 0; i < w.QueryLength; i++)
+                    for (int j = 0; j < w.KeyLength; j++, k++)
+                        Check.Close(expected[k], w[b, h, i, j], Tol, $"weights[{b},{h},{i},{j}]");
+    }
+
+    [Fact]
+    public void SelfAttentionWithKeyPaddingAndCausalMaskMatchesPyTorch()
+    {
+        var f = TorchFixture.Load("mha_self");
+        var mha = FromFixture(f);
+        var x = Input(f, "x");
+        int batch = Batch(f, "x");
+        var y = mha.Forward(x, x, x, batch, Mask(f, "key_padding_mask", "attn_mask"));
+        Check.Close(f.Matrix("output.y"), y.Data, Tol, "y");
+        AssertWeights(f, mha.LastWeights!);
+        BackwardUpstream(y, f);
+        Check.Close(f.Matrix("grad_input.x"), x.Grad!, Tol, "grad x");
+        AssertParamGrads(mha, f);
+    }
+
+    [Fact]
+    public void SelfAttentionFromLengthsGivesTheSameAsPyTorchsMasks()
+    {
+        var f = TorchFixture.Load("mha_self");
+        var lengths = ConfigLengths(f, "key_lengths");
+        Assert.Equal(lengths, LengthsFromFlags(Flags(f, "key_padding_mask")));
+        var mha = FromFixture(f);
+        var x = Input(f, "x");
+        var batch = new SequenceBatch(Batch(f, "x"), Time(f, "x"), lengths);
+        var y = mha.SelfAttention(x, batch, causal: f.ConfigBool("causal"));
+        Check.Close(f.Matrix("output.y"), y.Data, Tol, "y");
+        BackwardUpstream(y, f);
+        Check.Close(f.Matrix("grad_input.x"), x.Grad!, Tol, "grad x");
+        AssertParamGrads(mha, f);
+    }
+
+    [Fact]
+    public void ThreeDifferentInputsMatchPyTorch()
+    {
+        var f = TorchFixture.Load("mha_qkv");
+        var mha = FromFixture(f);
+        var (q, k, v) = (Input(f, "query"), Input(f, "key"), Input(f, "value"));
+        var y = mha.Forward(q, k, v, Batch(f, "query"), Mask(f, "key_padding_mask"));
+        Check.Close(f.Matrix("output.y"), y.Data, Tol, "y");
+        AssertWeights(f, mha.LastWeights!);
+        BackwardUpstream(y, f);
+        Check.Close(f.Matrix("grad_input.query"), q.Grad!, Tol, "grad query");
+        Check.Close(f.Matrix("grad_input.key"), k.Grad!, Tol, "grad key");
+        Check.Close(f.Matrix("grad_input.value"), v.Grad!, Tol, "grad value");
+        AssertParamGrads(mha, f);
+    }
+
+    [Fact]
+    public void CrossAttentionMatchesPyTorch()
+    {
+        var f = TorchFixture.Load("mha_cross");
+        var mha = FromFixture(f);
+        var (q, memory) = (Input(f, "query"), Input(f, "memory"));
+        var memoryBatch = new SequenceBatch(Batch(f, "memory"), Time(f, "memory"), ConfigLengths(f, "key_lengths"));
+        var y = mha.CrossAttention(q, memory, memoryBatch);
+        Check.Close(f.Matrix("output.y"), y.Data, Tol, "y");
+        AssertWeights(f, mha.LastWeights!);
+        BackwardUpstream(y, f);
+        Check.Close(f.Matrix("grad_input.query"), q.Grad!, Tol, "grad query");
+        Check.Close(f.Matrix("grad_input.memory"), memory.Grad!, Tol, "grad memory");
+        AssertParamGrads(mha, f);
+    }
+
+    [Fact]
+    public void ParametersHavePyTorchNamesAndShapes()
+    {
+        var mha = new MultiHeadAttention(12, 3, new Rng(2));
+        var names = mha.NamedParameters().Select(p => (p.Name, string.Join(",", p.Shape))).ToArray();
+        Assert.Equal(new[]
+        {
+            ("in_proj_weight", "36,12"), ("in_proj_bias", "36"), ("out_proj.weight", "12,12"), ("out_proj.bias", "12"),
+        }, names);
+        Assert.Equal(4, mha.DK);
+    }
+
+    [Fact]
+    public void OutputShapesAndKeptWeightsForEveryCall()
+    {
+        var rng = new Rng(3);
+        var mha = new MultiHeadAttention(8, 2, rng);
+        var x = Tensor.Randn(3 * 4, 8, rng);
+        var memory = Tensor.Randn(3 * 6, 8, rng);
+        var y = mha.SelfAttention(x, new SequenceBatch(3, 4, [4, 2, 1]));
+        Assert.Equal((12, 8), (y.Rows, y.Cols));
+        Assert.Equal((3, 2, 4, 4), (mha.LastWeights!.Batch, mha.LastWeights.Heads, mha.LastWeights.QueryLength, mha.LastWeights.KeyLength));
+        // Padded keys get no weight; every row sums to 1.
+        for (int h = 0; h < 2; h++)
+        {
+            var w = mha.LastWeights.Get(2, h);
+            for (int i = 0; i < 4; i++)
+            {
+                Assert.Equal(1.0, w.Row(i).Sum(), 12);
+                for (int j = 1; j < 4; j++) Assert.Equal(0.0, w[i, j]);
+            }
+        }
+        var z = mha.CrossAttention(x, memory, new SequenceBatch(3, 6, [6, 5, 2]));
+        Assert.Equal((12, 8), (z.Rows, z.Cols));
+        Assert.Equal(6, mha.LastWeights.KeyLength);
+        Assert.Equal(4, mha.LastWeights.QueryLength);
+        Check.Close(mha.LastWeights.Get(1, 0).RowSums(), Vector<double>.Build.Dense(4, 1.0), 1e-12, "rows sum to 1");
+        Assert.Equal(0.0, mha.LastWeights[2, 1, 3, 5]);
+    }
+
+    [Fact]
+    public void GradientCheckSelfCrossAndGeneral()
+    {
+        var rng = new Rng(4);
+        var mha = new MultiHeadAttention(6, 3, rng);
+        foreach (var p in mha.Parameters()) p.Data.MapInplace(v => v + 0.1 * rng.NextGaussian()); // non-zero biases
+        var x = Gen.Param(2 * 3, 6, rng, "x");
+        var m = Gen.Param(2 * 4, 6, rng, "memory");
+        var v = Gen.Param(2 * 4, 6, rng, "value");
+        var inputs = mha.Parameters().Append(x).ToArray();
+        Check.Gradients(() => mha.SelfAttention(x, new SequenceBatch(2, 3, [3, 2]), causal: true), inputs);
+        Check.Gradients(() => mha.CrossAttention(x, m, new SequenceBatch(2, 4, [2, 4])), inputs.Append(m).ToArray());
+        Check.Gradients(() => mha.Forward(x, m, v, 2, new AttentionMask(keyLengths: [4, 3])), inputs.Append(m).Append(v).ToArray());
+    }
+
+    [Fact]
+    public void AttentionDropoutActsOnlyInTrainingAndKeepsTheExpectation()
+    {
+        var rng = new Rng(5);
+        var mha = new MultiHeadAttention(8, 2, rng, dropout: 0.5);
+        var x = Tensor.Randn(2 * 5, 8, rng);
+        var batch = new SequenceBatch(2, 5);
+        mha.Eval();
+        var clean = mha.SelfAttention(x, batch).Data;
+        Check.Close(clean, mha.SelfAttention(x, batch).Data, 0, "evaluation is deterministic");
+        mha.Train();
+        var first = mha.SelfAttention(x, batch).Data;
+        var second = mha.SelfAttention(x, batch).Data;
+        Assert.True((first - second).FrobeniusNorm() > 1e-6, "two training calls draw different masks");
+        // The mean over many dropout masks approaches the clean output (inverted dropout keeps the expectation).
+        var mean = Matrix<double>.Build.Dense(10, 8);
+        const int draws = 2000;
+        for (int i = 0; i < draws; i++) mean += mha.SelfAttention(x, batch).Data;
+        mean /= draws;
+        Check.Close(clean, mean, 0.05, "mean over dropout masks");
+    }
+
+    [Fact]
+    public void ErrorsNameTheOperationAndShapes()
+    {
+        var mha = new MultiHeadAttention(8, 2, new Rng(6));
+        Check.ThrowsArgument(() => mha.SelfAttention(Tensor.Zeros(10, 6), new SequenceBatch(2, 5)), "MultiHeadAttention", "10×6", "d_model is 8");
+        Check.ThrowsArgument(() => mha.SelfAttention(Tensor.Zeros(9, 8), new SequenceBatch(2, 5)), "MultiHeadAttention", "9×8", "B·T = 10");
+        Check.ThrowsArgument(() => mha.Forward(Tensor.Zeros(6, 8), Tensor.Zeros(8, 8), Tensor.Zeros(8, 8), 2, new AttentionMask(keyLengths: [4, 5])),
+            "key length 5", "[0, 4]");
+        Check.ThrowsArgument(() => new MultiHeadAttention(10, 3, new Rng(1)), "d_model=10", "h=3");
+    }
+}

@@ -1,0 +1,218 @@
+using MathNet.Numerics.LinearAlgebra;
+using MathNet.Numerics.LinearAlgebra.Double;
+using TransformerCourse.Attention;
+using TransformerCourse.Autograd;
+using TransformerCourse.Tests.Fixtures;
+using TransformerCourse.Tests.Support;
+using static TransformerCourse.Tests.Attention.FixtureModules;
+
+namespace TransformerCourse.Tests.Attention;
+
+public class ScaledDotProductAttentionTests
+{
+    [Fact]
+    public void HandComputedTwoByTwo()
+    {
+        // d_k = 4, so the scores are divided by 2. Q·K₀ = 2 and Q·K₁ = 0 → scaled 1 and 0.
+        var q = Tensor.FromArray(new double[,] { { 1, 1, 0, 0 } });
+        var k = Tensor.FromArray(new double[,] { { 1, 1, 0, 0 }, { 0, 0, 1, 1 } });
+        var v = Tensor.FromArray(new double[,] { { 10, 0 }, { 0, 10 } });
+        var r = ScaledDotProductAttention.Forward(q, k, v);
+        double w0 = Math.E / (Math.E + 1), w1 = 1 / (Math.E + 1);
+        Check.Close(DenseMatrix.OfArray(new[,] { { w0, w1 } }), r.Weights.Data, 1e-15, "weights");
+        Check.Close(DenseMatrix.OfArray(new[,] { { 10 * w0, 10 * w1 } }), r.Output.Data, 1e-13, "output");
+        // Hiding key 0 puts all weight on key 1.
+        var masked = ScaledDotProductAttention.Forward(q, k, v, DenseMatrix.OfArray(new[,] { { double.NegativeInfinity, 0 } }));
+        Check.Close(DenseMatrix.OfArray(new[,] { { 0.0, 10 } }), masked.Output.Data, 0, "masked output");
+    }
+
+    [Fact]
+    public void ReadableVersionMatchesPyTorchPerSequence()
+    {
+        var f = TorchFixture.Load("scaled_dot_product_attention");
+        var (q, k, v) = (Input(f, "q"), Input(f, "k"), Input(f, "v"));
+        var mask = Masks.FromFlags(Flags(f, "mask"));
+        int batch = Batch(f, "q"), tq = Time(f, "q"), tk = Time(f, "k");
+        var outputs = new List<Tensor>();
+        var weights = new List<Tensor>();
+        for (int b = 0; b < batch; b++)
+        {
+            var r = ScaledDotProductAttention.Forward(q.SliceRows(b * tq, tq), k.SliceRows(b * tk, tk), v.SliceRows(b * tk, tk),
+                mask.SubMatrix(b * tq, tq, 0, tk));
+            outputs.Add(r.Output);
+            weights.Add(r.Weights);
+        }
+        var y = Tensor.ConcatRows(outputs.ToArray());
+        Check.Close(f.Matrix("output.y"), y.Data, Tol, "y");
+        Check.Close(f.Matrix("output.weights"), Tensor.ConcatRows(weights.ToArray()).Data, Tol, "weights");
+        BackwardUpstream(y, f);
+        Check.Close(f.Matrix("grad_input.q"), q.Grad!, Tol, "grad q");
+        Check.Close(f.Matrix("grad_input.k"), k.Grad!, Tol, "grad k");
+        Check.Close(f.Matrix("grad_input.v"), v.Grad!, Tol, "grad v");
+    }
+
+    [Fact]
+    public void FusedVersionMatchesPyTorchInOneCall()
+    {
+        var f = TorchFixture.Load("scaled_dot_product_attention");
+        var (q, k, v) = (Input(f, "q"), Input(f, "k"), Input(f, "v"));
+        var mask = new AttentionMask(perSequence: Masks.FromFlags(Flags(f, "mask")));
+        var r = FusedAttention.Forward(q, k, v, heads: 1, batch: Batch(f, "q"), mask);
+        Check.Close(f.Matrix("output.y"), r.Output.Data, Tol, "y");
+        var expected = f.Data("output.weights");
+        int n = 0;
+        for (int b = 0; b < r.Weights.Batch; b++)
+            for (int i = 0; i < r.Weights.QueryLength; i++)
+                for (int j = 0; j < r.Weights.KeyLength; j++)
+                    Check.Close(expected[n++], r.Weights[b, 0, i, j], Tol, "weight");
+        BackwardUpstream(r.Output, f);
+        Check.Close(f.Matrix("grad_input.q"), q.Grad!, Tol, "grad q");
+        Check.Close(f.Matrix("grad_input.k"), k.Grad!, Tol, "grad k");
+        Check.Close(f.Matrix("grad_input.v"), v.Grad!, Tol, "grad v");
+    }
+
+    [Fact]
+    public void ReadableVersionPassesGradientCheck()
+    {
+        var rng = new Rng(10);
+        var q = Gen.Param(3, 4, rng, "Q");
+        var k = Gen.Param(5, 4, rng, "K");
+        var v = Gen.Param(5, 2, rng, "V");
+        Check.Gradients(() => ScaledDotProductAttention.Forward(q, k, v).Output, q, k, v);
+        var mask = Masks.Combine(Masks.Causal(5).SubMatrix(0, 3, 0, 5), Masks.Padding(4, 5));
+        Check.Gradients(() => ScaledDotProductAttention.Forward(q, k, v, mask).Output, q, k, v);
+    }
+}
+
+public class FusedAttentionTests
+{
+    /// <summary>The readable version run for every sequence and head, concatenated — the reference for the fused op.</summary>
+    private static (Tensor Output, Matrix<double>[,] Weights) Unfused(Tensor q, Tensor k, Tensor v, int heads, int batch, AttentionMask mask)
+    {
+        int tq = q.Rows / batch, tk = k.Rows / batch, dk = q.Cols / heads, dv = v.Cols / heads;
+        var rows = new Tensor[batch];
+        var weights = new Matrix<double>[batch, heads];
+        for (int b = 0; b < batch; b++)
+        {
+            var m = mask.ForSequence(b, tq, tk);
+            var cols = new Tensor[heads];
+            for (int h = 0; h < heads; h++)
+            {
+                var r = ScaledDotProductAttention.Forward(
+                    q.SliceRows(b * tq, tq).SliceCols(h * dk, dk),
+                    k.SliceRows(b * tk, tk).SliceCols(h * dk, dk),
+                    v.SliceRows(b * tk, tk).SliceCols(h * dv, dv), m);
+                cols[h] = r.Output;
+                weights[b, h] = r.Weights.Data;
+            }
+            rows[b] = Tensor.ConcatCols(cols);
+        }
+        return (Tensor.ConcatRows(rows), weights);
+    }
+
+    public static TheoryData<int, int, int, int, int, int, bool> Cases => new()
+    {
+        // batch, heads, tq, tk, dk, dv, causal
+        { 1, 1, 3, 3, 4, 4, false },
+        { 2, 3, 4, 4, 2, 3, true },
+        { 3, 2, 2, 5, 3, 2, false },
+        { 4, 4, 16, 16, 8, 8, true },   // big enough to run blocks in parallel
+    };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void AgreesWithTheReadableVersionOnValuesWeightsAndGradients(int batch, int heads, int tq, int tk, int dk, int dv, bool causal)
+    {
+        var rng = new Rng((ulong)(batch * 1000 + heads * 100 + tq * 10 + tk));
+        var q = Gen.Param(batch * tq, heads * dk, rng);
+        var k = Gen.Param(batch * tk, heads * dk, rng);
+        var v = Gen.Param(batch * tk, heads * dv, rng);
+        var lengths = Enumerable.Range(0, batch).Select(b => Math.Max(1, tk - b)).ToArray();
+        var mask = new AttentionMask(causal: causal && tq == tk, keyLengths: lengths);
+        var upstream = Tensor.Randn(batch * tq, heads * dv, rng);
+
+        var fused = FusedAttention.Forward(q, k, v, heads, batch, mask);
+        fused.Output.Mul(upstream).Sum().Backward();
+        var (gq, gk, gv) = (q.Grad!.Clone(), k.Grad!.Clone(), v.Grad!.Clone());
+        q.Grad = k.Grad = v.Grad = null;
+        var (reference, weights) = Unfused(q, k, v, heads, batch, mask);
+        reference.Mul(upstream).Sum().Backward();
+
+        Check.Close(reference.Data, fused.Output.Data, 1e-12, "output");
+        for (int b = 0; b < batch; b++)
+            for (int h = 0; h < heads; h++)
+                Check.Close(weights[b, h], fused.Weights.Get(b, h), 1e-13, $"weights[{b},{h}]");
+        Check.Close(q.Grad!, gq, 1e-12, "grad Q");
+        Check.Close(k.Grad!, gk, 1e-12, "grad K");
+        Check.Close(v.Grad!, gv, 1e-12, "grad V");
+    }
+
+    [Fact]
+    public void ProviderPathAndSimdPathAgree()
+    {
+        // The per-block products go to the linear-algebra provider when it is native, to SIMD loops when it is
+        // MathNet's managed one; both must give the same numbers.
+        var rng = new Rng(13);
+        var q = Gen.Param(3 * 5, 2 * 3, rng);
+        var k = Gen.Param(3 * 6, 2 * 3, rng);
+        var v = Gen.Param(3 * 6, 2 * 4, rng);
+        var mask = new AttentionMask(keyLengths: [6, 4, 1]);
+        var upstream = Tensor.Randn(3 * 5, 2 * 4, rng);
+        (Matrix<double> Y, Matrix<double> Gq, Matrix<double> Gk, Matrix<double> Gv) Run()
+        {
+            q.Grad = k.Grad = v.Grad = null;
+            var y = FusedAttention.Forward(q, k, v, 2, 3, mask).Output;
+            y.Mul(upstream).Sum().Backward();
+            return (y.Data, q.Grad!, k.Grad!, v.Grad!);
+        }
+        var simd = Run();
+        SmallGemm.AlwaysUseProvider.Value = true;
+        var provider = Run();
+        SmallGemm.AlwaysUseProvider.Value = false;
+        Check.Close(simd.Y, provider.Y, 1e-13, "output");
+        Check.Close(simd.Gq, provider.Gq, 1e-13, "grad Q");
+        Check.Close(simd.Gk, provider.Gk, 1e-13, "grad K");
+        Check.Close(simd.Gv, provider.Gv, 1e-13, "grad V");
+    }
+
+    [Fact]
+    public void PassesGradientCheckWithMasksAndASharedInput()
+    {
+        var rng = new Rng(11);
+        var x = Gen.Param(2 * 3, 4, rng, "x");
+        var k = Gen.Param(2 * 4, 4, rng, "K");
+        var v = Gen.Param(2 * 4, 6, rng, "V");
+        // Self-attention straight on x (Q = K = V = x: one tensor receiving three gradients).
+        Check.Gradients(() => FusedAttention.Forward(x, x, x, 2, 2, new AttentionMask(causal: true, keyLengths: [3, 2])).Output, x);
+        Check.Gradients(() => FusedAttention.Forward(x, k, v, 2, 2, new AttentionMask(keyLengths: [4, 2])).Output, x, k, v);
+        var bias = DenseMatrix.Create(3, 4, (i, j) => 0.3 * (i - j));
+        Check.Gradients(() => FusedAttention.Forward(x, k, v, 1, 2, new AttentionMask(additive: bias), scale: 1.0).Output, x, k, v);
+    }
+
+    [Fact]
+    public void ScaleOneIsPlainDotProductAttention()
+    {
+        var rng = new Rng(12);
+        var q = Tensor.Randn(2, 3, rng);
+        var k = Tensor.Randn(4, 3, rng);
+        var v = Tensor.Randn(4, 2, rng);
+        var r = FusedAttention.Forward(q, k, v, 1, 2, scale: 1.0);
+        // Sequence 0: one query (row 0) over keys 0, 1.
+        var s = q.Data.SubMatrix(0, 1, 0, 3) * k.Data.SubMatrix(0, 2, 0, 3).Transpose();
+        var p = TransformerCourse.Softmax.Rows(s);
+        Check.Close(p * v.Data.SubMatrix(0, 2, 0, 2), r.Output.Data.SubMatrix(0, 1, 0, 2), 1e-14, "sequence 0");
+    }
+
+    [Fact]
+    public void ErrorsNameTheOperationAndShapes()
+    {
+        var x = Tensor.Zeros(6, 4);
+        Check.ThrowsArgument(() => FusedAttention.Forward(x, Tensor.Zeros(6, 3), x, 2, 2), "FusedAttention", "6×4", "6×3");
+        Check.ThrowsArgument(() => FusedAttention.Forward(x, x, x, 2, 4), "FusedAttention", "B=4");
+        Check.ThrowsArgument(() => FusedAttention.Forward(x, x, x, 2, 2, new AttentionMask(additive: DenseMatrix.Create(2, 3, 0))), "additive mask is 2×3", "3×3");
+        Check.ThrowsArgument(() => FusedAttention.Forward(x, x, x, 2, 2, new AttentionMask(keyPadding: new bool[3, 3])), "3×3", "B×T_k = 2×3");
+        var big = Tensor.Randn(8 * 32, 16, new Rng(1));
+        big.Data[37, 3] = double.NaN; // in a block that runs in parallel with others
+        Check.ThrowsArgument(() => FusedAttention.Forward(big, big, big, 1, 8), "FusedAttention", "NaN");
+    }
+}
