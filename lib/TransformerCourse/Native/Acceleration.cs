@@ -81,7 +81,8 @@ public static class Acceleration
         var provider = LinearAlgebraControl.Provider;
         return provider switch
         {
-            CblasLinearAlgebraProvider cblas => $"native: {cblas}{ThreadsText(cblas.Library.Threads)}",
+            CblasLinearAlgebraProvider cblas => $"native: {cblas}{ThreadsText(cblas.Library.Threads)}"
+                + (cblas.Library.Advice is { } advice ? $". Note: {advice}" : ""),
             ManagedLinearAlgebraProvider => "managed: MathNet's managed provider"
                 + (_last is { Kind: AccelerationKind.Managed } last ? $" ({last.Message})" : ""),
             _ => $"native: {provider}",
@@ -137,7 +138,8 @@ public static class Acceleration
             return new AccelerationResult(AccelerationKind.Cblas, library!.Family, library.Path, provider.ToString(),
                 library.Threads, tried,
                 $"Native linear algebra: {library.Version ?? library.Family} from {library.Path}{ThreadsText(library.Threads)}{threadNote}; "
-                + "matrix products and BLAS-1 run natively, everything else in MathNet's managed code.");
+                + "matrix products and BLAS-1 run natively, everything else in MathNet's managed code."
+                + (library.Advice is { } advice ? $" Note: {advice}." : ""));
         }
 
         var what = auto ? "no CBLAS library found" : $"{source} could not be used";
