@@ -4,6 +4,7 @@
 #   bash bench/run.sh                  # 1 and 2 threads
 #   BENCH_THREADS=1 bash bench/run.sh  # other thread counts; extra arguments go to the C# harness
 #   BENCH_OUT=bench/results/other.md bash bench/run.sh   # another results file
+#   BENCH_SAMPLES=11 bash bench/run.sh                   # more samples per median (a busy machine)
 #
 # Needs OpenBLAS for the native columns and PyTorch for its column (Debian/Ubuntu):
 #   apt-get install -y libopenblas0-pthread python3-torch
@@ -11,6 +12,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 threads="${BENCH_THREADS:-1,2}"
 out="${BENCH_OUT:-bench/results/results.md}"
+samples="${BENCH_SAMPLES:-7}"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
@@ -23,7 +25,7 @@ done
 torch_args=()
 if [ -n "$py" ]; then
   for t in ${threads//,/ }; do
-    OMP_NUM_THREADS=$t OPENBLAS_NUM_THREADS=$t MKL_NUM_THREADS=$t "$py" bench/torch_gemm.py --threads "$t" --out "$tmp/torch-gemm-t$t.json"
+    OMP_NUM_THREADS=$t OPENBLAS_NUM_THREADS=$t MKL_NUM_THREADS=$t "$py" bench/torch_gemm.py --threads "$t" --samples "$samples" --out "$tmp/torch-gemm-t$t.json"
     torch_args+=(--torch "$tmp/torch-gemm-t$t.json")
   done
 else
@@ -31,4 +33,4 @@ else
 fi
 
 dotnet run -c Release --project bench/TransformerCourse.Bench -- \
-  --threads "$threads" ${torch_args[@]+"${torch_args[@]}"} --out "$out" "$@"
+  --threads "$threads" --samples "$samples" ${torch_args[@]+"${torch_args[@]}"} --out "$out" "$@"

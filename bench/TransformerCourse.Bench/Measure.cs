@@ -5,7 +5,16 @@ namespace TransformerCourse.Bench;
 /// <summary>Median time of one call, and the bytes it allocates (all threads).</summary>
 /// <param name="Seconds">Median over the samples of (sample time / calls in the sample).</param>
 /// <param name="BytesPerCall">Managed bytes allocated per call, on any thread.</param>
-record Timing(double Seconds, double BytesPerCall);
+/// <param name="Samples">Seconds per call of each sample, in the order taken.</param>
+record Timing(double Seconds, double BytesPerCall, IReadOnlyList<double> Samples)
+{
+    /// <summary>
+    /// How many times faster this is than <paramref name="other"/>, as the median over samples taken
+    /// side by side (interleaved): a change of load between samples cancels out of each pair.
+    /// </summary>
+    public double SpeedOver(Timing other) =>
+        Measure.Median(Samples.Zip(other.Samples, (mine, theirs) => theirs / mine).ToList());
+}
 
 /// <summary>
 /// The timing method of every section (and of bench/torch_gemm.py, which mirrors it): warm up, pick a
@@ -35,7 +44,7 @@ static class Measure
                 seconds[i].Add(watch.Elapsed.TotalSeconds / batch[i]);
             }
         }
-        return actions.Select((a, i) => new Timing(Median(seconds[i]), BytesPerCall(a, Math.Min(batch[i], 5)))).ToArray();
+        return actions.Select((a, i) => new Timing(Median(seconds[i]), BytesPerCall(a, Math.Min(batch[i], 5)), seconds[i])).ToArray();
     }
 
     /// <summary>Warms up (two calls, then at least 0.1 s) and returns how many calls make one sample.</summary>
@@ -57,9 +66,9 @@ static class Measure
         return (GC.GetTotalAllocatedBytes(precise: true) - before) / (double)calls;
     }
 
-    static double Median(List<double> values)
+    public static double Median(IEnumerable<double> samples)
     {
-        values.Sort();
+        var values = samples.Order().ToList();
         var mid = values.Count / 2;
         return values.Count % 2 == 1 ? values[mid] : (values[mid - 1] + values[mid]) / 2;
     }

@@ -2,7 +2,7 @@
 // PyTorch's side first and then this program.
 //
 //   dotnet run -c Release --project bench/TransformerCourse.Bench -- \
-//       [--threads 1,2] [--sizes 128,256,512,1024] [--torch torch-gemm-t1.json ...] [--out results.md] [--quick]
+//       [--threads 1,2] [--sizes 128,256,512,1024] [--samples 7] [--torch torch-gemm-t1.json ...] [--out results.md] [--quick]
 //
 // Each section measures one thing and returns its markdown; a new benchmark (the encoder layer,
 // the training step) is one more IBenchSection in the list below.
@@ -20,7 +20,9 @@ md.AppendLine();
 md.AppendLine($"Written by `bash bench/run.sh` on {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC. Machine: {Machine.Cpu()}, "
     + $"{Environment.ProcessorCount} logical cores, {RuntimeInformation.OSDescription}; {RuntimeInformation.FrameworkDescription}. "
     + $"Each time is the median of {Measure.Samples} samples of at least {Measure.MinSampleSeconds * 1000:F0} ms after a warm-up; "
-    + "ratios compare numbers measured in this same run.");
+    + "ratios compare numbers measured in this same run."
+    + (Machine.LoadAverage() is { } load ? $" Load average when it started: {load} (a shared machine: absolute numbers vary from run to run; native and raw OpenBLAS samples are interleaved so that their ratio stays fair)." : "")
+    + (Environment.GetEnvironmentVariable("OPENBLAS_CORETYPE") is { Length: > 0 } core ? $" OPENBLAS_CORETYPE={core}." : ""));
 md.AppendLine();
 foreach (var section in sections.Where(s => settings.Sections.Contains(s.Name)))
 {
@@ -67,6 +69,7 @@ namespace TransformerCourse.Bench
                     case "--sections": sections = Next().Split(','); break;
                     case "--out": output = Next(); break;
                     case "--torch": torch.Add(TorchRun.Read(Next())); break;
+                    case "--samples": Measure.Samples = Ints(Next())[0]; break;
                     case "--quick": Measure.Samples = 3; Measure.MinSampleSeconds = 0.01; break;
                     default: throw new ArgumentException($"unknown argument {args[i]}; see the top of Program.cs");
                 }
@@ -76,10 +79,10 @@ namespace TransformerCourse.Bench
 
         static int[] Ints(string list) => list.Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
 
-        /// <summary>PyTorch's median seconds for one case, or null when it was not measured.</summary>
-        public double? TorchSeconds(string benchmark, int threads, int n) =>
+        /// <summary>PyTorch's timings for one case, or null when it was not measured.</summary>
+        public TorchResult? TorchResult(string benchmark, int threads, int n) =>
             Torch.Where(t => t.Benchmark == benchmark && t.Threads == threads)
-                .SelectMany(t => t.Results).Where(r => r.N == n).Select(r => (double?)r.Seconds).FirstOrDefault();
+                .SelectMany(t => t.Results).FirstOrDefault(r => r.N == n);
 
         /// <summary>"PyTorch 1.13.0, BLAS: OpenBLAS 0.3.21 …", or why there is no PyTorch column.</summary>
         public string TorchDescription(string benchmark) =>
@@ -97,8 +100,11 @@ namespace TransformerCourse.Bench
             ?? throw new InvalidDataException($"{path}: empty");
     }
 
-    /// <summary>One size of a PyTorch run.</summary>
-    sealed record TorchResult(int N, double Seconds);
+    /// <summary>
+    /// One size of a PyTorch run: torch's median seconds, raw OpenBLAS's in the same process, and
+    /// torch's speed over raw OpenBLAS as the median of side-by-side sample ratios.
+    /// </summary>
+    sealed record TorchResult(int N, double Seconds, double? RawSeconds, double? TorchSpeedOverRaw);
 
     static class Machine
     {
@@ -112,6 +118,19 @@ namespace TransformerCourse.Bench
             }
             catch (IOException) { }
             return RuntimeInformation.ProcessArchitecture.ToString();
+        }
+
+        /// <summary>The 1-minute load average (Linux), or null.</summary>
+        public static string? LoadAverage()
+        {
+            try
+            {
+                return File.ReadAllText("/proc/loadavg").Split(' ')[0];
+            }
+            catch (IOException)
+            {
+                return null;
+            }
         }
     }
 }

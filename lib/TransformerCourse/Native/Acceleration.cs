@@ -143,7 +143,8 @@ public static class Acceleration
         }
 
         var what = auto ? "no CBLAS library found" : $"{source} could not be used";
-        return StayManaged(tried, $"{what} (tried {string.Join("; ", tried)}). "
+        var triedText = tried.Count == 0 ? "no candidate to try" : $"tried {string.Join("; ", tried)}";
+        return StayManaged(tried, $"{what} ({triedText}). "
             + "Install OpenBLAS (Debian/Ubuntu: apt-get install libopenblas0-pthread) or MKL and call Acceleration.Enable() again");
     }
 

@@ -150,7 +150,7 @@ internal sealed unsafe class CblasLibrary
         if (core is null || !PreAvx2Cores.Contains(core, StringComparer.OrdinalIgnoreCase) || !Avx2.IsSupported) return null;
         var (better, feature) = Avx512F.IsSupported ? ("SkylakeX", "AVX-512") : ("Haswell", "AVX2");
         return $"OpenBLAS chose its '{core}' kernels, older than this CPU ({feature}); start the process with "
-            + $"OPENBLAS_CORETYPE={better} in its environment for its {feature} kernels (often about 3× faster products)";
+            + $"OPENBLAS_CORETYPE={better} in its environment for its {feature} kernels (products often several times faster)";
     }
 
     static string? MklVersion(IntPtr handle)
