@@ -174,8 +174,16 @@ public sealed partial class Tensor
     /// Makes the result of an operation. When no parent needs a gradient, or recording is off,
     /// the result is a plain constant and the backward rule is dropped.
     /// </summary>
+#pragma warning disable CS1591
+    public static readonly Dictionary<string, double[]> Prof = new();
+    private static long _last = System.Diagnostics.Stopwatch.GetTimestamp();
+    public static bool Profiling;
+    public static void ProfMark() => _last = System.Diagnostics.Stopwatch.GetTimestamp();
+    private static void ProfAdd(string key, long ticks) { if (!Prof.TryGetValue(key, out var a)) Prof[key] = a = new double[2]; a[0]++; a[1] += ticks * 1000.0 / System.Diagnostics.Stopwatch.Frequency; }
+#pragma warning restore CS1591
     internal static Tensor FromOp(Matrix<double> data, string op, Tensor[] parents, Action<Matrix<double>> backward)
     {
+        if (Profiling) { long now = System.Diagnostics.Stopwatch.GetTimestamp(); ProfAdd("F " + op, now - _last); _last = now; var inner = backward; backward = g => { long t0 = System.Diagnostics.Stopwatch.GetTimestamp(); inner(g); ProfAdd("B " + op, System.Diagnostics.Stopwatch.GetTimestamp() - t0); }; }
         if (IsGradEnabled)
         {
             foreach (var p in parents)
@@ -257,7 +265,14 @@ public sealed partial class Tensor
     {
         if (!RequiresGrad) return;
         if (Grad is null) Grad = g.Clone();
-        else Grad.Add(g, Grad);
+        else AddInto(Grad, g);
+    }
+
+    /// <summary>target += g (SIMD for dense matrices).</summary>
+    private static void AddInto(Matrix<double> target, Matrix<double> g)
+    {
+        if (target is DenseMatrix t && g is DenseMatrix d) Simd.Add(t.Values, d.Values, t.Values);
+        else target.Add(g, target);
     }
 
     /// <summary>Adds a freshly allocated gradient that no one else holds: it may be kept without a copy.</summary>
@@ -265,7 +280,7 @@ public sealed partial class Tensor
     {
         if (!RequiresGrad) return;
         if (Grad is null) Grad = g;
-        else Grad.Add(g, Grad);
+        else AddInto(Grad, g);
     }
 
     /// <summary>The gradient buffer, created as zeros when absent, for operations that accumulate into it directly.</summary>

@@ -1,3 +1,4 @@
+using TransformerCourse.Attention;
 using TransformerCourse.Autograd;
 using TransformerCourse.Nn;
 
@@ -12,7 +13,7 @@ namespace TransformerCourse.Seq2Seq;
 /// c_i  = Σ_j a_ij h_j                       context
 /// s_i  = GRU([e(y_{i−1}); c_i], s_{i−1}),   logits = W_o [s_i; c_i; e(y_{i−1})] + b_o
 /// </code>
-/// Shapes for B sequences: s B×H_dec, h (B·S)×D, W H_dec→A, U D→A, v A→1, a B×S, c B×D.
+/// Shapes for B sequences: s B×H_dec, h (B·S)×D, W H_dec→A, U D→A, v A→1, a B×S, c B×D (see <see cref="AdditiveAttention"/>).
 /// </summary>
 public sealed class BahdanauSeq2Seq : RecurrentSeq2Seq
 {
@@ -20,21 +21,13 @@ public sealed class BahdanauSeq2Seq : RecurrentSeq2Seq
     public BahdanauSeq2Seq(Seq2SeqSizes sizes, Rng rng) : base(sizes, rng)
     {
         int d = Encoder.OutputSize;
-        W = RegisterModule("attn_w", new Linear(sizes.DecoderHidden, sizes.Attention, rng));
-        U = RegisterModule("attn_u", new Linear(d, sizes.Attention, rng, bias: false));
-        V = RegisterModule("attn_v", new Linear(sizes.Attention, 1, rng, bias: false));
+        Attention = RegisterModule("attention", new AdditiveAttention(sizes.DecoderHidden, d, sizes.Attention, rng));
         Cell = RegisterModule("cell", new GruCell(sizes.Embed + d, sizes.DecoderHidden, rng));
         Output = RegisterModule("out", new Linear(sizes.DecoderHidden + d + sizes.Embed, sizes.TargetVocab, rng));
     }
 
-    /// <summary>W, applied to the decoder state.</summary>
-    public Linear W { get; }
-
-    /// <summary>U, applied to each encoder state (once per batch).</summary>
-    public Linear U { get; }
-
-    /// <summary>v, reduces tanh(W s + U h) to a score.</summary>
-    public Linear V { get; }
+    /// <summary>The additive attention (W, U and v).</summary>
+    public AdditiveAttention Attention { get; }
 
     /// <summary>The decoder GRU cell.</summary>
     public GruCell Cell { get; }
@@ -43,22 +36,12 @@ public sealed class BahdanauSeq2Seq : RecurrentSeq2Seq
     protected override Linear Output { get; }
 
     /// <inheritdoc/>
-    protected override Memory Prepare(Encoded encoded) => base.Prepare(encoded) with { Keys = U.Forward(encoded.States) };
-
-    /// <summary>The attention weights a (B×S) and context c (B×D) for decoder state s (B×H_dec).</summary>
-    public (Tensor Weights, Tensor Context) Attend(Memory memory, Tensor s)
-    {
-        int b = s.Rows, time = memory.Encoded.Time;
-        var energy = SequenceOps.RepeatRows(W.Forward(s), time).Add(memory.Keys!).Tanh();   // (B·S)×A
-        var scores = V.Forward(energy).Reshape(b, time);                                      // B×S
-        var weights = scores.Softmax(memory.Mask);
-        return (weights, SequenceOps.WeightedSum(weights, memory.Encoded.States));
-    }
+    protected override Memory Prepare(Encoded encoded) => base.Prepare(encoded) with { Keys = Attention.ProjectKeys(encoded.States) };
 
     /// <inheritdoc/>
     protected override (Tensor State, Tensor Features, Tensor? Weights) Advance(Memory memory, Tensor embedded, Tensor state)
     {
-        var (weights, context) = Attend(memory, state);
+        var (context, weights) = Attention.Forward(state, memory.Encoded.States, memory.Layout, memory.Keys);
         var s = Cell.Forward(Tensor.ConcatCols(embedded, context), state);
         return (s, Tensor.ConcatCols(s, context, embedded), weights);
     }

@@ -1,4 +1,5 @@
 using MathNet.Numerics.LinearAlgebra;
+using TransformerCourse.Attention;
 using TransformerCourse.Autograd;
 using TransformerCourse.Data;
 using TransformerCourse.Nn;
@@ -6,11 +7,11 @@ using TransformerCourse.Training;
 
 namespace TransformerCourse.Seq2Seq;
 
-/// <summary>What the decoder reads from the encoder at every step: the states, their padding mask, and anything precomputed from them.</summary>
+/// <summary>What the decoder reads from the encoder at every step: the states, their layout, and anything precomputed from them.</summary>
 /// <param name="Encoded">The encoder's output.</param>
-/// <param name="Mask">B×S additive mask: 0 on real source tokens, −∞ on padding.</param>
+/// <param name="Layout">B, S and the source lengths (attention gives padding weight 0).</param>
 /// <param name="Keys">A projection of the states computed once per batch (U·h_j for additive attention), or null.</param>
-public sealed record Memory(Encoded Encoded, Matrix<double> Mask, Tensor? Keys);
+public sealed record Memory(Encoded Encoded, SequenceBatch Layout, Tensor? Keys);
 
 /// <summary>
 /// The shared skeleton of the GRU encoder–decoders: a <see cref="GruEncoder"/>, a target embedding, a bridge
@@ -49,7 +50,7 @@ public abstract class RecurrentSeq2Seq : Seq2SeqModel
 
     /// <summary>Precomputes what every decoder step needs from the encoder.</summary>
     protected virtual Memory Prepare(Encoded encoded) =>
-        new(encoded, SequenceOps.PaddingMask(encoded.Lengths, encoded.Time), null);
+        new(encoded, new SequenceBatch(encoded.Batch, encoded.Time, encoded.Lengths), null);
 
     /// <summary>
     /// One decoder step for n rows: from the embedded previous tokens (n×E) and the previous state s (n×H_dec), the new

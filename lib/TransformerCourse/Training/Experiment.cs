@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using TransformerCourse.Attention;
 using TransformerCourse.Autograd;
 using TransformerCourse.Data;
 using TransformerCourse.Optim;
@@ -152,9 +153,9 @@ public sealed class Experiment
         bool koEn = task == "ko-en";
         var config = new TransformerConfig
         {
-            DModel = koEn ? 64 : 64,
-            Heads = 4,
-            DFF = koEn ? 128 : 128,
+            DModel = koEn ? int.Parse(Environment.GetEnvironmentVariable("TC_D") ?? "64") : 32,
+            Heads = koEn ? int.Parse(Environment.GetEnvironmentVariable("TC_H") ?? "4") : 2,
+            DFF = koEn ? int.Parse(Environment.GetEnvironmentVariable("TC_FF") ?? "128") : 64,
             EncoderLayers = 2,
             DecoderLayers = 2,
             Dropout = 0.0,
@@ -162,8 +163,8 @@ public sealed class Experiment
             MaxLength = 64,
         };
         var model = new Seq2SeqTransformer(sv, tv, config, rng);
-        int epochs = koEn ? 12 : task == "dates" ? 3 : 4;
-        int batchSize = koEn ? 32 : 64;
+        int epochs = koEn ? int.Parse(Environment.GetEnvironmentVariable("TC_EP") ?? "12") : task == "dates" ? 3 : 2;
+        int batchSize = koEn ? int.Parse(Environment.GetEnvironmentVariable("TC_B") ?? "32") : 64;
         int perEpoch = (koEn ? 4000 : task == "dates" ? 20_000 : 20_000) / batchSize;
         var optimizer = new Adam(model.Parameters(), 1e-3, 0.9, 0.98, 1e-9);
         var options = new TrainingOptions
@@ -174,7 +175,7 @@ public sealed class Experiment
             ValidationLimit = koEn ? 500 : 200,
             ClipNorm = 1.0,
             LabelSmoothing = 0.1,
-            Schedule = new WarmupCosineSchedule(koEn ? 2e-3 : 3e-3, 100, epochs * perEpoch, 1e-5),
+            Schedule = new WarmupCosineSchedule(koEn ? double.Parse(Environment.GetEnvironmentVariable("TC_LR") ?? "0.002") : 5e-3, 100, epochs * perEpoch, 1e-5),
             TargetExactMatch = 1.0,
             Seed = 1,
         };

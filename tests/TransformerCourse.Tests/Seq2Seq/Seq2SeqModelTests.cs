@@ -1,3 +1,4 @@
+using TransformerCourse.Attention;
 using TransformerCourse.Autograd;
 using TransformerCourse.Data;
 using TransformerCourse.Seq2Seq;
@@ -98,26 +99,20 @@ public class Seq2SeqModelTests
     }
 
     [Fact]
-    public void WeightedSumAndRepeatRowsPassGradientChecks()
+    public void StepAndStackStepsAreInverse()
     {
         var rng = new Rng(8);
-        var a = Tensor.Randn(3, 4, rng, requiresGrad: true);
-        var h = Tensor.Randn(12, 5, rng, requiresGrad: true);
-        Check.Gradients(() => SequenceOps.WeightedSum(a, h), a, h);
-        Check.Gradients(() => SequenceOps.RepeatRows(a, 3), a);
-        // By hand: c_b = Σ_j a[b,j] h[b·S + j].
-        var c = SequenceOps.WeightedSum(a, h).Data;
-        double expected = 0;
-        for (int j = 0; j < 4; j++) expected += a.Data[1, j] * h.Data[4 + j, 2];
-        Check.Close(expected, c[1, 2], 1e-14, "c[1,2]");
+        var x = Tensor.Randn(3 * 4, 2, rng, requiresGrad: true);
+        var steps = Enumerable.Range(0, 4).Select(t => SequenceOps.Step(x, 3, t)).ToList();
+        Assert.Equal(x.Data[1 * 4 + 2, 1], steps[2].Data[1, 1]);               // row b·T + t is step t of sequence b
+        Check.Close(x.Data, SequenceOps.StackSteps(steps).Data, 0, "stacked steps");
+        Check.Gradients(() => SequenceOps.StackSteps(Enumerable.Range(0, 4).Select(t => SequenceOps.Step(x, 3, t)).Reverse().ToList()), x);
     }
 
     [Fact]
-    public void WeightedSumRejectsMismatchedShapes()
+    public void StepRejectsABadLayout()
     {
-        var ex = Assert.Throws<ArgumentException>(() => SequenceOps.WeightedSum(Tensor.Zeros(3, 4), Tensor.Zeros(10, 2)));
-        Assert.Contains("WeightedSum", ex.Message);
-        Assert.Contains("3×4", ex.Message);
+        var ex = Assert.Throws<ArgumentException>(() => SequenceOps.Step(Tensor.Zeros(10, 2), 3, 0));
         Assert.Contains("10×2", ex.Message);
     }
 
