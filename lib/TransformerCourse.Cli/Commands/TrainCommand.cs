@@ -32,6 +32,8 @@ public sealed class TrainCommand : ICourseCommand
         double scale = args.Options.TryGetValue("--scale", out var s) ? double.Parse(s, CultureInfo.InvariantCulture) : 1.0;
         int beam = ParseInt(args, "--beam", 0);
 
+        // Native BLAS when the machine has it (OpenBLAS, MKL); otherwise MathNet's managed code. Either way, say which.
+        console.WriteLine(TransformerCourse.Native.Acceleration.Enable().ToString());
         var experiment = Experiment.Create(task, kind, seed, scale);
         console.MarkupLineInterpolated(
             $"[bold]{task}[/] with [bold]{kind}[/]: {experiment.Model.ParameterCount:N0} parameters, {experiment.Train.Count:N0} training / {experiment.Valid.Count:N0} validation / {experiment.Test.Count:N0} test examples, seed {seed}");

@@ -53,6 +53,7 @@ public static class Decoding
                     nextPrevious.Add(best);
                 }
             }
+            if (keep.Count == 0) break;
             state = keep.Count == active.Count ? result.State : result.State.Select(keep);
             active = keep.Select(h => active[h]).ToList();
             previous = nextPrevious;

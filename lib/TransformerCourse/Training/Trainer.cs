@@ -111,6 +111,18 @@ public sealed class Trainer
     /// <summary>Batches of <see cref="Epoch"/> already done.</summary>
     public int BatchInEpoch { get; private set; }
 
+    /// <summary>Continues a run from a checkpoint: the epoch and batch to resume at, and the history so far.</summary>
+    public void Resume(int epoch, int batchInEpoch, IEnumerable<TrainingRecord> history)
+    {
+        ArgumentNullException.ThrowIfNull(history);
+        if (epoch < 1 || batchInEpoch < 0)
+            throw new ArgumentOutOfRangeException(nameof(epoch), $"Trainer.Resume: epoch {epoch} (from 1) and batch {batchInEpoch} (from 0) are out of range.");
+        Epoch = epoch;
+        BatchInEpoch = batchInEpoch;
+        History.Clear();
+        History.AddRange(history);
+    }
+
     /// <summary>Trains on <paramref name="train"/>, evaluating on <paramref name="valid"/>; returns the history.</summary>
     public List<TrainingRecord> Fit(IReadOnlyList<EncodedPair> train, IReadOnlyList<EncodedPair> valid)
     {

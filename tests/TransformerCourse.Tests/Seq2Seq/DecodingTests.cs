@@ -94,6 +94,15 @@ public class DecodingTests
     }
 
     [Fact]
+    public void EveryHypothesisFinishingAtOnceEndsCleanly()
+    {
+        // Both sources take B then <eos> under beam width 1 from a B-first model: here, greedy on a one-row batch
+        // finishes all rows in the same step.
+        var result = Decoding.Greedy(new TableModel(), Batch.Pad([[5]]), 10);
+        Assert.True(result[0].Finished);
+    }
+
+    [Fact]
     public void BadArgumentsAreRejected()
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => Decoding.Beam(new TableModel(), Source(), 0, 5));
