@@ -174,16 +174,8 @@ public sealed partial class Tensor
     /// Makes the result of an operation. When no parent needs a gradient, or recording is off,
     /// the result is a plain constant and the backward rule is dropped.
     /// </summary>
-#pragma warning disable CS1591
-    public static readonly Dictionary<string, double[]> Prof = new();
-    private static long _last = System.Diagnostics.Stopwatch.GetTimestamp();
-    public static bool Profiling;
-    public static void ProfMark() => _last = System.Diagnostics.Stopwatch.GetTimestamp();
-    private static void ProfAdd(string key, long ticks) { if (!Prof.TryGetValue(key, out var a)) Prof[key] = a = new double[2]; a[0]++; a[1] += ticks * 1000.0 / System.Diagnostics.Stopwatch.Frequency; }
-#pragma warning restore CS1591
     internal static Tensor FromOp(Matrix<double> data, string op, Tensor[] parents, Action<Matrix<double>> backward)
     {
-        if (Profiling) { long now = System.Diagnostics.Stopwatch.GetTimestamp(); ProfAdd("F " + op, now - _last); _last = now; var inner = backward; backward = g => { long t0 = System.Diagnostics.Stopwatch.GetTimestamp(); inner(g); ProfAdd("B " + op, System.Diagnostics.Stopwatch.GetTimestamp() - t0); }; }
         if (IsGradEnabled)
         {
             foreach (var p in parents)
