@@ -22,28 +22,36 @@ public sealed partial class Tensor
         var x = Shapes.Values(Data);
         var gv = Shapes.Values(gamma.Data);
         var bv = Shapes.Values(beta.Data);
-        var xhat = new double[n * d];
-        var invStd = new double[n];
-        var y = new double[n * d];
-        for (int i = 0; i < n; i++)
+        // Storage is column-major, so the loops run down columns (j outer, i inner) and read memory in order.
+        var mean = new double[n];
+        for (int j = 0; j < d; j++)
         {
-            double mean = 0;
-            for (int j = 0; j < d; j++) mean += x[i + j * n];
-            mean /= d;
-            double variance = 0;
-            for (int j = 0; j < d; j++)
+            var col = x.AsSpan(j * n, n);
+            for (int i = 0; i < n; i++) mean[i] += col[i];
+        }
+        for (int i = 0; i < n; i++) mean[i] /= d;
+        var invStd = new double[n];
+        for (int j = 0; j < d; j++)
+        {
+            var col = x.AsSpan(j * n, n);
+            for (int i = 0; i < n; i++)
             {
-                double c = x[i + j * n] - mean;
-                variance += c * c;
+                double c = col[i] - mean[i];
+                invStd[i] += c * c;
             }
-            variance /= d;
-            double inv = 1.0 / Math.Sqrt(variance + eps);
-            invStd[i] = inv;
-            for (int j = 0; j < d; j++)
+        }
+        for (int i = 0; i < n; i++) invStd[i] = 1.0 / Math.Sqrt(invStd[i] / d + eps);
+        var xhat = new double[n * d];
+        var y = new double[n * d];
+        for (int j = 0; j < d; j++)
+        {
+            double gj = gv[j], bj = bv[j];
+            int o = j * n;
+            for (int i = 0; i < n; i++)
             {
-                int k = i + j * n;
-                xhat[k] = (x[k] - mean) * inv;
-                y[k] = gv[j] * xhat[k] + bv[j];
+                double h = (x[o + i] - mean[i]) * invStd[i];
+                xhat[o + i] = h;
+                y[o + i] = gj * h + bj;
             }
         }
         var self = this;
@@ -57,40 +65,45 @@ public sealed partial class Tensor
                 for (int j = 0; j < d; j++)
                 {
                     double sg = 0, sb = 0;
+                    int o = j * n;
                     for (int i = 0; i < n; i++)
                     {
-                        int k = i + j * n;
-                        sg += go[k] * xhat[k];
-                        sb += go[k];
+                        sg += go[o + i] * xhat[o + i];
+                        sb += go[o + i];
                     }
                     if (dg is not null) dg[j] += sg;
                     if (db is not null) db[j] += sb;
                 }
             }
-            if (self.RequiresGrad)
+            if (!self.RequiresGrad) return;
+            // With ĝ = g ⊙ γ: ∂x = (1/σ)(ĝ − mean(ĝ) − x̂ · mean(ĝ ⊙ x̂)), row by row.
+            var m1 = new double[n];
+            var m2 = new double[n];
+            for (int j = 0; j < d; j++)
             {
-                // With ĝ = g ⊙ γ: ∂x = (1/σ)(ĝ − mean(ĝ) − x̂ · mean(ĝ ⊙ x̂)), row by row.
-                var dx = new double[n * d];
+                double gj = gv[j];
+                int o = j * n;
                 for (int i = 0; i < n; i++)
                 {
-                    double m1 = 0, m2 = 0;
-                    for (int j = 0; j < d; j++)
-                    {
-                        int k = i + j * n;
-                        double gh = go[k] * gv[j];
-                        m1 += gh;
-                        m2 += gh * xhat[k];
-                    }
-                    m1 /= d;
-                    m2 /= d;
-                    for (int j = 0; j < d; j++)
-                    {
-                        int k = i + j * n;
-                        dx[k] = invStd[i] * (go[k] * gv[j] - m1 - xhat[k] * m2);
-                    }
+                    double gh = go[o + i] * gj;
+                    m1[i] += gh;
+                    m2[i] += gh * xhat[o + i];
                 }
-                self.AddGradOwned(Shapes.Wrap(n, d, dx));
             }
+            for (int i = 0; i < n; i++)
+            {
+                m1[i] /= d;
+                m2[i] /= d;
+            }
+            var dx = new double[n * d];
+            for (int j = 0; j < d; j++)
+            {
+                double gj = gv[j];
+                int o = j * n;
+                for (int i = 0; i < n; i++)
+                    dx[o + i] = invStd[i] * (go[o + i] * gj - m1[i] - xhat[o + i] * m2[i]);
+            }
+            self.AddGradOwned(Shapes.Wrap(n, d, dx));
         });
     }
 }

@@ -219,7 +219,7 @@ public sealed partial class Tensor
         {
             if (node._backward is not null) node.Grad = null;
         }
-        AddGrad(seed);
+        AddGrad(Shapes.Dense(seed));
         for (int i = order.Count - 1; i >= 0; i--)
         {
             var node = order[i];
@@ -257,7 +257,14 @@ public sealed partial class Tensor
     {
         if (!RequiresGrad) return;
         if (Grad is null) Grad = g.Clone();
-        else Grad.Add(g, Grad);
+        else AddInto(Grad, g);
+    }
+
+    /// <summary>target += g (SIMD for dense matrices).</summary>
+    private static void AddInto(Matrix<double> target, Matrix<double> g)
+    {
+        if (target is DenseMatrix t && g is DenseMatrix d) Simd.Add(t.Values, d.Values, t.Values);
+        else target.Add(g, target);
     }
 
     /// <summary>Adds a freshly allocated gradient that no one else holds: it may be kept without a copy.</summary>
@@ -265,7 +272,7 @@ public sealed partial class Tensor
     {
         if (!RequiresGrad) return;
         if (Grad is null) Grad = g;
-        else Grad.Add(g, Grad);
+        else AddInto(Grad, g);
     }
 
     /// <summary>The gradient buffer, created as zeros when absent, for operations that accumulate into it directly.</summary>

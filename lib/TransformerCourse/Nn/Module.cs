@@ -106,18 +106,21 @@ public abstract class Module
                     (missing.Count > 0 && unexpected.Count > 0 ? "; " : "") +
                     (unexpected.Count > 0 ? $"does not have {string.Join(", ", unexpected)}" : "") + ".");
         }
+        // Check every shape before copying anything, so that a failed load leaves the module as it was.
+        var copies = new List<(Matrix<double> Value, Matrix<double> Target)>();
         foreach (var (name, value) in state)
         {
             if (!mine.TryGetValue(name, out var p)) continue;
             var target = p.Value.Data;
             if (value.RowCount == target.RowCount && value.ColumnCount == target.ColumnCount)
-                value.CopyTo(target);
+                copies.Add((value, target));
             else if (value.RowCount == target.ColumnCount && value.ColumnCount == target.RowCount && (target.RowCount == 1 || target.ColumnCount == 1))
-                value.Transpose().CopyTo(target);
+                copies.Add((value.Transpose(), target));
             else
                 throw new ArgumentException(
                     $"LoadStateDict: '{name}' is {value.RowCount}×{value.ColumnCount} in the state dict but {target.RowCount}×{target.ColumnCount} in {GetType().Name}.");
         }
+        foreach (var (value, target) in copies) value.CopyTo(target);
     }
 }
 

@@ -59,16 +59,19 @@ public abstract class Optimizer
         ArgumentNullException.ThrowIfNull(state);
         if (!state.TryGetValue("step", out var step))
             throw new ArgumentException($"{GetType().Name}.LoadStateDict: the state has no 'step'.");
-        StepCount = (int)step[0, 0];
-        if (state.TryGetValue("lr", out var lr)) LearningRate = lr[0, 0];
+        // Check everything before changing anything, so that a failed load leaves the optimiser as it was.
+        var copies = new List<(Matrix<double> Saved, Matrix<double> Buffer)>();
         foreach (var (key, buffer) in Buffers())
         {
             if (!state.TryGetValue(key, out var saved))
                 throw new ArgumentException($"{GetType().Name}.LoadStateDict: the state has no '{key}'.");
             if (saved.RowCount != buffer.RowCount || saved.ColumnCount != buffer.ColumnCount)
                 throw new ArgumentException($"{GetType().Name}.LoadStateDict: '{key}' is {saved.RowCount}×{saved.ColumnCount}, expected {buffer.RowCount}×{buffer.ColumnCount}.");
-            saved.CopyTo(buffer);
+            copies.Add((saved, buffer));
         }
+        StepCount = (int)step[0, 0];
+        if (state.TryGetValue("lr", out var lr)) LearningRate = lr[0, 0];
+        foreach (var (saved, buffer) in copies) saved.CopyTo(buffer);
     }
 
     /// <summary>The per-parameter buffers by state key (created on construction so that they can be restored before the first step).</summary>

@@ -47,7 +47,7 @@ public static class Softmax
         return DenseVector.OfArray(p);
     }
 
-    /// <summary>log softmax(x)ᵢ = xᵢ − m − log Σⱼ exp(xⱼ − m), computed without forming the probabilities.</summary>
+    /// <summary>log softmax(x)ᵢ = (xᵢ − m) − log Σⱼ exp(xⱼ − m), computed without forming the probabilities.</summary>
     public static Vector<double> Log(Vector<double> logits)
     {
         ArgumentNullException.ThrowIfNull(logits);
@@ -116,7 +116,8 @@ public static class Softmax
         }
         double sum = 0;
         for (int i = 0; i < z.Length; i++) sum += Math.Exp(z[i] - max);
-        double logSum = max + Math.Log(sum);
-        for (int i = 0; i < z.Length; i++) y[i] = z[i] - logSum;
+        double logSum = Math.Log(sum);
+        // (z − m) − log Σ, not z − (m + log Σ): for logits near ±1e4 the latter rounds m + log Σ to an ulp of 1e4 (~1e-12).
+        for (int i = 0; i < z.Length; i++) y[i] = (z[i] - max) - logSum;
     }
 }

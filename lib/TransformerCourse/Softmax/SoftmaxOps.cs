@@ -96,7 +96,7 @@ public sealed partial class Tensor
         }
         if (mask is not null)
         {
-            var mv = Shapes.Values(mask);
+            var mv = Shapes.Values(Shapes.Dense(mask));
             bool perRow = mask.RowCount == 1 && rows != 1;
             for (int j = 0; j < cols; j++)
             {

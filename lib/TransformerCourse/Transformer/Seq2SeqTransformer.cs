@@ -20,7 +20,7 @@ namespace TransformerCourse.Transformer;
 /// <para>After a forward pass the attention maps are at <see cref="EncoderAttentionWeights"/>,
 /// <see cref="DecoderSelfAttentionWeights"/> and <see cref="CrossAttentionWeights"/> (per layer, per head).</para>
 /// </remarks>
-public sealed class Seq2SeqTransformer : Module
+public sealed partial class Seq2SeqTransformer : Training.Seq2SeqModel
 {
     /// <summary>Creates the model.</summary>
     /// <param name="sourceVocab">V_src.</param>

@@ -112,6 +112,14 @@ public sealed class TorchFixture
         return data[0];
     }
 
+    /// <summary>
+    /// Every "param.&lt;name&gt;" tensor as a matrix under its PyTorch name (prefix removed), ready for
+    /// <c>Module.LoadStateDict</c>. Keys with a further suffix (e.g. "param.weight.after_step1") are included as they are.
+    /// </summary>
+    public Dictionary<string, Matrix<double>> Parameters(string prefix = "param.") =>
+        _tensors.Keys.Where(k => k.StartsWith(prefix, StringComparison.Ordinal))
+            .ToDictionary(k => k[prefix.Length..], Matrix, StringComparer.Ordinal);
+
     /// <summary>A number from <see cref="Config"/>.</summary>
     public double ConfigDouble(string key) => ConfigValue(key).GetDouble();
 

@@ -160,6 +160,24 @@ public class SoftmaxOpsTests
     }
 
     [Fact]
+    public void AnyMatrixKindWorksAsMaskOrSeed()
+    {
+        // Masks and seeds built with MathNet's sparse or diagonal builders behave as their dense copies.
+        var x = Tensor.Randn(3, 3, new Rng(119), requiresGrad: true);
+        var dense = DenseMatrix.OfArray(new double[,] { { 0, Hidden, 0 }, { 0, 0, 0 }, { Hidden, 0, 0 } });
+        var sparse = Matrix<double>.Build.SparseOfMatrix(dense);
+        Assert.Equal(x.Softmax(dense).Data, x.Softmax(sparse).Data);
+        Assert.Equal(x.LogSoftmax(dense).Data, x.LogSoftmax(sparse).Data);
+
+        var diagonal = Matrix<double>.Build.DiagonalIdentity(3);
+        x.Softmax().Backward(diagonal);
+        var fromDiagonal = x.Grad!.Clone();
+        x.Grad = null;
+        x.Softmax().Backward(DenseMatrix.OfMatrix(diagonal));
+        Assert.Equal(x.Grad, fromDiagonal);
+    }
+
+    [Fact]
     public void MaskAndInputErrors()
     {
         var x = Tensor.Zeros(4, 3, requiresGrad: true);

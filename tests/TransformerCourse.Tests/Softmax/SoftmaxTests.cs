@@ -46,6 +46,18 @@ public class SoftmaxTests
     }
 
     [Fact]
+    public void LogSoftmaxKeepsFullPrecisionFarFromZero()
+    {
+        // Shifting by −1e4 changes nothing mathematically and every difference here is exact in floating point,
+        // so the results must agree to an ulp (computing z − (m + log Σ) would lose ~1e-12 to the rounding of m + log Σ).
+        var near = SoftmaxFn.Log(V(2, -0.5, 0.5, 1.75));
+        var far = SoftmaxFn.Log(V(-1e4 + 2, -1e4 - 0.5, -1e4 + 0.5, -1e4 + 1.75));
+        var tensor = new TransformerCourse.Autograd.Tensor(far.ToRowMatrix()).LogSoftmax().Data.Row(0);
+        Check.Close(near, far, 2e-16);
+        Check.Close(near, tensor, 2e-16);
+    }
+
+    [Fact]
     public void ShiftInvarianceAndNotScaleInvariance()
     {
         var x = V(0.3, -1.2, 2.0, 0.7);

@@ -1,0 +1,74 @@
+using Spectre.Console;
+using TransformerCourse.Notebooks;
+
+namespace TransformerCourse.Cli;
+
+/// <summary>
+/// <c>course check &lt;notebook&gt;</c>: runs a learner's notebook (going on past failed cells, so every exercise is
+/// scored) and prints a scoreboard: each exercise passed, or failed with the check's message. Exit code 1 if any
+/// exercise did not pass.
+/// </summary>
+public sealed class CheckCommand : ICourseCommand
+{
+    /// <inheritdoc />
+    public string Name => "check";
+
+    /// <inheritdoc />
+    public string Usage => "check <notebook.ipynb>... [--solutions] [--quiet]   run a learner's notebook and score its exercises";
+
+    /// <inheritdoc />
+    public async Task<int> RunAsync(CommandArgs args, IAnsiConsole console, CancellationToken cancel)
+    {
+        args.Allow("--solutions", "--quiet", "-q");
+        var notebooks = NotebookFiles.Expand(args.Positionals);
+        var quiet = args.Flags.Contains("--quiet") || args.Flags.Contains("-q");
+        if (!await ReferencedProjects.EnsureBuiltAsync(notebooks, console.Profile.Out.Writer, cancel)) return 1;
+
+        var allPassed = true;
+        foreach (var path in notebooks)
+        {
+            console.Write(new Rule($"[bold]{Markup.Escape(NotebookFiles.Display(path))}[/]").LeftJustified());
+            var result = await NotebookRunner.RunAsync(path, new RunOptions
+            {
+                UseSolutions = args.Flags.Contains("--solutions"),
+                ContinueOnError = true,
+                Echo = quiet ? null : console.Profile.Out.Writer,
+            }, cancel);
+            var board = Score(result);
+            Render(console, path, board);
+            allPassed &= board.Count > 0 && board.All(e => e.Passed);
+        }
+        return allPassed ? 0 : 1;
+    }
+
+    /// <summary>One row of the scoreboard per exercise: its first failed check, else its last passed one, or why it was not checked.</summary>
+    public static IReadOnlyList<CheckOutcome> Score(NotebookRunResult result)
+    {
+        var ids = result.Exercises.Concat(result.Checks.Select(c => c.Exercise)).Distinct().ToList();
+        return ids.Select(id =>
+        {
+            // An exercise passes when every check of it passed; the first failure is what the learner needs to see.
+            var outcomes = result.Checks.Where(c => c.Exercise == id).ToList();
+            if (outcomes.Count > 0) return outcomes.FirstOrDefault(c => !c.Passed) ?? outcomes[^1];
+            var stub = result.Cells.FirstOrDefault(c => c.Exercise == id);
+            var check = result.Cells.FirstOrDefault(c => c.Check == id);
+            var why = stub is { Status: CellStatus.Failed } ? $"the exercise cell failed ({stub.Where}): {stub.Error?.Split('\n')[0]}"
+                : check is null ? "no check cell (// Check " + id + ") in the notebook"
+                : check.Status == CellStatus.Failed ? $"the check cell failed ({check.Where}): {check.Error?.Split('\n')[0]}"
+                : $"the check did not run (check cell {check.Status})";
+            return new CheckOutcome(id, false, why);
+        }).ToList();
+    }
+
+    private static void Render(IAnsiConsole console, string path, IReadOnlyList<CheckOutcome> board)
+    {
+        var table = new Table().Border(TableBorder.Rounded).Title($"[bold]{Markup.Escape(Path.GetFileName(path))}: exercises[/]");
+        table.AddColumn("exercise");
+        table.AddColumn("result");
+        table.AddColumn("message");
+        foreach (var e in board)
+            table.AddRow(Markup.Escape(e.Exercise), e.Passed ? "[green]✔ passed[/]" : "[red]✘ failed[/]", Markup.Escape(e.Message));
+        console.Write(table);
+        console.MarkupLineInterpolated($"{board.Count(e => e.Passed)} of {board.Count} exercises passed");
+    }
+}

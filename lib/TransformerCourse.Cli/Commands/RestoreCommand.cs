@@ -1,0 +1,48 @@
+using Spectre.Console;
+using TransformerCourse.Notebooks;
+
+namespace TransformerCourse.Cli;
+
+/// <summary>
+/// <c>course restore &lt;notebook|folder&gt;…</c>: restores every notebook's <c>#r "nuget:"</c> packages ahead of
+/// time (into the runner's cache and the NuGet cache the Polyglot kernel also reads) and says which ones this
+/// machine cannot get. Missing packages are reported, not an error: their cells are skipped when run.
+/// </summary>
+public sealed class RestoreCommand : ICourseCommand
+{
+    /// <inheritdoc />
+    public string Name => "restore";
+
+    /// <inheritdoc />
+    public string Usage => "restore <notebook.ipynb|folder>...   restore the notebooks' #r \"nuget:\" packages ahead of time";
+
+    /// <inheritdoc />
+    public async Task<int> RunAsync(CommandArgs args, IAnsiConsole console, CancellationToken cancel)
+    {
+        args.Allow();
+        foreach (var path in NotebookFiles.Expand(args.Positionals))
+        {
+            var notebook = Notebook.Load(path);
+            var packages = new List<PackageRef>();
+            var sources = new List<string>();
+            foreach (var cell in notebook.Cells.Where(c => c.CellType == "code"))
+            {
+                var parsed = CellParser.Parse(cell.Source, cell.KernelName);
+                sources.AddRange(parsed.Sources.Except(sources));
+                foreach (var p in parsed.Packages.Where(p => !packages.Any(q => q.Name.Equals(p.Name, StringComparison.OrdinalIgnoreCase))))
+                {
+                    // Restore each package on top of those before it, as running the cells would.
+                    var result = await PackageRestorer.Shared.RestoreAsync([.. packages, p], sources, cancel);
+                    if (result.Succeeded)
+                    {
+                        packages.Add(p);
+                        console.MarkupLineInterpolated($"[green]✔[/] {Path.GetFileName(path)}: {p}");
+                    }
+                    else
+                        console.MarkupLineInterpolated($"[yellow]✘ {Path.GetFileName(path)}: {p} cannot be restored on this machine; its cells will be skipped[/]");
+                }
+            }
+        }
+        return 0;
+    }
+}

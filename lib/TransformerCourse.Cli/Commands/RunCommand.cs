@@ -1,0 +1,85 @@
+using Spectre.Console;
+using TransformerCourse.Notebooks;
+
+namespace TransformerCourse.Cli;
+
+/// <summary>
+/// <c>course run &lt;notebook|folder&gt;…</c>: executes notebooks top to bottom, writes executed copies (outputs and
+/// execution counts) to <c>out/notebooks/</c>, prints each cell's output and a summary. Exit code 1 if a cell
+/// failed — or, with <c>--solutions</c>, if an exercise check failed.
+/// </summary>
+public sealed class RunCommand : ICourseCommand
+{
+    /// <inheritdoc />
+    public string Name => "run";
+
+    /// <inheritdoc />
+    public string Usage => "run <notebook.ipynb|folder>... [--solutions] [--out DIR] [--quiet]   execute notebooks, write executed copies, print a summary";
+
+    /// <inheritdoc />
+    public async Task<int> RunAsync(CommandArgs args, IAnsiConsole console, CancellationToken cancel)
+    {
+        args.Allow("--solutions", "--quiet", "-q");
+        var notebooks = NotebookFiles.Expand(args.Positionals);
+        var quiet = args.Flags.Contains("--quiet") || args.Flags.Contains("-q");
+        var solutions = args.Flags.Contains("--solutions");
+        if (!await ReferencedProjects.EnsureBuiltAsync(notebooks, console.Profile.Out.Writer, cancel)) return 1;
+
+        var results = new List<NotebookRunResult>();
+        foreach (var path in notebooks)
+        {
+            console.Write(new Rule($"[bold]{Markup.Escape(NotebookFiles.Display(path))}[/]{(solutions ? " (reference solutions swapped in)" : "")}").LeftJustified());
+            var result = await NotebookRunner.RunAsync(path, new RunOptions
+            {
+                UseSolutions = solutions,
+                Echo = quiet ? null : console.Profile.Out.Writer,
+                CellStarting = quiet ? null : cell => console.MarkupLineInterpolated($"[grey]── cell {cell.Number}[/]"),
+            }, cancel);
+            var written = NotebookFiles.OutputPath(path, args.Options.GetValueOrDefault("--out"));
+            result.Executed.Save(written);
+            results.Add(result);
+            Reports.Summary(console, result, written);
+        }
+        if (results.Count > 1) Reports.Totals(console, results);
+
+        var failed = results.Any(r => !r.Succeeded) || (solutions && results.Any(r => r.Checks.Any(c => !c.Passed)));
+        return failed ? 1 : 0;
+    }
+}
+
+/// <summary>Finding notebooks and where executed copies go.</summary>
+public static class NotebookFiles
+{
+    /// <summary>Notebook paths from arguments: files as given, folders as their <c>*.ipynb</c> files by name.</summary>
+    public static IReadOnlyList<string> Expand(IReadOnlyList<string> args)
+    {
+        if (args.Count == 0) throw new UsageException("give a notebook or a folder of notebooks");
+        var result = new List<string>();
+        foreach (var a in args)
+        {
+            if (Directory.Exists(a))
+                result.AddRange(Directory.EnumerateFiles(a, "*.ipynb").Order(StringComparer.Ordinal));
+            else if (File.Exists(a))
+                result.Add(a);
+            else
+                throw new FileNotFoundException($"no such notebook or folder: {a}");
+        }
+        if (result.Count == 0) throw new FileNotFoundException($"no .ipynb notebooks in {string.Join(", ", args)}");
+        return result;
+    }
+
+    /// <summary>The folder executed notebooks go to: <paramref name="requested"/>, else <c>out/notebooks</c> in the repository (or here).</summary>
+    public static string OutputFolder(string notebookPath, string? requested, string kind = "notebooks") =>
+        requested ?? Path.Combine(ReferencedProjects.FindRepositoryRoot(Path.GetDirectoryName(Path.GetFullPath(notebookPath))!) ?? Directory.GetCurrentDirectory(), "out", kind);
+
+    /// <summary>Where the executed copy of <paramref name="notebookPath"/> is written.</summary>
+    public static string OutputPath(string notebookPath, string? requested) =>
+        Path.Combine(OutputFolder(notebookPath, requested), Path.GetFileName(notebookPath));
+
+    /// <summary>A path as shown to people: relative to the current folder when inside it.</summary>
+    public static string Display(string path)
+    {
+        var relative = Path.GetRelativePath(Directory.GetCurrentDirectory(), path);
+        return relative.StartsWith("..", StringComparison.Ordinal) ? path : relative;
+    }
+}

@@ -1,0 +1,126 @@
+using Spectre.Console;
+
+namespace TransformerCourse.Cli;
+
+/// <summary>One subcommand of <c>course</c>.</summary>
+public interface ICourseCommand
+{
+    /// <summary>The word after <c>course</c>, e.g. <c>run</c>.</summary>
+    string Name { get; }
+
+    /// <summary>One line for the usage text, e.g. <c>run &lt;notebook|folder&gt;…  execute notebooks …</c>.</summary>
+    string Usage { get; }
+
+    /// <summary>Runs the command with the arguments after its name; returns the exit code.</summary>
+    Task<int> RunAsync(CommandArgs args, IAnsiConsole console, CancellationToken cancel);
+}
+
+/// <summary>
+/// The <c>course</c> command: a small dispatcher over <see cref="Commands"/>. To add a subcommand (e.g.
+/// <c>train</c>), write a class implementing <see cref="ICourseCommand"/> and add it to the list.
+/// </summary>
+public static class CourseApp
+{
+    /// <summary>Every subcommand, in the order the usage text lists them.</summary>
+    public static readonly List<ICourseCommand> Commands =
+    [
+        new RunCommand(),
+        new CheckCommand(),
+        new ExportCommand(),
+        new RestoreCommand(),
+        new TrainCommand(),
+    ];
+
+    /// <summary>Runs <c>course &lt;args&gt;</c>; returns the exit code (0 ok, 1 failed, 2 usage error).</summary>
+    public static async Task<int> RunAsync(string[] args, IAnsiConsole console, CancellationToken cancel = default)
+    {
+        if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
+        {
+            PrintUsage(console);
+            return args.Length == 0 ? 2 : 0;
+        }
+        var command = Commands.FirstOrDefault(c => c.Name == args[0]);
+        if (command is null)
+        {
+            console.MarkupLineInterpolated($"[red]unknown command '{args[0]}'[/]");
+            PrintUsage(console);
+            return 2;
+        }
+        CommandArgs parsed;
+        try
+        {
+            parsed = CommandArgs.Parse(args[1..]);
+        }
+        catch (ArgumentException e)
+        {
+            console.MarkupLineInterpolated($"[red]{e.Message}[/]");
+            console.WriteLine($"usage: course {command.Usage}");
+            return 2;
+        }
+        try
+        {
+            return await command.RunAsync(parsed, console, cancel);
+        }
+        catch (UsageException e)
+        {
+            console.MarkupLineInterpolated($"[red]{e.Message}[/]");
+            console.WriteLine($"usage: course {command.Usage}");
+            return 2;
+        }
+        catch (Exception e) when (e is InvalidDataException or FileNotFoundException or DirectoryNotFoundException)
+        {
+            console.MarkupLineInterpolated($"[red]{e.Message}[/]");
+            return 1;
+        }
+    }
+
+    private static void PrintUsage(IAnsiConsole console)
+    {
+        console.WriteLine("usage: course <command> [arguments]");
+        console.WriteLine();
+        foreach (var c in Commands) console.WriteLine($"  course {c.Usage}");
+    }
+}
+
+/// <summary>A usage mistake: the message is shown with the command's usage line; exit code 2.</summary>
+public sealed class UsageException(string message) : Exception(message);
+
+/// <summary>Arguments after the subcommand: positionals, <c>--flag</c>s and <c>--option value</c>s.</summary>
+public sealed class CommandArgs
+{
+    private static readonly HashSet<string> valued = ["--out", "-o", "--model", "--seed", "--scale", "--save", "--beam"];
+
+    /// <summary>Arguments that are not options, in order.</summary>
+    public List<string> Positionals { get; } = [];
+
+    /// <summary>Flags given, e.g. <c>--solutions</c>.</summary>
+    public HashSet<string> Flags { get; } = [];
+
+    /// <summary>Options with a value, e.g. <c>--out DIR</c>.</summary>
+    public Dictionary<string, string> Options { get; } = [];
+
+    /// <summary>Parses arguments; options that take a value are <c>--out</c>/<c>-o</c> and <c>train</c>'s <c>--model</c>, <c>--seed</c>, <c>--scale</c>, <c>--save</c>, <c>--beam</c>.</summary>
+    public static CommandArgs Parse(IReadOnlyList<string> args)
+    {
+        var result = new CommandArgs();
+        for (var i = 0; i < args.Count; i++)
+        {
+            var a = args[i];
+            if (valued.Contains(a))
+            {
+                if (i + 1 >= args.Count) throw new ArgumentException($"{a} needs a value");
+                result.Options[a == "-o" ? "--out" : a] = args[++i];
+            }
+            else if (a.StartsWith('-') && a.Length > 1) result.Flags.Add(a);
+            else result.Positionals.Add(a);
+        }
+        return result;
+    }
+
+    /// <summary>Throws a <see cref="UsageException"/> for any flag not in <paramref name="known"/>.</summary>
+    public void Allow(params string[] known)
+    {
+        var unknown = Flags.Where(f => !known.Contains(f)).ToList();
+        if (unknown.Count > 0) throw new UsageException($"unknown option {unknown[0]}");
+    }
+}

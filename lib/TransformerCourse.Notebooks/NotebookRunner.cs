@@ -1,0 +1,289 @@
+using System.Collections.Immutable;
+using System.Diagnostics;
+using System.Reflection;
+using System.Text;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Scripting;
+using Microsoft.CodeAnalysis.Scripting;
+using Microsoft.CodeAnalysis.Scripting.Hosting;
+using TransformerCourse.Notebooks.Scripting;
+
+namespace TransformerCourse.Notebooks;
+
+/// <summary>How to run a notebook.</summary>
+public sealed class RunOptions
+{
+    /// <summary>Swap each exercise stub for its reference solution from <c>solutions/&lt;name&gt;.csx</c>.</summary>
+    public bool UseSolutions { get; init; }
+
+    /// <summary>Solutions to swap in instead of the file (exercise id → replacement cell source).</summary>
+    public IReadOnlyDictionary<string, string>? Solutions { get; init; }
+
+    /// <summary>Keep going after a failed cell (as a person clicking "run all" in the kernel would not; <c>course check</c> does).</summary>
+    public bool ContinueOnError { get; init; }
+
+    /// <summary>The package restorer; default <see cref="PackageRestorer.Shared"/>.</summary>
+    public PackageRestorer? Restorer { get; init; }
+
+    /// <summary>Receives every cell's plain-text output live (e.g. the console), or null.</summary>
+    public TextWriter? Echo { get; init; }
+
+    /// <summary>Called before a code cell runs.</summary>
+    public Action<NotebookCell>? CellStarting { get; init; }
+
+    /// <summary>Called after each cell.</summary>
+    public Action<CellResult>? CellCompleted { get; init; }
+}
+
+/// <summary>
+/// Runs the C# cells of a Polyglot notebook in order in one continuing Roslyn script state, as the .NET Interactive
+/// C# kernel does (same default imports, C# 12, <c>#r</c>/<c>#i</c>/<c>#load</c>, <c>#!time</c>, trailing-expression
+/// results, <c>display</c>), and records every cell's outputs as nbformat outputs.
+/// </summary>
+public static class NotebookRunner
+{
+    /// <summary>The <see cref="AppDomain"/> slot the check API (TransformerCourse.Checks.Check.SinkKey) reports to.</summary>
+    public const string CheckSinkKey = "TransformerCourse.Checks.Sink";
+
+    /// <summary>The imports the C# kernel starts with.</summary>
+    public static readonly ImmutableArray<string> DefaultImports =
+        ["System", "System.Text", "System.Collections", "System.Collections.Generic", "System.Threading.Tasks", "System.Linq"];
+
+    private const string Prelude = "using static TransformerCourse.Notebooks.Scripting.NotebookKernel;";
+    private static readonly AsyncLocal<List<CheckOutcome>?> checks = new();
+    private static readonly CSharpParseOptions parseOptions = new(LanguageVersion.CSharp12, kind: SourceCodeKind.Script);
+
+    static NotebookRunner()
+    {
+        ConsoleRouter.Install();
+        AppDomain.CurrentDomain.SetData(CheckSinkKey, (Action<string, bool, string>)((exercise, passed, message) =>
+        {
+            var list = checks.Value;
+            if (list is null) return;
+            lock (list) list.Add(new CheckOutcome(exercise, passed, message));
+        }));
+    }
+
+    /// <summary>Runs a notebook and returns every cell's outcome and the executed notebook.</summary>
+    public static async Task<NotebookRunResult> RunAsync(string path, RunOptions? options = null, CancellationToken cancel = default)
+    {
+        options ??= new RunOptions();
+        var notebook = Notebook.Load(path);
+        var solutions = options.Solutions ?? (options.UseSolutions ? LoadSolutionsFor(path) : null);
+        var restorer = options.Restorer ?? PackageRestorer.Shared;
+        var echo = options.Echo is null ? null : ConsoleRouter.Unwrap(options.Echo);
+        var recorded = new List<CheckOutcome>();
+        checks.Value = recorded;
+
+        var scriptOptions = ScriptOptions.Default
+            .WithLanguageVersion(LanguageVersion.CSharp12)
+            .WithImports(DefaultImports)
+            .AddReferences(typeof(NotebookKernel).Assembly)
+            .WithEmitDebugInformation(true)
+            .WithFileEncoding(Encoding.UTF8)
+            .WithMetadataResolver(ScriptMetadataResolver.Default.WithBaseDirectory(notebook.Directory))
+            .WithSourceResolver(new SourceFileResolver(ImmutableArray<string>.Empty, notebook.Directory));
+
+        using var loader = new InteractiveAssemblyLoader();
+        ScriptState<object> state = await CSharpScript.Create(Prelude, scriptOptions, assemblyLoader: loader).RunAsync(cancellationToken: cancel);
+
+        var tracker = new MissingPackageTracker();
+        var packages = new List<PackageRef>();
+        var sources = new List<string>();
+        var referenced = new HashSet<string>(StringComparer.Ordinal);
+        var results = new List<CellResult>();
+        var exercises = new List<string>();
+        var executionCount = 0;
+        var stopped = false;
+
+        foreach (var cell in notebook.Cells)
+        {
+            if (cell.CellType != "code")
+            {
+                results.Add(new CellResult { Number = cell.Number, Status = CellStatus.Text, Kernel = cell.CellType });
+                continue;
+            }
+            var source = cell.Source;
+            var exercise = Exercises.StubId(source);
+            if (exercise is not null) exercises.Add(exercise);
+            var checkId = Exercises.CheckId(source);
+            var result = new CellResult { Number = cell.Number, Status = CellStatus.NotRun, Kernel = CellParser.Canonical(cell.KernelName), Exercise = exercise, Check = checkId };
+            if (stopped)
+            {
+                Finish(result);
+                continue;
+            }
+
+            if (exercise is not null && solutions is not null)
+            {
+                if (!solutions.TryGetValue(exercise, out var solution))
+                {
+                    Finish(result with { Status = CellStatus.Failed, Error = $"no reference solution for exercise {exercise} in {Exercises.SolutionsPath(path)}" });
+                    continue;
+                }
+                source = solution;
+                cell.Source = solution;
+            }
+
+            var parsed = CellParser.Parse(source, cell.KernelName);
+            if (parsed.Errors.Count > 0)
+            {
+                var first = parsed.Errors[0];
+                var outputs = new CellOutputs(echo);
+                outputs.Error("DirectiveError", first.Message, parsed.Errors.Select(e => $"line {e.Line}: {e.Message}"));
+                cell.SetOutputs(outputs.ToJson(), null);
+                Finish(result with { Status = CellStatus.Failed, Line = first.Line, Error = first.Message, Output = outputs.Text });
+                continue;
+            }
+            if (!parsed.HasCSharp)
+            {
+                cell.SetOutputs([], null);
+                Finish(result with { Status = CellStatus.SkippedOtherKernel, Kernel = parsed.OtherKernels.FirstOrDefault().Kernel ?? result.Kernel });
+                continue;
+            }
+
+            options.CellStarting?.Invoke(cell);
+            var clock = Stopwatch.StartNew();
+            var cellOutputs = new CellOutputs(echo);
+            CellOutputs.Current = cellOutputs;
+            int? count = null;
+            try
+            {
+                result = await RunCellAsync();
+            }
+            finally
+            {
+                CellOutputs.Current = null;
+            }
+            if (parsed.Time && result.Status == CellStatus.Ran)
+                cellOutputs.Display([("text/plain", $"Wall time: {clock.Elapsed.TotalMilliseconds}ms")]);
+            cell.SetOutputs(cellOutputs.ToJson(), count);
+            Finish(result with { Seconds = clock.Elapsed.TotalSeconds, Output = cellOutputs.Text });
+
+            async Task<CellResult> RunCellAsync()
+            {
+                // 1. Packages: #r "nuget:" restores everything asked for so far, together (as the kernel does).
+                foreach (var p in parsed.Packages)
+                {
+                    var earlier = packages.FirstOrDefault(q => q.Name.Equals(p.Name, StringComparison.OrdinalIgnoreCase));
+                    if (earlier is not null && p.Version is not ("" or "*" or "*-*") && !p.Version.Equals(earlier.Version, StringComparison.OrdinalIgnoreCase))
+                        return Fail(result, $"{p.Name} version {p.Version} cannot be added because version {earlier.Version} was added previously.");
+                }
+                var newPackages = parsed.Packages.Where(p => !packages.Any(q => q.Name.Equals(p.Name, StringComparison.OrdinalIgnoreCase))).ToList();
+                var newSources = parsed.Sources.Where(s => !sources.Contains(s)).ToList();
+                if (newPackages.Count > 0 || newSources.Count > 0)
+                {
+                    var restored = await restorer.RestoreAsync([.. packages, .. newPackages], [.. sources, .. newSources], cancel);
+                    if (!restored.Succeeded)
+                    {
+                        tracker.AddMissingPackages(restored.MissingPackages);
+                        tracker.AddSkippedCell(parsed.CSharpCode, parseOptions);
+                        Console.Error.WriteLine($"Package {string.Join(", ", restored.MissingPackages)} could not be restored here; the cells that need it are skipped.");
+                        return result with { Status = CellStatus.SkippedMissingPackage, MissingPackages = restored.MissingPackages };
+                    }
+                    packages.AddRange(newPackages);
+                    sources.AddRange(newSources);
+                    var added = restored.AssemblyPaths.Where(referenced.Add).Select(p => MetadataReference.CreateFromFile(p)).ToList();
+                    scriptOptions = scriptOptions.AddReferences(added);
+                    if (newPackages.Count > 0)
+                        Console.WriteLine($"Installed packages: {string.Join(", ", newPackages)}");
+                }
+                if (string.IsNullOrWhiteSpace(parsed.CSharpCode)) return result with { Status = CellStatus.Ran };
+
+                // 2. Compile as the next submission.
+                var cellFile = Path.Combine(notebook.Directory, $"{Path.GetFileName(path)}.cell{cell.Number}.csx");
+                var script = state.Script.ContinueWith(parsed.CSharpCode, scriptOptions.WithFilePath(cellFile));
+                var errors = script.Compile(cancel).Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
+                if (errors.Count > 0)
+                {
+                    if (tracker.Explains(errors))
+                    {
+                        tracker.AddSkippedCell(parsed.CSharpCode, parseOptions);
+                        Console.Error.WriteLine($"Skipped: this cell needs {string.Join(", ", tracker.Missing)}, which could not be restored here.");
+                        return result with { Status = CellStatus.SkippedMissingPackage, MissingPackages = tracker.Missing.ToList() };
+                    }
+                    var message = string.Join("\n", errors.Select(d => Describe(d, cellFile)));
+                    var at = errors[0].Location.GetLineSpan();
+                    cellOutputs.Error("CompilationError", message, errors.Select(d => Describe(d, cellFile)));
+                    return result with
+                    {
+                        Status = CellStatus.Failed, Error = message,
+                        Line = at.Path == cellFile ? at.StartLinePosition.Line + 1 : null,
+                        Column = at.Path == cellFile ? at.StartLinePosition.Character + 1 : null,
+                    };
+                }
+
+                // 3. Run it, continuing the script state.
+                count = ++executionCount;
+                var next = await script.RunFromAsync(state, _ => true, cancel);
+                state = next;
+                if (next.Exception is { } thrown)
+                {
+                    var e = Unwrap(thrown);
+                    var (line, column) = FindPosition(e, cellFile);
+                    var message = $"{e.GetType().FullName}: {e.Message}";
+                    cellOutputs.Error(e.GetType().Name, e.Message, e.ToString().Split('\n'));
+                    return result with { Status = CellStatus.Failed, Error = message, Line = line, Column = column };
+                }
+                if (HasReturnValue(script)) cellOutputs.Result(count.Value, Formatter.Format(next.ReturnValue, null));
+                return result with { Status = CellStatus.Ran };
+            }
+        }
+
+        return new NotebookRunResult { Path = path, Executed = notebook, Cells = results, Checks = recorded, Exercises = exercises };
+
+        void Finish(CellResult r)
+        {
+            results.Add(r);
+            if (r.Status == CellStatus.Failed && !options.ContinueOnError) stopped = true;
+            options.CellCompleted?.Invoke(r);
+        }
+    }
+
+    // As the kernel does: Script.HasReturnValue() is internal; true when the submission ends in an expression with a value.
+    private static readonly MethodInfo? hasReturnValue = typeof(Script).GetMethod("HasReturnValue", BindingFlags.Instance | BindingFlags.NonPublic);
+
+    private static bool HasReturnValue(Script script) =>
+        hasReturnValue?.Invoke(script, null) as bool? ?? throw new MissingMethodException("Script.HasReturnValue is gone from this Roslyn version");
+
+    private static IReadOnlyDictionary<string, string> LoadSolutionsFor(string notebookPath)
+    {
+        var file = Exercises.SolutionsPath(notebookPath);
+        if (File.Exists(file)) return Exercises.LoadSolutions(file);
+        return new Dictionary<string, string>();
+    }
+
+    private static CellResult Fail(CellResult result, string message)
+    {
+        CellOutputs.Current?.Error("Error", message, [message]);
+        return result with { Status = CellStatus.Failed, Error = message };
+    }
+
+    private static string Describe(Diagnostic d, string cellFile)
+    {
+        var span = d.Location.GetLineSpan();
+        var where = span.Path == cellFile || !span.IsValid ? "" : $"{span.Path}";
+        var text = $"{where}({span.StartLinePosition.Line + 1},{span.StartLinePosition.Character + 1}): error {d.Id}: {d.GetMessage()}";
+        if (d.Id == "CS0006")
+            text += " (a #r path is relative to the notebook's folder; if it points into bin/, build that project first, e.g. dotnet build lib/TransformerCourse)";
+        return text;
+    }
+
+    private static Exception Unwrap(Exception e) => e switch
+    {
+        AggregateException { InnerExceptions.Count: 1 } a => Unwrap(a.InnerExceptions[0]),
+        TargetInvocationException { InnerException: { } inner } => Unwrap(inner),
+        _ => e,
+    };
+
+    private static (int? Line, int? Column) FindPosition(Exception e, string cellFile)
+    {
+        foreach (var frame in new StackTrace(e, true).GetFrames())
+        {
+            if (frame.GetFileName() == cellFile && frame.GetFileLineNumber() > 0)
+                return (frame.GetFileLineNumber(), frame.GetFileColumnNumber() > 0 ? frame.GetFileColumnNumber() : null);
+        }
+        return (null, null);
+    }
+}

@@ -1,0 +1,98 @@
+namespace TransformerCourse.Notebooks;
+
+/// <summary>What happened to one cell.</summary>
+public enum CellStatus
+{
+    /// <summary>A markdown or raw cell: nothing to run.</summary>
+    Text,
+    /// <summary>C# code ran without error.</summary>
+    Ran,
+    /// <summary>The cell belongs to another kernel (F#, PowerShell, markdown via <c>#!markdown</c>, …) and was passed over.</summary>
+    SkippedOtherKernel,
+    /// <summary>The cell needs a package that could not be restored on this machine.</summary>
+    SkippedMissingPackage,
+    /// <summary>The cell failed: a directive error, a compile error or an exception.</summary>
+    Failed,
+    /// <summary>The cell was not reached because an earlier cell failed.</summary>
+    NotRun,
+}
+
+/// <summary>One cell's outcome.</summary>
+public sealed record CellResult
+{
+    /// <summary>1-based cell number.</summary>
+    public required int Number { get; init; }
+
+    /// <summary>What happened.</summary>
+    public required CellStatus Status { get; init; }
+
+    /// <summary>Seconds spent on the cell (restore, compile and run).</summary>
+    public double Seconds { get; init; }
+
+    /// <summary>The kernel the cell belongs to.</summary>
+    public string Kernel { get; init; } = "";
+
+    /// <summary>For a failure: the message (compiler diagnostics or <c>ExceptionType: message</c>).</summary>
+    public string? Error { get; init; }
+
+    /// <summary>For a failure: 1-based line in the cell, when known.</summary>
+    public int? Line { get; init; }
+
+    /// <summary>For a failure: 1-based column in the cell, when known.</summary>
+    public int? Column { get; init; }
+
+    /// <summary>For <see cref="CellStatus.SkippedMissingPackage"/>: the packages it needs.</summary>
+    public IReadOnlyList<string> MissingPackages { get; init; } = [];
+
+    /// <summary>Exercise id when this is an exercise stub cell.</summary>
+    public string? Exercise { get; init; }
+
+    /// <summary>Exercise id when this is a check cell.</summary>
+    public string? Check { get; init; }
+
+    /// <summary>The plain text the cell showed.</summary>
+    public string Output { get; init; } = "";
+
+    /// <summary><c>cell 7, line 3, column 5</c> (as much as is known).</summary>
+    public string Where => $"cell {Number}{(Line is { } l ? $", line {l}" : "")}{(Column is { } c ? $", column {c}" : "")}";
+}
+
+/// <summary>The result of one exercise check recorded while the notebook ran.</summary>
+/// <param name="Exercise">Exercise id.</param>
+/// <param name="Passed">Whether the check passed.</param>
+/// <param name="Message">What the check printed after ✔/✘.</param>
+public sealed record CheckOutcome(string Exercise, bool Passed, string Message);
+
+/// <summary>The outcome of running one notebook.</summary>
+public sealed class NotebookRunResult
+{
+    /// <summary>The notebook's path.</summary>
+    public required string Path { get; init; }
+
+    /// <summary>The notebook with outputs and execution counts filled in.</summary>
+    public required Notebook Executed { get; init; }
+
+    /// <summary>Every cell's outcome, in order.</summary>
+    public required IReadOnlyList<CellResult> Cells { get; init; }
+
+    /// <summary>Exercise checks in the order they ran.</summary>
+    public required IReadOnlyList<CheckOutcome> Checks { get; init; }
+
+    /// <summary>Exercise ids found in stub cells, in order.</summary>
+    public required IReadOnlyList<string> Exercises { get; init; }
+
+    /// <summary>Packages that could not be restored.</summary>
+    public IReadOnlyList<string> MissingPackages => Cells.SelectMany(c => c.MissingPackages).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+
+    /// <summary>The first failed cell, if any.</summary>
+    public CellResult? FirstFailure => Cells.FirstOrDefault(c => c.Status == CellStatus.Failed);
+
+    /// <summary>True when no cell failed.</summary>
+    public bool Succeeded => FirstFailure is null;
+
+    /// <summary>Number of cells with the given status.</summary>
+    public int Count(CellStatus status) => Cells.Count(c => c.Status == status);
+
+    /// <summary>The failure as one line: <c>notebooks/x.ipynb: cell 4, line 2, column 9: message</c>.</summary>
+    public string? FailureMessage => FirstFailure is { } f ? $"{Path}: {f.Where}: {f.Error}" : null;
+}

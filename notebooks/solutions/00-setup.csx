@@ -1,0 +1,17 @@
+// Reference solutions for notebooks/00-setup.ipynb. Each solution replaces the whole exercise cell with the same
+// "// Exercise <id>" first line; `course run --solutions` and the tests swap them in.
+
+// Exercise 00.1: the mean of each row
+Vector<double> RowMeans(Matrix<double> x)
+{
+    return x.RowSums() / x.ColumnCount;
+}
+
+// Exercise 00.2: a linear layer, y = x·W + b on every row
+Matrix<double> Linear(Matrix<double> x, Matrix<double> W, Vector<double> b)
+{
+    var y = x * W;
+    for (var i = 0; i < y.RowCount; i++)
+        y.SetRow(i, y.Row(i) + b);
+    return y;
+}

@@ -1,0 +1,123 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using Spectre.Console;
+using TransformerCourse.Cli;
+
+namespace TransformerCourse.Notebooks.Tests;
+
+/// <summary>The <c>course</c> command, called in process with a console that writes to a string.</summary>
+public class CliTests
+{
+    private static async Task<(int Exit, string Output)> Course(params string[] args)
+    {
+        var writer = new StringWriter();
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(writer), Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors,
+        });
+        console.Profile.Width = 250;
+        var exit = await CourseApp.RunAsync(args, console);
+        return (exit, writer.ToString());
+    }
+
+    [Fact]
+    public async Task Run_writes_the_executed_notebook_and_a_summary()
+    {
+        var outDir = TestPaths.TempDir();
+        var (exit, output) = await Course("run", TestPaths.Fixture("state.ipynb"), "--out", outDir);
+
+        Assert.Equal(0, exit);
+        Assert.Contains("state.ipynb: 3 cells run, 0 skipped", output);
+        Assert.Contains("hello 25 0", output);   // cell output echoed
+        var executed = JsonNode.Parse(File.ReadAllText(Path.Combine(outDir, "state.ipynb")))!;
+        var last = executed["cells"]![3]!;
+        Assert.Equal(3, (int?)last["execution_count"]);
+        Assert.Equal("execute_result", (string?)last["outputs"]![0]!["output_type"]);
+    }
+
+    [Theory]
+    [InlineData("compile-error.ipynb", "cell 3, line 2, column 9")]
+    [InlineData("runtime-error.ipynb", "cell 2, line 3, column 13")]
+    public async Task A_planted_failing_cell_exits_non_zero_naming_cell_and_line(string fixture, string where)
+    {
+        var (exit, output) = await Course("run", TestPaths.Fixture(fixture), "--out", TestPaths.TempDir(), "--quiet");
+
+        Assert.Equal(1, exit);
+        Assert.Contains($"✘ {TestPaths.Fixture(fixture)}: {where}: ", output);
+    }
+
+    [Fact]
+    public async Task Run_reports_missing_packages_by_name()
+    {
+        var (exit, output) = await Course("run", TestPaths.Fixture("missing-package.ipynb"), "--out", TestPaths.TempDir(), "-q");
+
+        Assert.Equal(0, exit);
+        Assert.Contains("2 cells run, 2 skipped (2 for missing packages, 0 other kernels), 0 failed", output);
+        Assert.Contains("packages not available on this machine: Plotly.NET", output);
+    }
+
+    [Fact]
+    public async Task Check_scores_every_exercise_and_fails_if_any_failed()
+    {
+        var (exit, output) = await Course("check", TestPaths.Fixture("exercises.ipynb"), "-q");
+
+        Assert.Equal(1, exit);
+        Assert.Matches(@"T\.1\s*│\s*✔ passed\s*│\s*got the expected 42", output);
+        Assert.Matches(@"T\.2\s*│\s*✘ failed\s*│\s*not done yet", output);
+        Assert.Matches(@"T\.3\s*│\s*✘ failed\s*│\s*the exercise cell failed \(cell 7, line 2, column \d+\)", output);
+        Assert.Contains("1 of 3 exercises passed", output);
+    }
+
+    [Fact]
+    public async Task Check_passes_with_the_solutions()
+    {
+        var (exit, output) = await Course("check", TestPaths.Fixture("exercises.ipynb"), "--solutions", "-q");
+
+        Assert.Equal(0, exit);
+        Assert.Contains("3 of 3 exercises passed", output);
+    }
+
+    [Fact]
+    public async Task Usage_errors_exit_2()
+    {
+        Assert.Equal(2, (await Course()).Exit);
+        Assert.Equal(2, (await Course("fly")).Exit);
+        Assert.Equal(2, (await Course("run")).Exit);
+        Assert.Equal(2, (await Course("run", TestPaths.Fixture("state.ipynb"), "--bogus")).Exit);
+        Assert.Equal(1, (await Course("run", "no-such-notebook.ipynb")).Exit);
+    }
+
+    [Fact]
+    public async Task Export_writes_a_file_based_app_that_dotnet_runs()
+    {
+        var notebook = TestPaths.CourseNotebook("00-setup.ipynb");
+        var file = Path.Combine(TestPaths.RepoRoot, "out", "export", "00-setup.cs");
+        var (exit, output) = await Course("export", notebook, "--solutions");
+        Assert.Equal(0, exit);
+        Assert.Contains("wrote ", output);
+
+        var text = File.ReadAllText(file);
+        Assert.Contains("#:package MathNet.Numerics@5.0.0\n", text);
+        Assert.Contains("#:project ../../lib/TransformerCourse/TransformerCourse.csproj\n", text);
+        Assert.Contains("#:property PublishAot=false\n", text);
+        Assert.Contains("// # 00 · Setup and tour\n", text);     // markdown as comments
+        Assert.DoesNotContain("\n#r ", text);
+
+        var start = new ProcessStartInfo("dotnet", ["run", file])
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+            WorkingDirectory = Path.GetDirectoryName(file)!,
+        };
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        var printed = await stdout;
+        Assert.True(process.ExitCode == 0, printed + await stderr);
+        Assert.Contains("Linear Algebra Provider: Managed", printed);
+        Assert.Contains("c is 200×200", printed);
+        Assert.Contains("✔ Exercise 00.1: got the expected vector [2, 5]", printed);
+        Assert.Contains("✔ Exercise 00.2: got the expected 3×3 matrix [[11, 22, 30], [13, 24, 32], [10, 19, 31]]", printed);
+        Assert.DoesNotContain("✘", printed);
+    }
+}

@@ -1,0 +1,82 @@
+using System.Text.Json.Nodes;
+
+namespace TransformerCourse.Notebooks.Tests;
+
+/// <summary>
+/// Every notebook under notebooks/ (found when the tests run, so new notebooks are covered without new tests):
+/// with the reference solutions swapped in, every cell passes or is skipped only for a package this machine cannot
+/// restore; as shipped, every exercise's check fails with a readable message and nothing crashes.
+/// </summary>
+public class CourseNotebookTests
+{
+    public static IEnumerable<object[]> Notebooks() => TestPaths.CourseNotebooks();
+
+    [Theory]
+    [MemberData(nameof(Notebooks))]
+    public void Notebook_is_a_polyglot_csharp_notebook(string name)
+    {
+        var json = JsonNode.Parse(File.ReadAllText(TestPaths.CourseNotebook(name)))!;
+        Assert.Equal(4, (int?)json["nbformat"]);
+        Assert.Equal(".net-csharp", (string?)json["metadata"]!["kernelspec"]!["name"]);
+        Assert.Equal("csharp", (string?)json["metadata"]!["polyglot_notebook"]!["kernelInfo"]!["defaultKernelName"]);
+        var cells = json["cells"]!.AsArray().Select(c => c!).ToList();
+        Assert.All(cells.Where(c => (string?)c["cell_type"] == "code"), c =>
+        {
+            Assert.Equal("csharp", (string?)c["metadata"]!["polyglot_notebook"]!["kernelName"]);
+            Assert.Empty(c["outputs"]!.AsArray());     // committed notebooks carry no outputs
+        });
+        Assert.Equal("markdown", (string?)cells[0]["cell_type"]);    // learning objectives at the top
+        Assert.Equal("markdown", (string?)cells[^1]["cell_type"]);   // summary at the bottom
+    }
+
+    [Theory]
+    [MemberData(nameof(Notebooks))]
+    public async Task Notebook_runs_with_the_solutions_swapped_in(string name)
+    {
+        var r = await NotebookRunner.RunAsync(TestPaths.CourseNotebook(name), new RunOptions { UseSolutions = true });
+
+        Assert.True(r.Succeeded, r.FailureMessage);
+        Assert.All(r.Cells, c => Assert.Contains(c.Status, new[] { CellStatus.Text, CellStatus.Ran, CellStatus.SkippedMissingPackage }));
+        Assert.All(r.Checks, c => Assert.True(c.Passed, $"{name}: exercise {c.Exercise}: {c.Message}"));
+        var skipped = r.Cells.Where(c => c.Status == CellStatus.SkippedMissingPackage).Select(c => c.Number).ToList();
+        Assert.All(r.Exercises, id => Assert.True(
+            r.Checks.Any(c => c.Exercise == id) || skipped.Count > 0,
+            $"{name}: exercise {id} has no check that ran"));
+    }
+
+    [Theory]
+    [MemberData(nameof(Notebooks))]
+    public async Task Every_exercise_check_fails_on_its_stub_without_crashing(string name)
+    {
+        var path = TestPaths.CourseNotebook(name);
+        var r = await NotebookRunner.RunAsync(path);
+
+        Assert.True(r.Succeeded, $"an untouched stub must not crash the notebook: {r.FailureMessage}");
+        foreach (var id in r.Exercises)
+        {
+            var outcomes = r.Checks.Where(c => c.Exercise == id).ToList();
+            Assert.True(outcomes.Count > 0, $"{name}: exercise {id}: no check ran");
+            var failed = outcomes.FirstOrDefault(c => !c.Passed);
+            Assert.True(failed is not null, $"{name}: exercise {id}: the check passes on the untouched stub");
+            Assert.False(string.IsNullOrWhiteSpace(failed!.Message));
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Notebooks))]
+    public void Every_exercise_has_a_check_cell_below_it_and_a_solution(string name)
+    {
+        var path = TestPaths.CourseNotebook(name);
+        var cells = Notebook.Load(path).Cells.Where(c => c.CellType == "code").ToList();
+        var stubs = cells.Select((c, i) => (Id: Exercises.StubId(c.Source), Index: i)).Where(s => s.Id is not null).ToList();
+        if (stubs.Count == 0) return;
+        var solutions = Exercises.LoadSolutions(Exercises.SolutionsPath(path));
+        Assert.Equal(stubs.Count, stubs.Select(s => s.Id).Distinct().Count());
+        foreach (var (id, index) in stubs)
+        {
+            Assert.True(solutions.ContainsKey(id!), $"{name}: no solution for exercise {id}");
+            Assert.Contains(cells.Skip(index + 1), c => Exercises.CheckId(c.Source) == id);
+        }
+        Assert.Empty(solutions.Keys.Except(stubs.Select(s => s.Id!)));
+    }
+}

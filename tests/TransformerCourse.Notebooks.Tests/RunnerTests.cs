@@ -1,0 +1,204 @@
+using System.Text.Json.Nodes;
+
+namespace TransformerCourse.Notebooks.Tests;
+
+public class RunnerTests
+{
+    private static Task<NotebookRunResult> Run(string fixture, RunOptions? options = null) =>
+        NotebookRunner.RunAsync(TestPaths.Fixture(fixture), options);
+
+    private static JsonArray Outputs(NotebookRunResult r, int cell) => (JsonArray)r.Executed.Cells[cell - 1].Json["outputs"]!;
+
+    private static string Text(JsonNode? lines) =>
+        lines is JsonArray a ? string.Concat(a.Select(l => (string?)l)) : (string?)lines ?? "";
+
+    [Fact]
+    public async Task State_carries_from_cell_to_cell()
+    {
+        var r = await Run("state.ipynb");
+
+        Assert.True(r.Succeeded, r.FailureMessage);
+        Assert.Equal("hello 25 0\n", r.Cells[2].Output);
+        var result = Assert.Single(Outputs(r, 4));
+        Assert.Equal("execute_result", (string?)result!["output_type"]);
+        Assert.Equal("HELLO", Text(result["data"]!["text/plain"]));
+        Assert.Equal(3, (int?)r.Executed.Cells[3].Json["execution_count"]);
+    }
+
+    [Fact]
+    public async Task Display_forms_become_nbformat_outputs()
+    {
+        var r = await Run("display.ipynb");
+        Assert.True(r.Succeeded, r.FailureMessage);
+
+        var first = Outputs(r, 1).Select(o => o!).ToList();
+        Assert.All(first, o => Assert.Equal("display_data", (string?)o["output_type"]));
+        Assert.Equal("42", Text(first[0]["data"]!["text/plain"]));
+        Assert.Equal("shown by Display()", Text(first[1]["data"]!["text/plain"]));
+        Assert.Equal("<b>bold</b>", Text(first[2]["data"]!["text/html"]));
+        Assert.Null(first[2]["data"]!["text/plain"]);
+        Assert.Equal("[ 1, 2, 3 ]", Text(first[3]["data"]!["text/plain"]));
+
+        var second = Outputs(r, 2).Select(o => o!).ToList();
+        Assert.Equal(("stream", "stdout", "to stdout\n"), ((string)second[0]["output_type"]!, (string)second[0]["name"]!, Text(second[0]["text"])));
+        Assert.Equal(("stream", "stderr", "to stderr\n"), ((string)second[1]["output_type"]!, (string)second[1]["name"]!, Text(second[1]["text"])));
+        Assert.Equal("after", Text(second[2]["data"]!["text/plain"]));    // display(...).Update(...) replaces in place
+        Assert.Equal(3, second.Count);
+
+        var result = Assert.Single(Outputs(r, 3))!;
+        Assert.Equal("execute_result", (string?)result["output_type"]);
+        Assert.Equal("3", Text(result["data"]!["text/plain"]));
+        Assert.Equal(3, (int?)result["execution_count"]);
+
+        Assert.Empty(Outputs(r, 4));   // a statement with a semicolon shows nothing
+
+        // Only the keys the nbformat 4 schema allows (it has additionalProperties: false).
+        var allowed = new Dictionary<string, string[]>
+        {
+            ["stream"] = ["output_type", "name", "text"],
+            ["display_data"] = ["output_type", "data", "metadata"],
+            ["execute_result"] = ["output_type", "execution_count", "data", "metadata"],
+            ["error"] = ["output_type", "ename", "evalue", "traceback"],
+        };
+        foreach (var output in Enumerable.Range(1, 5).SelectMany(i => Outputs(r, i)).Select(o => (JsonObject)o!))
+            Assert.Subset(allowed[(string)output["output_type"]!].ToHashSet(), output.Select(kv => kv.Key).ToHashSet());
+
+        var fifth = Outputs(r, 5).Select(o => o!).ToList();
+        Assert.Equal("{ Name = ada, Age = 36 }", Text(fifth[0]["data"]!["text/plain"]));
+        Assert.Equal("<pre>{ Name = ada, Age = 36 }</pre>", Text(fifth[0]["data"]!["text/html"]));
+        Assert.Equal("<null>", Text(fifth[1]["data"]!["text/plain"]));
+    }
+
+    [Fact]
+    public async Task Directives_have_the_kernels_meaning()
+    {
+        TestPaths.EnsureTinyDll();
+        var r = await Run("directives.ipynb");
+
+        Assert.True(r.Succeeded, r.FailureMessage);
+        Assert.Contains("Installed packages: MathNet.Numerics, 5.0.0", r.Cells[0].Output);
+        Assert.EndsWith("2\n", r.Cells[0].Output);                                   // #r "nuget:" then MathNet code
+        Assert.Equal("42\n", r.Cells[1].Output);                                     // #r "tiny/Tiny.dll" + #load, relative to the notebook
+        Assert.Matches(@"^Wall time: [0-9.]+ms\n$", r.Cells[2].Output);              // #!time
+        Assert.Equal((CellStatus.Ran, "selected C# in an F# cell: 500500\n"), (r.Cells[3].Status, r.Cells[3].Output)); // #!csharp
+        Assert.Equal((CellStatus.SkippedOtherKernel, "fsharp"), (r.Cells[4].Status, r.Cells[4].Kernel));
+        Assert.Equal((CellStatus.SkippedOtherKernel, "markdown"), (r.Cells[5].Status, r.Cells[5].Kernel));
+        Assert.Equal(CellStatus.Ran, r.Cells[6].Status);                             // same package and version again: fine
+        Assert.Equal(2, r.Count(CellStatus.SkippedOtherKernel));
+    }
+
+    [Fact]
+    public async Task Hash_i_adds_a_restore_source()
+    {
+        var dir = TestPaths.TempDir();
+        var feed = Directory.CreateDirectory(Path.Combine(dir, "feed")).FullName;
+        var path = TestPaths.WriteNotebook(dir, "source.ipynb",
+            $"#i \"nuget: {feed}\"\n#r \"nuget: MathNet.Numerics, 5.0.0\"\nMathNet.Numerics.SpecialFunctions.Factorial(4)");
+        var restorer = new PackageRestorer(Path.Combine(dir, "cache"));
+
+        var r = await NotebookRunner.RunAsync(path, new RunOptions { Restorer = restorer });
+
+        Assert.True(r.Succeeded, r.FailureMessage);
+        Assert.EndsWith("24\n", r.Cells[0].Output);
+        var project = Directory.EnumerateFiles(restorer.CacheRoot, "restore.csproj", SearchOption.AllDirectories).Single();
+        Assert.Contains($"<RestoreAdditionalProjectSources>{feed}</RestoreAdditionalProjectSources>", File.ReadAllText(project));
+    }
+
+    [Fact]
+    public async Task Unsupported_magic_is_named()
+    {
+        var r = await Run("unsupported-magic.ipynb");
+
+        var failure = Assert.IsType<CellResult>(r.FirstFailure);
+        Assert.Equal((2, 2), (failure.Number, failure.Line!.Value));
+        Assert.Contains("unsupported magic command #!whos", failure.Error);
+        Assert.Equal(CellStatus.NotRun, r.Cells[2].Status);
+    }
+
+    [Fact]
+    public async Task Compile_error_reports_cell_line_and_column()
+    {
+        var r = await Run("compile-error.ipynb");
+
+        var failure = Assert.IsType<CellResult>(r.FirstFailure);
+        Assert.Equal((3, 2, 9), (failure.Number, failure.Line!.Value, failure.Column!.Value));
+        Assert.Contains("CS0029", failure.Error);
+        Assert.Equal(CellStatus.NotRun, r.Cells[3].Status);
+        Assert.Contains("cell 3, line 2, column 9", r.FailureMessage);
+        Assert.Equal("error", (string?)Outputs(r, 3)[0]!["output_type"]);
+    }
+
+    [Fact]
+    public async Task Runtime_exception_reports_cell_and_line()
+    {
+        var r = await Run("runtime-error.ipynb");
+
+        var failure = Assert.IsType<CellResult>(r.FirstFailure);
+        Assert.Equal((2, 3), (failure.Number, failure.Line!.Value));
+        Assert.Equal("System.InvalidOperationException: n is 3", failure.Error);
+        Assert.Equal("before\n", failure.Output.Split("InvalidOperationException")[0]);
+        Assert.Equal(CellStatus.NotRun, r.Cells[2].Status);
+        var error = Outputs(r, 2).Last()!;
+        Assert.Equal(("error", "InvalidOperationException", "n is 3"), ((string)error["output_type"]!, (string)error["ename"]!, (string)error["evalue"]!));
+    }
+
+    [Fact]
+    public async Task Missing_package_skips_the_cells_that_need_it_and_names_it()
+    {
+        var r = await Run("missing-package.ipynb");
+
+        Assert.True(r.Succeeded, r.FailureMessage);
+        Assert.Equal(["Plotly.NET"], r.MissingPackages);
+        Assert.Equal(
+            [CellStatus.Ran, CellStatus.SkippedMissingPackage, CellStatus.SkippedMissingPackage, CellStatus.Ran],
+            r.Cells.Select(c => c.Status));
+        Assert.Equal(["Plotly.NET"], r.Cells[2].MissingPackages);
+        Assert.Contains("Plotly.NET", r.Cells[1].Output);
+    }
+
+    [Fact]
+    public async Task Other_errors_still_fail_when_a_package_is_missing()
+    {
+        var r = await Run("missing-package-typo.ipynb");
+
+        Assert.Equal(CellStatus.SkippedMissingPackage, r.Cells[0].Status);
+        var failure = Assert.IsType<CellResult>(r.FirstFailure);
+        Assert.Equal((2, 1, 1), (failure.Number, failure.Line!.Value, failure.Column!.Value));
+        Assert.Contains("'Consol'", failure.Error);
+    }
+
+    [Fact]
+    public async Task A_second_version_of_a_package_is_refused_as_the_kernel_does()
+    {
+        var r = await Run("version-conflict.ipynb");
+
+        Assert.Equal(
+            "MathNet.Numerics version 4.15.0 cannot be added because version 5.0.0 was added previously.",
+            Assert.IsType<CellResult>(r.FirstFailure).Error);
+    }
+
+    [Fact]
+    public async Task Checks_are_recorded_and_a_failing_exercise_does_not_stop_the_others()
+    {
+        var r = await Run("exercises.ipynb", new RunOptions { ContinueOnError = true });
+
+        Assert.Equal(["T.1", "T.2", "T.3"], r.Exercises);
+        Assert.Equal(new CheckOutcome("T.1", true, "got the expected 42"), r.Checks[0]);
+        Assert.Equal("T.2", r.Checks[1].Exercise);
+        Assert.False(r.Checks[1].Passed);
+        Assert.StartsWith("not done yet", r.Checks[1].Message);
+        Assert.Equal(2, r.Checks.Count);     // T.3's stub does not compile, so its check cell cannot run either
+        Assert.Equal([7, 8], r.Cells.Where(c => c.Status == CellStatus.Failed).Select(c => c.Number));
+    }
+
+    [Fact]
+    public async Task Solutions_replace_the_stub_cells()
+    {
+        var r = await Run("exercises.ipynb", new RunOptions { UseSolutions = true });
+
+        Assert.True(r.Succeeded, r.FailureMessage);
+        Assert.Equal(["T.1", "T.2", "T.3"], r.Checks.Select(c => c.Exercise));
+        Assert.All(r.Checks, c => Assert.True(c.Passed, c.Message));
+        Assert.Contains("n + 1", r.Executed.Cells[4].Source);
+    }
+}

@@ -1,0 +1,74 @@
+using System.Text.Json.Nodes;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+
+namespace TransformerCourse.Notebooks.Tests;
+
+/// <summary>Where the fixtures, the repository and its notebooks are.</summary>
+internal static class TestPaths
+{
+    private static readonly object tinyGate = new();
+
+    public static string Fixture(string name) => Path.Combine(AppContext.BaseDirectory, "fixtures", name);
+
+    public static string RepoRoot { get; } = FindRoot();
+
+    public static IEnumerable<object[]> CourseNotebooks() =>
+        Directory.EnumerateFiles(Path.Combine(RepoRoot, "notebooks"), "*.ipynb").Order(StringComparer.Ordinal)
+            .Select(p => new object[] { Path.GetFileName(p) });
+
+    public static string CourseNotebook(string name) => Path.Combine(RepoRoot, "notebooks", name);
+
+    public static string TempDir()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "course-tests", Path.GetRandomFileName());
+        Directory.CreateDirectory(dir);
+        return dir;
+    }
+
+    /// <summary>fixtures/tiny/Tiny.dll for the #r "file.dll" test, compiled here so no binary is committed.</summary>
+    public static void EnsureTinyDll()
+    {
+        lock (tinyGate)
+        {
+            var path = Fixture("tiny/Tiny.dll");
+            if (File.Exists(path)) return;
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            var tree = CSharpSyntaxTree.ParseText("namespace Tiny { public static class Answer { public const int Value = 40; } }");
+            var compilation = CSharpCompilation.Create("Tiny", [tree],
+                [MetadataReference.CreateFromFile(typeof(object).Assembly.Location)],
+                new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary));
+            var emitted = compilation.Emit(path);
+            Assert.True(emitted.Success, string.Join("\n", emitted.Diagnostics));
+        }
+    }
+
+    /// <summary>Writes a one-off notebook with the given C# cells.</summary>
+    public static string WriteNotebook(string dir, string name, params string[] cells)
+    {
+        var json = new JsonObject
+        {
+            ["cells"] = new JsonArray(cells.Select(c => (JsonNode)new JsonObject
+            {
+                ["cell_type"] = "code",
+                ["execution_count"] = null,
+                ["metadata"] = new JsonObject { ["polyglot_notebook"] = new JsonObject { ["kernelName"] = "csharp" } },
+                ["outputs"] = new JsonArray(),
+                ["source"] = c,
+            }).ToArray()),
+            ["metadata"] = new JsonObject { ["kernelspec"] = new JsonObject { ["name"] = ".net-csharp" } },
+            ["nbformat"] = 4,
+            ["nbformat_minor"] = 2,
+        };
+        var path = Path.Combine(dir, name);
+        File.WriteAllText(path, json.ToJsonString());
+        return path;
+    }
+
+    private static string FindRoot()
+    {
+        for (var dir = AppContext.BaseDirectory; dir is not null; dir = Path.GetDirectoryName(dir))
+            if (File.Exists(Path.Combine(dir, "TransformerCourse.sln"))) return dir;
+        throw new InvalidOperationException("TransformerCourse.sln not found above " + AppContext.BaseDirectory);
+    }
+}

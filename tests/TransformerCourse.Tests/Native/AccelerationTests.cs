@@ -1,0 +1,211 @@
+using MathNet.Numerics.LinearAlgebra;
+using MathNet.Numerics.Providers.LinearAlgebra;
+using TransformerCourse.Native;
+
+namespace TransformerCourse.Tests.Native;
+
+/// <summary>
+/// <see cref="Acceleration"/> end to end: what it installs as MathNet's provider, what it reports,
+/// and the managed path (nothing found, or managed forced) in the same run as the native one.
+/// </summary>
+[Trait("Category", "Native")]
+[Collection(MathNetProviderCollection.Name)]
+public sealed class AccelerationTests : IDisposable
+{
+    readonly ILinearAlgebraProvider _saved = LinearAlgebraControl.Provider;
+    readonly string? _savedVariable = Environment.GetEnvironmentVariable(Acceleration.EnvironmentVariable);
+
+    public void Dispose()
+    {
+        Environment.SetEnvironmentVariable(Acceleration.EnvironmentVariable, _savedVariable);
+        LinearAlgebraControl.Provider = _saved;
+    }
+
+    static void AssertManagedIsActive()
+    {
+        Assert.IsType<ManagedLinearAlgebraProvider>(LinearAlgebraControl.Provider);
+        Assert.StartsWith("managed:", Acceleration.Describe());
+    }
+
+    [Fact]
+    public void Nothing_found_stays_managed_and_says_so()
+    {
+        var missing = Path.Combine(Path.GetTempPath(), "no-such-dir", "libnothing.so.0");
+        var result = Acceleration.Enable(new AccelerationOptions { Candidates = [missing], Override = "auto" });
+
+        Assert.False(result.IsNative);
+        Assert.Equal(AccelerationKind.Managed, result.Kind);
+        Assert.Null(result.Path);
+        Assert.Contains("no CBLAS library found", result.Message);
+        Assert.Contains(missing, result.Message);
+        Assert.Contains("libopenblas0-pthread", result.Message); // and says how to fix it
+        Assert.Equal([$"{missing}: not found"], result.Tried);
+        AssertManagedIsActive();
+        Assert.Contains("no CBLAS library found", Acceleration.Describe());
+    }
+
+    [Fact]
+    public void A_file_that_is_not_a_CBLAS_library_is_passed_over_with_the_reason()
+    {
+        var notALibrary = Path.Combine(Path.GetTempPath(), $"transformercourse-not-a-library-{Environment.ProcessId}.so");
+        File.WriteAllText(notALibrary, "this is text, not a shared library");
+        try
+        {
+            List<string> candidates = [notALibrary];
+            if (OperatingSystem.IsLinux()) candidates.Add("libm.so.6"); // a real library, but no CBLAS
+            var result = Acceleration.Enable(new AccelerationOptions { Candidates = candidates, Override = "auto" });
+
+            Assert.False(result.IsNative);
+            Assert.Equal($"{notALibrary}: not found", result.Tried[0]);
+            if (OperatingSystem.IsLinux()) Assert.Equal("libm.so.6: loaded, but it does not export cblas_dgemm", result.Tried[1]);
+            AssertManagedIsActive();
+        }
+        finally
+        {
+            File.Delete(notALibrary);
+        }
+    }
+
+    [Fact]
+    public void Managed_can_be_forced_even_when_a_library_is_installed()
+    {
+        var result = Acceleration.Enable(new AccelerationOptions { Override = "managed" });
+        Assert.Equal(AccelerationKind.Managed, result.Kind);
+        Assert.Contains("the override 'managed' asks for it", result.Message);
+        Assert.Empty(result.Tried);
+        AssertManagedIsActive();
+    }
+
+    [Fact]
+    public void The_environment_variable_forces_managed_or_a_library_path()
+    {
+        Environment.SetEnvironmentVariable(Acceleration.EnvironmentVariable, "managed");
+        var managed = Acceleration.Enable();
+        Assert.Contains($"{Acceleration.EnvironmentVariable}=managed asks for it", managed.Message);
+        AssertManagedIsActive();
+
+        var missing = Path.Combine(Path.GetTempPath(), "no-such-dir", "libopenblas.so.0");
+        Environment.SetEnvironmentVariable(Acceleration.EnvironmentVariable, missing);
+        var forced = Acceleration.Enable();
+        Assert.Equal(AccelerationKind.Managed, forced.Kind);
+        Assert.Contains($"{Acceleration.EnvironmentVariable}={missing} could not be used", forced.Message);
+        AssertManagedIsActive();
+    }
+
+    [Fact]
+    public void Preferring_the_official_MKL_provider_falls_back_when_its_package_is_absent()
+    {
+        // MathNet.Numerics.Providers.MKL is not referenced by the tests, so MathNet cannot find it.
+        var result = Acceleration.Enable(new AccelerationOptions { PreferOfficialMkl = true, Candidates = [], Override = "auto" });
+        Assert.Equal(AccelerationKind.Managed, result.Kind);
+        Assert.StartsWith("MathNet.Numerics.Providers.MKL: not available", result.Tried[0]);
+    }
+
+    [Fact]
+    public void Threads_below_one_are_refused()
+    {
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => Acceleration.Enable(threads: 0));
+        Assert.Contains("threads must be at least 1", e.Message);
+    }
+
+    [NativeFact]
+    public void Enable_installs_the_native_provider_and_matrix_algebra_agrees_with_managed()
+    {
+        var rng = new Random(11);
+        var a = Matrix<double>.Build.Dense(37, 23, (_, _) => 2 * rng.NextDouble() - 1);
+        var b = Matrix<double>.Build.Dense(23, 41, (_, _) => 2 * rng.NextDouble() - 1);
+        var c = Matrix<double>.Build.Dense(37, 41, (_, _) => 2 * rng.NextDouble() - 1);
+        var v = Vector<double>.Build.Dense(23, i => Math.Sin(i));
+
+        // Reference: MathNet's managed provider.
+        Acceleration.Disable();
+        Matrix<double>[] expected = [a * b, a.TransposeThisAndMultiply(c), a.TransposeAndMultiply(a), 0.5 * a + a, (a * v).ToColumnMatrix()];
+        var expectedDot = v.DotProduct(v);
+
+        var result = Acceleration.Enable(new AccelerationOptions { Override = "auto" });
+        Assert.True(result.IsNative, result.Message);
+        Assert.Equal(AccelerationKind.Cblas, result.Kind);
+        Assert.Equal(NativeBlas.Library!.Family, result.Library);
+        Assert.NotNull(result.Path);
+        if (OperatingSystem.IsLinux()) Assert.True(File.Exists(result.Path), $"{result.Path} should be the loaded file");
+        Assert.StartsWith("Native linear algebra: ", result.Message);
+        var provider = Assert.IsType<CblasLinearAlgebraProvider>(LinearAlgebraControl.Provider);
+        Assert.Equal(result.ProviderName, provider.ToString());
+        Assert.StartsWith("native: TransformerCourse CBLAS provider", Acceleration.Describe());
+
+        var callsBefore = provider.NativeCalls;
+        Matrix<double>[] actual = [a * b, a.TransposeThisAndMultiply(c), a.TransposeAndMultiply(a), 0.5 * a + a, (a * v).ToColumnMatrix()];
+        Assert.True(provider.NativeCalls >= callsBefore + 3, "the three products should have run in native code");
+        for (var i = 0; i < expected.Length; i++)
+            Compare.Close(expected[i].AsColumnMajorArray(), actual[i].AsColumnMajorArray(), 1e-12, $"matrix expression {i}");
+        Assert.True(Math.Abs(expectedDot - v.DotProduct(v)) <= 1e-12 * expectedDot);
+    }
+
+    [NativeFact]
+    public void A_family_can_be_forced_by_name()
+    {
+        var family = NativeBlas.Library!.Family; // MKL, OpenBLAS or Accelerate: whichever is installed
+        var result = Acceleration.Enable(new AccelerationOptions { Override = family.ToLowerInvariant() });
+        Assert.True(result.IsNative, result.Message);
+        Assert.Equal(family, result.Library);
+    }
+
+    [NativeFact]
+    public void The_thread_count_is_an_option_and_can_be_changed()
+    {
+        var original = NativeBlas.Library!.Threads;
+        try
+        {
+            var result = Acceleration.Enable(new AccelerationOptions { Override = "auto", Threads = 1 });
+            Assert.True(result.IsNative, result.Message);
+            if (!NativeBlas.Library.CanSetThreads) return; // Accelerate has no thread control
+            Assert.Equal(1, result.Threads);
+            Assert.Contains(", 1 thread", result.Message);
+            Assert.True(Acceleration.TrySetThreads(2));
+            Assert.Contains(", 2 threads", Acceleration.Describe());
+        }
+        finally
+        {
+            if (original is { } n) NativeBlas.Library.TrySetThreads(n);
+        }
+    }
+
+    [NativeFact]
+    public void Disable_goes_back_to_managed()
+    {
+        Assert.True(Acceleration.Enable(new AccelerationOptions { Override = "auto" }).IsNative);
+        var result = Acceleration.Disable();
+        Assert.Equal(AccelerationKind.Managed, result.Kind);
+        Assert.False(Acceleration.TrySetThreads(1));
+        AssertManagedIsActive();
+    }
+}
+
+[Trait("Category", "Native")]
+public class OpenBlasKernelAdviceTests
+{
+    [Fact]
+    public void Old_kernels_on_a_newer_cpu_get_the_OPENBLAS_CORETYPE_advice()
+    {
+        var advice = CblasLibrary.OpenBlasKernelAdvice("Prescott");
+        if (System.Runtime.Intrinsics.X86.Avx2.IsSupported)
+        {
+            Assert.NotNull(advice);
+            var expected = System.Runtime.Intrinsics.X86.Avx512F.IsSupported ? "OPENBLAS_CORETYPE=SkylakeX" : "OPENBLAS_CORETYPE=Haswell";
+            Assert.Contains(expected, advice);
+            Assert.Contains("'Prescott'", advice);
+        }
+        else
+        {
+            Assert.Null(advice); // the old kernels are the right ones on an old CPU
+        }
+    }
+
+    [Theory]
+    [InlineData("Haswell")]
+    [InlineData("SkylakeX")]
+    [InlineData("Zen")]
+    [InlineData(null)]
+    public void Kernels_that_use_AVX2_or_better_need_no_advice(string? core) =>
+        Assert.Null(CblasLibrary.OpenBlasKernelAdvice(core));
+}

@@ -1,0 +1,95 @@
+using TransformerCourse.Autograd;
+using TransformerCourse.Optim;
+using TransformerCourse.Tests.Support;
+
+namespace TransformerCourse.Tests.Optim;
+
+public class AdamTests
+{
+    private static Tensor WithGrad(double[,] value, double[,] grad)
+    {
+        var p = Tensor.FromArray(value, requiresGrad: true);
+        p.Grad = Tensor.FromArray(grad).Data;
+        return p;
+    }
+
+    [Fact]
+    public void FirstStepByHand()
+    {
+        // Step 1: m = (1 − β₁)g, v = (1 − β₂)g², so m̂ = g and √v̂ = |g|: θ ← θ − η·g/(|g| + ε).
+        var p = WithGrad(new double[,] { { 1.0, -2.0, 0.5 } }, new double[,] { { 0.5, -3.0, 1e-3 } });
+        var adam = new Adam([p], learningRate: 0.1, eps: 1e-8);
+        adam.Step();
+        Check.Close(1.0 - 0.1 * 0.5 / (0.5 + 1e-8), p.Data[0, 0], 1e-15);
+        Check.Close(-2.0 + 0.1 * 3.0 / (3.0 + 1e-8), p.Data[0, 1], 1e-15);
+        Check.Close(0.5 - 0.1 * 1e-3 / (1e-3 + 1e-8), p.Data[0, 2], 1e-15);
+        Assert.Equal(1, adam.StepCount);
+
+        var state = adam.StateDict();
+        Check.Close(0.1 * 0.5, state["0.exp_avg"][0, 0], 1e-16);
+        Check.Close(0.001 * 9.0, state["0.exp_avg_sq"][0, 1], 1e-16);
+    }
+
+    [Fact]
+    public void SecondStepByHand()
+    {
+        // Same gradient g twice: m = (1 − β₁²)g and v = (1 − β₂²)g², so the bias-corrected step is again η·g/(|g| + ε).
+        var p = WithGrad(new double[,] { { 1.0 } }, new double[,] { { 2.0 } });
+        var adam = new Adam([p], learningRate: 0.01, beta1: 0.9, beta2: 0.98, eps: 1e-9);
+        adam.Step();
+        adam.Step();
+        Check.Close(1.0 - 2 * 0.01 * 2.0 / (2.0 + 1e-9), p.Data[0, 0], 1e-15);
+    }
+
+    [Fact]
+    public void AdamWDecaysTheWeightsDirectly()
+    {
+        // A zero gradient leaves m = v = 0, so the only change is θ ← θ(1 − ηλ).
+        var p = WithGrad(new double[,] { { 2.0, -4.0 } }, new double[,] { { 0, 0 } });
+        var adamw = new AdamW([p], learningRate: 0.1, weightDecay: 0.5);
+        adamw.Step();
+        Assert.Equal(new double[,] { { 2.0 * 0.95, -4.0 * 0.95 } }, p.ToArray());
+        Assert.True(adamw.Decoupled);
+    }
+
+    [Fact]
+    public void AdamL2AddsDecayToTheGradient()
+    {
+        // A zero gradient becomes g = λθ, and the first step moves by η·g/(|g| + ε).
+        var p = WithGrad(new double[,] { { 2.0 } }, new double[,] { { 0 } });
+        var adam = new Adam([p], learningRate: 0.1, weightDecay: 0.5);
+        adam.Step();
+        Check.Close(2.0 - 0.1 * 1.0 / (1.0 + 1e-8), p.Data[0, 0], 1e-15);
+        Assert.False(adam.Decoupled);
+    }
+
+    [Fact]
+    public void DefaultsMatchPyTorch()
+    {
+        var p = Tensor.Zeros(1, 1, requiresGrad: true);
+        var adam = new Adam([p]);
+        Assert.Equal((1e-3, 0.9, 0.999, 1e-8, 0.0), (adam.LearningRate, adam.Beta1, adam.Beta2, adam.Eps, adam.WeightDecay));
+        var adamw = new AdamW([p]);
+        Assert.Equal((1e-3, 0.9, 0.999, 1e-8, 1e-2), (adamw.LearningRate, adamw.Beta1, adamw.Beta2, adamw.Eps, adamw.WeightDecay));
+    }
+
+    [Fact]
+    public void ParameterWithoutGradientIsLeftAlone()
+    {
+        var used = WithGrad(new double[,] { { 1.0 } }, new double[,] { { 1.0 } });
+        var unused = Tensor.FromArray(new double[,] { { 5.0 } }, requiresGrad: true);
+        var adamw = new AdamW([used, unused], learningRate: 0.1);
+        adamw.Step();
+        Assert.Equal(5.0, unused.Data[0, 0]);
+        Assert.NotEqual(1.0, used.Data[0, 0]);
+    }
+
+    [Fact]
+    public void ConstructorErrors()
+    {
+        Check.ThrowsArgument(() => new Adam([]), "Adam", "no parameters");
+        Check.ThrowsArgument(() => new Adam([Tensor.Zeros(1, 1)]), "Adam", "does not require a gradient");
+        Assert.Throws<ArgumentOutOfRangeException>(() => new Adam([Tensor.Zeros(1, 1, true)], beta1: 1.0));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new AdamW([Tensor.Zeros(1, 1, true)], learningRate: -1));
+    }
+}

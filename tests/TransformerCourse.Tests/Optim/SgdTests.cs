@@ -1,0 +1,69 @@
+using TransformerCourse.Autograd;
+using TransformerCourse.Optim;
+using TransformerCourse.Tests.Support;
+
+namespace TransformerCourse.Tests.Optim;
+
+public class SgdTests
+{
+    private static Tensor P(double value) => Tensor.FromArray(new double[,] { { value } }, requiresGrad: true);
+
+    private static void Grad(Tensor p, double g) => p.Grad = Tensor.Scalar(g).Data;
+
+    [Fact]
+    public void PlainStep()
+    {
+        var p = P(1.0);
+        var sgd = new Sgd([p], learningRate: 0.1);
+        Grad(p, 2.0);
+        sgd.Step();
+        Check.Close(0.8, p.Data[0, 0], 1e-16);
+    }
+
+    [Fact]
+    public void MomentumByHand()
+    {
+        // b₁ = g₁; θ₁ = θ₀ − ηb₁.  b₂ = μb₁ + g₂; θ₂ = θ₁ − ηb₂.  (μ = 0.9, η = 0.1, g₁ = 1, g₂ = 2)
+        var p = P(1.0);
+        var sgd = new Sgd([p], learningRate: 0.1, momentum: 0.9);
+        Grad(p, 1.0);
+        sgd.Step();
+        Check.Close(0.9, p.Data[0, 0], 1e-16);
+        Grad(p, 2.0);
+        sgd.Step();
+        Check.Close(0.9 - 0.1 * (0.9 * 1.0 + 2.0), p.Data[0, 0], 1e-15);
+        Check.Close(2.9, sgd.StateDict()["0.momentum_buffer"][0, 0], 1e-15);
+    }
+
+    [Fact]
+    public void NesterovDampeningAndWeightDecayByHand()
+    {
+        // Nesterov: g ← g + μb.  Step 1: b = g = 1, update 1 + 0.9 = 1.9.  Step 2: b = 0.9 + 2 = 2.9, update 2 + 0.9·2.9.
+        var p = P(1.0);
+        var nesterov = new Sgd([p], learningRate: 0.1, momentum: 0.9, nesterov: true);
+        Grad(p, 1.0);
+        nesterov.Step();
+        Check.Close(1.0 - 0.19, p.Data[0, 0], 1e-15);
+        Grad(p, 2.0);
+        nesterov.Step();
+        Check.Close(0.81 - 0.1 * (2 + 0.9 * 2.9), p.Data[0, 0], 1e-15);
+
+        // Dampening τ: b₂ = μb₁ + (1 − τ)g₂ (the first buffer is g₁ undamped).
+        var q = P(0.0);
+        var damped = new Sgd([q], learningRate: 1.0, momentum: 0.5, dampening: 0.5);
+        Grad(q, 1.0);
+        damped.Step();
+        Grad(q, 1.0);
+        damped.Step();
+        Check.Close(-1.0 - (0.5 + 0.5), q.Data[0, 0], 1e-15);
+
+        // Weight decay λ: g ← g + λθ.
+        var r = P(2.0);
+        var decayed = new Sgd([r], learningRate: 0.1, weightDecay: 0.25);
+        Grad(r, 0.0);
+        decayed.Step();
+        Check.Close(2.0 - 0.1 * 0.5, r.Data[0, 0], 1e-15);
+
+        Check.ThrowsArgument(() => new Sgd([P(0)], 0.1, momentum: 0, nesterov: true), "Sgd", "Nesterov");
+    }
+}

@@ -1,0 +1,125 @@
+using TransformerCourse.Attention;
+using TransformerCourse.Autograd;
+using TransformerCourse.Data;
+using TransformerCourse.Seq2Seq;
+using TransformerCourse.Tests.Support;
+using TransformerCourse.Training;
+
+namespace TransformerCourse.Tests.Seq2Seq;
+
+/// <summary>The GRU encoder–decoders: gradients, shapes, attention weights, and the batched attention pieces.</summary>
+public class Seq2SeqModelTests
+{
+    private static readonly Seq2SeqSizes Tiny = new(SourceVocab: 9, TargetVocab: 8, Embed: 3, EncoderHidden: 3, DecoderHidden: 4, Attention: 3);
+
+    private static Seq2SeqBatch Batch()
+    {
+        var pairs = new List<EncodedPair>
+        {
+            new([4, 5, 6, 7], [5, 6]),
+            new([8, 4], [7, 4, 3]),
+        };
+        return Seq2SeqBatch.Create(pairs, [0, 1]);
+    }
+
+    public static TheoryData<string> Kinds => new() { "none", "bahdanau", "luong-dot", "luong-general", "luong-concat" };
+
+    private static RecurrentSeq2Seq Make(string kind, Seq2SeqSizes sizes, Rng rng) => kind switch
+    {
+        "none" => new GruSeq2Seq(sizes, rng),
+        "bahdanau" => new BahdanauSeq2Seq(sizes, rng),
+        "luong-dot" => new LuongSeq2Seq(sizes with { DecoderHidden = 2 * sizes.EncoderHidden }, LuongScore.Dot, rng),
+        "luong-general" => new LuongSeq2Seq(sizes, LuongScore.General, rng),
+        _ => new LuongSeq2Seq(sizes, LuongScore.Concat, rng),
+    };
+
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public void GradientsPassFiniteDifferences(string kind)
+    {
+        var model = Make(kind, Tiny, new Rng(11));
+        var batch = Batch();
+        var parameters = model.Parameters();
+        var result = GradCheck.Check(() => model.Loss(batch, labelSmoothing: 0.1), parameters, maxElementsPerInput: 12);
+        Assert.True(result.Passed(Check.GradTolerance), result.ToString());
+    }
+
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public void LogitsHaveOneRowPerTargetPosition(string kind)
+    {
+        var model = Make(kind, Tiny, new Rng(2));
+        var batch = Batch();
+        var logits = model.Logits(batch);
+        Assert.Equal(batch.Size * batch.DecoderTarget.Time, logits.Rows);
+        Assert.Equal(Tiny.TargetVocab, logits.Cols);
+    }
+
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public void StepwiseDecodingAgreesWithTeacherForcing(string kind)
+    {
+        // Feeding the decoder its target one token at a time must give the same log-probabilities as the teacher-forced pass.
+        var model = Make(kind, Tiny, new Rng(4));
+        var batch = Batch();
+        using var noGrad = Tensor.NoGrad();
+        var logp = model.Logits(batch).LogSoftmax().Data;
+        var state = model.Start(batch.Source);
+        int time = batch.DecoderInput.Time;
+        for (int t = 0; t < time; t++)
+        {
+            var previous = Enumerable.Range(0, batch.Size).Select(b => batch.DecoderInput.Ids[b, t]).ToList();
+            var step = model.Step(state, previous);
+            for (int b = 0; b < batch.Size; b++)
+                Check.Close(logp.Row(b * time + t), step.LogProbs.Row(b), 1e-12, $"step {t}, sequence {b}");
+            state = step.State;
+        }
+    }
+
+    [Theory]
+    [InlineData("bahdanau")]
+    [InlineData("luong-general")]
+    public void AttentionIsADistributionOverRealSourceTokens(string kind)
+    {
+        var model = Make(kind, Tiny, new Rng(6));
+        var batch = Batch();
+        var maps = model.AttentionMaps(batch);
+        Assert.Equal(2, maps.Count);
+        for (int b = 0; b < 2; b++)
+        {
+            int len = batch.Source.Lengths[b];
+            for (int t = 0; t < maps[b].RowCount; t++)
+            {
+                var row = maps[b].Row(t);
+                Check.Close(1.0, row.Sum(), 1e-12, $"Σ_j a_{t}j of sequence {b}");
+                Assert.All(row, a => Assert.True(a >= 0));
+                for (int j = len; j < row.Count; j++) Assert.Equal(0.0, row[j]);
+            }
+        }
+    }
+
+    [Fact]
+    public void StepAndStackStepsAreInverse()
+    {
+        var rng = new Rng(8);
+        var x = Tensor.Randn(3 * 4, 2, rng, requiresGrad: true);
+        var steps = Enumerable.Range(0, 4).Select(t => SequenceOps.Step(x, 3, t)).ToList();
+        Assert.Equal(x.Data[1 * 4 + 2, 1], steps[2].Data[1, 1]);               // row b·T + t is step t of sequence b
+        Check.Close(x.Data, SequenceOps.StackSteps(steps).Data, 0, "stacked steps");
+        Check.Gradients(() => SequenceOps.StackSteps(Enumerable.Range(0, 4).Select(t => SequenceOps.Step(x, 3, t)).Reverse().ToList()), x);
+    }
+
+    [Fact]
+    public void StepRejectsABadLayout()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => SequenceOps.Step(Tensor.Zeros(10, 2), 3, 0));
+        Assert.Contains("10×2", ex.Message);
+    }
+
+    [Fact]
+    public void DotScoreNeedsMatchingSizes()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => new LuongSeq2Seq(Tiny, LuongScore.Dot, new Rng(1)));
+        Assert.Contains("dot", ex.Message);
+    }
+}
