@@ -40,7 +40,7 @@ public sealed partial class Seq2SeqTransformer : Training.Seq2SeqModel
         TargetEmbedding = shareEmbeddings ? SourceEmbedding : RegisterModule("tgt_embed", TokenEmbedding.Create(targetVocab, config.DModel, rng));
         var positional = TokenEmbedding.CreatePositional(config, rng);
         if (positional is not null) Positional = RegisterModule("positional_encoding", positional);
-        Transformer = RegisterModule("transformer", new EncoderDecoder(config, rng));
+        Body = RegisterModule("transformer", new EncoderDecoder(config, rng));
         Generator = tieOutput
             ? RegisterModule("generator", new TiedLinear(TargetEmbedding.Weight))
             : RegisterModule("generator", new Linear(config.DModel, targetVocab, rng));
@@ -58,28 +58,28 @@ public sealed partial class Seq2SeqTransformer : Training.Seq2SeqModel
     /// <summary>The positional encoding module (null for RoPE).</summary>
     public Module? Positional { get; }
 
-    /// <summary>The encoder-decoder body (<c>nn.Transformer</c>).</summary>
-    public EncoderDecoder Transformer { get; }
+    /// <summary>The encoder-decoder body (<c>nn.Transformer</c>; state-dict prefix <c>transformer.</c>).</summary>
+    public EncoderDecoder Body { get; }
 
     /// <summary>The output layer d_model → V_tgt (a <see cref="Linear"/> or a <see cref="TiedLinear"/>).</summary>
     public ILayer Generator { get; }
 
     /// <summary>Each encoder layer's self-attention weights from the last call (B×h×S×S).</summary>
-    public IReadOnlyList<AttentionWeights?> EncoderAttentionWeights => Transformer.Encoder.AttentionWeights;
+    public IReadOnlyList<AttentionWeights?> EncoderAttentionWeights => Body.Encoder.AttentionWeights;
 
     /// <summary>Each decoder layer's masked self-attention weights from the last call (B×h×T×T).</summary>
-    public IReadOnlyList<AttentionWeights?> DecoderSelfAttentionWeights => Transformer.Decoder.SelfAttentionWeights;
+    public IReadOnlyList<AttentionWeights?> DecoderSelfAttentionWeights => Body.Decoder.SelfAttentionWeights;
 
     /// <summary>Each decoder layer's cross-attention weights from the last call (B×h×T×S): which source tokens each output token read.</summary>
-    public IReadOnlyList<AttentionWeights?> CrossAttentionWeights => Transformer.Decoder.CrossAttentionWeights;
+    public IReadOnlyList<AttentionWeights?> CrossAttentionWeights => Body.Decoder.CrossAttentionWeights;
 
     /// <summary>memory = Encoder(Embed(src)); src ids int[B·S] → (B·S)×d_model.</summary>
     public Tensor Encode(IReadOnlyList<int> sourceIds, SequenceBatch sourceBatch) =>
-        Transformer.Encode(TokenEmbedding.Apply(SourceEmbedding, Positional, sourceIds, sourceBatch), sourceBatch);
+        Body.Encode(TokenEmbedding.Apply(SourceEmbedding, Positional, sourceIds, sourceBatch), sourceBatch);
 
     /// <summary>The decoder's output for target ids int[B·T] (causal) against the memory: (B·T)×d_model.</summary>
     public Tensor Decode(IReadOnlyList<int> targetIds, SequenceBatch targetBatch, Tensor memory, SequenceBatch sourceBatch) =>
-        Transformer.Decode(TokenEmbedding.Apply(TargetEmbedding, Positional, targetIds, targetBatch), targetBatch, memory, sourceBatch);
+        Body.Decode(TokenEmbedding.Apply(TargetEmbedding, Positional, targetIds, targetBatch), targetBatch, memory, sourceBatch);
 
     /// <summary>Vocabulary logits of decoder outputs: n×d_model → n×V_tgt.</summary>
     public Tensor Logits(Tensor decoded) => Generator.Forward(decoded);
