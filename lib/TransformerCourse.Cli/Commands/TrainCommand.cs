@@ -89,7 +89,9 @@ public sealed class TrainCommand : ICourseCommand
         {
             var (output, decoded) = experiment.Translate(source);
             console.WriteLine($"  {source}  →  {output}");
-            if (decoded.Attention is { } map && source == samples[0])
+            // The attention behind the first output (and, for ko-en, a longer sentence too, where the verb moves from the end to second place).
+            bool show = source == samples[0] || (task == "ko-en" && source == samples[1]);
+            if (decoded.Attention is { } map && show)
             {
                 var srcTokens = experiment.Encoder.SourceTokenizer.Tokenize(source);
                 var outTokens = experiment.Encoder.TargetVocabulary.Decode(decoded.Tokens).Append("<eos>").Take(map.RowCount).ToList();
