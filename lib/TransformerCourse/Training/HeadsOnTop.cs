@@ -53,27 +53,11 @@ public static class HeadsOnTop
         var schedule = new WarmupCosineSchedule(2e-3, 30, steps, 1e-5);
         var train = Encode(splits.Train, vocab);
         var labels = splits.Train.Select(Negated).ToArray();
-        var order = new Rng((ulong)seed + 1);
-        var losses = new List<double>();
-        double window = 0;
-        var clock = Stopwatch.StartNew();
-        var indices = Enumerable.Range(0, train.Count).ToArray();
-        for (int step = 1; step <= steps; step++)
+        var (losses, seconds) = Fit(steps, train.Count, seed, optimizer, schedule, chosen =>
         {
-            if ((step - 1) * 32 % train.Count < 32) order.Shuffle(indices);
-            var chosen = Enumerable.Range(0, 32).Select(k => indices[((step - 1) * 32 + k) % train.Count]).ToList();
             var (ids, batch) = SequenceBatch.Pad(chosen.Select(i => (IReadOnlyList<int>)train[i]).ToList(), Vocabulary.Pad);
-            model.Train();
-            optimizer.LearningRate = schedule.At(step);
-            optimizer.ZeroGrad();
-            var loss = model.Forward(ids, batch).CrossEntropy(chosen.Select(i => labels[i]).ToList());
-            loss.Backward();
-            GradClip.ClipGradNorm(optimizer.Parameters, 1.0);
-            optimizer.Step();
-            window += loss.Item();
-            if (step % 50 == 0) { losses.Add(window / 50); window = 0; }
-        }
-        double seconds = clock.Elapsed.TotalSeconds;
+            return model.Forward(ids, batch).CrossEntropy(chosen.Select(i => labels[i]).ToList());
+        });
         double accuracy = Accuracy(model, Encode(splits.Test, vocab), splits.Test.Select(Negated).ToArray());
         double ones = labels.Average();
         return (model, vocab, new ClassifierResult(accuracy, Math.Max(ones, 1 - ones), losses, steps, seconds));
@@ -114,26 +98,11 @@ public static class HeadsOnTop
         var optimizer = new Adam(model.Parameters(), 1e-3, 0.9, 0.98, 1e-9);
         var schedule = new WarmupCosineSchedule(3e-3, 30, steps, 1e-5);
         var train = EncodeEnglish(splits.Train, vocab);
-        var order = new Rng((ulong)seed + 1);
-        var indices = Enumerable.Range(0, train.Count).ToArray();
-        var losses = new List<double>();
-        double window = 0;
-        var clock = Stopwatch.StartNew();
-        for (int step = 1; step <= steps; step++)
+        var (losses, seconds) = Fit(steps, train.Count, seed, optimizer, schedule, chosen =>
         {
-            if ((step - 1) * 32 % train.Count < 32) order.Shuffle(indices);
-            var chosen = Enumerable.Range(0, 32).Select(k => (IReadOnlyList<int>)train[indices[((step - 1) * 32 + k) % train.Count]]).ToList();
-            var (ids, batch) = SequenceBatch.Pad(chosen, Vocabulary.Pad);
-            optimizer.LearningRate = schedule.At(step);
-            optimizer.ZeroGrad();
-            var loss = model.Loss(ids, batch, Vocabulary.Pad);
-            loss.Backward();
-            GradClip.ClipGradNorm(optimizer.Parameters, 1.0);
-            optimizer.Step();
-            window += loss.Item();
-            if (step % 50 == 0) { losses.Add(window / 50); window = 0; }
-        }
-        double seconds = clock.Elapsed.TotalSeconds;
+            var (ids, batch) = SequenceBatch.Pad(chosen.Select(i => (IReadOnlyList<int>)train[i]).ToList(), Vocabulary.Pad);
+            return model.Loss(ids, batch, Vocabulary.Pad);
+        });
         var test = EncodeEnglish(splits.Test, vocab);
         double perplexity = Perplexity(model, test);
         double unigram = UnigramPerplexity(train, test, vocab.Count);
@@ -187,6 +156,34 @@ public static class HeadsOnTop
         }
         model.Train();
         return WordTokenizer.Instance.Detokenize(vocab.Decode(ids.Skip(1)));
+    }
+
+    /// <summary>
+    /// The shared loop: batches of 32 examples in a seeded shuffled order, loss → backward → clip → Adam step with the
+    /// schedule's learning rate; returns the mean loss of every 50 steps and the training time.
+    /// </summary>
+    private static (List<double> Losses, double Seconds) Fit(int steps, int count, int seed, Optimizer optimizer, ILearningRateSchedule schedule, Func<List<int>, Tensor> loss)
+    {
+        const int batchSize = 32;
+        var order = new Rng((ulong)seed + 1);
+        var indices = Enumerable.Range(0, count).ToArray();
+        var losses = new List<double>();
+        double window = 0;
+        var clock = Stopwatch.StartNew();
+        for (int step = 1; step <= steps; step++)
+        {
+            if ((step - 1) * batchSize % count < batchSize) order.Shuffle(indices);     // a new order for every pass
+            var chosen = Enumerable.Range(0, batchSize).Select(k => indices[((step - 1) * batchSize + k) % count]).ToList();
+            optimizer.LearningRate = schedule.At(step);
+            optimizer.ZeroGrad();
+            var value = loss(chosen);
+            value.Backward();
+            GradClip.ClipGradNorm(optimizer.Parameters, 1.0);
+            optimizer.Step();
+            window += value.Item();
+            if (step % 50 == 0) { losses.Add(window / 50); window = 0; }
+        }
+        return (losses, clock.Elapsed.TotalSeconds);
     }
 
     private static List<int[]> Encode(IEnumerable<TextPair> pairs, Vocabulary vocab) =>
