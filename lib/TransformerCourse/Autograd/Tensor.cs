@@ -170,12 +170,16 @@ public sealed partial class Tensor
         return new(m, requiresGrad);
     }
 
+    /// <summary>When set, every operation records its time there (see <see cref="OpProfile"/>); null (the default) records nothing.</summary>
+    public static OpProfile? Profile { get; set; }
+
     /// <summary>
     /// Makes the result of an operation. When no parent needs a gradient, or recording is off,
     /// the result is a plain constant and the backward rule is dropped.
     /// </summary>
     internal static Tensor FromOp(Matrix<double> data, string op, Tensor[] parents, Action<Matrix<double>> backward)
     {
+        if (Profile is { } profile) backward = profile.Record(op, backward);
         if (IsGradEnabled)
         {
             foreach (var p in parents)
