@@ -15,6 +15,7 @@ Run by hand: echo '{"cmd": "hello", "threads": 1}' | /usr/bin/python3 bench/torc
 """
 import json
 import math
+import os
 import sys
 import time
 
@@ -118,7 +119,8 @@ def main():
         try:
             if name == "hello":
                 torch.set_num_threads(cmd["threads"])
-                answer = {"torch_version": torch.__version__, "blas": blas_in_use(), "threads": torch.get_num_threads()}
+                answer = {"torch_version": torch.__version__, "blas": blas_in_use(), "threads": torch.get_num_threads(),
+                          "omp_wait_policy": os.environ.get("OMP_WAIT_POLICY", "(default)")}
             elif name == "encoder":
                 workload = encoder_workload(cmd)
                 answer = {"ok": True}

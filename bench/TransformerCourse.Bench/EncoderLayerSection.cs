@@ -115,7 +115,7 @@ sealed class EncoderLayerSection : IBenchSection, IWorkerSection
         }
         LinearAlgebraControl.UseManaged();
         var result = new WorkerResult(threads, enabled.Message, ourKernels,
-            torch is null ? null : $"PyTorch {torch.Version}, {torch.Threads} thread(s), BLAS: {torch.Blas}", torch is null ? whyNot : null, cases, profiles);
+            torch?.Description, torch is null ? whyNot : null, cases, profiles);
         return JsonSerializer.SerializeToElement(result, ChildProcess.Json);
     }
 

@@ -8,8 +8,8 @@ namespace TransformerCourse.Bench;
 /// <summary>Time per step of one phase (forward, backward, clip, Adam, …), with allocations.</summary>
 sealed record PhaseTime(string Phase, double Milliseconds, double Bytes);
 
-/// <summary>Time per step of one kind of autograd operation: calls, forward and backward milliseconds.</summary>
-sealed record OpRow(string Op, double Calls, double ForwardMs, double BackwardMs);
+/// <summary>Per step, for one kind of autograd operation: calls, forward and backward milliseconds and bytes allocated.</summary>
+sealed record OpRow(string Op, double Calls, double ForwardMs, double BackwardMs, double ForwardBytes, double BackwardBytes);
 
 /// <summary>Where one step's time goes, for one provider.</summary>
 sealed record ProfileResult(string Provider, int Steps, List<PhaseTime> Phases, List<OpRow> Ops);
@@ -52,7 +52,9 @@ static class StepProfile
             .Select(op => new OpRow(op,
                 Math.Max(forward.GetValueOrDefault(op).Calls, backward.GetValueOrDefault(op).Calls) / (double)steps,
                 forward.GetValueOrDefault(op).Seconds * 1000 / steps,
-                backward.GetValueOrDefault(op).Seconds * 1000 / steps))
+                backward.GetValueOrDefault(op).Seconds * 1000 / steps,
+                forward.GetValueOrDefault(op).Bytes / (double)steps,
+                backward.GetValueOrDefault(op).Bytes / (double)steps))
             .OrderByDescending(r => r.ForwardMs + r.BackwardMs).ToList();
         return new ProfileResult(provider, steps, phaseTimes, ops);
     }
@@ -76,18 +78,16 @@ static class StepProfile
         md.AppendLine();
         var ops = profiles.SelectMany(p => p.Ops).GroupBy(o => o.Op)
             .OrderByDescending(g => g.Max(o => o.ForwardMs + o.BackwardMs)).Select(g => g.Key).ToList();
-        md.AppendLine($"| operation | calls | {string.Join(" | ", profiles.Select(p => $"{p.Provider} forward ms | {p.Provider} backward ms"))} |");
-        md.AppendLine($"|---|---:|{string.Concat(profiles.Select(_ => "---:|---:|"))}");
+        md.AppendLine($"| operation | calls | {string.Join(" | ", profiles.Select(p => $"{p.Provider} forward ms | {p.Provider} backward ms"))} | allocated forward | allocated backward |");
+        md.AppendLine($"|---|---:|{string.Concat(profiles.Select(_ => "---:|---:|"))}---:|---:|");
         foreach (var op in ops)
         {
-            var calls = profiles.SelectMany(p => p.Ops).First(o => o.Op == op).Calls;
-            md.Append($"| {op} | {calls.ToString("0.#", CultureInfo.InvariantCulture)} |");
-            foreach (var p in profiles)
-            {
-                var row = p.Ops.FirstOrDefault(o => o.Op == op);
-                md.Append(row is null ? " | |" : $" {Ms(row.ForwardMs)} | {Ms(row.BackwardMs)} |");
-            }
-            md.AppendLine();
+            var rows = profiles.Select(p => p.Ops.FirstOrDefault(o => o.Op == op)).ToList();
+            var any = rows.First(r => r is not null)!;
+            md.Append($"| {op} | {any.Calls.ToString("0.#", CultureInfo.InvariantCulture)} |");
+            foreach (var row in rows) md.Append(row is null ? " | |" : $" {Ms(row.ForwardMs)} | {Ms(row.BackwardMs)} |");
+            var last = rows.Last(r => r is not null)!; // the native provider's when there is one
+            md.AppendLine($" {Bytes(last.ForwardBytes)} | {Bytes(last.BackwardBytes)} |");
         }
         return md.ToString();
     }

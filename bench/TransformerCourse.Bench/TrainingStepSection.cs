@@ -124,7 +124,7 @@ sealed class TrainingStepSection : IBenchSection, IWorkerSection
             var description = $"d_model {config.DModel}, h {config.Heads}, d_ff {config.DFF}, {config.EncoderLayers}+{config.DecoderLayers} layers, "
                 + $"{(config.NormFirst ? "pre-LN" : "post-LN")}, dropout {config.Dropout}, vocabularies {model.SourceEmbedding.VocabSize} → {model.TargetVocabSize}";
             var result = new WorkerResult(threads, enabled.Message, ourKernels,
-                torch is null ? null : $"PyTorch {torch.Version}, {torch.Threads} thread(s), BLAS: {torch.Blas}", torch is null ? whyNot : null,
+                torch?.Description, torch is null ? whyNot : null,
                 description, model.ParameterCount, batches.Count, targetTokens, sourceTokens, shapes,
                 m, n, t, t?.SpeedOver(m), n is null ? null : t?.SpeedOver(n), n is null ? null : m.SpeedOver(n), profiles);
             Console.Error.WriteLine($"[train] {threads} thread(s): managed {Tps(targetTokens, m)}, native {Tps(targetTokens, n)}, PyTorch {Tps(targetTokens, t)} target tokens/s");
