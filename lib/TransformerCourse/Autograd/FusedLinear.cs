@@ -76,7 +76,7 @@ internal static class FusedLinear
             if (b is not null && b.RequiresGrad)
             {
                 var db = Shapes.Values(b.GradBuffer());
-                for (int j = 0; j < m; j++) db[j] += Sum(dzv.AsSpan(j * n, n));
+                for (int j = 0; j < m; j++) db[j] += Simd.Sum(dzv.AsSpan(j * n, n));
             }
         });
     }
@@ -89,16 +89,6 @@ internal static class FusedLinear
         var vs = new Vector<double>(s);
         for (int i = 0; i < v.Length; i++) v[i] += vs;
         for (int i = v.Length * Vector<double>.Count; i < x.Length; i++) x[i] += s;
-    }
-
-    private static double Sum(ReadOnlySpan<double> x)
-    {
-        var v = MemoryMarshal.Cast<double, Vector<double>>(x);
-        var acc = Vector<double>.Zero;
-        for (int i = 0; i < v.Length; i++) acc += v[i];
-        double s = Vector.Sum(acc);
-        for (int i = v.Length * Vector<double>.Count; i < x.Length; i++) s += x[i];
-        return s;
     }
 
     private static void Relu(Span<double> x)

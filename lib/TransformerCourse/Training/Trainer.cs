@@ -67,7 +67,15 @@ public sealed record TrainingRecord(int Step, int Epoch, double TrainLoss, doubl
 /// <param name="Loss">Loss of the latest batch.</param>
 /// <param name="TokensPerSecond">Recent training throughput.</param>
 /// <param name="LastEvaluation">The latest evaluation, if any.</param>
-public sealed record TrainingProgress(int Step, int TotalSteps, int Epoch, double Loss, double TokensPerSecond, TrainingRecord? LastEvaluation);
+public sealed record TrainingProgress(int Step, int TotalSteps, int Epoch, double Loss, double TokensPerSecond, TrainingRecord? LastEvaluation)
+{
+    /// <summary>One line for a notebook's updating display: "epoch 2 · step 480/1252 · loss 0.5510 · 12,605 tok/s · valid exact 95.5%".</summary>
+    public override string ToString()
+    {
+        var valid = LastEvaluation is { } e ? FormattableString.Invariant($" · valid exact {e.ExactMatch:P1}") : "";
+        return FormattableString.Invariant($"epoch {Epoch} · step {Step}/{TotalSteps} · loss {Loss:F4} · {TokensPerSecond:N0} tok/s{valid}");
+    }
+}
 
 /// <summary>Validation metrics.</summary>
 /// <param name="Loss">Mean cross-entropy per target token.</param>
