@@ -85,6 +85,7 @@ sealed class EncoderLayerSection : IBenchSection, IWorkerSection
                 });
                 workloads.Add(torch.Workload);
             }
+            foreach (var w in workloads) if (w.Local is { } local) Bench.Measure.WarmUp(local);
             var timings = Bench.Measure.Interleaved([.. workloads]);
             var m = timings[0];
             var n = native is not null ? timings[1] : null;
@@ -109,7 +110,7 @@ sealed class EncoderLayerSection : IBenchSection, IWorkerSection
                 Tensor? y = null;
                 Action forward = () => { layer.ZeroGrad(); x.Grad = null; y = layer.Forward(x, batch); };
                 Action backward = () => y!.Backward(g);
-                for (int w = 0; w < 3; w++) { forward(); backward(); }
+                Bench.Measure.WarmUp(() => { forward(); backward(); });
                 profiles.Add(StepProfile.Run(name, 20, ("forward", forward), ("backward", backward)));
             }
         }

@@ -78,6 +78,17 @@ static class Measure
         return (int)Math.Max(1, Math.Ceiling(MinSampleSeconds / perCall));
     }
 
+    /// <summary>
+    /// Runs <paramref name="action"/> until it has run <paramref name="calls"/> times or for <paramref name="maxSeconds"/>:
+    /// .NET compiles a method quickly first and optimises it after about 30 calls, so code that runs once per step needs
+    /// tens of steps before it runs at full speed (a training run is in that steady state after its first seconds).
+    /// </summary>
+    public static void WarmUp(Action action, int calls = 40, double maxSeconds = 3)
+    {
+        var watch = Stopwatch.StartNew();
+        for (var i = 0; i < calls && watch.Elapsed.TotalSeconds < maxSeconds; i++) action();
+    }
+
     /// <summary>Managed bytes allocated per call, on all threads (after a collection, so that counts are exact).</summary>
     public static double BytesPerCall(Action action, int calls)
     {

@@ -94,6 +94,7 @@ sealed class TrainingStepSection : IBenchSection, IWorkerSection
             {
                 Console.Error.WriteLine($"[train] {whyNot}");
             }
+            foreach (var w in workloads) if (w.Local is { } local) Bench.Measure.WarmUp(local, calls: 8);
             var timings = Bench.Measure.Interleaved([.. workloads]);
             var m = timings[0];
             var n = native is not null ? timings[1] : null;
