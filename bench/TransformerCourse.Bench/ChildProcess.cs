@@ -2,6 +2,8 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Reflection;
 using System.Text.Json;
+using MathNet.Numerics.Providers.LinearAlgebra;
+using TransformerCourse.Native;
 
 namespace TransformerCourse.Bench;
 
@@ -20,6 +22,11 @@ interface IWorkerSection
 /// </summary>
 static class ChildProcess
 {
+    /// <summary>Runs the section once per thread count, each in its own process (the first also profiles), and reads the results.</summary>
+    public static List<T> RunEach<T>(string section, BenchSettings settings) =>
+        settings.Threads.Select((threads, i) =>
+            Run(section, threads, settings with { Threads = [threads], Profile = i == 0 }).Deserialize<T>(Json)!).ToList();
+
     public static JsonElement Run(string section, int threads, BenchSettings settings)
     {
         var output = Path.GetTempFileName();
@@ -52,4 +59,65 @@ static class ChildProcess
     }
 
     public static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
+}
+
+/// <summary>
+/// Inside a worker process: acceleration enabled at the worker's thread count, both providers (so that samples can switch
+/// between them), the OpenBLAS kernels in use, and PyTorch's worker started with the same thread count and kernels.
+/// </summary>
+sealed class WorkerContext : IDisposable
+{
+    WorkerContext(string section, BenchSettings settings)
+    {
+        Threads = settings.Threads[0];
+        Enabled = Acceleration.Enable(threads: Threads);
+        Console.Error.WriteLine($"[{section}] {Threads} thread(s): {Enabled.Message}");
+        Native = Enabled.Kind == AccelerationKind.Cblas ? LinearAlgebraControl.Provider : null;
+        LinearAlgebraControl.UseManaged();
+        Managed = LinearAlgebraControl.Provider;
+        OurKernels = Native is not null && RawOpenBlas.IsAvailable ? RawOpenBlas.CoreName() : null;
+        Torch = TorchWorker.Start(settings.Python, Threads, OurKernels ?? Environment.GetEnvironmentVariable("OPENBLAS_CORETYPE"), out var whyNot);
+        if (Torch is null)
+        {
+            TorchNote = whyNot;
+            Console.Error.WriteLine($"[{section}] {whyNot}");
+        }
+    }
+
+    public static WorkerContext Start(string section, BenchSettings settings) => new(section, settings);
+
+    public int Threads { get; }
+
+    public AccelerationResult Enabled { get; }
+
+    public ILinearAlgebraProvider Managed { get; }
+
+    /// <summary>Our CBLAS provider, or null when no native library was found.</summary>
+    public ILinearAlgebraProvider? Native { get; }
+
+    /// <summary>openblas_get_corename(), when OpenBLAS is loaded.</summary>
+    public string? OurKernels { get; }
+
+    public TorchWorker? Torch { get; }
+
+    /// <summary>Why PyTorch is not measured, when it is not.</summary>
+    public string? TorchNote { get; }
+
+    /// <summary>A step on MathNet's managed provider, then (if present) on the native one.</summary>
+    public List<Workload> OnEachProvider(Action step)
+    {
+        var list = new List<Workload> { Workload.Of(() => { LinearAlgebraControl.Provider = Managed; step(); }) };
+        if (Native is { } native) list.Add(Workload.Of(() => { LinearAlgebraControl.Provider = native; step(); }));
+        return list;
+    }
+
+    /// <summary>The providers by name, for the profiles.</summary>
+    public IEnumerable<(string Name, ILinearAlgebraProvider Provider)> Providers =>
+        Native is { } native ? [("managed", Managed), ("native", native)] : [("managed", Managed)];
+
+    public void Dispose()
+    {
+        LinearAlgebraControl.UseManaged();
+        Torch?.Dispose();
+    }
 }

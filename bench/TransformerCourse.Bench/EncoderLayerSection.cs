@@ -6,7 +6,6 @@ using MathNet.Numerics.LinearAlgebra;
 using MathNet.Numerics.Providers.LinearAlgebra;
 using TransformerCourse.Attention;
 using TransformerCourse.Autograd;
-using TransformerCourse.Native;
 using TransformerCourse.Transformer;
 
 namespace TransformerCourse.Bench;
@@ -44,38 +43,19 @@ sealed class EncoderLayerSection : IBenchSection, IWorkerSection
     public sealed record WorkerResult(int Threads, string Acceleration, string? OurKernels, string? TorchDescription, string? TorchNote,
         List<Case> Cases, List<ProfileResult>? Profiles);
 
-    public string Run(BenchSettings settings)
-    {
-        var results = new List<WorkerResult>();
-        for (int i = 0; i < settings.Threads.Length; i++)
-        {
-            var child = settings with { Threads = [settings.Threads[i]], Profile = i == 0 };
-            results.Add(ChildProcess.Run(Name, settings.Threads[i], child).Deserialize<WorkerResult>(ChildProcess.Json)!);
-        }
-        return Report(results);
-    }
+    public string Run(BenchSettings settings) => Report(ChildProcess.RunEach<WorkerResult>(Name, settings));
 
     public JsonElement Measure(BenchSettings settings)
     {
-        int threads = settings.Threads[0];
-        var enabled = Acceleration.Enable(threads: threads);
-        Console.Error.WriteLine($"[encoder] {threads} thread(s): {enabled.Message}");
-        var native = enabled.Kind == AccelerationKind.Cblas ? LinearAlgebraControl.Provider : null;
-        LinearAlgebraControl.UseManaged();
-        var managed = LinearAlgebraControl.Provider;
-        var ourKernels = native is not null && RawOpenBlas.IsAvailable ? RawOpenBlas.CoreName() : null;
-        using var torch = TorchWorker.Start(settings.Python, threads, ourKernels ?? Environment.GetEnvironmentVariable("OPENBLAS_CORETYPE"), out var whyNot);
-        if (torch is null) Console.Error.WriteLine($"[encoder] {whyNot}");
+        using var context = WorkerContext.Start(Name, settings);
+        var torch = context.Torch;
+        int threads = context.Threads;
 
         var cases = new List<Case>();
         foreach (var config in Configs)
         {
             var step = Step(config);
-            var workloads = new List<Workload>
-            {
-                Workload.Of(() => { LinearAlgebraControl.Provider = managed; step(); }),
-            };
-            if (native is not null) workloads.Add(Workload.Of(() => { LinearAlgebraControl.Provider = native; step(); }));
+            var workloads = context.OnEachProvider(step);
             if (torch is not null)
             {
                 torch.Setup(new JsonObject
@@ -90,7 +70,7 @@ sealed class EncoderLayerSection : IBenchSection, IWorkerSection
             foreach (var w in workloads) if (w.Local is { } local) Bench.Measure.WarmUp(local, first ? 100 : 40, first ? 8 : 3);
             var timings = Bench.Measure.Interleaved([.. workloads]);
             var m = timings[0];
-            var n = native is not null ? timings[1] : null;
+            var n = context.Native is not null ? timings[1] : null;
             var t = torch is not null ? timings[^1] : null;
             var c = new Case(config, threads, m, n, t,
                 t is null ? null : t.SpeedOver(m), t is null || n is null ? null : t.SpeedOver(n), n is null ? null : m.SpeedOver(n));
@@ -104,9 +84,8 @@ sealed class EncoderLayerSection : IBenchSection, IWorkerSection
         {
             profiles = [];
             var config = Configs[0];
-            foreach (var (name, provider) in new[] { ("managed", managed), ("native", native) })
+            foreach (var (name, provider) in context.Providers)
             {
-                if (provider is null) continue;
                 LinearAlgebraControl.Provider = provider;
                 var (layer, x, g, batch) = Build(config);
                 Tensor? y = null;
@@ -116,9 +95,7 @@ sealed class EncoderLayerSection : IBenchSection, IWorkerSection
                 profiles.Add(StepProfile.Run(name, 20, ("forward", forward), ("backward", backward)));
             }
         }
-        LinearAlgebraControl.UseManaged();
-        var result = new WorkerResult(threads, enabled.Message, ourKernels,
-            torch?.Description, torch is null ? whyNot : null, cases, profiles);
+        var result = new WorkerResult(threads, context.Enabled.Message, context.OurKernels, torch?.Description, context.TorchNote, cases, profiles);
         return JsonSerializer.SerializeToElement(result, ChildProcess.Json);
     }
 

@@ -6,7 +6,6 @@ using System.Text.Json.Nodes;
 using MathNet.Numerics.Providers.LinearAlgebra;
 using TransformerCourse.Autograd;
 using TransformerCourse.Data;
-using TransformerCourse.Native;
 using TransformerCourse.Optim;
 using TransformerCourse.Training;
 using TransformerCourse.Transformer;
@@ -31,26 +30,13 @@ sealed class TrainingStepSection : IBenchSection, IWorkerSection
         Timing Managed, Timing? Native, Timing? Torch, double? ManagedOverTorch, double? NativeOverTorch, double? NativeOverManaged,
         List<ProfileResult>? Profiles);
 
-    public string Run(BenchSettings settings)
-    {
-        var results = new List<WorkerResult>();
-        for (int i = 0; i < settings.Threads.Length; i++)
-        {
-            var child = settings with { Threads = [settings.Threads[i]], Profile = i == 0 };
-            results.Add(ChildProcess.Run(Name, settings.Threads[i], child).Deserialize<WorkerResult>(ChildProcess.Json)!);
-        }
-        return Report(results);
-    }
+    public string Run(BenchSettings settings) => Report(ChildProcess.RunEach<WorkerResult>(Name, settings));
 
     public JsonElement Measure(BenchSettings settings)
     {
-        int threads = settings.Threads[0];
-        var enabled = Acceleration.Enable(threads: threads);
-        Console.Error.WriteLine($"[train] {threads} thread(s): {enabled.Message}");
-        var native = enabled.Kind == AccelerationKind.Cblas ? LinearAlgebraControl.Provider : null;
-        LinearAlgebraControl.UseManaged();
-        var managed = LinearAlgebraControl.Provider;
-        var ourKernels = native is not null && RawOpenBlas.IsAvailable ? RawOpenBlas.CoreName() : null;
+        using var context = WorkerContext.Start(Name, settings);
+        var torch = context.Torch;
+        int threads = context.Threads;
 
         var clock = Stopwatch.StartNew();
         var experiment = Experiment.Create("ko-en", "transformer");
@@ -78,10 +64,8 @@ sealed class TrainingStepSection : IBenchSection, IWorkerSection
             foreach (var batch in batches) Step(batch);
         }
 
-        var workloads = new List<Workload> { Workload.Of(() => { LinearAlgebraControl.Provider = managed; Pass(); }) };
-        if (native is not null) workloads.Add(Workload.Of(() => { LinearAlgebraControl.Provider = native; Pass(); }));
+        var workloads = context.OnEachProvider(Pass);
         var batchFile = Path.GetTempFileName();
-        using var torch = TorchWorker.Start(settings.Python, threads, ourKernels ?? Environment.GetEnvironmentVariable("OPENBLAS_CORETYPE"), out var whyNot);
         try
         {
             if (torch is not null)
@@ -90,23 +74,18 @@ sealed class TrainingStepSection : IBenchSection, IWorkerSection
                 torch.Setup(new JsonObject { ["cmd"] = "train", ["batches"] = batchFile });
                 workloads.Add(torch.Workload);
             }
-            else
-            {
-                Console.Error.WriteLine($"[train] {whyNot}");
-            }
             foreach (var w in workloads) if (w.Local is { } local) Bench.Measure.WarmUp(local, calls: 8);
             var timings = Bench.Measure.Interleaved([.. workloads]);
             var m = timings[0];
-            var n = native is not null ? timings[1] : null;
+            var n = context.Native is not null ? timings[1] : null;
             var t = torch is not null ? timings[^1] : null;
 
             List<ProfileResult>? profiles = null;
             if (settings.Profile)
             {
                 profiles = [];
-                foreach (var (name, provider) in new[] { ("managed", managed), ("native", native) })
+                foreach (var (name, provider) in context.Providers)
                 {
-                    if (provider is null) continue;
                     LinearAlgebraControl.Provider = provider;
                     var batch = batches[0];
                     Tensor? loss = null;
@@ -118,14 +97,11 @@ sealed class TrainingStepSection : IBenchSection, IWorkerSection
                         ("Adam", optimizer.Step)));
                 }
             }
-            LinearAlgebraControl.UseManaged();
-
             var shapes = string.Join(", ", batches.Select(b => $"{b.Size}×{b.Source.Time}→{b.DecoderInput.Time}"));
             var config = model.Config;
             var description = $"d_model {config.DModel}, h {config.Heads}, d_ff {config.DFF}, {config.EncoderLayers}+{config.DecoderLayers} layers, "
                 + $"{(config.NormFirst ? "pre-LN" : "post-LN")}, dropout {config.Dropout}, vocabularies {model.SourceEmbedding.VocabSize} → {model.TargetVocabSize}";
-            var result = new WorkerResult(threads, enabled.Message, ourKernels,
-                torch?.Description, torch is null ? whyNot : null,
+            var result = new WorkerResult(threads, context.Enabled.Message, context.OurKernels, torch?.Description, context.TorchNote,
                 description, model.ParameterCount, batches.Count, targetTokens, sourceTokens, shapes,
                 m, n, t, t?.SpeedOver(m), n is null ? null : t?.SpeedOver(n), n is null ? null : m.SpeedOver(n), profiles);
             Console.Error.WriteLine($"[train] {threads} thread(s): managed {Tps(targetTokens, m)}, native {Tps(targetTokens, n)}, PyTorch {Tps(targetTokens, t)} target tokens/s");
