@@ -1,19 +1,29 @@
 // The course's benchmarks: one run, one markdown file. bench/run.sh is the one command that runs
-// PyTorch's side first and then this program.
+// PyTorch's GEMM side first and then this program.
 //
 //   dotnet run -c Release --project bench/TransformerCourse.Bench -- \
-//       [--threads 1,2] [--sizes 128,256,512,1024] [--samples 7] [--torch torch-gemm-t1.json ...] [--out results.md] [--quick]
+//       [--threads 1,2] [--sizes 128,256,512,1024] [--samples 7] [--sections gemm,encoder,train]
+//       [--torch torch-gemm-t1.json ...] [--python /usr/bin/python3] [--out results.md] [--quick]
 //
-// Each section measures one thing and returns its markdown; a new benchmark (the encoder layer,
-// the training step) is one more IBenchSection in the list below.
+// Each section measures one thing and returns its markdown; a new benchmark is one more IBenchSection in
+// the list below. The encoder and training sections measure in a child process per thread count
+// (ChildProcess.cs: `--worker <section>`), which drives PyTorch's side through bench/torch_transformer.py.
 using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;
+using System.Text.Json;
 using TransformerCourse.Bench;
 
-IBenchSection[] sections = [new GemmSection()];
+IBenchSection[] sections = [new GemmSection(), new EncoderLayerSection(), new TrainingStepSection()];
 
 var settings = BenchSettings.Parse(args);
+if (settings.Worker is { } worker)
+{
+    var section = sections.OfType<IWorkerSection>().First(s => ((IBenchSection)s).Name == worker);
+    File.WriteAllText(settings.WorkerOut!, section.Measure(settings).GetRawText());
+    return;
+}
+
 var md = new StringBuilder();
 md.AppendLine("# Benchmarks");
 md.AppendLine();
@@ -21,8 +31,8 @@ md.AppendLine($"Written by `bash bench/run.sh` on {DateTime.UtcNow:yyyy-MM-dd HH
     + $"{Environment.ProcessorCount} logical cores, {RuntimeInformation.OSDescription}; {RuntimeInformation.FrameworkDescription}. "
     + $"Each time is the median of {Measure.Samples} samples of at least {Measure.MinSampleSeconds * 1000:F0} ms after a warm-up; "
     + "ratios compare numbers measured in this same run."
-    + (Machine.LoadAverage() is { } load ? $" Load average when it started: {load} (a shared machine: absolute numbers vary from run to run; native and raw OpenBLAS samples are interleaved so that their ratio stays fair)." : "")
-    + (Environment.GetEnvironmentVariable("OPENBLAS_CORETYPE") is { Length: > 0 } core ? $" OPENBLAS_CORETYPE={core}." : ""));
+    + (Machine.LoadAverage() is { } load ? $" Load average when it started: {load} (a shared machine: absolute numbers vary from run to run; samples that are compared are interleaved so that their ratio stays fair)." : "")
+    + (Environment.GetEnvironmentVariable("OPENBLAS_CORETYPE") is { Length: > 0 } core ? $" OPENBLAS_CORETYPE={core} for every process (ours and PyTorch's), so that both use the same OpenBLAS kernels." : ""));
 md.AppendLine();
 foreach (var section in sections.Where(s => settings.Sections.Contains(s.Name)))
 {
@@ -51,13 +61,15 @@ namespace TransformerCourse.Bench
     }
 
     /// <summary>Command-line settings, and the PyTorch timings read from bench/torch_gemm.py's JSON files.</summary>
-    sealed record BenchSettings(int[] Threads, int[] GemmSizes, string[] Sections, string? Out, IReadOnlyList<TorchRun> Torch)
+    sealed record BenchSettings(int[] Threads, int[] GemmSizes, string[] Sections, string? Out, IReadOnlyList<TorchRun> Torch,
+        string? Python = null, bool Profile = false, string? Worker = null, string? WorkerOut = null)
     {
         public static BenchSettings Parse(string[] args)
         {
             int[] threads = [1, 2], sizes = [128, 256, 512, 1024];
-            string[] sections = ["gemm"];
-            string? output = null;
+            string[] sections = ["gemm", "encoder", "train"];
+            string? output = null, python = null, worker = null, workerOut = null;
+            var profile = false;
             var torch = new List<TorchRun>();
             for (var i = 0; i < args.Length; i++)
             {
@@ -71,10 +83,15 @@ namespace TransformerCourse.Bench
                     case "--torch": torch.Add(TorchRun.Read(Next())); break;
                     case "--samples": Measure.Samples = Ints(Next())[0]; break;
                     case "--quick": Measure.Samples = 3; Measure.MinSampleSeconds = 0.01; break;
+                    case "--min-sample": Measure.MinSampleSeconds = double.Parse(Next(), CultureInfo.InvariantCulture); break;
+                    case "--python": python = Next(); break;
+                    case "--profile": profile = true; break;
+                    case "--worker": worker = Next(); break;
+                    case "--worker-out": workerOut = Next(); break;
                     default: throw new ArgumentException($"unknown argument {args[i]}; see the top of Program.cs");
                 }
             }
-            return new BenchSettings(threads, sizes, sections, output, torch);
+            return new BenchSettings(threads, sizes, sections, output, torch, python, profile, worker, workerOut);
         }
 
         static int[] Ints(string list) => list.Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();

@@ -19,12 +19,18 @@ static class RawOpenBlas
     [DllImport(Library)]
     static extern void openblas_set_num_threads(int threads);
 
+    [DllImport(Library)]
+    static extern IntPtr openblas_get_corename();
+
     /// <summary>True when libopenblas.so.0 loads.</summary>
     public static bool IsAvailable => NativeLibrary.TryLoad(Library, out _);
 
     /// <summary>c = a·b for n×n column-major arrays.</summary>
     public static void Dgemm(int n, double[] a, double[] b, double[] c) =>
         cblas_dgemm(ColMajor, NoTrans, NoTrans, n, n, n, 1.0, a, n, b, n, 0.0, c, n);
+
+    /// <summary>The kernels OpenBLAS chose when it loaded ("SkylakeX", "Haswell", "Prescott", …).</summary>
+    public static string? CoreName() => Marshal.PtrToStringAnsi(openblas_get_corename());
 
     /// <summary>OpenBLAS's thread count (process-wide).</summary>
     public static void SetThreads(int threads) => openblas_set_num_threads(threads);

@@ -29,17 +29,11 @@ public sealed partial class Tensor
         if (!same && !bias) return null;
         var av = Shapes.Values(a.Data);
         var bv = Shapes.Values(b.Data);
-        var outv = new double[rows * cols];
+        var outv = GC.AllocateUninitializedArray<double>(rows * cols); // every entry is written below
         if (same) Simd.AddScaled(av, s, bv, outv);
         else
         {
-            for (int j = 0; j < cols; j++)
-            {
-                double bj = s * bv[j];
-                var src = av.AsSpan(j * rows, rows);
-                var dst = outv.AsSpan(j * rows, rows);
-                for (int i = 0; i < rows; i++) dst[i] = src[i] + bj;
-            }
+            for (int j = 0; j < cols; j++) Simd.AddScalar(av.AsSpan(j * rows, rows), s * bv[j], outv.AsSpan(j * rows, rows));
         }
         return FromOp(Shapes.Wrap(rows, cols, outv), op, [a, b], g =>
         {

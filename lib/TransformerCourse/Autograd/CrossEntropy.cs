@@ -33,8 +33,7 @@ public sealed partial class Tensor
             if (t != ignoreIndex) count++;
         }
 
-        var logp = LogSoftmax();
-        var lp = Shapes.Values(logp.Data);
+        var lp = LogSoftmaxValues("CrossEntropy");
         double eps = labelSmoothing;
         double loss = 0;
         for (int i = 0; i < n; i++)
@@ -56,18 +55,66 @@ public sealed partial class Tensor
         {
             if (count == 0) return;
             double scale = g[0, 0] / count;
+            double floor = eps / c, hit = eps / c + (1 - eps);
             var dz = new double[n * c];
-            for (int i = 0; i < n; i++)
+            // Column by column (the storage order); rows whose target is ignored keep a zero gradient.
+            for (int j = 0; j < c; j++)
             {
-                if (tgt[i] == ignoreIndex) continue;
-                for (int j = 0; j < c; j++)
+                int o = j * n;
+                for (int i = 0; i < n; i++)
                 {
-                    int k = i + j * n;
-                    double q = eps / c + (j == tgt[i] ? 1 - eps : 0.0);
-                    dz[k] = scale * (Math.Exp(lp[k]) - q);
+                    if (tgt[i] == ignoreIndex) continue;
+                    dz[o + i] = scale * (Math.Exp(lp[o + i]) - (j == tgt[i] ? hit : floor));
                 }
             }
             self.AddGradOwned(Shapes.Wrap(n, c, dz));
         });
+    }
+
+    /// <summary>
+    /// log softmax of every row, as one column-major array (no autograd node: the caller differentiates it):
+    /// yᵢⱼ = (zᵢⱼ − mᵢ) − log Σⱼ exp(zᵢⱼ − mᵢ) with mᵢ the row maximum, the same numbers as <see cref="LogSoftmax"/>.
+    /// </summary>
+    private double[] LogSoftmaxValues(string op)
+    {
+        int n = Rows, c = Cols;
+        var z = Shapes.Values(Data);
+        for (int k = 0; k < z.Length; k++)
+        {
+            if (double.IsNaN(z[k]) || double.IsPositiveInfinity(z[k]))
+                throw new ArgumentException($"{op}: the {Shape} logits have {z[k]} at row {k % n}, column {k / n}; logits must be finite.");
+        }
+        var max = new double[n];
+        Array.Fill(max, double.NegativeInfinity);
+        for (int j = 0; j < c; j++)
+        {
+            var col = z.AsSpan(j * n, n);
+            for (int i = 0; i < n; i++) if (col[i] > max[i]) max[i] = col[i];
+        }
+        var y = GC.AllocateUninitializedArray<double>(n * c);
+        var sum = new double[n];
+        for (int j = 0; j < c; j++)
+        {
+            int o = j * n;
+            for (int i = 0; i < n; i++)
+            {
+                double shifted = z[o + i] - max[i];
+                y[o + i] = shifted;
+                sum[i] += Math.Exp(shifted);
+            }
+        }
+        var logSum = sum;
+        for (int i = 0; i < n; i++) logSum[i] = Math.Log(sum[i]);
+        for (int j = 0; j < c; j++)
+        {
+            var col = y.AsSpan(j * n, n);
+            for (int i = 0; i < n; i++) col[i] -= logSum[i];
+        }
+        for (int i = 0; i < n; i++)
+        {
+            if (!double.IsNegativeInfinity(max[i])) continue; // a row with no finite logit: −∞ everywhere
+            for (int j = 0; j < c; j++) y[i + j * n] = double.NegativeInfinity;
+        }
+        return y;
     }
 }

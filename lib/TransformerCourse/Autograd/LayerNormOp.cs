@@ -22,86 +22,44 @@ public sealed partial class Tensor
         var x = Shapes.Values(Data);
         var gv = Shapes.Values(gamma.Data);
         var bv = Shapes.Values(beta.Data);
-        // Storage is column-major, so the loops run down columns (j outer, i inner) and read memory in order.
+        // Storage is column-major, so the loops run down columns (j outer, i inner): they read memory in order, and the
+        // inner loop over rows is a SIMD loop over n per-row accumulators. Each row's sums still add j = 0, 1, … in order.
         var mean = new double[n];
-        for (int j = 0; j < d; j++)
-        {
-            var col = x.AsSpan(j * n, n);
-            for (int i = 0; i < n; i++) mean[i] += col[i];
-        }
-        for (int i = 0; i < n; i++) mean[i] /= d;
+        for (int j = 0; j < d; j++) Simd.Add(mean, x.AsSpan(j * n, n), mean);
+        Simd.Divide(mean, d);                // μ
         var invStd = new double[n];
+        for (int j = 0; j < d; j++) Simd.AddSquaredDifference(x.AsSpan(j * n, n), mean, invStd);
+        Simd.InverseStd(invStd, d, eps);     // 1/√(σ² + ε)
+        var y = GC.AllocateUninitializedArray<double>(n * d);
         for (int j = 0; j < d; j++)
-        {
-            var col = x.AsSpan(j * n, n);
-            for (int i = 0; i < n; i++)
-            {
-                double c = col[i] - mean[i];
-                invStd[i] += c * c;
-            }
-        }
-        for (int i = 0; i < n; i++) invStd[i] = 1.0 / Math.Sqrt(invStd[i] / d + eps);
-        var xhat = new double[n * d];
-        var y = new double[n * d];
-        for (int j = 0; j < d; j++)
-        {
-            double gj = gv[j], bj = bv[j];
-            int o = j * n;
-            for (int i = 0; i < n; i++)
-            {
-                double h = (x[o + i] - mean[i]) * invStd[i];
-                xhat[o + i] = h;
-                y[o + i] = gj * h + bj;
-            }
-        }
+            Simd.NormalizeAffine(x.AsSpan(j * n, n), mean, invStd, gv[j], bv[j], y.AsSpan(j * n, n));
         var self = this;
         return FromOp(Shapes.Wrap(n, d, y), "LayerNorm", [this, gamma, beta], g =>
         {
+            // x̂ = (x − μ)/σ is recomputed from x, μ and 1/σ (as PyTorch does), rather than kept: one n×d array less per layer.
             var go = Shapes.Values(g);
-            if (gamma.RequiresGrad || beta.RequiresGrad)
-            {
-                var dg = gamma.RequiresGrad ? Shapes.Values(gamma.GradBuffer()) : null;
-                var db = beta.RequiresGrad ? Shapes.Values(beta.GradBuffer()) : null;
-                for (int j = 0; j < d; j++)
-                {
-                    double sg = 0, sb = 0;
-                    int o = j * n;
-                    for (int i = 0; i < n; i++)
-                    {
-                        sg += go[o + i] * xhat[o + i];
-                        sb += go[o + i];
-                    }
-                    if (dg is not null) dg[j] += sg;
-                    if (db is not null) db[j] += sb;
-                }
-            }
-            if (!self.RequiresGrad) return;
+            var xhat = GC.AllocateUninitializedArray<double>(n);
+            var dg = gamma.RequiresGrad ? Shapes.Values(gamma.GradBuffer()) : null;
+            var db = beta.RequiresGrad ? Shapes.Values(beta.GradBuffer()) : null;
             // With ĝ = g ⊙ γ: ∂x = (1/σ)(ĝ − mean(ĝ) − x̂ · mean(ĝ ⊙ x̂)), row by row.
-            var m1 = new double[n];
-            var m2 = new double[n];
+            var m1 = self.RequiresGrad ? new double[n] : null;
+            var m2 = self.RequiresGrad ? new double[n] : null;
             for (int j = 0; j < d; j++)
             {
-                double gj = gv[j];
-                int o = j * n;
-                for (int i = 0; i < n; i++)
-                {
-                    double gh = go[o + i] * gj;
-                    m1[i] += gh;
-                    m2[i] += gh * xhat[o + i];
-                }
+                var gj = go.AsSpan(j * n, n);
+                Simd.Normalize(x.AsSpan(j * n, n), mean, invStd, xhat);
+                if (dg is not null) dg[j] += Simd.Dot(gj, xhat);
+                if (db is not null) db[j] += Simd.Sum(gj);
+                if (m1 is not null) Simd.AccumulateScaled(gj, gv[j], xhat, m1, m2!);
             }
-            for (int i = 0; i < n; i++)
-            {
-                m1[i] /= d;
-                m2[i] /= d;
-            }
-            var dx = new double[n * d];
+            if (m1 is null) return;
+            Simd.Divide(m1, d);
+            Simd.Divide(m2!, d);
+            var dx = GC.AllocateUninitializedArray<double>(n * d);
             for (int j = 0; j < d; j++)
             {
-                double gj = gv[j];
-                int o = j * n;
-                for (int i = 0; i < n; i++)
-                    dx[o + i] = invStd[i] * (go[o + i] * gj - m1[i] - xhat[o + i] * m2[i]);
+                Simd.Normalize(x.AsSpan(j * n, n), mean, invStd, xhat);
+                Simd.LayerNormInputGradient(go.AsSpan(j * n, n), gv[j], xhat, m1, m2!, invStd, dx.AsSpan(j * n, n));
             }
             self.AddGradOwned(Shapes.Wrap(n, d, dx));
         });

@@ -129,7 +129,7 @@ public sealed partial class Tensor
         ArgumentNullException.ThrowIfNull(indices);
         int n = indices.Count, cols = Cols, rows = Rows;
         var tv = Shapes.Values(Data);
-        var values = new double[n * cols];
+        var values = GC.AllocateUninitializedArray<double>(n * cols);
         var idx = new int[n];
         for (int i = 0; i < n; i++)
         {
@@ -137,18 +137,27 @@ public sealed partial class Tensor
             if (r < 0 || r >= rows)
                 throw new ArgumentException($"GatherRows: index {r} at position {i} is outside [0, {rows}) for a {Shape} table.");
             idx[i] = r;
-            for (int j = 0; j < cols; j++) values[i + j * n] = tv[r + j * rows];
+        }
+        // Column by column (the storage order of both matrices).
+        for (int j = 0; j < cols; j++)
+        {
+            var dst = values.AsSpan(j * n, n);
+            var src = tv.AsSpan(j * rows, rows);
+            for (int i = 0; i < n; i++) dst[i] = src[idx[i]];
         }
         var self = this;
         return FromOp(Shapes.Wrap(n, cols, values), "GatherRows", [this], g =>
         {
             var bv = Shapes.Values(self.GradBuffer());
             var gv = Shapes.Values(g);
-            for (int i = 0; i < n; i++)
+            for (int j = 0; j < cols; j++)
             {
-                int r = idx[i];
-                if (r == paddingIndex) continue;
-                for (int j = 0; j < cols; j++) bv[r + j * rows] += gv[i + j * n];
+                var dst = bv.AsSpan(j * rows, rows);
+                var src = gv.AsSpan(j * n, n);
+                for (int i = 0; i < n; i++)
+                {
+                    if (idx[i] != paddingIndex) dst[idx[i]] += src[i];
+                }
             }
         });
     }

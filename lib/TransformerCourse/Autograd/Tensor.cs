@@ -54,7 +54,24 @@ public sealed partial class Tensor
     /// ∂loss/∂this, the same shape as <see cref="Data"/>, filled by <see cref="Backward()"/>;
     /// null until a gradient has reached this tensor.
     /// </summary>
-    public Matrix<double>? Grad { get; set; }
+    /// <remarks>
+    /// An intermediate tensor may share its gradient matrix with the tensor it was computed for (e.g. both inputs of a
+    /// sum receive the sum's gradient as it is): the values are right, and the matrix is copied before anything adds to it.
+    /// </remarks>
+    public Matrix<double>? Grad
+    {
+        get => _grad;
+        set
+        {
+            _grad = value;
+            _gradShared = false;
+        }
+    }
+
+    private Matrix<double>? _grad;
+
+    /// <summary>Whether <see cref="Grad"/> is another tensor's gradient matrix, which must not be written in place.</summary>
+    private bool _gradShared;
 
     /// <summary>Whether gradients flow into this tensor.</summary>
     public bool RequiresGrad { get; }
@@ -171,11 +188,25 @@ public sealed partial class Tensor
     }
 
     /// <summary>
+    /// When set, every operation built on this thread records its time there (see <see cref="OpProfile"/>); null (the
+    /// default) records nothing. Per thread, so that profiling one computation does not see another's.
+    /// </summary>
+    public static OpProfile? Profile
+    {
+        get => _profile;
+        set => _profile = value;
+    }
+
+    [ThreadStatic]
+    private static OpProfile? _profile;
+
+    /// <summary>
     /// Makes the result of an operation. When no parent needs a gradient, or recording is off,
     /// the result is a plain constant and the backward rule is dropped.
     /// </summary>
     internal static Tensor FromOp(Matrix<double> data, string op, Tensor[] parents, Action<Matrix<double>> backward)
     {
+        if (_profile is { } profile) backward = profile.Record(op, backward);
         if (IsGradEnabled)
         {
             foreach (var p in parents)
@@ -219,7 +250,8 @@ public sealed partial class Tensor
         {
             if (node._backward is not null) node.Grad = null;
         }
-        AddGrad(Shapes.Dense(seed));
+        var dense = Shapes.Dense(seed);
+        AddGradOwned(ReferenceEquals(dense, seed) ? dense.Clone() : dense); // the caller's seed is never written to
         for (int i = order.Count - 1; i >= 0; i--)
         {
             var node = order[i];
@@ -252,12 +284,36 @@ public sealed partial class Tensor
         return order;
     }
 
-    /// <summary>Adds <paramref name="g"/> into <see cref="Grad"/> (copying it the first time).</summary>
+    /// <summary>
+    /// Adds <paramref name="g"/>, which the caller keeps (typically the gradient of the result being back-propagated), into
+    /// <see cref="Grad"/>. The first gradient of an intermediate tensor is kept as it is, shared, not copied: in
+    /// <c>x + y</c> both x and y receive the sum's gradient unchanged, and most tensors receive one gradient only.
+    /// A leaf (a parameter) gets its own copy, since it accumulates over steps.
+    /// </summary>
     internal void AddGrad(Matrix<double> g)
     {
         if (!RequiresGrad) return;
-        if (Grad is null) Grad = g.Clone();
-        else AddInto(Grad, g);
+        if (_grad is null)
+        {
+            if (_backward is not null)
+            {
+                _grad = g;
+                _gradShared = true;
+            }
+            else
+            {
+                _grad = g.Clone();
+            }
+        }
+        else if (_gradShared)
+        {
+            _grad = Sum(_grad, g); // copy on write
+            _gradShared = false;
+        }
+        else
+        {
+            AddInto(_grad, g);
+        }
     }
 
     /// <summary>target += g (SIMD for dense matrices).</summary>
@@ -267,19 +323,63 @@ public sealed partial class Tensor
         else target.Add(g, target);
     }
 
-    /// <summary>Adds a freshly allocated gradient that no one else holds: it may be kept without a copy.</summary>
+    /// <summary>A new matrix a + b.</summary>
+    private static Matrix<double> Sum(Matrix<double> a, Matrix<double> b)
+    {
+        if (a is not DenseMatrix da || b is not DenseMatrix db) return a + b;
+        var values = GC.AllocateUninitializedArray<double>(da.Values.Length);
+        Simd.Add(da.Values, db.Values, values);
+        return new DenseMatrix(a.RowCount, a.ColumnCount, values);
+    }
+
+    /// <summary>Adds a freshly allocated gradient that no one else holds: it may be kept without a copy, or added to.</summary>
     internal void AddGradOwned(Matrix<double> g)
     {
         if (!RequiresGrad) return;
-        if (Grad is null) Grad = g;
-        else AddInto(Grad, g);
+        if (_grad is null)
+        {
+            _grad = g;
+        }
+        else if (_gradShared)
+        {
+            AddInto(g, _grad);
+            _grad = g;
+            _gradShared = false;
+        }
+        else
+        {
+            AddInto(_grad, g);
+        }
     }
 
-    /// <summary>The gradient buffer, created as zeros when absent, for operations that accumulate into it directly.</summary>
-    internal Matrix<double> GradBuffer() => Grad ??= new DenseMatrix(Rows, Cols);
+    /// <summary>
+    /// The gradient buffer, for operations that accumulate into it directly: created as zeros when absent, and copied
+    /// first when it is shared.
+    /// </summary>
+    internal Matrix<double> GradBuffer()
+    {
+        if (_gradShared)
+        {
+            _grad = _grad!.Clone();
+            _gradShared = false;
+        }
+        return _grad ??= new DenseMatrix(Rows, Cols);
+    }
+
+    /// <summary>Grad ← s·Grad, in place (after copying a shared gradient).</summary>
+    internal void ScaleGrad(double s)
+    {
+        if (_grad is null) return;
+        var g = GradBuffer();
+        g.Multiply(s, g);
+    }
 
     /// <summary>Sets the gradient to zero (keeping the buffer, so no memory is allocated in training loops).</summary>
-    public void ZeroGrad() => Grad?.Clear();
+    public void ZeroGrad()
+    {
+        if (_gradShared) Grad = new DenseMatrix(Rows, Cols);
+        else _grad?.Clear();
+    }
 
     /// <summary>A constant tensor with the same values (shared, not copied) and no history.</summary>
     public Tensor Detach() => new(Data, false, Name);

@@ -40,7 +40,7 @@ public sealed class Linear : Module, ILayer
         ArgumentNullException.ThrowIfNull(x);
         if (x.Cols != InFeatures)
             throw new ArgumentException($"Linear: input is {x.Shape} but the layer expects {InFeatures} features (weight is {Weight.Shape}).");
-        var y = x.MatMul(Weight, transposeOther: true);
-        return Bias is null ? y : y + Bias;
+        // One autograd node for the product and the bias: the numbers of x.MatMul(Weight, transposeOther: true) + Bias.
+        return FusedLinear.Forward(x, Weight, Bias, op: "Linear");
     }
 }

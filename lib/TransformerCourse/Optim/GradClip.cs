@@ -14,11 +14,12 @@ public static class GradClip
     {
         ArgumentNullException.ThrowIfNull(parameters);
         if (!(maxNorm > 0)) throw new ArgumentOutOfRangeException(nameof(maxNorm), maxNorm, "ClipGradNorm: maxNorm must be positive.");
-        var grads = parameters.Where(p => p.Grad is not null).Select(p => p.Grad!).ToList();
+        var withGrad = parameters.Where(p => p.Grad is not null).ToList();
         double sumSq = 0;
-        foreach (var g in grads)
+        foreach (var p in withGrad)
         {
-            foreach (var x in g.AsColumnMajorArray()) sumSq += x * x;
+            var g = p.Grad!.AsColumnMajorArray();
+            sumSq += Simd.Dot(g, g);
         }
         double norm = Math.Sqrt(sumSq);
         if (!double.IsFinite(norm))
@@ -26,7 +27,7 @@ public static class GradClip
         double coef = maxNorm / (norm + 1e-6);
         if (coef < 1)
         {
-            foreach (var g in grads) g.Multiply(coef, g);
+            foreach (var p in withGrad) p.ScaleGrad(coef);
         }
         return norm;
     }

@@ -97,4 +97,33 @@ public class CrossEntropyTests
         Check.Close(Math.Log(10), logits.CrossEntropy([0, 3, 9, 5]).Item(), 1e-15);
         Check.Close(Math.Log(10), logits.CrossEntropy([0, 3, 9, 5], labelSmoothing: 0.3).Item(), 1e-15);
     }
+
+    [Fact]
+    public void NonFiniteLogitsAreAnError()
+    {
+        Check.ThrowsArgument(() => Tensor.FromArray(new double[,] { { 1, double.NaN } }).CrossEntropy([0]), "CrossEntropy", "NaN", "row 0", "column 1");
+        Check.ThrowsArgument(() => Tensor.FromArray(new double[,] { { 1, 2 }, { double.PositiveInfinity, 0 } }).CrossEntropy([0, 1]), "CrossEntropy", "row 1");
+    }
+
+    [Fact]
+    public void ManyRowsByHand()
+    {
+        // 11 rows × 7 classes with smoothing 0.1 and two ignored rows; reference: the definition with log Σ exp.
+        var rng = new Rng(32);
+        var z = Tensor.Randn(11, 7, rng, std: 2, requiresGrad: true);
+        int[] targets = [0, 6, 3, -100, 2, 2, 5, 1, -100, 4, 0];
+        var loss = z.CrossEntropy(targets, labelSmoothing: 0.1);
+        double expected = 0;
+        int count = 0;
+        for (int i = 0; i < 11; i++)
+        {
+            if (targets[i] == -100) continue;
+            count++;
+            double max = Enumerable.Range(0, 7).Max(j => z[i, j]);
+            double logSum = Math.Log(Enumerable.Range(0, 7).Sum(j => Math.Exp(z[i, j] - max))) + max;
+            expected += -0.9 * (z[i, targets[i]] - logSum) - 0.1 / 7 * Enumerable.Range(0, 7).Sum(j => z[i, j] - logSum);
+        }
+        Check.Close(expected / count, loss.Item(), 1e-13);
+        Check.Gradients(() => z.CrossEntropy(targets, labelSmoothing: 0.1), z);
+    }
 }

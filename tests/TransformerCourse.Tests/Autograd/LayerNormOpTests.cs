@@ -66,4 +66,38 @@ public class LayerNormOpTests
         var y = Tensor.FromArray(new double[,] { { 5, 5, 5 } }).LayerNorm(Tensor.Ones(1, 3), Tensor.Row(0.1, 0.2, 0.3));
         Assert.Equal(new double[,] { { 0.1, 0.2, 0.3 } }, y.ToArray());
     }
+
+    [Fact]
+    public void ManyRowsMatchTheDefinition()
+    {
+        // 13 rows: the row loops run in SIMD blocks plus a remainder. Reference: the definition, one row at a time.
+        var rng = new Rng(74);
+        int n = 13, d = 6;
+        var x = Tensor.Randn(n, d, rng, std: 3).AddScalar(1);
+        var gamma = Tensor.Randn(1, d, rng);
+        var beta = Tensor.Randn(1, d, rng);
+        var y = x.LayerNorm(gamma, beta);
+        for (int i = 0; i < n; i++)
+        {
+            double mean = 0, variance = 0;
+            for (int j = 0; j < d; j++) mean += x[i, j] / d;
+            for (int j = 0; j < d; j++) variance += (x[i, j] - mean) * (x[i, j] - mean) / d;
+            for (int j = 0; j < d; j++)
+                Check.Close(gamma[0, j] * (x[i, j] - mean) / Math.Sqrt(variance + 1e-5) + beta[0, j], y[i, j], 1e-13);
+        }
+    }
+
+    [Fact]
+    public void GradientsOnManyRows()
+    {
+        var rng = new Rng(75);
+        foreach (var n in new[] { 8, 13 })
+        {
+            var x = Gen.Param(n, 5, rng, "x");
+            var gamma = Gen.Param(1, 5, rng, "gamma");
+            var beta = Gen.Param(1, 5, rng, "beta");
+            Check.Gradients(() => x.LayerNorm(gamma, beta), x, gamma, beta);
+            Check.Gradients(() => x.LayerNorm(Tensor.Row(1, 2, 3, 4, 5), Tensor.Zeros(1, 5)), x);
+        }
+    }
 }

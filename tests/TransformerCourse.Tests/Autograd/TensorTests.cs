@@ -165,4 +165,123 @@ public class TensorTests
             for (int j = 0; j < 2; j++)
                 Assert.Equal(3 * g.NextGaussian(), n.Data[i, j]);
     }
+
+    // ---- shared gradients: an intermediate keeps the gradient it receives without a copy; it is copied before it is added to.
+
+    [Fact]
+    public void SharedGradientsAreCopiedBeforeTheyAreAddedTo()
+    {
+        // y = tanh(x) gets its gradient three times: twice from y + y (the sum's gradient, shared), once from a product
+        // and once from a matrix product that accumulates straight into its buffer. Checked against finite differences.
+        var rng = new Rng(92);
+        var x = Gen.Param(5, 3, rng, "x");
+        var w = Gen.Param(3, 3, rng, "w");
+        Check.Gradients(() =>
+        {
+            var y = x.Tanh();
+            return (y + y).Mul(y).Sum().Add(y.MatMul(w).Sum());
+        }, x, w);
+    }
+
+    [Fact]
+    public void IntermediateGradientsByHand()
+    {
+        // loss = Σ(a + b) + Σ 5a with a = 2x, b = 3x: ∂loss/∂s = ∂loss/∂b = 1, ∂loss/∂a = 1 + 5, ∂loss/∂x = 2·6 + 3·1 = 15.
+        var x = Tensor.FromArray(new double[,] { { 1, 2 }, { 3, 4 } }, requiresGrad: true);
+        var a = x.Scale(2);
+        var b = x.Scale(3);
+        var s = a + b;
+        s.Sum().Add(a.Scale(5).Sum()).Backward();
+        Assert.All(s.Grad!.Enumerate(), g => Assert.Equal(1.0, g));
+        Assert.All(b.Grad!.Enumerate(), g => Assert.Equal(1.0, g));
+        Assert.All(a.Grad!.Enumerate(), g => Assert.Equal(6.0, g));
+        Assert.All(x.Grad!.Enumerate(), g => Assert.Equal(15.0, g));
+
+        // b shares s's gradient: zeroing b's leaves s's alone.
+        b.ZeroGrad();
+        Assert.All(b.Grad!.Enumerate(), g => Assert.Equal(0.0, g));
+        Assert.All(s.Grad!.Enumerate(), g => Assert.Equal(1.0, g));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void AGradientSharedByTwoTensorsIsNotChangedThroughEitherOfThem(bool swap)
+    {
+        // y = 2x, z = 3x, w = 5x. y + z gives y and z the same gradient matrix; y then also receives the gradient of
+        // y + w (added with AddGrad) and of y·W (accumulated in place by the matrix product). Neither may reach z's.
+        // By hand: ∂loss/∂y = 1 + 1 + rowsums(W) = [2 + 3, 2 + 7] per column, so ∂loss/∂x = 2·[5, 9] + 3 + 5 = [18, 26].
+        var x = Tensor.FromArray(new double[,] { { 1, 2 }, { 3, 4 } }, requiresGrad: true);
+        var w = Tensor.FromArray(new double[,] { { 1, 2 }, { 3, 4 } });
+        var y = x.Scale(2);
+        var z = x.Scale(3);
+        var s = y + z;
+        var terms = new[] { s.Sum(), (y + x.Scale(5)).Sum(), y.MatMul(w).Sum() };
+        if (swap) Array.Reverse(terms);
+        terms[0].Add(terms[1]).Add(terms[2]).Backward();
+        Assert.Equal(new double[,] { { 18, 26 }, { 18, 26 } }, x.Grad!.ToArray());
+        Assert.All(s.Grad!.Enumerate(), g => Assert.Equal(1.0, g));
+        Assert.All(z.Grad!.Enumerate(), g => Assert.Equal(1.0, g));
+        Assert.Equal(new double[,] { { 5, 9 }, { 5, 9 } }, y.Grad!.ToArray());
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void AMatrixProductDoesNotWriteIntoASharedGradient(bool swap)
+    {
+        // As above without y + w: y's gradient may be the one it shares with z when the product accumulates into it.
+        // ∂loss/∂y = 1 + rowsums(W) = [4, 8], ∂loss/∂x = 2·[4, 8] + 3 = [11, 19].
+        var x = Tensor.FromArray(new double[,] { { 1, 2 }, { 3, 4 } }, requiresGrad: true);
+        var w = Tensor.FromArray(new double[,] { { 1, 2 }, { 3, 4 } });
+        var y = x.Scale(2);
+        var z = x.Scale(3);
+        var s = y + z;
+        var loss = swap ? s.Sum().Add(y.MatMul(w).Sum()) : y.MatMul(w).Sum().Add(s.Sum());
+        loss.Backward();
+        Assert.Equal(new double[,] { { 11, 19 }, { 11, 19 } }, x.Grad!.ToArray());
+        Assert.All(z.Grad!.Enumerate(), g => Assert.Equal(1.0, g));
+    }
+
+    [Fact]
+    public void BackwardLeavesTheSeedAsItWas()
+    {
+        // r = y + y with y = 3x: ∂r/∂x = 6 per entry, so x.Grad = 6·seed; the seed itself is not written to.
+        var x = Tensor.FromArray(new double[,] { { 1, 2, 3 } }, requiresGrad: true);
+        var y = x.Scale(3);
+        var r = y + y;
+        var seed = Tensor.Row(0.5, -1, 2).Data;
+        r.Backward(seed);
+        Assert.Equal(new double[,] { { 0.5, -1, 2 } }, seed.ToArray());
+        Assert.Equal(new double[,] { { 3, -6, 12 } }, x.Grad!.ToArray());
+        Assert.Equal(new double[,] { { 1, -2, 4 } }, y.Grad!.ToArray());
+    }
+
+    [Fact]
+    public void ProfileCountsOperationsForwardAndBackward()
+    {
+        var rng = new Rng(93);
+        var x = Gen.Param(3, 4, rng, "x");
+        var w = Gen.Param(4, 2, rng, "w");
+        var profile = new OpProfile();
+        Tensor.Profile = profile;
+        try
+        {
+            x.MatMul(w).Tanh().Sum().Backward();
+        }
+        finally
+        {
+            Tensor.Profile = null;
+        }
+        foreach (var op in new[] { "MatMul", "Tanh", "Sum" })
+        {
+            Assert.Equal(1, profile.Forward[op].Calls);
+            Assert.Equal(1, profile.Backward[op].Calls);
+            Assert.True(profile.Forward[op].Seconds >= 0);
+        }
+        Assert.True(profile.Forward["MatMul"].Bytes >= 3 * 2 * sizeof(double)); // at least its 3×2 result
+
+        x.MatMul(w); // not recorded any more
+        Assert.Equal(1, profile.Forward["MatMul"].Calls);
+    }
 }

@@ -92,4 +92,41 @@ public class AdamTests
         Assert.Throws<ArgumentOutOfRangeException>(() => new Adam([Tensor.Zeros(1, 1, true)], beta1: 1.0));
         Assert.Throws<ArgumentOutOfRangeException>(() => new AdamW([Tensor.Zeros(1, 1, true)], learningRate: -1));
     }
+
+    [Theory]
+    [InlineData(0.0, false)]
+    [InlineData(0.01, false)]
+    [InlineData(0.01, true)]
+    public void EveryElementFollowsTheUpdateRule(double weightDecay, bool decoupled)
+    {
+        // Lengths 1…9 cover the SIMD blocks and the remainder; three steps; the rule written out element by element
+        // (same operations in the same order, so the numbers must be exactly equal).
+        const double lr = 0.01, b1 = 0.9, b2 = 0.98, eps = 1e-9;
+        for (int n = 1; n <= 9; n++)
+        {
+            var rng = new Rng((ulong)(200 + n));
+            var p = Tensor.Randn(1, n, rng, requiresGrad: true);
+            var theta = p.Data.Row(0).ToArray();
+            var m = new double[n];
+            var v = new double[n];
+            Optimizer adam = decoupled ? new AdamW([p], lr, b1, b2, eps, weightDecay) : new Adam([p], lr, b1, b2, eps, weightDecay);
+            for (int t = 1; t <= 3; t++)
+            {
+                var grad = Tensor.Randn(1, n, rng).Data;
+                p.Grad = grad.Clone();
+                adam.Step();
+                double stepSize = lr / (1 - Math.Pow(b1, t)), sqrtBias2 = Math.Sqrt(1 - Math.Pow(b2, t));
+                for (int k = 0; k < n; k++)
+                {
+                    double g = grad[0, k];
+                    if (decoupled) theta[k] *= 1 - lr * weightDecay;
+                    else g += weightDecay * theta[k];
+                    m[k] = b1 * m[k] + (1 - b1) * g;
+                    v[k] = b2 * v[k] + (1 - b2) * g * g;
+                    theta[k] -= stepSize * m[k] / (Math.Sqrt(v[k]) / sqrtBias2 + eps);
+                    Assert.Equal(theta[k], p.Data[0, k]);
+                }
+            }
+        }
+    }
 }

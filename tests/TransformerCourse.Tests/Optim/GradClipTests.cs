@@ -45,4 +45,18 @@ public class GradClipTests
         Assert.Throws<ArithmeticException>(() => GradClip.ClipGradNorm([WithGrad(1, double.NaN)], 1.0));
         Assert.Throws<ArgumentOutOfRangeException>(() => GradClip.ClipGradNorm([WithGrad(1)], 0));
     }
+
+    [Fact]
+    public void NormOverGradientsOfEveryLength()
+    {
+        // Lengths 1…9 and 13 (SIMD blocks and remainders); the norm by hand.
+        var rng = new Rng(31);
+        var ps = new[] { 1, 2, 3, 4, 5, 6, 7, 8, 9, 13 }.Select(n => WithGrad([.. Enumerable.Range(0, n).Select(_ => rng.NextGaussian())])).ToList();
+        double sumSq = ps.SelectMany(p => p.Grad!.Enumerate()).Sum(g => g * g);
+        var before = ps.Select(p => p.Grad!.Clone()).ToList();
+        double norm = GradClip.ClipGradNorm(ps, 0.5);
+        Check.Close(Math.Sqrt(sumSq), norm, 1e-13);
+        double coef = 0.5 / (Math.Sqrt(sumSq) + 1e-6);
+        for (int i = 0; i < ps.Count; i++) Check.Close(before[i] * coef, ps[i].Grad!, 1e-15);
+    }
 }
