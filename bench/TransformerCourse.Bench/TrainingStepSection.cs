@@ -48,20 +48,9 @@ sealed class TrainingStepSection : IBenchSection, IWorkerSection
         int targetTokens = batches.Sum(b => b.DecoderTarget.TokenCount);
         int sourceTokens = batches.Sum(b => b.Source.TokenCount);
 
-        // The body of Trainer.Fit's loop, without the bookkeeping around it.
-        void Step(Seq2SeqBatch batch)
-        {
-            model.Train();
-            if (options.Schedule is not null) optimizer.LearningRate = options.Schedule.At(optimizer.StepCount + 1);
-            optimizer.ZeroGrad();
-            var loss = model.Loss(batch, options.LabelSmoothing);
-            loss.Backward();
-            if (options.ClipNorm > 0) GradClip.ClipGradNorm(optimizer.Parameters, options.ClipNorm);
-            optimizer.Step();
-        }
         void Pass()
         {
-            foreach (var batch in batches) Step(batch);
+            foreach (var batch in batches) experiment.Trainer.Step(batch);
         }
 
         var workloads = context.OnEachProvider(Pass);

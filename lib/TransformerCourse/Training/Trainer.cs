@@ -119,6 +119,26 @@ public sealed class Trainer
     /// <summary>Batches of <see cref="Epoch"/> already done.</summary>
     public int BatchInEpoch { get; private set; }
 
+    /// <summary>
+    /// One optimisation step on one batch: the schedule's learning rate, zero the gradients, loss (label-smoothed as the
+    /// options say), backward, clip, update. Returns the batch's loss; a non-finite loss is an error.
+    /// </summary>
+    public double Step(Seq2SeqBatch batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        Model.Train();
+        if (Options.Schedule is not null) Optimizer.LearningRate = Options.Schedule.At(Optimizer.StepCount + 1);
+        Optimizer.ZeroGrad();
+        var loss = Model.Loss(batch, Options.LabelSmoothing);
+        loss.Backward();
+        if (Options.ClipNorm > 0) GradClip.ClipGradNorm(Optimizer.Parameters, Options.ClipNorm);
+        Optimizer.Step();
+        double value = loss.Item();
+        if (!double.IsFinite(value))
+            throw new ArithmeticException($"Trainer: the loss became {value} at step {Optimizer.StepCount}; lower the learning rate or clip harder.");
+        return value;
+    }
+
     /// <summary>Continues a run from a checkpoint: the epoch and batch to resume at, and the history so far.</summary>
     public void Resume(int epoch, int batchInEpoch, IEnumerable<TrainingRecord> history)
     {
@@ -155,17 +175,8 @@ public sealed class Trainer
             foreach (var batch in Seq2SeqBatch.Epoch(train, Options.BatchSize, Options.Seed, Epoch - 1))
             {
                 if (index++ < BatchInEpoch) continue;       // resuming inside an epoch
-                Model.Train();
-                if (Options.Schedule is not null) Optimizer.LearningRate = Options.Schedule.At(Optimizer.StepCount + 1);
-                Optimizer.ZeroGrad();
-                var loss = Model.Loss(batch, Options.LabelSmoothing);
-                loss.Backward();
-                if (Options.ClipNorm > 0) GradClip.ClipGradNorm(Optimizer.Parameters, Options.ClipNorm);
-                Optimizer.Step();
+                double value = Step(batch);
                 BatchInEpoch++;
-                double value = loss.Item();
-                if (!double.IsFinite(value))
-                    throw new ArithmeticException($"Trainer: the loss became {value} at step {Optimizer.StepCount}; lower the learning rate or clip harder.");
                 lossSum += value;
                 lossCount++;
                 tokens += batch.DecoderTarget.TokenCount;
