@@ -117,8 +117,20 @@ public sealed class CellOutputs
 
     private void ShowPlain(IReadOnlyList<(string MimeType, string Value)> formatted)
     {
-        var plain = formatted.FirstOrDefault(f => f.MimeType == "text/plain").Value ?? formatted.FirstOrDefault().Value ?? "";
+        var plain = formatted.FirstOrDefault(f => f.MimeType == "text/plain").Value
+                    ?? TextOfHtml(formatted.FirstOrDefault(f => f.MimeType == "text/html").Value)
+                    ?? formatted.FirstOrDefault().Value ?? "";
         Show(plain.EndsWith('\n') ? plain : plain + "\n");
+    }
+
+    // For the terminal echo of an HTML-only display: its text without styles, scripts and tags.
+    private static string? TextOfHtml(string? html)
+    {
+        if (html is null) return null;
+        var text = System.Text.RegularExpressions.Regex.Replace(html, "<(style|script)[^>]*>.*?</\\1>", "",
+            System.Text.RegularExpressions.RegexOptions.Singleline | System.Text.RegularExpressions.RegexOptions.IgnoreCase);
+        text = System.Text.RegularExpressions.Regex.Replace(text, "<[^>]+>", " ");
+        return System.Net.WebUtility.HtmlDecode(System.Text.RegularExpressions.Regex.Replace(text, "[ \t]+", " ")).Trim();
     }
 
     private void Show(string value)

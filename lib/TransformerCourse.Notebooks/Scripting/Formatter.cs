@@ -1,74 +1,43 @@
-using System.Collections;
-using System.Globalization;
-using System.Net;
-using System.Reflection;
+using Microsoft.DotNet.Interactive.Formatting;
+using InteractiveFormatter = Microsoft.DotNet.Interactive.Formatting.Formatter;
 
 namespace TransformerCourse.Notebooks.Scripting;
 
 /// <summary>
-/// Turns a value into MIME-typed text. <c>text/plain</c> follows the kernel's plain-text formatter: <c>&lt;null&gt;</c>
-/// for null, strings as they are, a type's own <c>ToString()</c> when it overrides it, collections as
-/// <c>[ 1, 2, 3 ]</c>, other objects as <c>Type { Name: value, … }</c>. <c>text/html</c> wraps the plain text
-/// in <c>&lt;pre&gt;</c> unless the value is already a string.
+/// Turns a value into MIME-typed text with the Polyglot kernel's own formatter library
+/// (Microsoft.DotNet.Interactive.Formatting), set up as the kernel sets it up for a notebook front end: HTML is the
+/// default MIME type and strings are plain text. Formatters that notebook code registers (the course's
+/// <c>Notebook.Setup()</c> registers tables for matrices and offline Plotly charts) therefore apply in both.
 /// </summary>
 public static class Formatter
 {
-    private const int MaxItems = 20;
+    private static int configured;
 
-    /// <summary>Formats <paramref name="value"/> for each requested MIME type (default: <c>text/plain</c>).</summary>
+    /// <summary>Sets the formatter library up as dotnet-interactive does for a browser/VS Code front end.</summary>
+    public static void Configure()
+    {
+        if (Interlocked.Exchange(ref configured, 1) == 1) return;
+        InteractiveFormatter.DefaultMimeType = HtmlFormatter.MimeType;
+        InteractiveFormatter.SetPreferredMimeTypesFor(typeof(string), PlainTextFormatter.MimeType);
+    }
+
+    /// <summary>
+    /// Formats <paramref name="value"/> for each requested MIME type; with none, for the value type's preferred MIME
+    /// types (as the kernel's <c>display</c> and a cell's return value do).
+    /// </summary>
     public static IReadOnlyList<(string MimeType, string Value)> Format(object? value, IReadOnlyList<string>? mimeTypes)
     {
-        var types = mimeTypes is { Count: > 0 } ? mimeTypes : ["text/plain"];
-        return types.Select(m => (m, m switch
-        {
-            "text/plain" => Plain(value),
-            "text/html" when value is string s => s,
-            "text/html" => $"<pre>{WebUtility.HtmlEncode(Plain(value))}</pre>",
-            _ => value as string ?? Plain(value),
-        })).ToList();
+        Configure();
+        if (value is FormattedValue single) return [(single.MimeType, single.Value)];
+        if (value is IEnumerable<FormattedValue> many) return many.Select(f => (f.MimeType, f.Value)).ToList();
+        return FormattedValue.CreateManyFromObject(value!, mimeTypes?.ToArray() ?? [])
+            .Select(f => (f.MimeType, f.Value)).ToList();
     }
 
-    /// <summary>The <c>text/plain</c> form of a value.</summary>
-    public static string Plain(object? value) => Plain(value, 0);
-
-    private static string Plain(object? value, int depth)
+    /// <summary>The <c>text/plain</c> form of a value (what the runner echoes to the terminal).</summary>
+    public static string Plain(object? value)
     {
-        switch (value)
-        {
-            case null: return "<null>";
-            case string s: return s;
-            case IFormattable f when value.GetType().IsPrimitive || value is decimal: return f.ToString(null, CultureInfo.InvariantCulture);
-        }
-        var type = value.GetType();
-        if (OverridesToString(type)) return value.ToString() ?? "";
-        if (value is IEnumerable items)
-        {
-            if (depth > 2) return type.Name;
-            var shown = items.Cast<object?>().Take(MaxItems + 1).Select(i => Plain(i, depth + 1)).ToList();
-            var more = shown.Count > MaxItems ? ", …" : "";
-            return $"[ {string.Join(", ", shown.Take(MaxItems))}{more} ]";
-        }
-        if (depth > 2) return type.Name;
-        var props = type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.GetIndexParameters().Length == 0);
-        var fields = props.Select(p => $"{p.Name}: {Plain(Safe(() => p.GetValue(value)), depth + 1)}");
-        return $"{TypeName(type)} {{ {string.Join(", ", fields)} }}";
+        Configure();
+        return value is null ? InteractiveFormatter.NullString : value.ToDisplayString(PlainTextFormatter.MimeType);
     }
-
-    private static bool OverridesToString(Type type)
-    {
-        if (type.IsArray || type.IsPrimitive) return false;
-        var method = type.GetMethod(nameof(ToString), Type.EmptyTypes);
-        if (method is null || method.DeclaringType == typeof(object) || method.DeclaringType == typeof(ValueType)) return false;
-        // Collections in the BCL override nothing useful; compiler-made anonymous types and tuples do.
-        return !(method.DeclaringType?.Namespace?.StartsWith("System.Collections", StringComparison.Ordinal) ?? false);
-    }
-
-    private static object? Safe(Func<object?> get)
-    {
-        try { return get(); }
-        catch (Exception e) { return $"<{e.GetType().Name}>"; }
-    }
-
-    private static string TypeName(Type type) =>
-        type.Name.Contains("AnonymousType", StringComparison.Ordinal) ? "" : type.IsGenericType ? type.Name[..type.Name.IndexOf('`')] : type.Name;
 }

@@ -9,10 +9,10 @@ namespace TransformerCourse.Notebooks.Scripting;
 /// </summary>
 public static class NotebookKernel
 {
-    /// <summary>Shows a value below the cell; with no MIME type given, as <c>text/plain</c>.</summary>
+    /// <summary>Shows a value below the cell; with no MIME type given, in its type's preferred MIME types (as the kernel).</summary>
     public static DisplayedValue display(object? value, params string[] mimeTypes) => value.Display(mimeTypes);
 
-    /// <summary>Shows a value below the cell; with no MIME type given, as <c>text/plain</c>.</summary>
+    /// <summary>Shows a value below the cell; with no MIME type given, in its type's preferred MIME types (as the kernel).</summary>
     public static DisplayedValue Display(this object? value, params string[] mimeTypes)
     {
         var formatted = Formatter.Format(value, mimeTypes);
