@@ -1,0 +1,101 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using TransformerCourse.IO;
+
+namespace TransformerCourse.Training;
+
+/// <summary>
+/// Trains an <see cref="Experiment"/> once and reuses the trained model afterwards: a notebook that is run again (or
+/// run by CI in the kernel and in the runner) does not repeat the same training. The key is everything that decides
+/// the outcome: task, model kind, the training options, the initial parameters (so the sizes and the seed) and the
+/// build of this library. A hit loads the trained weights into the experiment's model and returns the result that
+/// the training run produced (history, test evaluation, training time).
+/// </summary>
+/// <remarks>
+/// Files live in <c>$COURSE_MODEL_CACHE</c>, or <c>~/.cache/transformercourse/models</c>; deleting the folder is
+/// always safe. Set <c>COURSE_MODEL_CACHE=off</c> to always train.
+/// </remarks>
+public static class ModelCache
+{
+    /// <summary>The cache folder, or null when caching is off.</summary>
+    public static string? Folder
+    {
+        get
+        {
+            var env = Environment.GetEnvironmentVariable("COURSE_MODEL_CACHE");
+            if (string.Equals(env, "off", StringComparison.OrdinalIgnoreCase)) return null;
+            return string.IsNullOrEmpty(env)
+                ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "transformercourse", "models")
+                : env;
+        }
+    }
+
+    /// <summary>
+    /// Returns the result of <see cref="Experiment.Run"/>: from the cache when the same experiment was trained
+    /// before (<c>FromCache</c> true, the model's weights replaced by the trained ones), otherwise by training now
+    /// and storing the outcome. Call it on a freshly created experiment, before any training step.
+    /// </summary>
+    public static (ExperimentResult Result, bool FromCache) Run(Experiment experiment, Action<TrainingProgress>? progress = null)
+    {
+        ArgumentNullException.ThrowIfNull(experiment);
+        if (experiment.Optimizer.StepCount != 0)
+            throw new InvalidOperationException("ModelCache.Run: the experiment has already been trained; create a fresh one.");
+        var folder = Folder;
+        var key = Key(experiment);
+        var file = folder is null ? null : Path.Combine(folder, $"{experiment.Task}-{experiment.ModelKind}-{key}.safetensors");
+        if (file is not null && File.Exists(file))
+        {
+            try
+            {
+                var stored = SafeTensors.Read(file);
+                var result = JsonSerializer.Deserialize<ExperimentResult>(stored.Metadata["result"]);
+                if (result is not null)
+                {
+                    SafeTensors.Load(experiment.Model, file);
+                    return (result, true);
+                }
+            }
+            catch (Exception e) when (e is IOException or InvalidDataException or JsonException or KeyNotFoundException or ArgumentException)
+            {
+                // A damaged or outdated file is not an error: train again and overwrite it.
+            }
+        }
+        if (progress is not null) experiment.Trainer.OnProgress = progress;
+        var trained = experiment.Run();
+        if (file is not null)
+        {
+            Directory.CreateDirectory(folder!);
+            var temp = file + $".{Environment.ProcessId}.tmp";
+            SafeTensors.Save(experiment.Model, temp, metadata: new Dictionary<string, string>
+            {
+                ["result"] = JsonSerializer.Serialize(trained),
+            });
+            File.Move(temp, file, overwrite: true);
+        }
+        return (trained, false);
+    }
+
+    /// <summary>A short hash of everything that decides a training run's outcome.</summary>
+    public static string Key(Experiment experiment)
+    {
+        ArgumentNullException.ThrowIfNull(experiment);
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        void Add(string s) => sha.AppendData(Encoding.UTF8.GetBytes(s + "\n"));
+        Add(experiment.Task);
+        Add(experiment.ModelKind);
+        Add(experiment.Options.ToString());
+        Add(experiment.Options.Schedule?.ToString() ?? "");
+        Add(experiment.Train.Count.ToString(CultureInfo.InvariantCulture));
+        Add(typeof(ModelCache).Assembly.ManifestModule.ModuleVersionId.ToString());
+        foreach (var (name, value) in experiment.Model.StateDict().OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            Add(name);
+            var bytes = new byte[value.RowCount * value.ColumnCount * sizeof(double)];
+            Buffer.BlockCopy(value.ToColumnMajorArray(), 0, bytes, 0, bytes.Length);
+            sha.AppendData(bytes);
+        }
+        return Convert.ToHexString(sha.GetHashAndReset())[..16].ToLowerInvariant();
+    }
+}
