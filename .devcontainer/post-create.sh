@@ -5,9 +5,11 @@
 #   bash .devcontainer/post-create.sh         # classroom / your own machine
 #   bash .devcontainer/post-create.sh --ci    # only install, build, restore and smoke-test; no editor-only steps
 #
-# Steps: 1. install OpenBLAS (apt: libopenblas0-pthread)  2. build the solution  3. restore the notebooks'
-# #r "nuget:" packages  4. run notebooks/00-setup.ipynb with the reference solutions as a smoke test
-# 5. (not with --ci) editor-only steps: mark the folder safe for git, say what to open.
+# Steps: 1. install OpenBLAS (apt: libopenblas0-pthread), and Jupyter's executor and Chromium, which the tests use
+# to run every notebook in the real kernel and to look at its charts  2. restore the pinned Polyglot kernel
+# (dotnet-interactive, .config/dotnet-tools.json)  3. build the solution  4. restore the notebooks' #r "nuget:"
+# packages  5. run notebooks/00-setup.ipynb with the reference solutions as a smoke test
+# 6. (not with --ci) editor-only steps: mark the folder safe for git, say what to open.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,19 +25,24 @@ done
 step() { printf '\n==> %s\n' "$*"; }
 course() { dotnet run --no-build --project lib/TransformerCourse.Cli -- "$@"; }
 
-step "OpenBLAS (apt package libopenblas0-pthread)"
-if dpkg -s libopenblas0-pthread >/dev/null 2>&1; then
+# apt packages: OpenBLAS for fast matrix products; nbconvert + nbclient + jupyter-client to execute notebooks in the
+# Polyglot kernel headless (the tests do); Chromium to look at the executed notebooks' charts (the tests do).
+packages=(libopenblas0-pthread jupyter-nbconvert python3-nbclient jupyter-client chromium)
+step "apt packages: ${packages[*]}"
+missing=()
+for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+if [ ${#missing[@]} -eq 0 ]; then
   echo "already installed"
 elif ! command -v apt-get >/dev/null 2>&1; then
-  echo "warning: no apt-get here; install OpenBLAS with your package manager (the managed provider works without it)"
+  echo "warning: no apt-get here; install ${missing[*]} with your package manager (the notebooks run without them)"
 else
   if [ "$(id -u)" -eq 0 ]; then sudo=""; elif command -v sudo >/dev/null 2>&1; then sudo="sudo"; else sudo="none"; fi
   if [ "$sudo" = none ]; then
-    echo "warning: not root and no sudo: skipping OpenBLAS (the managed provider works without it)"
-  elif $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq libopenblas0-pthread >/dev/null; then
-    echo "installed"
+    echo "warning: not root and no sudo: cannot install ${missing[*]} (the notebooks run without them)"
+  elif $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null; then
+    echo "installed ${missing[*]}"
   else
-    echo "warning: could not install libopenblas0-pthread (the managed provider works without it)"
+    echo "warning: could not install ${missing[*]}"
   fi
 fi
 
@@ -45,6 +52,9 @@ if ! command -v dotnet >/dev/null 2>&1; then
   exit 1
 fi
 dotnet --version
+
+step "The Polyglot kernel: dotnet-interactive (version pinned in .config/dotnet-tools.json)"
+dotnet tool restore
 
 step "Building TransformerCourse.sln"
 dotnet build TransformerCourse.sln --nologo -v q

@@ -75,6 +75,7 @@ public static class NotebookRunner
         var echo = options.Echo is null ? null : ConsoleRouter.Unwrap(options.Echo);
         var recorded = new List<CheckOutcome>();
         checks.Value = recorded;
+        ProcessState.Reset();
 
         var scriptOptions = ScriptOptions.Default
             .WithLanguageVersion(LanguageVersion.CSharp12)
@@ -186,8 +187,13 @@ public static class NotebookRunner
                     sources.AddRange(newSources);
                     var added = restored.AssemblyPaths.Where(referenced.Add).Select(p => MetadataReference.CreateFromFile(p)).ToList();
                     scriptOptions = scriptOptions.AddReferences(added);
+                    // The kernel shows the packages a cell installed as this HTML list (not as console output).
                     if (newPackages.Count > 0)
-                        Console.WriteLine($"Installed packages: {string.Join(", ", newPackages)}");
+                        CellOutputs.Current?.Display([("text/html",
+                            "<div><div></div><div></div><div><strong>Installed Packages</strong><ul>" +
+                            string.Concat(newPackages.Select(p => p.ToString()).Order(StringComparer.OrdinalIgnoreCase)
+                                .Select(p => $"<li><span>{System.Net.WebUtility.HtmlEncode(p)}</span></li>")) +
+                            "</ul></div></div>")]);
                 }
                 if (string.IsNullOrWhiteSpace(parsed.CSharpCode)) return result with { Status = CellStatus.Ran };
 

@@ -33,11 +33,13 @@ public class RunnerTests
 
         var first = Outputs(r, 1).Select(o => o!).ToList();
         Assert.All(first, o => Assert.Equal("display_data", (string?)o["output_type"]));
-        Assert.Equal("42", Text(first[0]["data"]!["text/plain"]));
+        // As the kernel (dotnet-interactive 1.0.712001) shows them: objects as HTML, strings as plain text.
+        Assert.StartsWith("<div class=\"dni-plaintext\"><pre>42</pre></div>", Text(first[0]["data"]!["text/html"]));
+        Assert.Null(first[0]["data"]!["text/plain"]);
         Assert.Equal("shown by Display()", Text(first[1]["data"]!["text/plain"]));
         Assert.Equal("<b>bold</b>", Text(first[2]["data"]!["text/html"]));
         Assert.Null(first[2]["data"]!["text/plain"]);
-        Assert.Equal("[ 1, 2, 3 ]", Text(first[3]["data"]!["text/plain"]));
+        Assert.StartsWith("<div class=\"dni-plaintext\"><pre>[ 1, 2, 3 ]</pre></div>", Text(first[3]["data"]!["text/html"]));
 
         var second = Outputs(r, 2).Select(o => o!).ToList();
         Assert.Equal(("stream", "stdout", "to stdout\n"), ((string)second[0]["output_type"]!, (string)second[0]["name"]!, Text(second[0]["text"])));
@@ -47,7 +49,7 @@ public class RunnerTests
 
         var result = Assert.Single(Outputs(r, 3))!;
         Assert.Equal("execute_result", (string?)result["output_type"]);
-        Assert.Equal("3", Text(result["data"]!["text/plain"]));
+        Assert.StartsWith("<div class=\"dni-plaintext\"><pre>3</pre></div>", Text(result["data"]!["text/html"]));
         Assert.Equal(3, (int?)result["execution_count"]);
 
         Assert.Empty(Outputs(r, 4));   // a statement with a semicolon shows nothing
@@ -64,9 +66,9 @@ public class RunnerTests
             Assert.Subset(allowed[(string)output["output_type"]!].ToHashSet(), output.Select(kv => kv.Key).ToHashSet());
 
         var fifth = Outputs(r, 5).Select(o => o!).ToList();
-        Assert.Equal("{ Name = ada, Age = 36 }", Text(fifth[0]["data"]!["text/plain"]));
-        Assert.Equal("<pre>{ Name = ada, Age = 36 }</pre>", Text(fifth[0]["data"]!["text/html"]));
-        Assert.Equal("<null>", Text(fifth[1]["data"]!["text/plain"]));
+        Assert.Contains("Name: ada", Text(fifth[0]["data"]!["text/plain"]));
+        Assert.Contains("<code>{ Name = ada, Age = 36 }</code>", Text(fifth[0]["data"]!["text/html"]));
+        Assert.StartsWith("<div class=\"dni-plaintext\"><pre>&lt;null&gt;</pre></div>", Text(fifth[1]["data"]!["text/html"]));
     }
 
     [Fact]
@@ -76,7 +78,7 @@ public class RunnerTests
         var r = await Run("directives.ipynb");
 
         Assert.True(r.Succeeded, r.FailureMessage);
-        Assert.Contains("Installed packages: MathNet.Numerics, 5.0.0", r.Cells[0].Output);
+        Assert.Contains("Installed Packages MathNet.Numerics, 5.0.0", r.Cells[0].Output);   // the kernel's HTML list, echoed as text
         Assert.EndsWith("2\n", r.Cells[0].Output);                                   // #r "nuget:" then MathNet code
         Assert.Equal("42\n", r.Cells[1].Output);                                     // #r "tiny/Tiny.dll" + #load, relative to the notebook
         Assert.Matches(@"^Wall time: [0-9.]+ms\n$", r.Cells[2].Output);              // #!time

@@ -14,9 +14,9 @@ public static class Formatter
     private static int configured;
 
     /// <summary>Sets the formatter library up as dotnet-interactive does for a browser/VS Code front end.</summary>
-    public static void Configure()
+    public static void Configure(bool force = false)
     {
-        if (Interlocked.Exchange(ref configured, 1) == 1) return;
+        if (Interlocked.Exchange(ref configured, 1) == 1 && !force) return;
         InteractiveFormatter.DefaultMimeType = HtmlFormatter.MimeType;
         InteractiveFormatter.SetPreferredMimeTypesFor(typeof(string), PlainTextFormatter.MimeType);
     }

@@ -1,0 +1,23 @@
+using System.Reflection;
+using InteractiveFormatter = Microsoft.DotNet.Interactive.Formatting.Formatter;
+
+namespace TransformerCourse.Notebooks.Scripting;
+
+/// <summary>
+/// The kernel gives every notebook a fresh process; the runner runs one notebook after another in one process. So
+/// that a notebook sees what it would see in a fresh kernel, the process-wide state a notebook can change is put back
+/// before each notebook: the registered formatters (a notebook's <c>Notebook.Setup()</c> registers its own) and
+/// MathNet's linear-algebra provider (a notebook's <c>Acceleration.Enable()</c> switches it to native code).
+/// </summary>
+public static class ProcessState
+{
+    /// <summary>Puts the process-wide state back to what a fresh kernel has.</summary>
+    public static void Reset()
+    {
+        InteractiveFormatter.ResetToDefault();
+        Formatter.Configure(force: true);
+        var mathNet = AppDomain.CurrentDomain.GetAssemblies().FirstOrDefault(a => a.GetName().Name == "MathNet.Numerics");
+        mathNet?.GetType("MathNet.Numerics.Control")?.GetMethod("UseManaged", BindingFlags.Public | BindingFlags.Static, Type.EmptyTypes)
+            ?.Invoke(null, null);
+    }
+}
