@@ -251,16 +251,63 @@ def _adam_by_hand(lr, b1, b2, eps, wd, decoupled):
     return run
 
 
-def _sgd_by_hand(lr, mom, wd):
+def _sgd_by_hand(lr, mom, wd, dampening=0.0):
     def run(p, grads):
         p = p.clone()
         buf = None
         for g in grads:
             g = g + wd * p
-            buf = g.clone() if buf is None else mom * buf + g
+            if buf is None:
+                buf = g.clone()
+            else:
+                buf = mom * buf + g if dampening == 0.0 else mom * buf + (1 - dampening) * g
             p = p - lr * buf
         return p
     return run
+
+
+def _optimiser_late(name, description, make_opt, config, state_keys, by_hand, steps=5, b_from=3):
+    """Two free parameters: a gets a gradient at every step, b only from step b_from on (its .grad is None before,
+    so PyTorch skips it and creates its state, step count and buffers, at its first step with a gradient)."""
+    seed_for(name)
+    params = {"a": nn.Parameter(randn(3, 4)), "b": nn.Parameter(randn(3))}
+    first = {"a": 1, "b": b_from}
+    grads = {n: [randn(*p.shape) for _ in range(steps)] for n, p in params.items()}
+    fx = Fixture(name, description, dict(
+        config, steps=steps, b_first_grad_step=b_from,
+        parameters=f"a (3, 4) with a gradient at steps 1..{steps}; b (3) with .grad None before step {b_from}, "
+                   f"a gradient at steps {b_from}..{steps}",
+        keys="param.<n> = before step 1; grad.<n>.stepK = gradient given at step K (absent: .grad is None); "
+             "param.<n>.after_stepK and state.<n>.<s>.after_stepK after step K; state.<n>.* is absent while "
+             "PyTorch has no state for the parameter (before its first gradient)"))
+    for n, p in params.items():
+        fx.add(f"param.{n}", p)
+    start = {n: p.detach().clone() for n, p in params.items()}
+    opt = make_opt(list(params.values()))
+    for k in range(1, steps + 1):
+        for n, p in params.items():
+            if k >= first[n]:
+                p.grad = grads[n][k - 1].clone()
+                fx.add(f"grad.{n}.step{k}", p.grad)
+            elif p.grad is not None:
+                raise AssertionError(f"{name}: {n} has a gradient before step {first[n]}")
+        opt.step()
+        for n, p in params.items():
+            fx.add(f"param.{n}.after_step{k}", p)
+            if p in opt.state:
+                st = opt.state[p]
+                if "step" in st:
+                    fx.add(f"state.{n}.step.after_step{k}", torch.tensor(int(st["step"])))
+                for s in state_keys:
+                    fx.add(f"state.{n}.{s}.after_step{k}", st[s])
+            elif k >= first[n]:
+                raise AssertionError(f"{name}: {n} has no state after step {k}")
+        if k < first["b"] and (params["b"] in opt.state or not torch.equal(params["b"].detach(), start["b"])):
+            raise AssertionError(f"{name}: b changed or got state at step {k} without a gradient")
+    # Self-check: each parameter follows the update rule from ITS first gradient on, as if that were step 1.
+    for n, p in params.items():
+        assert_close(f"{name} {n} by hand", by_hand(start[n], grads[n][first[n] - 1:]), p, 1e-14)
+    return fx
 
 
 def optimiser_fixtures():
@@ -290,6 +337,35 @@ def optimiser_fixtures():
         _optimiser("sgd_momentum", "torch.optim.SGD(lr=0.1, momentum=0.9, weight_decay=0.01), three steps",
                    lambda ps: torch.optim.SGD(ps, lr=0.1, momentum=0.9, weight_decay=0.01, foreach=False),
                    dict(sgd, optimizer="SGD"), ["momentum_buffer"], _sgd_by_hand(0.1, 0.9, 0.01)),
+    ] + late_parameter_fixtures(lr, betas, eps, adam_rule, adamw_rule, common)
+
+
+def late_parameter_fixtures(lr, betas, eps, adam_rule, adamw_rule, common):
+    """Parameter b first gets a gradient at step 3: its step count (bias correction) and buffers start there."""
+    late = ("per parameter: t and the buffers start at the parameter's first step with a gradient; "
+            "a parameter whose .grad is None is skipped (not changed, its state does not advance)")
+    sgd = {"lr": 0.1, "momentum": 0.9, "dampening": 0.1, "nesterov": False, "weight_decay": 0.01,
+           "rule": "g = grad + weight_decay * p; buf = g at the parameter's first step, else "
+                   "momentum * buf + (1 - dampening) * g; p -= lr * buf; " + late}
+    adam = {k: v for k, v in common.items() if k != "keys"}
+    return [
+        _optimiser_late("adam_late_param",
+                        "torch.optim.Adam(lr=1e-2, betas=(0.9, 0.98), eps=1e-9), five steps; b's grad is None "
+                        "before step 3", lambda ps: torch.optim.Adam(ps, lr=lr, betas=betas, eps=eps, foreach=False),
+                        dict(adam, optimizer="Adam", weight_decay=0.0, rule=adam_rule + "; " + late),
+                        ["exp_avg", "exp_avg_sq"], _adam_by_hand(lr, *betas, eps, 0.0, False)),
+        _optimiser_late("adamw_late_param",
+                        "torch.optim.AdamW(lr=1e-2, betas=(0.9, 0.98), eps=1e-9, weight_decay=0.1), five steps; "
+                        "b's grad is None before step 3",
+                        lambda ps: torch.optim.AdamW(ps, lr=lr, betas=betas, eps=eps, weight_decay=0.1, foreach=False),
+                        dict(adam, optimizer="AdamW", weight_decay=0.1, rule=adamw_rule + "; " + late),
+                        ["exp_avg", "exp_avg_sq"], _adam_by_hand(lr, *betas, eps, 0.1, True)),
+        _optimiser_late("sgd_momentum_late_param",
+                        "torch.optim.SGD(lr=0.1, momentum=0.9, dampening=0.1, weight_decay=0.01), five steps; "
+                        "b's grad is None before step 3",
+                        lambda ps: torch.optim.SGD(ps, lr=0.1, momentum=0.9, dampening=0.1, weight_decay=0.01,
+                                                   foreach=False),
+                        dict(sgd, optimizer="SGD"), ["momentum_buffer"], _sgd_by_hand(0.1, 0.9, 0.01, 0.1)),
     ]
 
 

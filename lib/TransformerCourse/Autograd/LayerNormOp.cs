@@ -11,6 +11,8 @@ public sealed partial class Tensor
     /// <param name="gamma">The 1×d scale γ (PyTorch's <c>weight</c>).</param>
     /// <param name="beta">The 1×d shift β (PyTorch's <c>bias</c>).</param>
     /// <param name="eps">Added to the variance for stability (PyTorch's default 1e-5).</param>
+    /// <exception cref="ArgumentException">The input holds NaN or ±∞ (the message gives the first one's row and
+    /// column). PyTorch would return NaN for the row; here it is an error, as in <see cref="TransformerCourse.Softmax"/>.</exception>
     public Tensor LayerNorm(Tensor gamma, Tensor beta, double eps = 1e-5)
     {
         ArgumentNullException.ThrowIfNull(gamma);
@@ -27,6 +29,7 @@ public sealed partial class Tensor
         var mean = new double[n];
         for (int j = 0; j < d; j++) Simd.Add(mean, x.AsSpan(j * n, n), mean);
         Simd.Divide(mean, d);                // μ
+        CheckFinite(x, mean, n, d);
         var invStd = new double[n];
         for (int j = 0; j < d; j++) Simd.AddSquaredDifference(x.AsSpan(j * n, n), mean, invStd);
         Simd.InverseStd(invStd, d, eps);     // 1/√(σ² + ε)
@@ -63,5 +66,26 @@ public sealed partial class Tensor
             }
             self.AddGradOwned(Shapes.Wrap(n, d, dx));
         });
+    }
+
+    /// <summary>
+    /// Rejects a NaN or ±∞ input, naming the first one (row by row, then column). Any such value makes its row's mean
+    /// non-finite (NaN spreads, ∞ + finite = ∞, ∞ − ∞ = NaN), so only rows whose mean is not finite are searched; a
+    /// row of finite values whose sum overflows is searched, finds nothing and is left alone.
+    /// </summary>
+    private void CheckFinite(double[] x, double[] mean, int n, int d)
+    {
+        for (int i = 0; i < n; i++)
+        {
+            if (double.IsFinite(mean[i])) continue;
+            for (int j = 0; j < d; j++)
+            {
+                double v = x[i + j * n];
+                if (!double.IsFinite(v))
+                    throw new ArgumentException(
+                        $"LayerNorm: the {Shape} input has {v} at row {i}, column {j}; the input must be finite " +
+                        "(NaN and ±∞ have no mean or variance to normalise by).");
+            }
+        }
     }
 }

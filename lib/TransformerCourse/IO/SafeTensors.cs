@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Globalization;
+using System.Numerics;
 using System.Text;
 using System.Text.Json;
 using MathNet.Numerics.LinearAlgebra;
@@ -46,9 +47,14 @@ public sealed record SafeTensor(string Name, SafeTensorsDType DType, int[] Shape
     {
         ArgumentNullException.ThrowIfNull(m);
         shape ??= [m.RowCount, m.ColumnCount];
-        long count = shape.Aggregate(1L, (a, b) => a * b);
+        if (shape.Any(d => d < 0))
+            throw new ArgumentException(
+                $"SafeTensor '{name}': shape [{string.Join(", ", shape)}] has a negative size.");
+        var count = SafeTensors.ElementCount(shape);
         if (count != (long)m.RowCount * m.ColumnCount)
-            throw new ArgumentException($"SafeTensor '{name}': shape [{string.Join(", ", shape)}] holds {count} values but the matrix is {m.RowCount}×{m.ColumnCount}.");
+            throw new ArgumentException(
+                $"SafeTensor '{name}': shape [{string.Join(", ", shape)}] holds {count} values " +
+                $"but the matrix is {m.RowCount}×{m.ColumnCount}.");
         var data = new double[m.RowCount * m.ColumnCount];
         for (int i = 0; i < m.RowCount; i++)
             for (int j = 0; j < m.ColumnCount; j++)
@@ -71,9 +77,10 @@ public sealed record SafeTensorsFile(IReadOnlyDictionary<string, SafeTensor> Ten
 /// <remarks>
 /// Module state dicts are saved under their PyTorch names and shapes (<see cref="NamedParameter.Shape"/>: [d] for a
 /// bias), so a file saved by <c>safetensors.torch.save_file(model.state_dict())</c> loads into the matching module here
-/// and the other way round. F64 round trips are bit-exact. A malformed file gives an <see cref="InvalidDataException"/>
-/// naming the file, the tensor and the sizes; a shape that does not fit the module gives an <see cref="ArgumentException"/>
-/// naming the tensor and both shapes.
+/// and the other way round. F64 round trips are bit-exact. A malformed file (truncated, a header value of the wrong
+/// JSON type, sizes that do not add up; sizes are computed exactly, never overflowed) gives an
+/// <see cref="InvalidDataException"/> naming the file, the tensor and the sizes; a shape that does not fit the module
+/// gives an <see cref="ArgumentException"/> naming the tensor and both shapes.
 /// </remarks>
 public static class SafeTensors
 {
@@ -98,9 +105,14 @@ public static class SafeTensors
         {
             if (t.Name == MetadataKey || !seen.Add(t.Name))
                 throw new ArgumentException($"SafeTensors: the name '{t.Name}' is used twice or is reserved.");
-            long count = t.Shape.Aggregate(1L, (a, b) => b < 0 ? -1 : a * b);
+            if (t.Shape.Any(d => d < 0))
+                throw new ArgumentException(
+                    $"SafeTensors: tensor '{t.Name}' has shape {t.ShapeText}, with a negative size.");
+            var count = ElementCount(t.Shape);
             if (count != t.Data.Length)
-                throw new ArgumentException($"SafeTensors: tensor '{t.Name}' has shape {t.ShapeText} but {t.Data.Length} values.");
+                throw new ArgumentException(
+                    $"SafeTensors: tensor '{t.Name}' has shape {t.ShapeText} ({count} values) " +
+                    $"but {t.Data.Length} values.");
         }
 
         using var header = new MemoryStream();
@@ -189,6 +201,9 @@ public static class SafeTensors
             {
                 if (entry.Name == MetadataKey)
                 {
+                    if (entry.Value.ValueKind != JsonValueKind.Object)
+                        throw new InvalidDataException(
+                            $"{source}: \"{MetadataKey}\" is {Json(entry.Value)}; expected an object of strings.");
                     foreach (var m in entry.Value.EnumerateObject())
                         metadata[m.Name] = m.Value.ValueKind == JsonValueKind.String ? m.Value.GetString()! : m.Value.GetRawText();
                     continue;
@@ -202,33 +217,53 @@ public static class SafeTensors
     private static SafeTensor ReadTensor(string source, string name, JsonElement e, byte[] bytes, long dataStart, long dataLength)
     {
         string where = $"{source}: tensor '{name}'";
-        if (e.ValueKind != JsonValueKind.Object || !e.TryGetProperty("dtype", out var dt) || !e.TryGetProperty("shape", out var sh)
+        if (e.ValueKind != JsonValueKind.Object)
+            throw new InvalidDataException(
+                $"{where} is {Json(e)}; expected an object with \"dtype\", \"shape\" and \"data_offsets\".");
+        if (!e.TryGetProperty("dtype", out var dt) || !e.TryGetProperty("shape", out var sh)
             || !e.TryGetProperty("data_offsets", out var off))
             throw new InvalidDataException($"{where} needs \"dtype\", \"shape\" and \"data_offsets\".");
+        if (dt.ValueKind != JsonValueKind.String)
+            throw new InvalidDataException($"{where} has \"dtype\" {Json(dt)}; expected a string such as \"F64\".");
         var dtype = dt.GetString() switch
         {
             "F64" => SafeTensorsDType.F64,
             "F32" => SafeTensorsDType.F32,
             var other => throw new InvalidDataException($"{where} has dtype {other}; only F64 and F32 are supported."),
         };
-        var shape = sh.EnumerateArray().Select(x => x.TryGetInt32(out int v) && v >= 0 ? v
-            : throw new InvalidDataException($"{where} has an invalid shape {sh.GetRawText()}.")).ToArray();
-        var offsets = off.EnumerateArray().Select(x => x.TryGetInt64(out long v) && v >= 0 ? v
-            : throw new InvalidDataException($"{where} has invalid data_offsets {off.GetRawText()}.")).ToArray();
-        string shapeText = "[" + string.Join(", ", shape) + "]";
-        if (offsets.Length != 2 || offsets[1] < offsets[0])
-            throw new InvalidDataException($"{where} has invalid data_offsets {off.GetRawText()}.");
-        long count = shape.Aggregate(1L, (a, b) => a * b);
+        // Dimensions and offsets are read as longs and multiplied as big integers: a huge shape is reported as it is,
+        // never as an overflowed count.
+        if (sh.ValueKind != JsonValueKind.Array || sh.EnumerateArray().Any(x => !IsCount(x)))
+            throw new InvalidDataException(
+                $"{where} has \"shape\" {Json(sh)}; expected an array of non-negative integers.");
+        var dims = sh.EnumerateArray().Select(x => x.GetInt64()).ToArray();
+        if (off.ValueKind != JsonValueKind.Array || off.GetArrayLength() != 2
+            || off.EnumerateArray().Any(x => !IsCount(x)))
+            throw new InvalidDataException(
+                $"{where} has \"data_offsets\" {Json(off)}; expected two non-negative integers [begin, end].");
+        long begin = off[0].GetInt64(), end = off[1].GetInt64();
+        string shapeText = "[" + string.Join(", ", dims) + "]";
+        if (end < begin)
+            throw new InvalidDataException($"{where} has data_offsets [{begin}, {end}], which end before they begin.");
+        var count = ElementCount(dims);
         int size = Size(dtype);
-        long need = count * size;
-        if (offsets[1] - offsets[0] != need)
+        var need = count * size;
+        if (end - begin != need)
             throw new InvalidDataException(
-                $"{where} has shape {shapeText} {dtype} ({count} values, {need} bytes) but data_offsets [{offsets[0]}, {offsets[1]}] span {offsets[1] - offsets[0]} bytes.");
-        if (offsets[1] > dataLength)
+                $"{where} has shape {shapeText} {dtype} ({count} values, {need} bytes) " +
+                $"but data_offsets [{begin}, {end}] span {end - begin} bytes.");
+        if (end > dataLength)
             throw new InvalidDataException(
-                $"{where} (shape {shapeText} {dtype}) needs data bytes [{offsets[0]}, {offsets[1]}) but the file has only {dataLength}; the file is truncated.");
-        var data = new double[count];
-        var span = bytes.AsSpan((int)(dataStart + offsets[0]), (int)need);
+                $"{where} (shape {shapeText} {dtype}) needs data bytes [{begin}, {end}) but the file has only " +
+                $"{dataLength}; the file is truncated.");
+        int big = Array.FindIndex(dims, d => d > int.MaxValue);
+        if (big >= 0)
+            throw new InvalidDataException(
+                $"{where} has shape {shapeText}: dimension {big} ({dims[big]}) is larger than this library supports " +
+                $"({int.MaxValue}).");
+        var shape = dims.Select(d => (int)d).ToArray();
+        var data = new double[(long)count];
+        var span = bytes.AsSpan((int)(dataStart + begin), (int)(end - begin));
         for (int i = 0; i < data.Length; i++)
         {
             data[i] = dtype == SafeTensorsDType.F64
@@ -237,6 +272,24 @@ public static class SafeTensors
         }
         return new SafeTensor(name, dtype, shape, data);
     }
+
+    /// <summary>Whether a JSON value is a whole number from 0 to <see cref="long.MaxValue"/>.</summary>
+    private static bool IsCount(JsonElement x) =>
+        x.ValueKind == JsonValueKind.Number && x.TryGetInt64(out long v) && v >= 0;
+
+    /// <summary>A JSON value for a message, shortened when long.</summary>
+    private static string Json(JsonElement e)
+    {
+        string raw = e.GetRawText();
+        return raw.Length <= 60 ? raw : raw[..57] + "...";
+    }
+
+    /// <summary>The number of elements of a shape (1 for []), exactly: no overflow whatever the sizes.</summary>
+    internal static BigInteger ElementCount(IEnumerable<long> shape) =>
+        shape.Aggregate(BigInteger.One, (a, d) => a * d);
+
+    /// <inheritdoc cref="ElementCount(IEnumerable{long})"/>
+    internal static BigInteger ElementCount(IEnumerable<int> shape) => ElementCount(shape.Select(d => (long)d));
 
     private static int Size(SafeTensorsDType dtype) => dtype == SafeTensorsDType.F64 ? 8 : 4;
 
@@ -255,16 +308,27 @@ public static class SafeTensors
 
     /// <summary>
     /// Loads a safetensors file into a module's parameters by name. Each tensor's shape must equal the parameter's
-    /// PyTorch shape; with <paramref name="strict"/>, a missing or unexpected name is an error too.
+    /// PyTorch shape; with <paramref name="strict"/>, a missing or unexpected name is an error too. A training
+    /// checkpoint (names under <c>model.</c>) is recognised and the message says how to load it.
     /// </summary>
     public static void Load(Module module, string path, bool strict = true) =>
         LoadInto(module, Read(path).Tensors, Path.GetFileName(path), strict);
 
-    /// <summary>Loads tensors (e.g. from <see cref="Read"/>) into a module; names may carry a <paramref name="prefix"/> that is removed.</summary>
-    public static void LoadInto(Module module, IReadOnlyDictionary<string, SafeTensor> tensors, string source = "safetensors", bool strict = true, string prefix = "")
+    /// <summary>
+    /// Loads tensors (e.g. from <see cref="Read"/>) into a module; names may carry a <paramref name="prefix"/> that is
+    /// removed. Everything is checked before anything is copied, so a failed load leaves the module as it was.
+    /// </summary>
+    public static void LoadInto(Module module, IReadOnlyDictionary<string, SafeTensor> tensors,
+        string source = "safetensors", bool strict = true, string prefix = "") =>
+        PrepareLoadInto(module, tensors, source, strict, prefix)();
+
+    /// <summary>Checks everything <see cref="LoadInto"/> would copy; returns the action that copies it.</summary>
+    private static Action PrepareLoadInto(Module module, IReadOnlyDictionary<string, SafeTensor> tensors, string source,
+        bool strict, string prefix)
     {
         ArgumentNullException.ThrowIfNull(module);
         ArgumentNullException.ThrowIfNull(tensors);
+        ArgumentNullException.ThrowIfNull(prefix);
         var mine = module.NamedParameters().ToDictionary(p => p.Name, StringComparer.Ordinal);
         var given = tensors.Values.Where(t => t.Name.StartsWith(prefix, StringComparison.Ordinal))
             .ToDictionary(t => t.Name[prefix.Length..], StringComparer.Ordinal);
@@ -274,26 +338,32 @@ public static class SafeTensors
             var unexpected = given.Keys.Where(k => !mine.ContainsKey(k)).ToList();
             if (missing.Count > 0 || unexpected.Count > 0)
                 throw new ArgumentException($"{source}: does not match {module.GetType().Name}: " +
-                    (missing.Count > 0 ? $"missing {string.Join(", ", missing)}" : "") +
-                    (missing.Count > 0 && unexpected.Count > 0 ? "; " : "") +
-                    (unexpected.Count > 0 ? $"unexpected {string.Join(", ", unexpected)}" : "") + ".");
+                    NameMismatch.Describe(missing, unexpected, given.Keys, "the file"));
         }
         // Check every shape before changing anything, so a bad file leaves the module as it was.
+        var copies = new List<(SafeTensor Tensor, Matrix<double> Target)>();
         foreach (var p in module.NamedParameters())
         {
-            if (given.TryGetValue(p.Name, out var t) && !p.Shape.SequenceEqual(t.Shape))
+            if (!given.TryGetValue(p.Name, out var t)) continue;
+            if (!p.Shape.SequenceEqual(t.Shape))
                 throw new ArgumentException(
-                    $"{source}: tensor '{prefix}{p.Name}' has shape {t.ShapeText} but {module.GetType().Name}'s parameter '{p.Name}' has shape [{string.Join(", ", p.Shape)}].");
+                    $"{source}: tensor '{prefix}{p.Name}' has shape {t.ShapeText} but {module.GetType().Name}'s " +
+                    $"parameter '{p.Name}' has shape [{string.Join(", ", p.Shape)}].");
+            if (t.Data.Length != p.Value.Rows * p.Value.Cols)
+                throw new ArgumentException(
+                    $"{source}: tensor '{prefix}{p.Name}' has shape {t.ShapeText} but {t.Data.Length} values.");
+            copies.Add((t, p.Value.Data));
         }
-        foreach (var (name, t) in given)
+        return () =>
         {
-            if (!mine.TryGetValue(name, out var p)) continue;
-            var target = p.Value.Data;
-            int cols = target.ColumnCount;
-            for (int i = 0; i < target.RowCount; i++)
-                for (int j = 0; j < cols; j++)
-                    target[i, j] = t.Data[i * cols + j];
-        }
+            foreach (var (t, target) in copies)
+            {
+                int cols = target.ColumnCount;
+                for (int i = 0; i < target.RowCount; i++)
+                    for (int j = 0; j < cols; j++)
+                        target[i, j] = t.Data[i * cols + j];
+            }
+        };
     }
 
     /// <summary>Saves a state dict of matrices (e.g. an optimiser's), each with shape [rows, cols].</summary>
@@ -310,40 +380,97 @@ public static class SafeTensors
 
     // ---- training checkpoints ------------------------------------------------------------------
 
+    /// <summary>The metadata value that marks a file written by <see cref="SaveCheckpoint"/>.</summary>
+    internal const string CheckpointFormat = "TransformerCourse checkpoint";
+
     /// <summary>
     /// Saves a training checkpoint in one F64 file: the model's parameters as <c>model.&lt;name&gt;</c>, the optimiser's
-    /// state (step, learning rate, moment buffers) as <c>optimizer.&lt;key&gt;</c>, and the step in the metadata.
-    /// Loading it with <see cref="LoadCheckpoint"/> resumes training exactly.
+    /// state (step, learning rate, per-parameter step counts and buffers) as <c>optimizer.&lt;key&gt;</c>, and in the
+    /// metadata the step and the optimiser's type. Loading it with <see cref="LoadCheckpoint"/> resumes training
+    /// exactly.
     /// </summary>
-    public static void SaveCheckpoint(string path, Module model, Optimizer? optimizer, long step, IReadOnlyDictionary<string, string>? metadata = null)
+    public static void SaveCheckpoint(string path, Module model, Optimizer? optimizer, long step,
+        IReadOnlyDictionary<string, string>? metadata = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         var tensors = FromModule(model, SafeTensorsDType.F64, "model.").ToList();
         if (optimizer is not null)
             tensors.AddRange(optimizer.StateDict().Select(kv => SafeTensor.FromMatrix("optimizer." + kv.Key, kv.Value)));
-        var meta = metadata?.ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal) ?? new Dictionary<string, string>(StringComparer.Ordinal);
+        var meta = metadata?.ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal)
+            ?? new Dictionary<string, string>(StringComparer.Ordinal);
         meta["step"] = step.ToString(CultureInfo.InvariantCulture);
-        meta["format"] = "TransformerCourse checkpoint";
+        meta["format"] = CheckpointFormat;
+        if (optimizer is not null) meta["optimizer"] = optimizer.GetType().Name;
         Write(path, tensors, meta);
     }
 
-    /// <summary>Restores a checkpoint written by <see cref="SaveCheckpoint"/> into the model (and optimiser); returns the step.</summary>
+    /// <summary>
+    /// Restores a checkpoint written by <see cref="SaveCheckpoint"/> into the model (and optimiser); returns the step.
+    /// The whole file is checked against the model and the optimiser before anything is changed: a file that does not
+    /// fit (another optimiser, other shapes, a plain weights file) leaves both exactly as they were. A checkpoint saved
+    /// before per-parameter step counts loads too (every parameter gets the optimiser's step).
+    /// </summary>
     public static long LoadCheckpoint(string path, Module model, Optimizer? optimizer)
     {
+        var (apply, step) = PrepareCheckpoint(Read(path), Path.GetFileName(path), model, optimizer);
+        apply();
+        return step;
+    }
+
+    /// <summary>
+    /// Checks a checkpoint against the model and the optimiser; returns the action that loads it (which cannot fail)
+    /// and the step it was saved at.
+    /// </summary>
+    internal static (Action Apply, long Step) PrepareCheckpoint(SafeTensorsFile file, string source, Module model,
+        Optimizer? optimizer)
+    {
+        ArgumentNullException.ThrowIfNull(file);
         ArgumentNullException.ThrowIfNull(model);
-        var file = Read(path);
-        string source = Path.GetFileName(path);
-        LoadInto(model, file.Tensors.Where(kv => kv.Key.StartsWith("model.", StringComparison.Ordinal)).ToDictionary(kv => kv.Key, kv => kv.Value),
-            source, strict: true, prefix: "model.");
+        const string modelPrefix = "model.", optimizerPrefix = "optimizer.";
+        if (!file.Tensors.Keys.Any(k => k.StartsWith(modelPrefix, StringComparison.Ordinal)))
+        {
+            var names = model.NamedParameters().Select(p => p.Name).ToList();
+            bool plain = names.Count > 0 && names.All(file.Tensors.ContainsKey);
+            throw new InvalidDataException(
+                $"{source}: not a training checkpoint: none of its {file.Tensors.Count} tensors is under 'model.', " +
+                "where a checkpoint keeps the model's parameters" +
+                (plain
+                    ? $". It holds plain weights of {model.GetType().Name} (names without the 'model.' prefix): " +
+                      "load them with SafeTensors.Load(model, path), which restores no optimiser state."
+                    : "."));
+        }
+        if (!(file.Metadata.TryGetValue("step", out var s)
+              && long.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out long step) && step >= 0))
+            throw new InvalidDataException($"{source}: the checkpoint's metadata has no step (a whole number ≥ 0).");
+
+        Action? loadOptimizer = null;
         if (optimizer is not null)
         {
-            var state = file.Tensors.Values.Where(t => t.Name.StartsWith("optimizer.", StringComparison.Ordinal))
-                .ToDictionary(t => t.Name["optimizer.".Length..], t => t.ToMatrix(), StringComparer.Ordinal);
+            string mine = optimizer.GetType().Name;
+            if (file.Metadata.TryGetValue("optimizer", out var saved) && saved != mine)
+                throw new ArgumentException(
+                    $"{source}: the checkpoint holds the state of {saved}, not of {mine}; " +
+                    $"load it with a {saved} (or load only the model's weights, with optimizer: null).");
+            var state = file.Tensors.Values.Where(t => t.Name.StartsWith(optimizerPrefix, StringComparison.Ordinal))
+                .ToDictionary(t => t.Name[optimizerPrefix.Length..], t => t.ToMatrix(), StringComparer.Ordinal);
             if (state.Count == 0) throw new InvalidDataException($"{source}: the checkpoint holds no optimizer state.");
-            optimizer.LoadStateDict(state);
+            try
+            {
+                loadOptimizer = optimizer.PrepareLoadStateDict(state);
+            }
+            catch (ArgumentException e)
+            {
+                throw new ArgumentException(
+                    $"{source}: the checkpoint's optimizer state does not fit {mine}: {e.Message}", e);
+            }
         }
-        return file.Metadata.TryGetValue("step", out var s) && long.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out long step)
-            ? step
-            : throw new InvalidDataException($"{source}: the checkpoint's metadata has no step.");
+        var modelTensors = file.Tensors.Where(kv => kv.Key.StartsWith(modelPrefix, StringComparison.Ordinal))
+            .ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
+        var loadModel = PrepareLoadInto(model, modelTensors, source, strict: true, prefix: modelPrefix);
+        return (() =>
+        {
+            loadModel();
+            loadOptimizer?.Invoke();
+        }, step);
     }
 }

@@ -89,7 +89,8 @@ public abstract class Module
 
     /// <summary>
     /// Copies values into the parameters by name. With <paramref name="strict"/>, a missing or unexpected name is an error;
-    /// a shape mismatch always is. Vectors may be given as 1×d or d×1.
+    /// a shape mismatch always is. Vectors may be given as 1×d or d×1. Everything is checked before anything is copied,
+    /// so a failed load leaves the module as it was.
     /// </summary>
     public void LoadStateDict(IReadOnlyDictionary<string, Matrix<double>> state, bool strict = true)
     {
@@ -101,26 +102,87 @@ public abstract class Module
             var unexpected = state.Keys.Where(k => !mine.ContainsKey(k)).ToList();
             if (missing.Count > 0 || unexpected.Count > 0)
                 throw new ArgumentException(
-                    $"LoadStateDict: {GetType().Name} " +
-                    (missing.Count > 0 ? $"is missing {string.Join(", ", missing)}" : "") +
-                    (missing.Count > 0 && unexpected.Count > 0 ? "; " : "") +
-                    (unexpected.Count > 0 ? $"does not have {string.Join(", ", unexpected)}" : "") + ".");
+                    $"LoadStateDict: the state dict does not match {GetType().Name}: " +
+                    NameMismatch.Describe(missing, unexpected, state.Keys, "the state dict"));
         }
         // Check every shape before copying anything, so that a failed load leaves the module as it was.
         var copies = new List<(Matrix<double> Value, Matrix<double> Target)>();
         foreach (var (name, value) in state)
         {
             if (!mine.TryGetValue(name, out var p)) continue;
+            if (value is null) throw new ArgumentException($"LoadStateDict: '{name}' is null in the state dict.");
             var target = p.Value.Data;
             if (value.RowCount == target.RowCount && value.ColumnCount == target.ColumnCount)
                 copies.Add((value, target));
-            else if (value.RowCount == target.ColumnCount && value.ColumnCount == target.RowCount && (target.RowCount == 1 || target.ColumnCount == 1))
+            else if (value.RowCount == target.ColumnCount && value.ColumnCount == target.RowCount
+                     && (target.RowCount == 1 || target.ColumnCount == 1))
                 copies.Add((value.Transpose(), target));
             else
                 throw new ArgumentException(
-                    $"LoadStateDict: '{name}' is {value.RowCount}×{value.ColumnCount} in the state dict but {target.RowCount}×{target.ColumnCount} in {GetType().Name}.");
+                    $"LoadStateDict: '{name}' is {value.RowCount}×{value.ColumnCount} in the state dict but " +
+                    $"{target.RowCount}×{target.ColumnCount} in {GetType().Name}.");
         }
         foreach (var (value, target) in copies) value.CopyTo(target);
+    }
+}
+
+/// <summary>Describes why a set of names (a state dict's, a file's) does not match a module's parameters.</summary>
+internal static class NameMismatch
+{
+    /// <summary>How many names a message lists before saying how many more there are.</summary>
+    private const int Listed = 6;
+
+    /// <summary>
+    /// "missing a, b, … (70 in all); unexpected c" — and, when one prefix explains the difference (the given names are
+    /// the module's with <c>model.</c> in front, as in a training checkpoint, or the other way round), a sentence
+    /// saying so instead of the lists.
+    /// </summary>
+    /// <param name="missing">The module's names that were not given.</param>
+    /// <param name="unexpected">The given names the module does not have.</param>
+    /// <param name="given">Every given name.</param>
+    /// <param name="what">What was given, for the message ("the file", "the state dict").</param>
+    public static string Describe(IReadOnlyList<string> missing, IReadOnlyList<string> unexpected,
+        IEnumerable<string> given, string what)
+    {
+        if (missing.Count > 0 && CommonPrefix(missing, given.ToList()) is string extra)
+        {
+            string hint = extra == "model."
+                ? " — it looks like a training checkpoint (parameters under 'model.', the optimiser's state under " +
+                  "'optimizer.'); load it with SafeTensors.LoadCheckpoint or Checkpoint.Load, " +
+                  "or pass prefix: \"model.\" to SafeTensors.LoadInto"
+                : $" — pass prefix: \"{extra}\" to SafeTensors.LoadInto, or remove it from the names";
+            return $"all {missing.Count} of its parameter names appear in {what} with '{extra}' in front{hint}.";
+        }
+        string lists = (missing.Count > 0 ? $"missing {List(missing)}" : "") +
+                       (missing.Count > 0 && unexpected.Count > 0 ? "; " : "") +
+                       (unexpected.Count > 0 ? $"unexpected {List(unexpected)}" : "");
+        if (unexpected.Count > 0 && missing.Count > 0
+            && CommonPrefix(unexpected, missing) is string ours)
+            return $"{lists} — the unexpected names are the module's '{ours}…' names with '{ours}' removed " +
+                   "(the weights of that sub-module? load them into it).";
+        return lists + ".";
+    }
+
+    /// <summary>"a, b, c" or, for many, "a, b, …, f and 64 more (70 in all)".</summary>
+    public static string List(IReadOnlyList<string> names) =>
+        names.Count <= Listed ? string.Join(", ", names)
+            : $"{string.Join(", ", names.Take(Listed))} and {names.Count - Listed} more ({names.Count} in all)";
+
+    /// <summary>
+    /// A non-empty prefix p such that p + name is in <paramref name="ordered"/> for every name, if there is one (the
+    /// first in that order, so that the message does not depend on hashing).
+    /// </summary>
+    private static string? CommonPrefix(IReadOnlyList<string> names, IReadOnlyList<string> ordered)
+    {
+        var pool = ordered.ToHashSet(StringComparer.Ordinal);
+        string first = names[0];
+        foreach (var candidate in ordered)
+        {
+            if (candidate.Length <= first.Length || !candidate.EndsWith(first, StringComparison.Ordinal)) continue;
+            string prefix = candidate[..^first.Length];
+            if (names.All(n => pool.Contains(prefix + n))) return prefix;
+        }
+        return null;
     }
 }
 

@@ -14,6 +14,7 @@ namespace TransformerCourse.Optim;
 /// m ← β₁m + (1 − β₁)g;   v ← β₂v + (1 − β₂)g²
 /// θ ← θ − η/(1 − β₁ᵗ) · m / (√v / √(1 − β₂ᵗ) + ε)
 /// </code>
+/// where t counts the steps at which this parameter had a gradient (see <see cref="Optimizer"/>).
 /// </summary>
 public class Adam : Optimizer
 {
@@ -57,20 +58,23 @@ public class Adam : Optimizer
     public bool Decoupled { get; }
 
     /// <inheritdoc/>
+    /// <remarks>
+    /// t in the bias corrections is the parameter's own step count (<see cref="Optimizer.ParameterStepCounts"/>), as
+    /// in PyTorch: a parameter that first has a gradient at a later step starts at t = 1 then.
+    /// </remarks>
     public override void Step()
     {
-        int t = StepCount + 1;
-        double bias1 = 1 - Math.Pow(Beta1, t);
-        double sqrtBias2 = Math.Sqrt(1 - Math.Pow(Beta2, t));
-        double stepSize = LearningRate / bias1;
         for (int i = 0; i < Parameters.Count; i++)
         {
             var p = Parameters[i];
             if (p.Grad is null) continue;
-            Update(p.Data.AsColumnMajorArray(), p.Grad.AsColumnMajorArray(), _m[i].AsColumnMajorArray(), _v[i].AsColumnMajorArray(),
-                stepSize, sqrtBias2);
+            int t = AdvanceParameterStep(i);
+            double bias1 = 1 - Math.Pow(Beta1, t);
+            double sqrtBias2 = Math.Sqrt(1 - Math.Pow(Beta2, t));
+            Update(p.Data.AsColumnMajorArray(), p.Grad.AsColumnMajorArray(), _m[i].AsColumnMajorArray(),
+                _v[i].AsColumnMajorArray(), LearningRate / bias1, sqrtBias2);
         }
-        StepCount = t;
+        StepCount++;
     }
 
     /// <summary>The update of one parameter, element by element (SIMD vectors, then the remainder one at a time).</summary>

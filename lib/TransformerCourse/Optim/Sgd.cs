@@ -6,6 +6,7 @@ namespace TransformerCourse.Optim;
 /// <summary>
 /// Stochastic gradient descent with optional momentum, Nesterov momentum and L2 weight decay, as <c>torch.optim.SGD</c>:
 /// g ← ∇θ + λθ;  b ← μb + (1 − τ)g (b = g on the first step);  g ← g + μb (Nesterov) or b;  θ ← θ − η g.
+/// The "first step" is the parameter's own: the first step at which it has a gradient (see <see cref="Optimizer"/>).
 /// </summary>
 public sealed class Sgd : Optimizer
 {
@@ -45,11 +46,11 @@ public sealed class Sgd : Optimizer
     /// <inheritdoc/>
     public override void Step()
     {
-        bool first = StepCount == 0;
         for (int i = 0; i < Parameters.Count; i++)
         {
             var p = Parameters[i];
             if (p.Grad is null) continue;
+            bool first = AdvanceParameterStep(i) == 1; // this parameter's first update starts its momentum buffer
             var theta = p.Data.AsColumnMajorArray();
             var grad = p.Grad.AsColumnMajorArray();
             var buf = _momentum[i].AsColumnMajorArray();

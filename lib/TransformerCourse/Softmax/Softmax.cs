@@ -1,3 +1,4 @@
+using System.Globalization;
 using MathNet.Numerics.LinearAlgebra;
 using MathNet.Numerics.LinearAlgebra.Double;
 using TransformerCourse.Autograd;
@@ -18,14 +19,17 @@ namespace TransformerCourse;
 /// </remarks>
 public static class Softmax
 {
-    /// <summary>softmax(x / T): a probability vector (entries ≥ 0, sum 1). Temperature T &gt; 0; small T sharpens, large T flattens.</summary>
+    /// <summary>
+    /// softmax(x / T): a probability vector (entries ≥ 0, sum 1). Temperature T &gt; 0; small T sharpens, large T
+    /// flattens. A T so small that x / T overflows is an error that names the temperature (the logits are fine).
+    /// </summary>
     public static Vector<double> Of(Vector<double> logits, double temperature = 1.0)
     {
         ArgumentNullException.ThrowIfNull(logits);
         CheckTemperature("Softmax", temperature);
         var row = logits.ToArray();
-        for (int i = 0; i < row.Length; i++) row[i] /= temperature;
         CheckLogits("Softmax", row);
+        DivideByTemperature("Softmax", row, temperature, keep: null);
         var p = new double[row.Length];
         SoftmaxRow(row, p);
         return DenseVector.OfArray(p);
@@ -41,7 +45,7 @@ public static class Softmax
         CheckTemperature("Softmax.Masked", temperature);
         var row = logits.ToArray();
         CheckLogits("Softmax.Masked", row);
-        for (int i = 0; i < row.Length; i++) row[i] = keep[i] ? row[i] / temperature : double.NegativeInfinity;
+        DivideByTemperature("Softmax.Masked", row, temperature, keep);
         var p = new double[row.Length];
         SoftmaxRow(row, p);
         return DenseVector.OfArray(p);
@@ -72,7 +76,32 @@ public static class Softmax
     internal static void CheckTemperature(string op, double temperature)
     {
         if (!(temperature > 0) || double.IsInfinity(temperature))
-            throw new ArgumentOutOfRangeException(nameof(temperature), temperature, $"{op}: the temperature must be a positive finite number.");
+            throw new ArgumentOutOfRangeException(nameof(temperature), temperature,
+                $"{op}: the temperature is {temperature.ToString("R", CultureInfo.InvariantCulture)}; " +
+                "it must be a positive finite number.");
+    }
+
+    /// <summary>
+    /// row ← row / T in place (hidden positions, keep[i] false, become −∞). A finite logit whose quotient is not
+    /// finite overflowed because T is too small: that is reported as the temperature's fault, with both numbers.
+    /// </summary>
+    private static void DivideByTemperature(string op, double[] row, double temperature, IReadOnlyList<bool>? keep)
+    {
+        for (int i = 0; i < row.Length; i++)
+        {
+            if (keep is not null && !keep[i])
+            {
+                row[i] = double.NegativeInfinity;
+                continue;
+            }
+            double z = row[i] / temperature;
+            if (double.IsFinite(row[i]) && !double.IsFinite(z))
+                throw new ArgumentOutOfRangeException(nameof(temperature), temperature,
+                    $"{op}: logit {i} of {row.Length} ({row[i].ToString("R", CultureInfo.InvariantCulture)}) divided " +
+                    $"by the temperature {temperature.ToString("R", CultureInfo.InvariantCulture)} overflows to {z}; " +
+                    "the temperature is too small for these logits (|logit| / T must stay below 1.8e308).");
+            row[i] = z;
+        }
     }
 
     internal static void CheckLogits(string op, double[] row)
@@ -80,7 +109,8 @@ public static class Softmax
         for (int i = 0; i < row.Length; i++)
         {
             if (double.IsNaN(row[i]) || double.IsPositiveInfinity(row[i]))
-                throw new ArgumentException($"{op}: logit {i} is {row[i]}; logits must be finite (−∞ is allowed as a mask).");
+                throw new ArgumentException(
+                    $"{op}: logit {i} of {row.Length} is {row[i]}; logits must be finite (−∞ is allowed as a mask).");
         }
     }
 

@@ -100,4 +100,32 @@ public class LayerNormOpTests
             Check.Gradients(() => x.LayerNorm(Tensor.Row(1, 2, 3, 4, 5), Tensor.Zeros(1, 5)), x);
         }
     }
+
+    [Fact]
+    public void NaNAndInfinityAreRejectedNamingTheFirstPosition()
+    {
+        // Like softmax: the op, the shape and the first bad entry (row by row, then column). PyTorch gives a NaN row.
+        var rng = new Rng(72);
+        var gamma = Tensor.Ones(1, 4);
+        var beta = Tensor.Zeros(1, 4);
+        Tensor With(params (int Row, int Col, double Value)[] bad)
+        {
+            var x = Gen.Param(3, 4, rng, "x");
+            foreach (var (r, c, v) in bad) x.Data[r, c] = v;
+            return x;
+        }
+        Check.ThrowsArgument(() => With((1, 2, double.NaN)).LayerNorm(gamma, beta),
+            "LayerNorm", "3×4 input", "NaN at row 1, column 2", "must be finite");
+        // The first in reading order, not in storage (column-major) order.
+        Check.ThrowsArgument(() => With((2, 0, double.NaN), (1, 3, double.PositiveInfinity)).LayerNorm(gamma, beta),
+            "LayerNorm", "3×4", "at row 1, column 3");
+        Check.ThrowsArgument(() => With((0, 1, double.NegativeInfinity)).LayerNorm(gamma, beta),
+            "LayerNorm", "at row 0, column 1");
+        // +∞ and −∞ in one row (their sum is NaN) are found too.
+        Check.ThrowsArgument(() => With((2, 1, double.PositiveInfinity), (2, 3, double.NegativeInfinity))
+            .LayerNorm(gamma, beta), "LayerNorm", "at row 2, column 1");
+        // A finite input is normalised as before: a row of 1, 2, 3, 4 has mean 2.5 and variance 1.25.
+        var y = Tensor.FromRows([[1, 2, 3, 4]]).LayerNorm(gamma, beta, eps: 0);
+        Check.Close(-1.5 / Math.Sqrt(1.25), y[0, 0], 1e-15);
+    }
 }

@@ -183,4 +183,167 @@ public sealed class SafeTensorsTests : IDisposable
         foreach (var (pa, pb) in a.NamedParameters().Zip(b.NamedParameters()))
             Check.Close(pa.Value.Data, pb.Value.Data, 0, pa.Name);
     }
+
+    /// <summary>A safetensors file with this header and <paramref name="dataBytes"/> zero bytes of data.</summary>
+    private static byte[] FileWithHeader(string header, int dataBytes)
+    {
+        var bytes = new byte[8 + header.Length + dataBytes];
+        BinaryPrimitives.WriteUInt64LittleEndian(bytes, (ulong)header.Length);
+        Encoding.ASCII.GetBytes(header).CopyTo(bytes, 8);
+        return bytes;
+    }
+
+    [Theory]
+    [InlineData("{\"w\":{\"dtype\":\"F64\",\"shape\":\"abc\",\"data_offsets\":[0,8]}}", "\"shape\" \"abc\"")]
+    [InlineData("{\"w\":{\"dtype\":\"F64\",\"shape\":[1,-2],\"data_offsets\":[0,8]}}", "\"shape\" [1,-2]")]
+    [InlineData("{\"w\":{\"dtype\":\"F64\",\"shape\":[1.5],\"data_offsets\":[0,8]}}", "\"shape\" [1.5]")]
+    [InlineData("{\"w\":{\"dtype\":\"F64\",\"shape\":[[1]],\"data_offsets\":[0,8]}}", "\"shape\" [[1]]")]
+    [InlineData("{\"w\":{\"dtype\":5,\"shape\":[1],\"data_offsets\":[0,8]}}", "\"dtype\" 5")]
+    [InlineData("{\"w\":{\"dtype\":null,\"shape\":[1],\"data_offsets\":[0,8]}}", "\"dtype\" null")]
+    [InlineData("{\"w\":{\"dtype\":\"F64\",\"shape\":[1],\"data_offsets\":\"0-8\"}}", "\"data_offsets\" \"0-8\"")]
+    [InlineData("{\"w\":{\"dtype\":\"F64\",\"shape\":[1],\"data_offsets\":[0]}}", "\"data_offsets\" [0]")]
+    [InlineData("{\"w\":{\"dtype\":\"F64\",\"shape\":[1],\"data_offsets\":[0,8,16]}}", "two non-negative integers")]
+    [InlineData("{\"w\":{\"dtype\":\"F64\",\"shape\":[1],\"data_offsets\":[0,\"8\"]}}", "two non-negative integers")]
+    [InlineData("{\"w\":{\"dtype\":\"F64\",\"shape\":[1],\"data_offsets\":{\"a\":0}}}", "\"data_offsets\" {\"a\":0}")]
+    [InlineData("{\"w\":5}", "'w' is 5")]
+    public void WrongJsonTypesInTheHeaderNameTheFileAndTheTensor(string header, string fragment)
+    {
+        var ex = Assert.Throws<InvalidDataException>(
+            () => SafeTensors.Deserialize(FileWithHeader(header, 8), "bad.safetensors"));
+        Assert.Contains("bad.safetensors: tensor 'w'", ex.Message);
+        Assert.Contains(fragment, ex.Message);
+    }
+
+    [Fact]
+    public void MetadataThatIsNotAnObjectIsAnError()
+    {
+        var bytes = FileWithHeader(
+            "{\"__metadata__\":[\"a\"],\"w\":{\"dtype\":\"F64\",\"shape\":[1],\"data_offsets\":[0,8]}}", 8);
+        var ex = Assert.Throws<InvalidDataException>(() => SafeTensors.Deserialize(bytes, "meta.safetensors"));
+        Assert.Contains("meta.safetensors", ex.Message);
+        Assert.Contains("\"__metadata__\" is [\"a\"]", ex.Message);
+    }
+
+    [Fact]
+    public void HugeShapesAreReportedWithExactCounts()
+    {
+        // 2³² × 2³² = 2⁶⁴ values, 2⁶⁷ bytes: more than a long holds. The message gives the exact numbers.
+        var ex = Assert.Throws<InvalidDataException>(() => SafeTensors.Deserialize(
+            FileWithHeader("{\"w\":{\"dtype\":\"F64\",\"shape\":[4294967296,4294967296],\"data_offsets\":[0,8]}}", 8),
+            "huge.safetensors"));
+        Assert.Contains("huge.safetensors: tensor 'w'", ex.Message);
+        Assert.Contains("[4294967296, 4294967296] F64 (18446744073709551616 values, 147573952589676412928 bytes)",
+            ex.Message);
+
+        // 65536⁴ = 2⁶⁴ fits int dimensions but wraps to 0 in 64-bit arithmetic: it must not pass as an empty tensor.
+        ex = Assert.Throws<InvalidDataException>(() => SafeTensors.Deserialize(
+            FileWithHeader("{\"w\":{\"dtype\":\"F32\",\"shape\":[65536,65536,65536,65536],\"data_offsets\":[0,0]}}", 0),
+            "wrap.safetensors"));
+        Assert.Contains("(18446744073709551616 values, 73786976294838206464 bytes)", ex.Message);
+        Assert.Contains("span 0 bytes", ex.Message);
+
+        // An empty tensor with a dimension beyond int is consistent but cannot be held here: said so, with the size.
+        ex = Assert.Throws<InvalidDataException>(() => SafeTensors.Deserialize(
+            FileWithHeader("{\"w\":{\"dtype\":\"F64\",\"shape\":[0,4294967296],\"data_offsets\":[0,0]}}", 0),
+            "wide.safetensors"));
+        Assert.Contains("dimension 1 (4294967296)", ex.Message);
+
+        // Writing checks the same way: [65536, 65536, 65536, 65536] does not hold 0 values.
+        var wrap = new SafeTensor("w", SafeTensorsDType.F64, [65536, 65536, 65536, 65536], []);
+        Check.ThrowsArgument(() => SafeTensors.Serialize([wrap]), "'w'", "18446744073709551616 values", "but 0 values");
+        Check.ThrowsArgument(
+            () => SafeTensor.FromMatrix("m", DenseMatrix.Create(0, 0, 0), [65536, 65536, 65536, 65536]),
+            "'m'", "18446744073709551616 values");
+    }
+
+    [Fact]
+    public void ACheckpointLoadedAsPlainWeightsIsRecognised()
+    {
+        var a = new EncoderDecoder(TwoByTwo, new Rng(92));
+        string path = PathOf("run.safetensors");
+        SafeTensors.SaveCheckpoint(path, a, new Adam(a.Parameters()), step: 0);
+        var b = new EncoderDecoder(TwoByTwo, new Rng(93));
+        var before = b.StateDict();
+        var ex = Check.ThrowsArgument(() => SafeTensors.Load(b, path), "run.safetensors", "EncoderDecoder",
+            $"all {b.NamedParameters().Count()} of its parameter names", "'model.'", "training checkpoint",
+            "SafeTensors.LoadCheckpoint");
+        Assert.DoesNotContain("decoder.layers.1.norm3.bias", ex.Message); // no list of every name
+        foreach (var (name, value) in b.StateDict()) Assert.Equal(before[name], value);
+        // With the prefix it loads.
+        SafeTensors.LoadInto(b, SafeTensors.Read(path).Tensors, "run.safetensors", strict: false, prefix: "model.");
+        foreach (var (pa, pb) in a.NamedParameters().Zip(b.NamedParameters()))
+            Assert.Equal(pa.Value.Data, pb.Value.Data);
+    }
+
+    [Fact]
+    public void PlainWeightsLoadedAsACheckpointAreRecognised()
+    {
+        var a = new EncoderDecoder(TwoByTwo, new Rng(94));
+        string path = PathOf("weights.safetensors");
+        SafeTensors.Save(a, path);
+        var b = new EncoderDecoder(TwoByTwo, new Rng(95));
+        var adam = new Adam(b.Parameters());
+        var before = b.StateDict();
+        var ex = Assert.Throws<InvalidDataException>(() => SafeTensors.LoadCheckpoint(path, b, adam));
+        Assert.Contains("weights.safetensors: not a training checkpoint", ex.Message);
+        Assert.Contains("'model.'", ex.Message);
+        Assert.Contains("plain weights of EncoderDecoder", ex.Message);
+        Assert.Contains("SafeTensors.Load(model, path)", ex.Message);
+        Assert.DoesNotContain("decoder.layers.1.norm3.bias", ex.Message);
+        foreach (var (name, value) in b.StateDict()) Assert.Equal(before[name], value);
+    }
+
+    [Fact]
+    public void ACheckpointForAnotherOptimizerChangesNothing()
+    {
+        var a = new Seq2SeqTransformer(8, 8, TwoByTwo with { EncoderLayers = 1, DecoderLayers = 1 }, new Rng(96));
+        var adam = new Adam(a.Parameters(), 1e-2);
+        foreach (var p in adam.Parameters) p.Grad = p.Data.Map(v => 0.1 * v);
+        adam.Step();
+        string path = PathOf("adam.safetensors");
+        SafeTensors.SaveCheckpoint(path, a, adam, step: 1);
+        var b = new Seq2SeqTransformer(8, 8, TwoByTwo with { EncoderLayers = 1, DecoderLayers = 1 }, new Rng(97));
+        var sgd = new Sgd(b.Parameters(), 0.1, momentum: 0.9);
+        var before = b.StateDict();
+        var sgdBefore = sgd.StateDict();
+        Check.ThrowsArgument(() => SafeTensors.LoadCheckpoint(path, b, sgd), "adam.safetensors",
+            "state of Adam, not of Sgd");
+        foreach (var (name, value) in b.StateDict()) Assert.Equal(before[name], value);
+
+        // A checkpoint without the optimiser's name (as saved before) is caught by its buffers, before any change.
+        var old = SafeTensors.Read(path);
+        var oldMeta = old.Metadata.Where(kv => kv.Key != "optimizer").ToDictionary(kv => kv.Key, kv => kv.Value);
+        SafeTensors.Write(path, old.Tensors.Values, oldMeta);
+        Check.ThrowsArgument(() => SafeTensors.LoadCheckpoint(path, b, sgd), "adam.safetensors", "does not fit Sgd",
+            "'0.momentum_buffer'", "exp_avg, exp_avg_sq");
+        foreach (var (name, value) in b.StateDict()) Assert.Equal(before[name], value);
+        foreach (var (key, value) in sgd.StateDict()) Assert.Equal(sgdBefore[key], value);
+    }
+
+    [Fact]
+    public void ACheckpointWithOneOptimizerWideStepStillLoads()
+    {
+        // Checkpoints saved before per-parameter step counts have only optimizer.step: every parameter gets it.
+        var config = TwoByTwo with { EncoderLayers = 1, DecoderLayers = 1 };
+        var a = new Seq2SeqTransformer(8, 8, config, new Rng(98));
+        var optA = new Adam(a.Parameters(), 1e-2);
+        foreach (var p in optA.Parameters) p.Grad = p.Data.Map(v => 0.1 * v);
+        optA.Step();
+        optA.Step();
+        string path = PathOf("old.safetensors");
+        SafeTensors.SaveCheckpoint(path, a, optA, step: 2);
+        var file = SafeTensors.Read(path);
+        Assert.True(file.Tensors.ContainsKey("optimizer.0.step"));
+        var oldTensors = file.Tensors.Values
+            .Where(t => t.Name == "optimizer.step" || !t.Name.EndsWith(".step", StringComparison.Ordinal));
+        SafeTensors.Write(path, oldTensors,
+            file.Metadata.Where(kv => kv.Key != "optimizer").ToDictionary(kv => kv.Key, kv => kv.Value));
+
+        var b = new Seq2SeqTransformer(8, 8, config, new Rng(99));
+        var optB = new Adam(b.Parameters(), 1e-2);
+        Assert.Equal(2, SafeTensors.LoadCheckpoint(path, b, optB));
+        Assert.Equal(2, optB.StepCount);
+        Assert.All(optB.ParameterStepCounts, n => Assert.Equal(2, n));
+        foreach (var (key, value) in optA.StateDict()) Assert.Equal(value, optB.StateDict()[key]);
+    }
 }

@@ -161,6 +161,41 @@ public class ModuleTests
     }
 
     [Fact]
+    public void ManyMissingNamesAreCountedNotAllListed()
+    {
+        // Five linear layers: ten parameters, none given. The message lists six and counts the rest.
+        var rng = new Rng(214);
+        var seq = new Sequential(Enumerable.Range(0, 5).Select(_ => (ILayer)new Linear(2, 2, rng)).ToArray());
+        var ex = Check.ThrowsArgument(() => seq.LoadStateDict(new Dictionary<string, Matrix<double>>
+            {
+                ["other"] = Matrix<double>.Build.Dense(1, 1),
+            }),
+            "LoadStateDict", "Sequential",
+            "missing 0.weight, 0.bias, 1.weight, 1.bias, 2.weight, 2.bias and 4 more (10 in all)",
+            "unexpected other");
+        Assert.DoesNotContain("4.bias", ex.Message);
+    }
+
+    [Fact]
+    public void AStateDictUnderAPrefixIsRecognised()
+    {
+        // E.g. SafeTensors.LoadStateDict of a training checkpoint: every name has "model." in front.
+        var rng = new Rng(215);
+        var seq = new Sequential(new Linear(3, 5, rng), new Tanh(), new Linear(5, 2, rng));
+        var before = seq.StateDict();
+        var r = new Rng(216);
+        var prefixed = new Sequential(new Linear(3, 5, r), new Tanh(), new Linear(5, 2, r)).StateDict()
+            .ToDictionary(kv => "model." + kv.Key, kv => kv.Value);
+        prefixed["optimizer.step"] = Matrix<double>.Build.Dense(1, 1, 3);
+        var ex = Check.ThrowsArgument(() => seq.LoadStateDict(prefixed), "LoadStateDict", "all 4", "'model.'",
+            "training checkpoint", "LoadCheckpoint");
+        Assert.DoesNotContain("model.0.weight", ex.Message);
+        var sub = new Linear(3, 5, new Rng(217)).StateDict();
+        Check.ThrowsArgument(() => seq.LoadStateDict(sub), "LoadStateDict", "missing", "with '0.' removed");
+        foreach (var (name, value) in seq.StateDict()) Assert.Equal(before[name], value);
+    }
+
+    [Fact]
     public void AFailedLoadChangesNothing()
     {
         var rng = new Rng(212);

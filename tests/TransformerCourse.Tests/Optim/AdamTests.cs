@@ -85,6 +85,35 @@ public class AdamTests
     }
 
     [Fact]
+    public void BiasCorrectionCountsOnlyTheParametersOwnSteps()
+    {
+        // As in PyTorch, t is per parameter. `late` first has a gradient at step 3, so its step 3 is its step 1:
+        // θ ← θ − η·g/(|g| + ε) (m̂ = g, √v̂ = |g|). A global t = 3 would give m̂ = 0.1g/(1 − 0.9³) = 0.369g instead.
+        // `gap` has a gradient at steps 1 and 3 but none at step 2: step 3 is its step 2, and with the same gradient
+        // twice the bias-corrected step is again η·g/(|g| + ε) (see SecondStepByHand).
+        var always = WithGrad(new double[,] { { 0.0 } }, new double[,] { { 1.0 } });
+        var late = Tensor.FromArray(new double[,] { { 1.0, -2.0 } }, requiresGrad: true);
+        var gap = WithGrad(new double[,] { { 3.0 } }, new double[,] { { 2.0 } });
+        var adam = new Adam([always, late, gap], learningRate: 0.01, beta1: 0.9, beta2: 0.98, eps: 1e-9);
+        adam.Step();
+        gap.Grad = null;
+        adam.Step();
+        Check.Close(3.0 - 0.01 * 2.0 / (2.0 + 1e-9), gap.Data[0, 0], 1e-15);
+        Assert.Equal(new double[,] { { 1.0, -2.0 } }, late.ToArray());
+        late.Grad = Tensor.FromArray(new double[,] { { 0.5, -4.0 } }).Data;
+        gap.Grad = Tensor.FromArray(new double[,] { { 2.0 } }).Data;
+        adam.Step();
+        Check.Close(1.0 - 0.01 * 0.5 / (0.5 + 1e-9), late.Data[0, 0], 1e-15);
+        Check.Close(-2.0 + 0.01 * 4.0 / (4.0 + 1e-9), late.Data[0, 1], 1e-15);
+        Check.Close(3.0 - 2 * 0.01 * 2.0 / (2.0 + 1e-9), gap.Data[0, 0], 1e-15);
+        var state = adam.StateDict();
+        Check.Close(0.1 * 0.5, state["1.exp_avg"][0, 0], 1e-16);
+        Check.Close(0.02 * 16.0, state["1.exp_avg_sq"][0, 1], 1e-15);
+        Assert.Equal(3, adam.StepCount);
+        Assert.Equal([3, 1, 2], adam.ParameterStepCounts);
+    }
+
+    [Fact]
     public void ConstructorErrors()
     {
         Check.ThrowsArgument(() => new Adam([]), "Adam", "no parameters");

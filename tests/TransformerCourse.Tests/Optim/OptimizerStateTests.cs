@@ -92,9 +92,11 @@ public class OptimizerStateTests
     {
         var model = NewModel(304);
         var adam = new Adam(model.Parameters());
-        Assert.Equal(["step", "lr", "0.exp_avg", "1.exp_avg", "2.exp_avg", "3.exp_avg", "0.exp_avg_sq", "1.exp_avg_sq", "2.exp_avg_sq", "3.exp_avg_sq"],
+        Assert.Equal(["step", "lr", "0.step", "1.step", "2.step", "3.step", "0.exp_avg", "1.exp_avg", "2.exp_avg",
+                "3.exp_avg", "0.exp_avg_sq", "1.exp_avg_sq", "2.exp_avg_sq", "3.exp_avg_sq"],
             adam.StateDict().Keys);
-        Assert.Equal(["step", "lr", "0.momentum_buffer", "1.momentum_buffer", "2.momentum_buffer", "3.momentum_buffer"],
+        Assert.Equal(["step", "lr", "0.step", "1.step", "2.step", "3.step", "0.momentum_buffer", "1.momentum_buffer",
+                "2.momentum_buffer", "3.momentum_buffer"],
             new Sgd(model.Parameters(), 0.1, momentum: 0.9).StateDict().Keys);
     }
 
@@ -117,6 +119,115 @@ public class OptimizerStateTests
         var wrong = new Dictionary<string, Matrix<double>>(good) { ["step"] = Matrix<double>.Build.Dense(1, 1, 50) };
         wrong["0.exp_avg"] = Matrix<double>.Build.Dense(3, 8);
         Check.ThrowsArgument(() => adam.LoadStateDict(wrong), "Adam.LoadStateDict", "'0.exp_avg'", "3×8", "8×3");
+
+        Assert.Equal(2, adam.StepCount);
+        foreach (var (key, value) in adam.StateDict()) Assert.Equal(good[key], value);
+    }
+
+    /// <summary>
+    /// Steps first+1 … first+count of a model whose second linear layer takes part in the loss only from step
+    /// <paramref name="lateFrom"/> on (its gradients are null before: ZeroGrad with setToNone).
+    /// </summary>
+    private static void TrainWithALateLayer(Linear early, Linear late, Optimizer opt, int first, int count,
+        int lateFrom)
+    {
+        for (int step = first + 1; step <= first + count; step++)
+        {
+            opt.ZeroGrad(setToNone: true);
+            var batch = Enumerable.Range(0, 8).Select(i => (i + 3 * step) % 16).ToArray();
+            var x = X.GatherRows(batch);
+            var logits = step < lateFrom ? early.Forward(x) : early.Forward(x) + late.Forward(x);
+            logits.CrossEntropy(batch.Select(i => Y[i]).ToArray()).Backward();
+            opt.Step();
+        }
+    }
+
+    [Theory]
+    [InlineData("Adam")]
+    [InlineData("AdamW")]
+    [InlineData("Sgd")]
+    public void ResumeWithALateParameterIsBitIdentical(string kind)
+    {
+        // The per-parameter step counts are part of the state: the late layer, at step 3 of 8 when it first has a
+        // gradient at step 5, must resume with its own count (0), not the optimiser's (3).
+        (Linear, Linear, Sequential) Make(ulong seed)
+        {
+            var rng = new Rng(seed);
+            var early = new Linear(3, 3, rng);
+            var late = new Linear(3, 3, rng);
+            return (early, late, new Sequential(early, late));
+        }
+        var (e1, l1, straight) = Make(310);
+        var straightOpt = NewOptimizer(kind, straight);
+        TrainWithALateLayer(e1, l1, straightOpt, 0, 8, lateFrom: 5);
+        Assert.Equal([8, 8, 4, 4], straightOpt.ParameterStepCounts);
+
+        var (e2, l2, first) = Make(310);
+        var firstOpt = NewOptimizer(kind, first);
+        TrainWithALateLayer(e2, l2, firstOpt, 0, 3, lateFrom: 5);
+        var (e3, l3, fresh) = Make(311);
+        var freshOpt = NewOptimizer(kind, fresh);
+        fresh.LoadStateDict(first.StateDict());
+        freshOpt.LoadStateDict(firstOpt.StateDict());
+        Assert.Equal([3, 3, 0, 0], freshOpt.ParameterStepCounts);
+        TrainWithALateLayer(e3, l3, freshOpt, 3, 5, lateFrom: 5);
+
+        Assert.Equal(straightOpt.ParameterStepCounts, freshOpt.ParameterStepCounts);
+        foreach (var (a, b) in straight.NamedParameters().Zip(fresh.NamedParameters()))
+            Assert.True(a.Value.Data.Equals(b.Value.Data), $"{a.Name} differs after resuming");
+    }
+
+    [Theory]
+    [InlineData("Adam")]
+    [InlineData("Sgd")]
+    public void AStateWithOnlyTheOptimizerWideStepStillLoads(string kind)
+    {
+        // States saved before per-parameter step counts have one 'step'; every parameter gets it (every parameter had a
+        // gradient at every step here, so that is exact) and training resumes bit for bit.
+        var straightModel = NewModel(306);
+        var straightOpt = NewOptimizer(kind, straightModel);
+        var straight = Train(straightModel, straightOpt, 0, 8);
+
+        var firstModel = NewModel(306);
+        var firstOpt = NewOptimizer(kind, firstModel);
+        var resumed = Train(firstModel, firstOpt, 0, 4);
+        var old = firstOpt.StateDict();
+        foreach (var key in old.Keys.Where(k => k.EndsWith(".step", StringComparison.Ordinal)).ToList())
+            old.Remove(key);
+
+        var freshModel = NewModel(307);
+        var freshOpt = NewOptimizer(kind, freshModel);
+        freshModel.LoadStateDict(firstModel.StateDict());
+        freshOpt.LoadStateDict(old);
+        Assert.Equal(4, freshOpt.StepCount);
+        Assert.Equal([4, 4, 4, 4], freshOpt.ParameterStepCounts);
+        resumed.AddRange(Train(freshModel, freshOpt, 4, 4));
+        Assert.Equal(straight, resumed);
+    }
+
+    [Fact]
+    public void PerParameterStepErrorsLeaveTheOptimizerUnchanged()
+    {
+        var model = NewModel(308);
+        var adam = new Adam(model.Parameters(), learningRate: 0.01);
+        Train(model, adam, 0, 2);
+        var good = adam.StateDict();
+        var one = (double v) => Matrix<double>.Build.Dense(1, 1, v);
+
+        var partial = new Dictionary<string, Matrix<double>>(good);
+        partial.Remove("2.step");
+        Check.ThrowsArgument(() => adam.LoadStateDict(partial), "Adam.LoadStateDict", "'2.step'", "3 of 4");
+
+        var tooMany = new Dictionary<string, Matrix<double>>(good) { ["1.step"] = one(3) };
+        Check.ThrowsArgument(() => adam.LoadStateDict(tooMany), "Adam.LoadStateDict", "'1.step' is 3", "from 0 to 2");
+
+        var fraction = new Dictionary<string, Matrix<double>>(good) { ["step"] = one(2.5) };
+        Check.ThrowsArgument(() => adam.LoadStateDict(fraction), "Adam.LoadStateDict", "'step' is 2.5", "whole number");
+
+        var sgd = new Sgd(model.Parameters(), 0.1, momentum: 0.9);
+        Check.ThrowsArgument(() => sgd.LoadStateDict(good), "Sgd.LoadStateDict", "'0.momentum_buffer'",
+            "exp_avg, exp_avg_sq", "different optimiser");
+        Assert.Equal(0, sgd.StepCount);
 
         Assert.Equal(2, adam.StepCount);
         foreach (var (key, value) in adam.StateDict()) Assert.Equal(good[key], value);

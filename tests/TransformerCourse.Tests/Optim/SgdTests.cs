@@ -66,4 +66,26 @@ public class SgdTests
 
         Check.ThrowsArgument(() => new Sgd([P(0)], 0.1, momentum: 0, nesterov: true), "Sgd", "Nesterov");
     }
+
+    [Fact]
+    public void MomentumBufferStartsAtTheParametersFirstGradient()
+    {
+        // As in PyTorch, the buffer is per parameter: `late` first has a gradient at step 2, so its buffer starts as
+        // b = g (undamped), not μ·0 + (1 − τ)g. μ = 0.5, τ = 0.5, η = 1, g = 1: θ = 0 − 1 at step 2,
+        // then b = 0.5·1 + 0.5·1 = 1 again at step 3.
+        var always = P(0.0);
+        var late = P(0.0);
+        var sgd = new Sgd([always, late], learningRate: 1.0, momentum: 0.5, dampening: 0.5);
+        Grad(always, 1.0);
+        sgd.Step();
+        Assert.Equal(0.0, late.Data[0, 0]);
+        Grad(late, 1.0);
+        sgd.Step();
+        Check.Close(-1.0, late.Data[0, 0], 1e-15);
+        Check.Close(1.0, sgd.StateDict()["1.momentum_buffer"][0, 0], 1e-15);
+        sgd.Step();
+        Check.Close(-2.0, late.Data[0, 0], 1e-15);
+        Check.Close(-3.0, always.Data[0, 0], 1e-15); // its b is 1 at every step: 1, then 0.5·1 + 0.5·1, ...
+        Assert.Equal([3, 2], sgd.ParameterStepCounts);
+    }
 }

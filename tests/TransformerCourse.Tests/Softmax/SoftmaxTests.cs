@@ -181,4 +181,41 @@ public class SoftmaxTests
         // −∞ is a mask, not an error.
         Assert.Equal(new[] { 0.0, 1 }, SoftmaxFn.Of(V(double.NegativeInfinity, 1)).ToArray());
     }
+
+    [Fact]
+    public void ATemperatureTooSmallForTheLogitsIsBlamedNotTheLogits()
+    {
+        // 1 / 1e-320 overflows to ∞: the logits are fine, the temperature is the cause.
+        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => SoftmaxFn.Of(V(1, 2), temperature: 1e-320));
+        Assert.Equal("temperature", ex.ParamName);
+        Assert.Contains("Softmax: logit 0 of 2 (1) divided by the temperature 1E-320 overflows", ex.Message);
+        Assert.Contains("temperature is too small", ex.Message);
+        Assert.DoesNotContain("logits must be finite", ex.Message);
+        // Negative logits overflow to −∞, which would otherwise pass as a mask and give all zeros.
+        ex = Assert.Throws<ArgumentOutOfRangeException>(() => SoftmaxFn.Of(V(-1, -2), temperature: 1e-320));
+        Assert.Contains("temperature is too small", ex.Message);
+        ex = Assert.Throws<ArgumentOutOfRangeException>(
+            () => SoftmaxFn.Masked(V(1, 5, -3), [true, false, true], temperature: 1e-320));
+        Assert.Contains("Softmax.Masked: logit 0 of 3", ex.Message);
+        // Small but sufficient: 1e-10 / 1e-300 = 1e290 is finite, and the largest logit takes everything.
+        Assert.Equal(new[] { 0.0, 1.0 }, SoftmaxFn.Of(V(1e-10, 2e-10), temperature: 1e-300).ToArray());
+    }
+
+    [Theory]
+    [InlineData(0.0, "0")]
+    [InlineData(-1.0, "-1")]
+    [InlineData(double.NaN, "NaN")]
+    [InlineData(double.PositiveInfinity, "Infinity")]
+    public void InvalidTemperaturesAreNamed(double temperature, string shown)
+    {
+        foreach (var action in new Action[]
+                 {
+                     () => SoftmaxFn.Of(V(1, 2), temperature),
+                     () => SoftmaxFn.Masked(V(1, 2), [true, true], temperature),
+                 })
+        {
+            var ex = Assert.Throws<ArgumentOutOfRangeException>(action);
+            Assert.Contains($"the temperature is {shown}; it must be a positive finite number", ex.Message);
+        }
+    }
 }
