@@ -88,7 +88,8 @@ public sealed class UsageException(string message) : Exception(message);
 /// <summary>Arguments after the subcommand: positionals, <c>--flag</c>s and <c>--option value</c>s.</summary>
 public sealed class CommandArgs
 {
-    private static readonly HashSet<string> valued = ["--out", "-o", "--model", "--seed", "--scale", "--save", "--beam"];
+    private static readonly HashSet<string> valued =
+        ["--out", "-o", "--model", "--seed", "--scale", "--save", "--beam", "--resume", "--stop-after"];
 
     /// <summary>Arguments that are not options, in order.</summary>
     public List<string> Positionals { get; } = [];
@@ -99,14 +100,23 @@ public sealed class CommandArgs
     /// <summary>Options with a value, e.g. <c>--out DIR</c>.</summary>
     public Dictionary<string, string> Options { get; } = [];
 
-    /// <summary>Parses arguments; options that take a value are <c>--out</c>/<c>-o</c> and <c>train</c>'s <c>--model</c>, <c>--seed</c>, <c>--scale</c>, <c>--save</c>, <c>--beam</c>.</summary>
+    /// <summary>
+    /// Parses arguments; options that take a value (<c>--out</c>/<c>-o</c> and <c>train</c>'s <c>--model</c>,
+    /// <c>--seed</c>, <c>--scale</c>, <c>--save</c>, <c>--beam</c>, <c>--resume</c>, <c>--stop-after</c>) are written
+    /// <c>--seed 2</c> or <c>--seed=2</c>.
+    /// </summary>
     public static CommandArgs Parse(IReadOnlyList<string> args)
     {
         var result = new CommandArgs();
         for (var i = 0; i < args.Count; i++)
         {
             var a = args[i];
-            if (valued.Contains(a))
+            int eq = a.StartsWith("--", StringComparison.Ordinal) ? a.IndexOf('=', StringComparison.Ordinal) : -1;
+            if (eq > 2 && valued.Contains(a[..eq]))
+            {
+                result.Options[a[..eq]] = a[(eq + 1)..];
+            }
+            else if (valued.Contains(a))
             {
                 if (i + 1 >= args.Count) throw new ArgumentException($"{a} needs a value");
                 result.Options[a == "-o" ? "--out" : a] = args[++i];
@@ -122,5 +132,16 @@ public sealed class CommandArgs
     {
         var unknown = Flags.Where(f => !known.Contains(f)).ToList();
         if (unknown.Count > 0) throw new UsageException($"unknown option {unknown[0]}");
+    }
+
+    /// <summary>
+    /// Throws a <see cref="UsageException"/> for any flag or option (with or without a value) not in
+    /// <paramref name="known"/>, naming the options <paramref name="command"/> takes.
+    /// </summary>
+    public void AllowOnly(string command, IReadOnlyCollection<string> known)
+    {
+        var unknown = Flags.Concat(Options.Keys).FirstOrDefault(o => !known.Contains(o));
+        if (unknown is not null)
+            throw new UsageException($"unknown option {unknown}; {command} takes {string.Join(", ", known)}");
     }
 }

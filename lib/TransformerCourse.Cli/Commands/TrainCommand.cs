@@ -7,129 +7,323 @@ using TransformerCourse.Visualization;
 namespace TransformerCourse.Cli;
 
 /// <summary>
-/// <c>course train &lt;task&gt; --model &lt;kind&gt;</c>: trains one of the course's models on one of its tasks with a progress
-/// bar, then prints the test metrics, the history, sample outputs and an attention map.
+/// <c>course train &lt;task&gt; --model &lt;kind&gt;</c>: trains one of the course's models on one of its tasks with a
+/// progress bar, then prints the test metrics, the history, sample outputs and an attention map. Options are checked
+/// before training (<see cref="TrainSettings"/>); Ctrl+C stops between two steps and saves the checkpoint (exit code
+/// 130); <c>--resume FILE</c> continues a saved run exactly where it stopped.
 /// </summary>
 public sealed class TrainCommand : ICourseCommand
 {
+    /// <summary>Exit code after Ctrl+C (128 + SIGINT, as shells report it).</summary>
+    public const int Interrupted = 130;
+
     /// <inheritdoc />
     public string Name => "train";
 
     /// <inheritdoc />
     public string Usage =>
-        $"train <{string.Join("|", Experiment.Tasks)}> --model <{string.Join("|", Experiment.ModelKinds)}> [--seed N] [--scale X] [--beam K] [--save FILE]   train and evaluate a model; "
-        + "train <ko-negation|en-lm> [--seed N]   an encoder classifier / a decoder-only language model on the ko-en corpus";
+        $"train <{string.Join("|", Experiment.Tasks)}> [--model <{string.Join("|", Experiment.ModelKinds)}>] "
+        + "[--seed N] [--scale X] [--beam K] [--save FILE] [--stop-after N]   train and evaluate a model "
+        + "(Ctrl+C stops and saves); train --resume FILE   continue a saved run; "
+        + "train <ko-negation|en-lm> [--seed N]   an encoder classifier / a decoder-only language model "
+        + "on the ko-en corpus";
 
     /// <inheritdoc />
     public Task<int> RunAsync(CommandArgs args, IAnsiConsole console, CancellationToken cancel)
     {
-        args.Allow();
-        if (args.Positionals.Count != 1) throw new UsageException("train needs one task");
-        string task = args.Positionals[0];
-        if (task is "ko-negation" or "en-lm") return Task.FromResult(Heads(task, ParseInt(args, "--seed", 1), console));
-        if (!Experiment.Tasks.Contains(task)) throw new UsageException($"unknown task '{task}'");
-        string kind = args.Options.GetValueOrDefault("--model") ?? (task is "dates" ? "bahdanau" : "transformer");
-        if (!Experiment.ModelKinds.Contains(kind)) throw new UsageException($"unknown model '{kind}'");
-        int seed = ParseInt(args, "--seed", 1);
-        double scale = args.Options.TryGetValue("--scale", out var s) ? double.Parse(s, CultureInfo.InvariantCulture) : 1.0;
-        int beam = ParseInt(args, "--beam", 0);
+        var settings = TrainSettings.Parse(args);
+        if (settings.IsHeads) return Task.FromResult(Heads(settings.Task, settings.Seed, console, cancel));
+        if (settings.Save is { } save && TrainCheckpoint.PrepareSavePath(save) is { } created)
+            console.WriteLine($"created the folder {created} for --save");
+        return Task.FromResult(Train(settings, console, cancel));
+    }
 
+    private static int Train(TrainSettings settings, IAnsiConsole console, CancellationToken cancel)
+    {
         // Native BLAS when the machine has it (OpenBLAS, MKL); otherwise MathNet's managed code. Either way, say which.
         console.WriteLine(TransformerCourse.Native.Acceleration.Enable().ToString());
-        var experiment = Experiment.Create(task, kind, seed, scale);
-        console.MarkupLineInterpolated(
-            $"[bold]{task}[/] with [bold]{kind}[/]: {experiment.Model.ParameterCount:N0} parameters, {experiment.Train.Count:N0} training / {experiment.Valid.Count:N0} validation / {experiment.Test.Count:N0} test examples, seed {seed}");
+        string task = settings.Task;
+        var experiment = Experiment.Create(task, settings.Model!, settings.Seed, settings.Scale);
+        var options = experiment.Options;
+        var trainer = experiment.Trainer;
+        int perEpoch = (experiment.Train.Count + options.BatchSize - 1) / options.BatchSize;
+        int full = options.Epochs * perEpoch;
+        int total = options.MaxSteps ?? full;
+        console.MarkupLine($"[bold]{task}[/] with [bold]{experiment.ModelKind}[/]: " + Markup.Escape(
+            $"{experiment.Model.ParameterCount:N0} parameters, {experiment.Train.Count:N0} training / "
+            + $"{experiment.Valid.Count:N0} validation / {experiment.Test.Count:N0} test examples, "
+            + $"seed {settings.Seed}"));
+        console.WriteLine(DataLine(task));
+        int scaled = (int)Math.Round(settings.Scale * full);
+        if (settings.Scale < 1 && scaled < total)
+            console.WriteLine($"--scale {settings.ScaleText} gives {scaled:N0} of the full run's {full:N0} steps; "
+                + $"running the minimum, {total:N0} steps");
 
-        ExperimentResult result = null!;
+        bool finishedBefore = false;
+        if (settings.Resume is { } resume)
+        {
+            try
+            {
+                Checkpoint.Load(resume, experiment.Model, experiment.Optimizer, trainer);
+            }
+            catch (Exception e) when (e is ArgumentException or InvalidDataException or KeyNotFoundException)
+            {
+                throw new UsageException(
+                    $"--resume {resume}: it does not fit {task} with {experiment.ModelKind} ({e.Message})");
+            }
+            int step = experiment.Optimizer.StepCount;
+            finishedBefore = settings.Resumed?.State == TrainCheckpoint.Finished;
+            console.WriteLine(
+                $"resuming {task} with {experiment.ModelKind} (seed {settings.Seed}, scale {settings.ScaleText}) from "
+                + $"{resume} at step {step:N0} of {total:N0} (epoch {trainer.Epoch}, batch {trainer.BatchInEpoch:N0})");
+            if (finishedBefore) console.WriteLine("that run is finished: evaluating it without training");
+        }
+
+        bool stopped = false;
+        if (!finishedBefore)
+        {
+            string keep = settings.Save is { } s
+                ? $"saves the run to {s}"
+                : "keeps nothing (add --save FILE to keep the run)";
+            int done = experiment.Optimizer.StepCount;
+            string plan = done == 0 ? $"training {total:N0} steps" : $"training steps {done + 1:N0} to {total:N0}";
+            console.WriteLine($"{plan}; Ctrl+C stops after the current step and {keep}");
+            stopped = Fit(experiment, settings, total, perEpoch, console, cancel);
+        }
+
+        int steps = experiment.Optimizer.StepCount;
+        if (stopped)
+        {
+            string why = cancel.IsCancellationRequested ? "Ctrl+C" : $"--stop-after {settings.StopAfter}";
+            console.WriteLine($"stopped at step {steps:N0} of {total:N0} ({why})");
+        }
+        // Saved before the test evaluation and the printing, so nothing after training can lose the trained model.
+        bool saved = settings.Save is null
+            || (finishedBefore && settings.Save == settings.Resume)            // nothing new to keep
+            || Save(experiment, settings, stopped ? TrainCheckpoint.Stopped : TrainCheckpoint.Finished, console);
+        if (stopped)
+        {
+            console.WriteLine(settings.Save is { } file
+                ? $"continue it with: course train --resume {Quote(file)}"
+                : "nothing was saved (with --save FILE, a stopped run is kept and can be resumed)");
+            return cancel.IsCancellationRequested ? Interrupted : saved ? 0 : 1;
+        }
+
+        console.WriteLine($"evaluating on {experiment.Test.Count:N0} test examples (greedy decoding)…");
+        var test = Trainer.Evaluate(experiment.Model, experiment.Test, 100, options.MaxDecodeLength);
+        if (cancel.IsCancellationRequested) return Stopped(console, settings, "while evaluating");
+        Report(experiment, settings, test, console);
+        if (settings.Beam is int beam)
+        {
+            int n = Math.Min(200, experiment.Test.Count);
+            var sources = Batch.Pad(experiment.Test.Take(n).Select(p => p.Source).ToList());
+            var outputs = Decoding.Beam(experiment.Model, sources, beam, options.MaxDecodeLength, 0.6);
+            int right = outputs.Where((o, i) => o.Tokens.AsSpan().SequenceEqual(experiment.Test[i].Target)).Count();
+            console.WriteLine(
+                $"beam search (width {beam}) exact match on the first {n} test examples: {right / (double)n:P1}");
+        }
+        Samples(experiment, console);
+        if (cancel.IsCancellationRequested) return Stopped(console, settings, "while printing the results");
+
+        if (test.ExactMatch > 0) return saved ? 0 : 1;
+        console.WriteLine($"✘ no test example came out exactly right, so the exit code is 1"
+            + (settings.Scale < 1
+                ? $": {steps:N0} steps (--scale {settings.ScaleText}) are too few for {task}, "
+                    + $"whose full run takes {full:N0}"
+                : ""));
+        return 1;
+    }
+
+    /// <summary>Trains with a progress bar to the end, Ctrl+C or --stop-after; returns whether it stopped.</summary>
+    private static bool Fit(Experiment experiment, TrainSettings settings, int total, int perEpoch,
+        IAnsiConsole console, CancellationToken cancel)
+    {
+        var options = experiment.Options;
+        var trainer = experiment.Trainer;
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+        bool stopped = false;
         console.Progress()
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+            .Columns(
+                new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
             .Start(ctx =>
             {
-                var bar = ctx.AddTask("training", maxValue: 1);
-                experiment.Trainer.OnProgress = p =>
+                int first = experiment.Optimizer.StepCount;
+                var bar = ctx.AddTask(
+                    FormattableString.Invariant($"epoch {trainer.Epoch} · step {first:N0}/{total:N0} · starting…"),
+                    maxValue: total);
+                bar.Value = first;
+                var seen = trainer.History.LastOrDefault();
+                string batch = "";
+                // The trainer reports after every step (Loss: that batch's loss) and after every evaluation (Loss: the
+                // mean since the previous one, which the history table shows): the bar labels each for what it is.
+                trainer.OnProgress = p =>
                 {
-                    cancel.ThrowIfCancellationRequested();
                     bar.MaxValue = p.TotalSteps;
                     bar.Value = p.Step;
-                    var eval = p.LastEvaluation is { } e ? $", valid exact {e.ExactMatch:P1}" : "";
-                    bar.Description = $"epoch {p.Epoch} step {p.Step} loss {p.Loss:F4} {p.TokensPerSecond:N0} tok/s{eval}";
+                    bool evaluation = p.LastEvaluation is { } e && !ReferenceEquals(e, seen);
+                    if (evaluation) seen = p.LastEvaluation;
+                    else
+                        batch = FormattableString.Invariant($"epoch {p.Epoch} · step {p.Step:N0}/{p.TotalSteps:N0} · ")
+                            + FormattableString.Invariant($"batch loss {p.Loss:F4} · {p.TokensPerSecond:N0} tok/s");
+                    bool evaluatesNow = !evaluation && (
+                        (options.EvalEvery > 0 && p.Step % options.EvalEvery == 0)
+                        || (options.EvalEvery <= 0 && trainer.BatchInEpoch == perEpoch)
+                        || p.Step >= p.TotalSteps);
+                    string valid = evaluatesNow ? $" · evaluating on {experiment.Valid.Count:N0} validation examples…"
+                        : seen is { } r ? FormattableString.Invariant(
+                            $" · valid loss {r.ValidLoss:F4} · valid exact {r.ExactMatch:P1}")
+                        : "";
+                    bar.Description = Markup.Escape(batch + valid);
+                    if (settings.StopAfter is int n && p.Step >= n) stop.Cancel();
                 };
-                result = experiment.Run();
-                bar.Value = bar.MaxValue;
+                try
+                {
+                    trainer.Fit(experiment.Train, experiment.Valid, stop.Token);
+                    bar.Value = bar.MaxValue;
+                }
+                catch (OperationCanceledException) when (stop.IsCancellationRequested)
+                {
+                    stopped = true;
+                }
+                finally
+                {
+                    trainer.OnProgress = null;
+                }
             });
+        return stopped;
+    }
 
-        var history = new Table().AddColumns("step", "epoch", "train loss", "valid loss", "token acc", "exact match", "tok/s", "lr", "seconds");
-        foreach (var r in result.History)
+    /// <summary>Saves the checkpoint; if --save's place fails now, saves to the temporary folder instead.</summary>
+    private static bool Save(Experiment experiment, TrainSettings settings, string state, IAnsiConsole console)
+    {
+        string path = settings.Save!;
+        try
         {
-            history.AddRow(r.Step.ToString(CultureInfo.InvariantCulture), r.Epoch.ToString(CultureInfo.InvariantCulture), F(r.TrainLoss), F(r.ValidLoss),
-                r.TokenAccuracy.ToString("P2", CultureInfo.InvariantCulture), r.ExactMatch.ToString("P2", CultureInfo.InvariantCulture),
-                r.TokensPerSecond.ToString("N0", CultureInfo.InvariantCulture), r.LearningRate.ToString("G3", CultureInfo.InvariantCulture),
-                r.Seconds.ToString("F1", CultureInfo.InvariantCulture));
+            TrainCheckpoint.Save(path, experiment, settings, state);
+            console.WriteLine($"saved the model, optimiser state and position in the data to {path}");
+            return true;
         }
-        console.Write(history);
-        console.WriteLine($"validation loss  {TextPlot.Sparkline(result.History.Select(h => h.ValidLoss).ToList())}");
-        console.MarkupLineInterpolated(
-            $"[bold]test[/]: exact match {result.Test.ExactMatch:P2} of {result.Test.Count:N0}, token accuracy {result.Test.TokenAccuracy:P2}, loss {result.Test.Loss:F4}; trained {result.Steps:N0} steps in {result.TrainSeconds:F1} s");
-
-        if (beam > 0)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            var outputs = Decoding.Beam(experiment.Model, Batch.Pad(experiment.Test.Take(200).Select(p => p.Source).ToList()), beam, experiment.Options.MaxDecodeLength, 0.6);
-            int right = outputs.Select((o, i) => o.Tokens.AsSpan().SequenceEqual(experiment.Test[i].Target) ? 1 : 0).Sum();
-            console.WriteLine($"beam search (width {beam}) exact match on the first 200 test examples: {right / 200.0:P1}");
+            string fallback = Path.Combine(Path.GetTempPath(),
+                $"course-{settings.Task}-{experiment.ModelKind}-step{experiment.Optimizer.StepCount}.safetensors");
+            console.MarkupLineInterpolated($"[red]could not write --save {path}: {e.Message}[/]");
+            TrainCheckpoint.Save(fallback, experiment, settings, state);
+            console.WriteLine($"saved the run to {fallback} instead");
+            return false;
         }
+    }
 
-        if (task == "dates")
+    private static int Stopped(IAnsiConsole console, TrainSettings settings, string when)
+    {
+        console.WriteLine($"stopped by Ctrl+C {when}"
+            + (settings.Save is { } file ? $"; the trained model is saved in {file}" : ""));
+        return Interrupted;
+    }
+
+    /// <summary>The history (losses labelled), the validation-loss sparkline and the test line.</summary>
+    private static void Report(Experiment experiment, TrainSettings settings, Evaluation test, IAnsiConsole console)
+    {
+        var options = experiment.Options;
+        var history = experiment.Trainer.History;
+        string trainLoss = options.EvalEvery > 0
+            ? $"train loss (mean of {options.EvalEvery} steps)"
+            : "train loss (epoch mean)";
+        int valid = experiment.Valid.Count;
+        int limit = options.ValidationLimit > 0 ? Math.Min(options.ValidationLimit, valid) : valid;
+        string smoothing = options.LabelSmoothing > 0
+            ? FormattableString.Invariant($", with label smoothing {options.LabelSmoothing}") : "";
+        string resumed = settings.Resume is null ? "" : " (the first row after resuming: since the resumed step)";
+        var table = new Table()
+            .AddColumns("step", "epoch", trainLoss, "valid loss", "token acc", "exact match", "tok/s", "lr", "seconds");
+        foreach (var r in history)
+        {
+            table.AddRow(I(r.Step), I(r.Epoch), F(r.TrainLoss), F(r.ValidLoss), P(r.TokenAccuracy, "P2"),
+                P(r.ExactMatch, "P2"), P(r.TokensPerSecond, "N0"), P(r.LearningRate, "G3"), P(r.Seconds, "F1"));
+        }
+        console.Write(table);
+        console.WriteLine($"  train loss: the mean batch loss since the previous row{smoothing}{resumed}");
+        console.WriteLine($"  valid loss (no smoothing) and token acc: all {valid:N0} validation examples, "
+            + $"teacher forced; exact match: the first {limit:N0}, greedy");
+        console.WriteLine($"validation loss  {TextPlot.Sparkline(history.Select(h => h.ValidLoss).ToList())}");
+        double seconds = history.Count > 0 ? history[^1].Seconds : 0;
+        console.MarkupLine("[bold]test[/]: " + Markup.Escape(
+            $"exact match {test.ExactMatch:P2} of {test.Count:N0}, token accuracy {test.TokenAccuracy:P2}, "
+            + $"loss {test.Loss:F4}; trained {experiment.Optimizer.StepCount:N0} steps in {seconds:F1} s"));
+
+        if (experiment.Task == "dates")
         {
             var byLength = new Table().AddColumns("input length", "examples", "exact match");
             foreach (var (len, acc, n) in experiment.AccuracyByLength(experiment.Test))
-                byLength.AddRow(len.ToString(CultureInfo.InvariantCulture), n.ToString(CultureInfo.InvariantCulture), acc.ToString("P1", CultureInfo.InvariantCulture));
+                byLength.AddRow(I(len), I(n), P(acc, "P1"));
             console.Write(byLength);
         }
+    }
 
-        var samples = task == "ko-en" ? [KoEnDataset.SeedPair.Source, .. experiment.Text.Test.Skip(1).Take(4).Select(p => p.Source)] : experiment.Text.Test.Take(5).Select(p => p.Source).ToList();
+    /// <summary>Test sources with their translations and the attention behind the first (for ko-en, two).</summary>
+    private static void Samples(Experiment experiment, IAnsiConsole console)
+    {
+        string task = experiment.Task;
+        var samples = task == "ko-en"
+            ? [KoEnDataset.SeedPair.Source, .. experiment.Text.Test.Skip(1).Take(4).Select(p => p.Source)]
+            : experiment.Text.Test.Take(5).Select(p => p.Source).ToList();
         foreach (var source in samples)
         {
             var (output, decoded) = experiment.Translate(source);
             console.WriteLine($"  {source}  →  {output}");
-            // The attention behind the first output (and, for ko-en, a longer sentence too, where the verb moves from the end to second place).
+            // For ko-en, a longer sentence too, where the verb moves from the end to second place.
             bool show = source == samples[0] || (task == "ko-en" && source == samples[1]);
             if (decoded.Attention is { } map && show)
             {
                 var srcTokens = experiment.Encoder.SourceTokenizer.Tokenize(source);
-                var outTokens = experiment.Encoder.TargetVocabulary.Decode(decoded.Tokens).Append("<eos>").Take(map.RowCount).ToList();
-                console.WriteLine(TextPlot.Heatmap(map.SubMatrix(0, outTokens.Count, 0, srcTokens.Count), outTokens, srcTokens.ToList(), 0, 1));
+                var outTokens = experiment.Encoder.TargetVocabulary.Decode(decoded.Tokens).Append("<eos>")
+                    .Take(map.RowCount).ToList();
+                var weights = map.SubMatrix(0, outTokens.Count, 0, srcTokens.Count);
+                console.WriteLine(TextPlot.Heatmap(weights, outTokens, srcTokens.ToList(), 0, 1));
             }
         }
-
-        if (args.Options.TryGetValue("--save", out var path))
-        {
-            Checkpoint.Save(path, experiment.Model, experiment.Optimizer, experiment.Trainer);
-            console.WriteLine($"saved the model and optimiser state to {path}");
-        }
-        return Task.FromResult(result.Test.ExactMatch > 0 ? 0 : 1);
     }
 
-    private static int Heads(string task, int seed, IAnsiConsole console)
+    /// <summary>Which data a run uses: generated in memory, and how that relates to the committed datasets/.</summary>
+    public static string DataLine(string task) => task switch
+    {
+        "dates" => "data: generated in memory by DatesDataset (seed 1994); its validation and test splits are "
+            + "identical to datasets/dates/valid.tsv and test.tsv (the training split is not committed)",
+        "ko-en" or "ko-negation" or "en-lm" => "data: generated in memory by KoEnDataset (seed 2017), identical to "
+            + "datasets/ko-en/train.tsv, valid.tsv and test.tsv",
+        _ => "data: generated in memory by TokenTasks (seed 7, whatever --seed); nothing is read from datasets/",
+    };
+
+    private static int Heads(string task, int seed, IAnsiConsole console, CancellationToken cancel)
     {
         console.WriteLine(TransformerCourse.Native.Acceleration.Enable().ToString());
+        console.WriteLine(DataLine(task));
+        // These runs take seconds and keep no checkpoint: Ctrl+C cannot stop them between steps; a second one ends it.
+        using var hint = cancel.Register(() =>
+            console.WriteLine($"{task} cannot stop between steps and keeps nothing; press Ctrl+C again to end it"));
         if (task == "ko-negation")
         {
             var (_, _, c) = HeadsOnTop.TrainNegationClassifier(seed: seed);
-            console.WriteLine($"encoder classifier (is the Korean sentence negated?): {c.Steps} steps in {c.Seconds:F1} s, loss {TextPlot.Sparkline(c.Losses)}");
-            console.WriteLine($"test accuracy {c.TestAccuracy:P1} (always answering the commoner class: {c.MajorityBaseline:P1})");
+            console.WriteLine($"encoder classifier (is the Korean sentence negated?): {c.Steps} steps in "
+                + $"{c.Seconds:F1} s, loss {TextPlot.Sparkline(c.Losses)}");
+            console.WriteLine(
+                $"test accuracy {c.TestAccuracy:P1} (always answering the commoner class: {c.MajorityBaseline:P1})");
             return c.TestAccuracy > c.MajorityBaseline ? 0 : 1;
         }
         var (_, _, lm) = HeadsOnTop.TrainEnglishLanguageModel(seed: seed);
-        console.WriteLine($"decoder-only language model of the English sentences: {lm.Steps} steps in {lm.Seconds:F1} s, loss {TextPlot.Sparkline(lm.Losses)}");
-        console.WriteLine($"test perplexity {lm.TestPerplexity:F2} (a unigram model, which ignores the context: {lm.UnigramPerplexity:F1})");
+        console.WriteLine($"decoder-only language model of the English sentences: {lm.Steps} steps in "
+            + $"{lm.Seconds:F1} s, loss {TextPlot.Sparkline(lm.Losses)}");
+        console.WriteLine($"test perplexity {lm.TestPerplexity:F2} (a unigram model, which ignores the context: "
+            + $"{lm.UnigramPerplexity:F1})");
         foreach (var sample in lm.Samples) console.WriteLine($"  {sample}");
         return lm.TestPerplexity < lm.UnigramPerplexity ? 0 : 1;
     }
 
+    private static string Quote(string path) => path.Any(char.IsWhiteSpace) ? $"\"{path}\"" : path;
+
+    private static string I(int x) => x.ToString(CultureInfo.InvariantCulture);
+
     private static string F(double x) => x.ToString("F4", CultureInfo.InvariantCulture);
 
-    private static int ParseInt(CommandArgs args, string name, int fallback) =>
-        !args.Options.TryGetValue(name, out var v) ? fallback
-        : int.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out int n) ? n
-        : throw new UsageException($"{name} needs a whole number, got '{v}'");
+    private static string P(double x, string format) => x.ToString(format, CultureInfo.InvariantCulture);
 }

@@ -152,7 +152,14 @@ public sealed class Trainer
     }
 
     /// <summary>Trains on <paramref name="train"/>, evaluating on <paramref name="valid"/>; returns the history.</summary>
-    public List<TrainingRecord> Fit(IReadOnlyList<EncodedPair> train, IReadOnlyList<EncodedPair> valid)
+    /// <remarks>
+    /// <paramref name="cancel"/> is checked before every step: once it is cancelled, Fit throws an
+    /// <see cref="OperationCanceledException"/> between two steps, with the model, the optimiser, <see cref="Epoch"/>,
+    /// <see cref="BatchInEpoch"/> and <see cref="History"/> all at that step, so a <see cref="Checkpoint.Save"/> then
+    /// resumes exactly.
+    /// </remarks>
+    public List<TrainingRecord> Fit(
+        IReadOnlyList<EncodedPair> train, IReadOnlyList<EncodedPair> valid, CancellationToken cancel = default)
     {
         ArgumentNullException.ThrowIfNull(train);
         ArgumentNullException.ThrowIfNull(valid);
@@ -175,6 +182,7 @@ public sealed class Trainer
             foreach (var batch in Seq2SeqBatch.Epoch(train, Options.BatchSize, Options.Seed, Epoch - 1))
             {
                 if (index++ < BatchInEpoch) continue;       // resuming inside an epoch
+                cancel.ThrowIfCancellationRequested();
                 double value = Step(batch);
                 BatchInEpoch++;
                 lossSum += value;

@@ -1,0 +1,16 @@
+using TransformerCourse.Cli;
+
+namespace TransformerCourse.Notebooks.Tests;
+
+/// <summary>How wide <c>course</c> writes into a pipe or a file.</summary>
+public class OutputWidthTests
+{
+    [Theory]
+    [InlineData(null, OutputWidth.Default)]
+    [InlineData("", OutputWidth.Default)]
+    [InlineData("abc", OutputWidth.Default)]
+    [InlineData("10", OutputWidth.Default)]
+    [InlineData("200", 200)]
+    public void Redirected_output_is_wide_unless_COLUMNS_says_otherwise(string? columns, int width) =>
+        Assert.Equal(width, OutputWidth.WhenRedirected(columns));
+}
