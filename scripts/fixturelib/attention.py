@@ -419,5 +419,35 @@ def seq2seq_fixtures():
     return [fx]
 
 
+def mha_notebook_fixtures():
+    """mha_notebook.safetensors: the state dict of nn.MultiheadAttention(16, 4) with an input and its outputs,
+    read by notebook 07 (one safetensors file: the state dict under param.*, input.x, output.y, output.weights)."""
+    name = "mha_notebook"
+    seed_for(name)
+    m = nn.MultiheadAttention(16, 4, dropout=0.0, batch_first=True)
+    perturb_params(m)
+    m.train()
+    x = randn(2, 5, 16)
+    with torch.no_grad():
+        y, w = m(x, x, x, need_weights=True, average_attn_weights=False)
+        ry, rw = ref_mha(m, x, x, x)
+    assert_close(name + " output by hand", ry, y)
+    assert_close(name + " weights by hand", rw, w)
+    tensors = {"param." + k: v.detach().clone() for k, v in m.state_dict().items()}
+    tensors.update({"input.x": x, "output.y": y, "output.weights": w})
+    meta = {"format": "pt", "source": "scripts/make_fixtures.py", "module": "nn.MultiheadAttention(16, 4, batch_first=True)",
+            "torch_version": TORCH_VERSION}
+    blob = write_safetensors(tensors, "F64", meta)
+    self_test(blob)
+    back = read_safetensors(blob)
+    for k, v in tensors.items():
+        if not torch.equal(back[k], v):
+            raise AssertionError(f"safetensors round trip: {k} differs")
+    return [BinaryFile(name + ".safetensors",
+                       "safetensors (F64) for notebook 07: nn.MultiheadAttention(16, 4, batch_first=True) self-attention, "
+                       "no masks; param.* (its state_dict), input.x (2, 5, 16), output.y (2, 5, 16), "
+                       "output.weights (2, 4, 5, 5) per head", blob)]
+
+
 MAKERS = [sdpa_fixtures, mha_fixtures, encoder_layer_fixtures, decoder_layer_fixtures, transformer_fixtures,
-          positional_encoding_fixtures, seq2seq_fixtures]
+          positional_encoding_fixtures, seq2seq_fixtures, mha_notebook_fixtures]

@@ -77,6 +77,71 @@ public static class ModelCache
         return (trained, false);
     }
 
+    /// <summary>
+    /// The same for a model a notebook trains with its own loop: <paramref name="train"/> runs only when no model
+    /// with this <paramref name="name"/>, these <paramref name="settings"/> (everything the loop depends on, as text),
+    /// the same initial parameters and the same library build was stored before; otherwise the stored weights are
+    /// loaded into <paramref name="model"/> and the stored result (anything JSON can hold) is returned.
+    /// Call it on a freshly created model, before any training step.
+    /// </summary>
+    public static (TResult Result, bool FromCache) Run<TResult>(string name, Nn.Module model, string settings, Func<TResult> train)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(train);
+        var folder = Folder;
+        var file = folder is null ? null : Path.Combine(folder, $"{name}-{Key(name, model, settings)}.safetensors");
+        if (file is not null && File.Exists(file))
+        {
+            try
+            {
+                var stored = SafeTensors.Read(file);
+                var result = JsonSerializer.Deserialize<TResult>(stored.Metadata["result"]);
+                if (result is not null)
+                {
+                    SafeTensors.Load(model, file);
+                    return (result, true);
+                }
+            }
+            catch (Exception e) when (e is IOException or InvalidDataException or JsonException or KeyNotFoundException or ArgumentException or NotSupportedException)
+            {
+                // A damaged or outdated file is not an error: train again and overwrite it.
+            }
+        }
+        var trained = train();
+        if (file is not null)
+        {
+            Directory.CreateDirectory(folder!);
+            var temp = file + $".{Environment.ProcessId}.tmp";
+            SafeTensors.Save(model, temp, metadata: new Dictionary<string, string> { ["result"] = JsonSerializer.Serialize(trained) });
+            File.Move(temp, file, overwrite: true);
+        }
+        return (trained, false);
+    }
+
+    private static string Key(string name, Nn.Module model, string settings)
+    {
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        void Add(string s) => sha.AppendData(Encoding.UTF8.GetBytes(s + "\n"));
+        Add(name);
+        Add(settings);
+        Add(typeof(ModelCache).Assembly.ManifestModule.ModuleVersionId.ToString());
+        AddState(sha, model);
+        return Convert.ToHexString(sha.GetHashAndReset())[..16].ToLowerInvariant();
+    }
+
+    private static void AddState(IncrementalHash sha, Nn.Module model)
+    {
+        foreach (var (name, value) in model.StateDict().OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            sha.AppendData(Encoding.UTF8.GetBytes(name + "\n"));
+            var bytes = new byte[value.RowCount * value.ColumnCount * sizeof(double)];
+            Buffer.BlockCopy(value.ToColumnMajorArray(), 0, bytes, 0, bytes.Length);
+            sha.AppendData(bytes);
+        }
+    }
+
     /// <summary>A short hash of everything that decides a training run's outcome.</summary>
     public static string Key(Experiment experiment)
     {
