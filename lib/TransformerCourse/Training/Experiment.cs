@@ -82,8 +82,23 @@ public sealed class Experiment
     /// Sets up <paramref name="task"/> with a model of <paramref name="modelKind"/>. <paramref name="scale"/> &lt; 1 shortens
     /// training (tests use it to check that learning happens in seconds).
     /// </summary>
-    public static Experiment Create(string task, string modelKind, int seed = 1, double scale = 1.0)
+    /// <param name="task">One of <see cref="Tasks"/>.</param>
+    /// <param name="modelKind">One of <see cref="ModelKinds"/>.</param>
+    /// <param name="seed">Seed of the initial weights and of the batch order.</param>
+    /// <param name="scale">Below 1: train for this fraction of the standard number of steps, evaluating only at the end
+    /// of an epoch and at the last step (unless <paramref name="evalEvery"/> says otherwise).</param>
+    /// <param name="sizes">Optional, recurrent models only (not <c>transformer</c>): changes the standard sizes, e.g.
+    /// <c>s =&gt; s with { EncoderHidden = 8, DecoderHidden = 16, Attention = 16 }</c>. It receives the sizes the model
+    /// kind would use (for <c>gru</c>, the one-way encoder already doubled) and returns the sizes to build. The dot score
+    /// needs <c>DecoderHidden</c> = the encoder state size (2·<c>EncoderHidden</c> when bidirectional).</param>
+    /// <param name="evalEvery">Optional: evaluate on the validation set every this many steps (overrides the
+    /// standard choice, also for a scaled run), for a finer validation curve.</param>
+    public static Experiment Create(string task, string modelKind, int seed = 1, double scale = 1.0,
+        Func<Seq2SeqSizes, Seq2SeqSizes>? sizes = null, int? evalEvery = null)
     {
+        if (sizes is not null && modelKind == "transformer")
+            throw new ArgumentException("Experiment: a sizes override applies to the recurrent models, not to 'transformer'.", nameof(sizes));
+        if (evalEvery is < 0) throw new ArgumentOutOfRangeException(nameof(evalEvery), evalEvery, "Experiment: evalEvery must be ≥ 0.");
         if (!Tasks.Contains(task)) throw new ArgumentException($"Experiment: unknown task '{task}'; choose one of {string.Join(", ", Tasks)}.");
         if (!ModelKinds.Contains(modelKind)) throw new ArgumentException($"Experiment: unknown model '{modelKind}'; choose one of {string.Join(", ", ModelKinds)}.");
         if (!(scale > 0)) throw new ArgumentOutOfRangeException(nameof(scale), scale, "Experiment: scale must be positive.");
@@ -110,18 +125,19 @@ public sealed class Experiment
         }
         else
         {
-            var sizes = task == "ko-en"
+            var standard = task == "ko-en"
                 ? new Seq2SeqSizes(sv, tv, Embed: 32, EncoderHidden: 64, DecoderHidden: 128, Attention: 64)
                 : new Seq2SeqSizes(sv, tv, Embed: 16, EncoderHidden: 32, DecoderHidden: 64, Attention: 32);
             // The baseline without attention is the classic one: a one-way encoder whose last state is the whole context.
-            if (modelKind == "gru") sizes = sizes with { EncoderHidden = 2 * sizes.EncoderHidden, Bidirectional = false };
+            if (modelKind == "gru") standard = standard with { EncoderHidden = 2 * standard.EncoderHidden, Bidirectional = false };
+            var chosen = sizes is null ? standard : sizes(standard) with { SourceVocab = sv, TargetVocab = tv };
             model = modelKind switch
             {
-                "gru" => new GruSeq2Seq(sizes, rng),
-                "bahdanau" => new BahdanauSeq2Seq(sizes, rng),
-                "luong-dot" => new LuongSeq2Seq(sizes, LuongScore.Dot, rng),
-                "luong-general" => new LuongSeq2Seq(sizes, LuongScore.General, rng),
-                _ => new LuongSeq2Seq(sizes, LuongScore.Concat, rng),
+                "gru" => new GruSeq2Seq(chosen, rng),
+                "bahdanau" => new BahdanauSeq2Seq(chosen, rng),
+                "luong-dot" => new LuongSeq2Seq(chosen, LuongScore.Dot, rng),
+                "luong-general" => new LuongSeq2Seq(chosen, LuongScore.General, rng),
+                _ => new LuongSeq2Seq(chosen, LuongScore.Concat, rng),
             };
             optimizer = new Adam(model.Parameters(), learningRate: 3e-3);
             options = new TrainingOptions
@@ -141,6 +157,7 @@ public sealed class Experiment
             int steps = Math.Max(10, (int)Math.Round(scale * (options.MaxSteps ?? options.Epochs * Math.Ceiling(text.Train.Count / (double)options.BatchSize))));
             options = options with { MaxSteps = steps, EvalEvery = 0, ValidationLimit = 200 };
         }
+        if (evalEvery is int every) options = options with { EvalEvery = every };
         return new Experiment(task, modelKind, encoder, text, model, optimizer, options);
     }
 

@@ -36,6 +36,18 @@ public class ExperimentTests
         Assert.True(rows.Select(r => r.Length).SequenceEqual(rows.Select(r => r.Length).Order()));
     }
 
+    [Fact]
+    public void SizesOverrideChangesOnlyTheSizesAndEvalEveryTheEvaluations()
+    {
+        var standard = Experiment.Create("dates", "luong-dot", seed: 1, scale: 0.1);
+        var small = Experiment.Create("dates", "luong-dot", seed: 1, scale: 0.1,
+            sizes: s => s with { EncoderHidden = 8, DecoderHidden = 16, Attention = 16 }, evalEvery: 25);
+        Assert.True(small.Model.ParameterCount < standard.Model.ParameterCount);
+        Assert.Equal(standard.Options with { EvalEvery = 25 }, small.Options);
+        Assert.Equal(0, standard.Options.EvalEvery);
+        Assert.Throws<ArgumentException>(() => Experiment.Create("dates", "transformer", sizes: s => s));
+    }
+
     [Theory]
     [InlineData("dates", "nope", "model")]
     [InlineData("cooking", "gru", "task")]
