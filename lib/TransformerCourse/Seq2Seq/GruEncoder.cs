@@ -47,11 +47,20 @@ public sealed class GruEncoder : Module
     /// <summary>D = H·directions, the size of each state.</summary>
     public int OutputSize => Rnn.HiddenSize * Rnn.Directions;
 
+    /// <summary>
+    /// A hook for inspection, null by default: called on every forward pass with the embedded source, (B·S)×E with
+    /// row b·S + j (token j of source b), before the GRU reads it. Keep the tensor; after a backward pass through a
+    /// loss, its <see cref="Tensor.Grad"/> holds ∂loss/∂(the embedding of each source position), which shows how much
+    /// each input position still influences the output.
+    /// </summary>
+    public Action<Tensor>? OnEmbedded { get; set; }
+
     /// <summary>Encodes a padded batch of sources.</summary>
     public Encoded Forward(Batch source)
     {
         ArgumentNullException.ThrowIfNull(source);
         var x = Embedding.Forward(source.FlatIds());
+        OnEmbedded?.Invoke(x);
         var lengths = source.Lengths.Select(l => Math.Max(l, 1)).ToArray();
         var output = Rnn.Forward(x, source.Size, lengths);
         return new Encoded(output.Outputs, output.Final, lengths, source.Time);

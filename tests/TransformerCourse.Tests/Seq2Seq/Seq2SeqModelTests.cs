@@ -44,6 +44,36 @@ public class Seq2SeqModelTests
         Assert.True(result.Passed(Check.GradTolerance), result.ToString());
     }
 
+    [Fact]
+    public void EmbeddingHookGivesTheGradientOfEachSourcePosition()
+    {
+        var model = new GruSeq2Seq(Tiny with { Bidirectional = false }, new Rng(5));
+        var batch = Batch();
+        Tensor? embedded = null;
+        model.Encoder.OnEmbedded = x => embedded = x;
+        model.Loss(batch).Backward();
+
+        Assert.NotNull(embedded);
+        int time = batch.Source.Time;
+        Assert.Equal(batch.Size * time, embedded!.Rows);
+        Assert.Equal(Tiny.Embed, embedded.Cols);
+        var grad = embedded.Grad!;
+        // Padding positions (the second source has 2 of 4 tokens) are never read: zero gradient.
+        Assert.Equal(0.0, grad.SubMatrix(time + 2, 2, 0, Tiny.Embed).Enumerate().Select(Math.Abs).Max());
+        // Chain rule through the lookup: the embedding table's gradient row k is the sum of the positions holding token k.
+        var ids = batch.Source.FlatIds();
+        var table = model.Encoder.Embedding.Weight.Grad!;
+        for (int k = 1; k < Tiny.SourceVocab; k++)
+        {
+            var sum = new double[Tiny.Embed];
+            for (int r = 0; r < ids.Length; r++)
+                if (ids[r] == k)
+                    for (int c = 0; c < Tiny.Embed; c++) sum[c] += grad[r, c];
+            for (int c = 0; c < Tiny.Embed; c++) Assert.Equal(table[k, c], sum[c], 12);
+        }
+        Assert.True(grad.Row(0).L2Norm() > 0);
+    }
+
     [Theory]
     [MemberData(nameof(Kinds))]
     public void LogitsHaveOneRowPerTargetPosition(string kind)
