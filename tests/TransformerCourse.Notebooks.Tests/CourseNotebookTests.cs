@@ -33,7 +33,7 @@ public class CourseNotebookTests
     [MemberData(nameof(Notebooks))]
     public async Task Notebook_runs_with_the_solutions_swapped_in(string name)
     {
-        var r = await NotebookRunner.RunAsync(TestPaths.CourseNotebook(name), new RunOptions { UseSolutions = true });
+        var r = (await Kernel.ExecutedNotebooks.Get(name, Kernel.Engine.Runner, solutions: true)).RunResult!;
 
         Assert.True(r.Succeeded, r.FailureMessage);
         Assert.All(r.Cells, c => Assert.Contains(c.Status, new[] { CellStatus.Text, CellStatus.Ran, CellStatus.SkippedMissingPackage }));
@@ -48,8 +48,7 @@ public class CourseNotebookTests
     [MemberData(nameof(Notebooks))]
     public async Task Every_exercise_check_fails_on_its_stub_without_crashing(string name)
     {
-        var path = TestPaths.CourseNotebook(name);
-        var r = await NotebookRunner.RunAsync(path);
+        var r = (await Kernel.ExecutedNotebooks.Get(name, Kernel.Engine.Runner, solutions: false)).RunResult!;
 
         Assert.True(r.Succeeded, $"an untouched stub must not crash the notebook: {r.FailureMessage}");
         foreach (var id in r.Exercises)

@@ -66,6 +66,9 @@ public sealed record ExecutedCell(int CodeCellNumber, string Source, JsonArray O
 public sealed record ExecutedNotebook(string Name, Engine Engine, bool Solutions, string OutputPath,
     IReadOnlyList<ExecutedCell> Cells, double Seconds)
 {
+    /// <summary>The runner's own account of the run (cells, checks, exercises); null for the kernel.</summary>
+    public NotebookRunResult? RunResult { get; init; }
+
     /// <summary>All printed text of the notebook (stdout and text/plain displays).</summary>
     public string Text => string.Concat(Cells.Select(c => c.Text));
 
@@ -114,7 +117,7 @@ public static class ExecutedNotebooks
         var result = await NotebookRunner.RunAsync(TestPaths.CourseNotebook(name), new RunOptions { UseSolutions = solutions });
         var output = Path.Combine(OutputFolder(Engine.Runner, solutions), name);
         result.Executed.Save(output);
-        return Read(name, Engine.Runner, solutions, output, clock.Elapsed.TotalSeconds);
+        return Read(name, Engine.Runner, solutions, output, clock.Elapsed.TotalSeconds) with { RunResult = result };
     }
 
     private static async Task<ExecutedNotebook> RunKernelAsync(string name, bool solutions)

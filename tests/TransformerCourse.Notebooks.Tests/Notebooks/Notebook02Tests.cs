@@ -12,7 +12,7 @@ public class Notebook02Tests
     [Fact]
     public async Task Prints_a_sane_test_exact_match_and_accuracy_by_length()
     {
-        var r = await NotebookRunner.RunAsync(TestPaths.CourseNotebook("02-seq2seq-without-attention.ipynb"), new RunOptions { UseSolutions = true });
+        var r = (await Kernel.ExecutedNotebooks.Get("02-seq2seq-without-attention.ipynb", Kernel.Engine.Runner, solutions: true)).RunResult!;
         Assert.True(r.Succeeded, r.FailureMessage);
         var text = string.Join("\n", r.Cells.Select(c => c.Output));
 

@@ -10,8 +10,8 @@ namespace TransformerCourse.Notebooks.Tests.Notebooks;
 /// </summary>
 public class Notebook03Tests
 {
-    private static readonly Lazy<Task<NotebookRunResult>> run = new(() =>
-        NotebookRunner.RunAsync(TestPaths.CourseNotebook("03-bahdanau-attention.ipynb"), new RunOptions { UseSolutions = true }));
+    private static readonly Lazy<Task<NotebookRunResult>> run = new(async () =>
+        (await Kernel.ExecutedNotebooks.Get("03-bahdanau-attention.ipynb", Kernel.Engine.Runner, solutions: true)).RunResult!);
 
     private static async Task<string> PrintedText()
     {

@@ -9,7 +9,7 @@ public class Notebook04Tests
     [Fact]
     public async Task The_training_table_has_the_three_models()
     {
-        var r = await NotebookRunner.RunAsync(TestPaths.CourseNotebook("04-luong-attention.ipynb"), new RunOptions { UseSolutions = true });
+        var r = (await Kernel.ExecutedNotebooks.Get("04-luong-attention.ipynb", Kernel.Engine.Runner, solutions: true)).RunResult!;
         Assert.True(r.Succeeded, r.FailureMessage);
         var text = string.Join("\n", r.Cells.Select(c => c.Output));
         foreach (var kind in new[] { "luong-dot", "luong-general", "luong-concat" })
