@@ -89,7 +89,7 @@ public sealed class UsageException(string message) : Exception(message);
 public sealed class CommandArgs
 {
     private static readonly HashSet<string> valued =
-        ["--out", "-o", "--model", "--seed", "--scale", "--save", "--beam", "--resume", "--stop-after"];
+        ["--out", "-o", "--model", "--seed", "--scale", "--save", "--beam", "--resume", "--stop-after", "--nuget-config"];
 
     /// <summary>Arguments that are not options, in order.</summary>
     public List<string> Positionals { get; } = [];

@@ -21,7 +21,8 @@ public static class Reports
             var note = c.Status switch
             {
                 CellStatus.Failed => $"{c.Where}: {FirstLine(c.Error)}",
-                CellStatus.SkippedMissingPackage => $"needs {string.Join(", ", c.MissingPackages)}",
+                CellStatus.SkippedMissingPackage => $"needs {string.Join(", ", c.MissingPackages)}"
+                                                    + (c.RestoreProblem is { } why ? $": {why}" : ""),
                 _ when c.Exercise is not null => $"exercise {c.Exercise}",
                 _ when c.Check is not null => CheckNote(result, c.Check),
                 _ => "",
@@ -36,7 +37,12 @@ public static class Reports
         console.Write(table);
         console.Profile.Out.Writer.WriteLine(Line(result));
         if (result.MissingPackages.Count > 0)
-            console.MarkupLineInterpolated($"[yellow]packages not available on this machine: {string.Join(", ", result.MissingPackages)} (cells that need them were skipped)[/]");
+        {
+            var names = string.Join(", ", result.MissingPackages);
+            var why = string.Join("; ", result.RestoreProblems);
+            console.MarkupLineInterpolated(
+                $"[yellow]packages not available on this machine: {names} (cells that need them were skipped): {why}[/]");
+        }
         // Plain text, never wrapped: the failure line is what people and scripts grep for.
         if (result.FailureMessage is { } failure)
             console.Profile.Out.Writer.WriteLine($"✘ {failure}");

@@ -178,10 +178,18 @@ public static class NotebookRunner
                     var restored = await restorer.RestoreAsync([.. packages, .. newPackages], [.. sources, .. newSources], cancel);
                     if (!restored.Succeeded)
                     {
-                        tracker.AddMissingPackages(restored.MissingPackages);
+                        // Blame the packages this cell added (the earlier ones restored before) unless NuGet named others.
+                        var names = restored.MissingPackages
+                            .Where(n => newPackages.Any(p => p.Name.Equals(n, StringComparison.OrdinalIgnoreCase))).ToList();
+                        if (names.Count == 0) names = newPackages.Count > 0 ? newPackages.ConvertAll(p => p.Name) : [.. restored.MissingPackages];
+                        tracker.AddMissingPackages(names);
                         tracker.AddSkippedCell(parsed.CSharpCode, parseOptions);
-                        Console.Error.WriteLine($"Package {string.Join(", ", restored.MissingPackages)} could not be restored here; the cells that need it are skipped.");
-                        return result with { Status = CellStatus.SkippedMissingPackage, MissingPackages = restored.MissingPackages };
+                        Console.Error.WriteLine(
+                            $"Package {string.Join(", ", names)} could not be restored: {restored.Problem}. The cells that need it are skipped.");
+                        return result with
+                        {
+                            Status = CellStatus.SkippedMissingPackage, MissingPackages = names, RestoreProblem = restored.Problem,
+                        };
                     }
                     packages.AddRange(newPackages);
                     sources.AddRange(newSources);

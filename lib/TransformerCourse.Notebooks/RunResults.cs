@@ -44,6 +44,12 @@ public sealed record CellResult
     /// <summary>For <see cref="CellStatus.SkippedMissingPackage"/>: the packages it needs.</summary>
     public IReadOnlyList<string> MissingPackages { get; init; } = [];
 
+    /// <summary>
+    /// For the cell whose <c>#r "nuget:"</c> could not be restored: why, e.g. <c>no source has package X (check the
+    /// name and version)</c> or <c>the package source(s) could not be reached (offline?): …</c>.
+    /// </summary>
+    public string? RestoreProblem { get; init; }
+
     /// <summary>Exercise id when this is an exercise stub cell.</summary>
     public string? Exercise { get; init; }
 
@@ -83,6 +89,10 @@ public sealed class NotebookRunResult
 
     /// <summary>Packages that could not be restored.</summary>
     public IReadOnlyList<string> MissingPackages => Cells.SelectMany(c => c.MissingPackages).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+
+    /// <summary>Why the missing packages could not be restored, one sentence each.</summary>
+    public IReadOnlyList<string> RestoreProblems =>
+        Cells.Select(c => c.RestoreProblem).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
 
     /// <summary>The first failed cell, if any.</summary>
     public CellResult? FirstFailure => Cells.FirstOrDefault(c => c.Status == CellStatus.Failed);

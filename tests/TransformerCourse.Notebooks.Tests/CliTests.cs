@@ -49,11 +49,13 @@ public class CliTests
     [Fact]
     public async Task Run_reports_missing_packages_by_name()
     {
-        var (exit, output) = await Course("run", TestPaths.Fixture("missing-package.ipynb"), "--out", TestPaths.TempDir(), "-q");
+        var (exit, output) = await Course("run", TestPaths.Fixture("missing-package.ipynb"), "--out", TestPaths.TempDir(), "-q",
+            "--nuget-config", TestPaths.EmptyFeedConfig());
 
         Assert.Equal(0, exit);
         Assert.Contains("2 cells run, 2 skipped (2 for missing packages, 0 other kernels), 0 failed", output);
-        Assert.Contains("packages not available on this machine: Plotly.NET", output);
+        Assert.Contains($"packages not available on this machine: {TestPaths.NoSuchPackage}", output);
+        Assert.Contains($"no source has package {TestPaths.NoSuchPackage} (check the name and version)", output);
     }
 
     [Fact]

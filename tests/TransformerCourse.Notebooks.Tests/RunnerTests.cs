@@ -147,21 +147,38 @@ public class RunnerTests
     [Fact]
     public async Task Missing_package_skips_the_cells_that_need_it_and_names_it()
     {
-        var r = await Run("missing-package.ipynb");
+        var r = await Run("missing-package.ipynb", new RunOptions { Restorer = TestPaths.Restorer(TestPaths.EmptyFeedConfig()) });
 
         Assert.True(r.Succeeded, r.FailureMessage);
-        Assert.Equal(["Plotly.NET"], r.MissingPackages);
+        Assert.Equal([TestPaths.NoSuchPackage], r.MissingPackages);
         Assert.Equal(
             [CellStatus.Ran, CellStatus.SkippedMissingPackage, CellStatus.SkippedMissingPackage, CellStatus.Ran],
             r.Cells.Select(c => c.Status));
-        Assert.Equal(["Plotly.NET"], r.Cells[2].MissingPackages);
-        Assert.Contains("Plotly.NET", r.Cells[1].Output);
+        Assert.Equal([TestPaths.NoSuchPackage], r.Cells[2].MissingPackages);
+        var problem = $"no source has package {TestPaths.NoSuchPackage} (check the name and version)";
+        Assert.Equal(problem, r.Cells[1].RestoreProblem);
+        Assert.Contains(problem, r.Cells[1].Output);
+        Assert.DoesNotContain("offline", r.Cells[1].Output);
+    }
+
+    [Fact]
+    public async Task An_unreachable_source_is_reported_as_offline_not_as_a_wrong_name()
+    {
+        var r = await Run("missing-package.ipynb", new RunOptions { Restorer = TestPaths.Restorer(TestPaths.UnreachableFeedConfig()) });
+
+        Assert.True(r.Succeeded, r.FailureMessage);
+        Assert.Equal([TestPaths.NoSuchPackage], r.MissingPackages);
+        Assert.Equal(CellStatus.SkippedMissingPackage, r.Cells[1].Status);
+        Assert.StartsWith("the package source(s) could not be reached (offline?): ", r.Cells[1].RestoreProblem);
+        Assert.Contains("127.0.0.1:9", r.Cells[1].RestoreProblem);
+        Assert.DoesNotContain("no source has package", r.Cells[1].Output);
+        Assert.Equal(CellStatus.Ran, r.Cells[3].Status);
     }
 
     [Fact]
     public async Task Other_errors_still_fail_when_a_package_is_missing()
     {
-        var r = await Run("missing-package-typo.ipynb");
+        var r = await Run("missing-package-typo.ipynb", new RunOptions { Restorer = TestPaths.Restorer(TestPaths.EmptyFeedConfig()) });
 
         Assert.Equal(CellStatus.SkippedMissingPackage, r.Cells[0].Status);
         var failure = Assert.IsType<CellResult>(r.FirstFailure);

@@ -22,6 +22,7 @@ public sealed class CheckCommand : ICourseCommand
         args.Allow("--solutions", "--quiet", "-q");
         var notebooks = NotebookFiles.Expand(args.Positionals);
         var quiet = args.Flags.Contains("--quiet") || args.Flags.Contains("-q");
+        var restorer = PackageRestorer.WithConfig(args.Options.GetValueOrDefault("--nuget-config"));
         if (!await ReferencedProjects.EnsureBuiltAsync(notebooks, console.Profile.Out.Writer, cancel)) return 1;
 
         var allPassed = true;
@@ -32,6 +33,7 @@ public sealed class CheckCommand : ICourseCommand
             {
                 UseSolutions = args.Flags.Contains("--solutions"),
                 ContinueOnError = true,
+                Restorer = restorer,
                 Echo = quiet ? null : console.Profile.Out.Writer,
             }, cancel);
             var board = Score(result);

@@ -20,6 +20,7 @@ public sealed class RestoreCommand : ICourseCommand
     public async Task<int> RunAsync(CommandArgs args, IAnsiConsole console, CancellationToken cancel)
     {
         args.Allow();
+        var restorer = PackageRestorer.WithConfig(args.Options.GetValueOrDefault("--nuget-config"));
         foreach (var path in NotebookFiles.Expand(args.Positionals))
         {
             var notebook = Notebook.Load(path);
@@ -32,14 +33,15 @@ public sealed class RestoreCommand : ICourseCommand
                 foreach (var p in parsed.Packages.Where(p => !packages.Any(q => q.Name.Equals(p.Name, StringComparison.OrdinalIgnoreCase))))
                 {
                     // Restore each package on top of those before it, as running the cells would.
-                    var result = await PackageRestorer.Shared.RestoreAsync([.. packages, p], sources, cancel);
+                    var result = await restorer.RestoreAsync([.. packages, p], sources, cancel);
                     if (result.Succeeded)
                     {
                         packages.Add(p);
                         console.MarkupLineInterpolated($"[green]✔[/] {Path.GetFileName(path)}: {p}");
                     }
                     else
-                        console.MarkupLineInterpolated($"[yellow]✘ {Path.GetFileName(path)}: {p} cannot be restored on this machine; its cells will be skipped[/]");
+                        console.MarkupLineInterpolated(
+                            $"[yellow]✘ {Path.GetFileName(path)}: {p} cannot be restored: {result.Problem}; its cells will be skipped[/]");
                 }
             }
         }

@@ -23,6 +23,7 @@ public sealed class RunCommand : ICourseCommand
         var notebooks = NotebookFiles.Expand(args.Positionals);
         var quiet = args.Flags.Contains("--quiet") || args.Flags.Contains("-q");
         var solutions = args.Flags.Contains("--solutions");
+        var restorer = PackageRestorer.WithConfig(args.Options.GetValueOrDefault("--nuget-config"));
         if (!await ReferencedProjects.EnsureBuiltAsync(notebooks, console.Profile.Out.Writer, cancel)) return 1;
 
         var results = new List<NotebookRunResult>();
@@ -32,6 +33,7 @@ public sealed class RunCommand : ICourseCommand
             var result = await NotebookRunner.RunAsync(path, new RunOptions
             {
                 UseSolutions = solutions,
+                Restorer = restorer,
                 Echo = quiet ? null : console.Profile.Out.Writer,
                 CellStarting = quiet ? null : cell => console.MarkupLineInterpolated($"[grey]── cell {cell.Number}[/]"),
             }, cancel);
