@@ -54,7 +54,8 @@ public static class Reports
     public static string Line(NotebookRunResult r)
     {
         var skipped = r.Count(CellStatus.SkippedOtherKernel) + r.Count(CellStatus.SkippedMissingPackage);
-        var checks = r.Checks.Count == 0 ? "" : $"; checks {r.Checks.Count(c => c.Passed)}/{r.Checks.Count} passed";
+        var board = r.Scoreboard;
+        var checks = board.Count == 0 ? "" : $"; exercises {board.Count(e => e.Passed)}/{board.Count} passed";
         var seconds = r.Cells.Sum(c => c.Seconds).ToString("0.0", CultureInfo.InvariantCulture);
         return $"{Path.GetFileName(r.Path)}: {r.Count(CellStatus.Ran)} cells run, {skipped} skipped " +
                $"({r.Count(CellStatus.SkippedMissingPackage)} for missing packages, {r.Count(CellStatus.SkippedOtherKernel)} other kernels), " +
@@ -65,7 +66,7 @@ public static class Reports
     public static void Totals(IAnsiConsole console, IReadOnlyList<NotebookRunResult> results)
     {
         var table = new Table().Border(TableBorder.Rounded).Title("[bold]all notebooks[/]");
-        foreach (var h in new[] { "notebook", "run", "skipped", "failed", "checks", "seconds" }) table.AddColumn(h);
+        foreach (var h in new[] { "notebook", "run", "skipped", "failed", "exercises passed", "seconds" }) table.AddColumn(h);
         foreach (var r in results)
         {
             table.AddRow(
@@ -73,7 +74,7 @@ public static class Reports
                 r.Count(CellStatus.Ran).ToString(CultureInfo.InvariantCulture),
                 (r.Count(CellStatus.SkippedOtherKernel) + r.Count(CellStatus.SkippedMissingPackage)).ToString(CultureInfo.InvariantCulture),
                 r.Succeeded ? "0" : $"[red]{r.Count(CellStatus.Failed)}[/]",
-                r.Checks.Count == 0 ? "" : $"{r.Checks.Count(c => c.Passed)}/{r.Checks.Count}",
+                r.Scoreboard is { Count: > 0 } board ? $"{board.Count(e => e.Passed)}/{board.Count}" : "",
                 r.Cells.Sum(c => c.Seconds).ToString("0.0", CultureInfo.InvariantCulture));
         }
         console.Write(table);
@@ -81,11 +82,10 @@ public static class Reports
         console.MarkupLineInterpolated($"{results.Count} notebooks, {failed} failed");
     }
 
-    private static string CheckNote(NotebookRunResult result, string id)
-    {
-        var outcomes = result.Checks.Where(c => c.Exercise == id).ToList();
-        return outcomes.Count == 0 ? $"check {id}" : $"check {id}: {(outcomes.All(c => c.Passed) ? "✔" : "✘")}";
-    }
+    private static string CheckNote(NotebookRunResult result, string id) =>
+        result.Scoreboard.FirstOrDefault(e => e.Exercise == id) is { } verdict
+            ? $"check {id}: {(verdict.Passed ? "✔" : "✘")}"
+            : $"check {id}";
 
     private static string Status(CellStatus s) => s switch
     {

@@ -63,10 +63,10 @@ public sealed record CellResult
     public string Where => $"cell {Number}{(Line is { } l ? $", line {l}" : "")}{(Column is { } c ? $", column {c}" : "")}";
 }
 
-/// <summary>The result of one exercise check recorded while the notebook ran.</summary>
+/// <summary>One exercise's verdict: from its check cell (one per <c>Check</c> call), or why it has none.</summary>
 /// <param name="Exercise">Exercise id.</param>
-/// <param name="Passed">Whether the check passed.</param>
-/// <param name="Message">What the check printed after ✔/✘.</param>
+/// <param name="Passed">Whether the exercise passed.</param>
+/// <param name="Message">What the check printed after ✔/✘ (or why the check did not run).</param>
 public sealed record CheckOutcome(string Exercise, bool Passed, string Message);
 
 /// <summary>The outcome of running one notebook.</summary>
@@ -81,11 +81,30 @@ public sealed class NotebookRunResult
     /// <summary>Every cell's outcome, in order.</summary>
     public required IReadOnlyList<CellResult> Cells { get; init; }
 
-    /// <summary>Exercise checks in the order they ran.</summary>
+    /// <summary>Verdicts of the check cells in the order they ran: one per <c>Check</c> call, i.e. per exercise.</summary>
     public required IReadOnlyList<CheckOutcome> Checks { get; init; }
 
     /// <summary>Exercise ids found in stub cells, in order.</summary>
     public required IReadOnlyList<string> Exercises { get; init; }
+
+    /// <summary>
+    /// One row per exercise (ids of stub cells, then of checks without a stub): it passed when every verdict for it
+    /// passed, else it shows its first failed verdict; an exercise whose check never ran fails with the reason.
+    /// <c>course run</c>'s summary and <c>course check</c>'s scoreboard both count these.
+    /// </summary>
+    public IReadOnlyList<CheckOutcome> Scoreboard =>
+        Exercises.Concat(Checks.Select(c => c.Exercise)).Distinct().Select(id =>
+        {
+            var verdicts = Checks.Where(c => c.Exercise == id).ToList();
+            if (verdicts.Count > 0) return verdicts.FirstOrDefault(c => !c.Passed) ?? verdicts[^1];
+            var stub = Cells.FirstOrDefault(c => c.Exercise == id);
+            var check = Cells.FirstOrDefault(c => c.Check == id);
+            var why = stub is { Status: CellStatus.Failed } ? $"the exercise cell failed ({stub.Where}): {FirstLine(stub.Error)}"
+                : check is null ? $"no check cell (// Check {id}) in the notebook"
+                : check.Status == CellStatus.Failed ? $"the check cell failed ({check.Where}): {FirstLine(check.Error)}"
+                : $"the check did not run (check cell {check.Status})";
+            return new CheckOutcome(id, false, why);
+        }).ToList();
 
     /// <summary>Packages that could not be restored.</summary>
     public IReadOnlyList<string> MissingPackages => Cells.SelectMany(c => c.MissingPackages).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
@@ -105,4 +124,6 @@ public sealed class NotebookRunResult
 
     /// <summary>The failure as one line: <c>notebooks/x.ipynb: cell 4, line 2, column 9: message</c>.</summary>
     public string? FailureMessage => FirstFailure is { } f ? $"{Path}: {f.Where}: {f.Error}" : null;
+
+    private static string FirstLine(string? text) => (text ?? "").Split('\n')[0];
 }

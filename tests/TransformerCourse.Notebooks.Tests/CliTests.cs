@@ -67,7 +67,18 @@ public class CliTests
         Assert.Matches(@"T\.1\s*│\s*✔ passed\s*│\s*got the expected 42", output);
         Assert.Matches(@"T\.2\s*│\s*✘ failed\s*│\s*not done yet", output);
         Assert.Matches(@"T\.3\s*│\s*✘ failed\s*│\s*the exercise cell failed \(cell 7, line 2, column \d+\)", output);
-        Assert.Contains("1 of 3 exercises passed", output);
+        Assert.Matches(@"T\.4\s*│\s*✘ failed\s*│\s*expected 3, got -3", output);
+        Assert.Contains("1 of 4 exercises passed", output);
+    }
+
+    [Fact]
+    public async Task Run_counts_exercises_as_check_does()
+    {
+        var (exit, output) = await Course("run", TestPaths.Fixture("exercises.ipynb"), "--out", TestPaths.TempDir(), "-q");
+
+        Assert.Equal(1, exit);                                   // T.3's cell does not compile
+        Assert.Contains("; exercises 1/4 passed;", output);     // T.1 passed; T.2 and T.3 failed; T.4's check never ran
+        Assert.DoesNotContain("checks ", output);
     }
 
     [Fact]
@@ -76,7 +87,7 @@ public class CliTests
         var (exit, output) = await Course("check", TestPaths.Fixture("exercises.ipynb"), "--solutions", "-q");
 
         Assert.Equal(0, exit);
-        Assert.Contains("3 of 3 exercises passed", output);
+        Assert.Contains("4 of 4 exercises passed", output);
     }
 
     [Fact]
@@ -121,5 +132,6 @@ public class CliTests
         Assert.Contains("✔ Exercise 00.1: got the expected vector [2, 5]", printed);
         Assert.Contains("✔ Exercise 00.2: got the expected 3×3 matrix [[11, 22, 30], [13, 24, 32], [10, 19, 31]]", printed);
         Assert.DoesNotContain("✘", printed);
+        Assert.Equal(2, printed.Split('\n').Count(l => l.StartsWith("✔ Exercise", StringComparison.Ordinal)));   // one line per exercise
     }
 }

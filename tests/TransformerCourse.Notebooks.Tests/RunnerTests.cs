@@ -201,13 +201,27 @@ public class RunnerTests
     {
         var r = await Run("exercises.ipynb", new RunOptions { ContinueOnError = true });
 
-        Assert.Equal(["T.1", "T.2", "T.3"], r.Exercises);
-        Assert.Equal(new CheckOutcome("T.1", true, "got the expected 42"), r.Checks[0]);
+        Assert.Equal(["T.1", "T.2", "T.3", "T.4"], r.Exercises);
+        Assert.Equal(new CheckOutcome("T.1", true, "got the expected 42; got the expected -2"), r.Checks[0]);
         Assert.Equal("T.2", r.Checks[1].Exercise);
         Assert.False(r.Checks[1].Passed);
         Assert.StartsWith("not done yet", r.Checks[1].Message);
-        Assert.Equal(2, r.Checks.Count);     // T.3's stub does not compile, so its check cell cannot run either
+        Assert.Equal(new CheckOutcome("T.4", false, "expected 3, got -3"), r.Checks[2]);
+        Assert.Equal(3, r.Checks.Count);     // T.3's stub does not compile, so its check cell cannot run either
         Assert.Equal([7, 8], r.Cells.Where(c => c.Status == CellStatus.Failed).Select(c => c.Number));
+    }
+
+    [Fact]
+    public async Task A_check_cell_prints_one_line_per_exercise_however_many_checks_it_makes()
+    {
+        var r = await Run("exercises.ipynb", new RunOptions { ContinueOnError = true });
+
+        Assert.Equal("✔ Exercise T.1: got the expected 42; got the expected -2\n", r.Cells[3].Output);
+        Assert.Matches(@"^✘ Exercise T\.2: not done yet: [^\n]*\n$", r.Cells[5].Output);   // the stub throws once, not per check
+        Assert.Equal("✘ Exercise T.4: expected 3, got -3\n", r.Cells[9].Output);           // the first failure; Abs(0) is not run
+        Assert.Equal(
+            [("T.1", true), ("T.2", false), ("T.3", false), ("T.4", false)],
+            r.Scoreboard.Select(e => (e.Exercise, e.Passed)));
     }
 
     [Fact]
@@ -216,7 +230,7 @@ public class RunnerTests
         var r = await Run("exercises.ipynb", new RunOptions { UseSolutions = true });
 
         Assert.True(r.Succeeded, r.FailureMessage);
-        Assert.Equal(["T.1", "T.2", "T.3"], r.Checks.Select(c => c.Exercise));
+        Assert.Equal(["T.1", "T.2", "T.3", "T.4"], r.Checks.Select(c => c.Exercise));
         Assert.All(r.Checks, c => Assert.True(c.Passed, c.Message));
         Assert.Contains("n + 1", r.Executed.Cells[4].Source);
     }

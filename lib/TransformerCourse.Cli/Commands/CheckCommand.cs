@@ -36,30 +36,11 @@ public sealed class CheckCommand : ICourseCommand
                 Restorer = restorer,
                 Echo = quiet ? null : console.Profile.Out.Writer,
             }, cancel);
-            var board = Score(result);
+            var board = result.Scoreboard;
             Render(console, path, board);
             allPassed &= board.Count > 0 && board.All(e => e.Passed);
         }
         return allPassed ? 0 : 1;
-    }
-
-    /// <summary>One row of the scoreboard per exercise: its first failed check, else its last passed one, or why it was not checked.</summary>
-    public static IReadOnlyList<CheckOutcome> Score(NotebookRunResult result)
-    {
-        var ids = result.Exercises.Concat(result.Checks.Select(c => c.Exercise)).Distinct().ToList();
-        return ids.Select(id =>
-        {
-            // An exercise passes when every check of it passed; the first failure is what the learner needs to see.
-            var outcomes = result.Checks.Where(c => c.Exercise == id).ToList();
-            if (outcomes.Count > 0) return outcomes.FirstOrDefault(c => !c.Passed) ?? outcomes[^1];
-            var stub = result.Cells.FirstOrDefault(c => c.Exercise == id);
-            var check = result.Cells.FirstOrDefault(c => c.Check == id);
-            var why = stub is { Status: CellStatus.Failed } ? $"the exercise cell failed ({stub.Where}): {stub.Error?.Split('\n')[0]}"
-                : check is null ? "no check cell (// Check " + id + ") in the notebook"
-                : check.Status == CellStatus.Failed ? $"the check cell failed ({check.Where}): {check.Error?.Split('\n')[0]}"
-                : $"the check did not run (check cell {check.Status})";
-            return new CheckOutcome(id, false, why);
-        }).ToList();
     }
 
     private static void Render(IAnsiConsole console, string path, IReadOnlyList<CheckOutcome> board)
