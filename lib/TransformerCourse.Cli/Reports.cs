@@ -11,7 +11,8 @@ public static class Reports
     public static void Summary(IAnsiConsole console, NotebookRunResult result, string? writtenTo)
     {
         var table = new Table().Border(TableBorder.Rounded).Title($"[bold]{Markup.Escape(NotebookFiles.Display(result.Path))}[/]");
-        table.AddColumn("cell");
+        table.AddColumn("code cell");
+        table.AddColumn("first line");
         table.AddColumn("kernel");
         table.AddColumn("status");
         table.AddColumn(new TableColumn("seconds").RightAligned());
@@ -20,7 +21,7 @@ public static class Reports
         {
             var note = c.Status switch
             {
-                CellStatus.Failed => $"{c.Where}: {FirstLine(c.Error)}",
+                CellStatus.Failed => c.Position.Length == 0 ? FirstLine(c.Error) : $"{c.Position}: {FirstLine(c.Error)}",
                 CellStatus.SkippedMissingPackage => $"needs {string.Join(", ", c.MissingPackages)}"
                                                     + (c.RestoreProblem is { } why ? $": {why}" : ""),
                 _ when c.Exercise is not null => $"exercise {c.Exercise}",
@@ -28,7 +29,8 @@ public static class Reports
                 _ => "",
             };
             table.AddRow(
-                c.Number.ToString(CultureInfo.InvariantCulture),
+                Markup.Escape(c.Name.Replace("code cell ", "", StringComparison.Ordinal)),
+                Markup.Escape(c.FirstLine),
                 Markup.Escape(c.Kernel),
                 Status(c.Status),
                 c.Status is CellStatus.Ran or CellStatus.Failed ? c.Seconds.ToString("0.00", CultureInfo.InvariantCulture) : "",

@@ -20,8 +20,13 @@ public sealed class Notebook
         Path = path;
         this.root = root;
         var cells = root["cells"] as JsonArray ?? throw new InvalidDataException($"{path}: no \"cells\" array; is this an .ipynb notebook?");
-        Cells = cells.Select((c, i) => new NotebookCell(this, i + 1, c as JsonObject
-            ?? throw new InvalidDataException($"{path}: cell {i + 1} is not a JSON object"))).ToList();
+        var codeCells = 0;
+        Cells = cells.Select((c, i) =>
+        {
+            var json = c as JsonObject ?? throw new InvalidDataException($"{path}: cell {i + 1} is not a JSON object");
+            int? code = json["cell_type"] is not JsonValue type || !type.TryGetValue<string>(out var t) || t == "code" ? ++codeCells : null;
+            return new NotebookCell(this, i + 1, code, json);
+        }).ToList();
     }
 
     /// <summary>The file this notebook was read from.</summary>
@@ -82,15 +87,31 @@ public sealed class NotebookCell
 {
     private readonly Notebook notebook;
 
-    internal NotebookCell(Notebook notebook, int number, JsonObject json)
+    internal NotebookCell(Notebook notebook, int number, int? codeNumber, JsonObject json)
     {
         this.notebook = notebook;
         Number = number;
+        CodeNumber = codeNumber;
         Json = json;
     }
 
-    /// <summary>1-based position in the notebook, as people count cells.</summary>
+    /// <summary>1-based position among all the notebook's cells, markdown included.</summary>
     public int Number { get; }
+
+    /// <summary>1-based position among the notebook's code cells (of any kernel); null for markdown and raw cells.</summary>
+    public int? CodeNumber { get; }
+
+    /// <summary>
+    /// The cell as messages name it, without numbers the editor does not show: <c>code cell 2 (cell 5 of 17)</c>
+    /// (count code cells from the top, or all cells), or <c>cell 4 of 17</c> for a markdown cell.
+    /// </summary>
+    public string Name => CellNames.Name(Number, notebook.Cells.Count, CodeNumber);
+
+    /// <summary>The first non-blank line of the source, shortened: what to search for in the editor.</summary>
+    public string FirstLine => CellNames.FirstLine(Source);
+
+    /// <summary><see cref="Name"/> and <see cref="FirstLine"/>: <c>code cell 2 (cell 5 of 17) "// Exercise 01.2: softmax"</c>.</summary>
+    public string Label => CellNames.Label(Name, FirstLine);
 
     /// <summary>The cell's JSON object.</summary>
     public JsonObject Json { get; }
@@ -138,4 +159,28 @@ public sealed class NotebookCell
         }
         if (start < text.Length) yield return text[start..];
     }
+}
+
+/// <summary>
+/// How every message names a cell. VS Code's Polyglot Notebooks shows no cell numbers, so a cell is named by its
+/// place among the code cells, its place among all cells, and its first line, which the editor's search finds:
+/// <c>code cell 2 (cell 5 of 17) "// Exercise 01.2: softmax"</c>.
+/// </summary>
+public static class CellNames
+{
+    private const int MaxFirstLine = 60;
+
+    /// <summary><c>code cell 2 (cell 5 of 17)</c>, or <c>cell 4 of 17</c> when the cell is not a code cell.</summary>
+    public static string Name(int number, int total, int? codeNumber) =>
+        codeNumber is { } code ? $"code cell {code} (cell {number} of {total})" : $"cell {number} of {total}";
+
+    /// <summary>The first non-blank line of <paramref name="source"/>, trimmed and cut to 60 characters.</summary>
+    public static string FirstLine(string source)
+    {
+        var line = source.Replace("\r\n", "\n").Split('\n').FirstOrDefault(l => l.Trim().Length > 0)?.Trim() ?? "";
+        return line.Length <= MaxFirstLine ? line : line[..(MaxFirstLine - 1)].TrimEnd() + "…";
+    }
+
+    /// <summary>The name followed by the quoted first line (if the cell has one).</summary>
+    public static string Label(string name, string firstLine) => firstLine.Length == 0 ? name : $"{name} \"{firstLine}\"";
 }

@@ -102,14 +102,21 @@ public static class NotebookRunner
         {
             if (cell.CellType != "code")
             {
-                results.Add(new CellResult { Number = cell.Number, Status = CellStatus.Text, Kernel = cell.CellType });
+                results.Add(new CellResult
+                {
+                    Number = cell.Number, Name = cell.Name, FirstLine = cell.FirstLine, Status = CellStatus.Text, Kernel = cell.CellType,
+                });
                 continue;
             }
             var source = cell.Source;
             var exercise = Exercises.StubId(source);
             if (exercise is not null) exercises.Add(exercise);
             var checkId = Exercises.CheckId(source);
-            var result = new CellResult { Number = cell.Number, Status = CellStatus.NotRun, Kernel = CellParser.Canonical(cell.KernelName), Exercise = exercise, Check = checkId };
+            var result = new CellResult
+            {
+                Number = cell.Number, Name = cell.Name, FirstLine = cell.FirstLine, Status = CellStatus.NotRun,
+                Kernel = CellParser.Canonical(cell.KernelName), Exercise = exercise, Check = checkId,
+            };
             if (stopped)
             {
                 Finish(result);
@@ -217,7 +224,7 @@ public static class NotebookRunner
                         Console.Error.WriteLine($"Skipped: this cell needs {string.Join(", ", tracker.Missing)}, which could not be restored here.");
                         return result with { Status = CellStatus.SkippedMissingPackage, MissingPackages = tracker.Missing.ToList() };
                     }
-                    var message = string.Join("\n", errors.Select(d => Describe(d, cellFile)));
+                    var message = string.Join("\n", errors.Select((d, i) => Describe(d, cellFile, withPlace: i > 0)));
                     var at = errors[0].Location.GetLineSpan();
                     cellOutputs.Error("CompilationError", message, errors.Select(d => Describe(d, cellFile)));
                     return result with
@@ -274,13 +281,18 @@ public static class NotebookRunner
         return result with { Status = CellStatus.Failed, Error = message };
     }
 
-    private static string Describe(Diagnostic d, string cellFile)
+    // "line 2, column 9: error CS0029: …" in the cell, "path(2,9): error …" in a #load-ed file; without the place when
+    // the message follows the cell's own "…, line 2, column 9:" (the first error of a failure).
+    private static string Describe(Diagnostic d, string cellFile, bool withPlace = true)
     {
         var span = d.Location.GetLineSpan();
-        var where = span.Path == cellFile || !span.IsValid ? "" : $"{span.Path}";
-        var text = $"{where}({span.StartLinePosition.Line + 1},{span.StartLinePosition.Character + 1}): error {d.Id}: {d.GetMessage()}";
+        var (line, column) = (span.StartLinePosition.Line + 1, span.StartLinePosition.Character + 1);
+        var inCell = span.Path == cellFile || !span.IsValid;
+        var place = !withPlace && inCell ? "" : inCell ? $"line {line}, column {column}: " : $"{span.Path}({line},{column}): ";
+        var text = $"{place}error {d.Id}: {d.GetMessage()}";
         if (d.Id == "CS0006")
-            text += " (a #r path is relative to the notebook's folder; if it points into bin/, build that project first, e.g. dotnet build lib/TransformerCourse)";
+            text += " (a #r path is relative to the notebook's folder; if it points into bin/, build that project first, " +
+                    "e.g. dotnet build lib/TransformerCourse)";
         return text;
     }
 

@@ -20,8 +20,17 @@ public enum CellStatus
 /// <summary>One cell's outcome.</summary>
 public sealed record CellResult
 {
-    /// <summary>1-based cell number.</summary>
+    /// <summary>1-based position among all cells, markdown included.</summary>
     public required int Number { get; init; }
+
+    /// <summary>How messages name the cell: <c>code cell 2 (cell 5 of 17)</c> (see <see cref="CellNames"/>).</summary>
+    public string Name { get; init; } = "";
+
+    /// <summary>The cell's first non-blank line, shortened: what to search for in the editor.</summary>
+    public string FirstLine { get; init; } = "";
+
+    /// <summary><see cref="Name"/> and the quoted <see cref="FirstLine"/>.</summary>
+    public string Label => CellNames.Label(Name, FirstLine);
 
     /// <summary>What happened.</summary>
     public required CellStatus Status { get; init; }
@@ -59,8 +68,15 @@ public sealed record CellResult
     /// <summary>The plain text the cell showed.</summary>
     public string Output { get; init; } = "";
 
-    /// <summary><c>cell 7, line 3, column 5</c> (as much as is known).</summary>
-    public string Where => $"cell {Number}{(Line is { } l ? $", line {l}" : "")}{(Column is { } c ? $", column {c}" : "")}";
+    /// <summary><c>line 3, column 5</c> in the cell (as much as is known), or empty.</summary>
+    public string Position =>
+        Line is { } l ? $"line {l}{(Column is { } c ? $", column {c}" : "")}" : "";
+
+    /// <summary>
+    /// The cell and the place in it, as every message gives it:
+    /// <c>code cell 2 (cell 5 of 17) "var y = Softmax(x);", line 3, column 5</c>.
+    /// </summary>
+    public string Where => Position.Length == 0 ? Label : $"{Label}, {Position}";
 }
 
 /// <summary>One exercise's verdict: from its check cell (one per <c>Check</c> call), or why it has none.</summary>
@@ -99,10 +115,10 @@ public sealed class NotebookRunResult
             if (verdicts.Count > 0) return verdicts.FirstOrDefault(c => !c.Passed) ?? verdicts[^1];
             var stub = Cells.FirstOrDefault(c => c.Exercise == id);
             var check = Cells.FirstOrDefault(c => c.Check == id);
-            var why = stub is { Status: CellStatus.Failed } ? $"the exercise cell failed ({stub.Where}): {FirstLine(stub.Error)}"
+            var why = stub is { Status: CellStatus.Failed } ? $"the exercise cell failed: {stub.Where}: {FirstOf(stub.Error)}"
                 : check is null ? $"no check cell (// Check {id}) in the notebook"
-                : check.Status == CellStatus.Failed ? $"the check cell failed ({check.Where}): {FirstLine(check.Error)}"
-                : $"the check did not run (check cell {check.Status})";
+                : check.Status == CellStatus.Failed ? $"the check cell failed: {check.Where}: {FirstOf(check.Error)}"
+                : $"the check did not run ({check.Label}: {Describe(check.Status)})";
             return new CheckOutcome(id, false, why);
         }).ToList();
 
@@ -122,8 +138,18 @@ public sealed class NotebookRunResult
     /// <summary>Number of cells with the given status.</summary>
     public int Count(CellStatus status) => Cells.Count(c => c.Status == status);
 
-    /// <summary>The failure as one line: <c>notebooks/x.ipynb: cell 4, line 2, column 9: message</c>.</summary>
+    /// <summary>
+    /// The failure as one line: <c>notebooks/x.ipynb: code cell 2 (cell 4 of 9) "int x = …", line 2, column 9: message</c>.
+    /// </summary>
     public string? FailureMessage => FirstFailure is { } f ? $"{Path}: {f.Where}: {f.Error}" : null;
 
-    private static string FirstLine(string? text) => (text ?? "").Split('\n')[0];
+    private static string FirstOf(string? text) => (text ?? "").Split('\n')[0];
+
+    private static string Describe(CellStatus status) => status switch
+    {
+        CellStatus.NotRun => "not run, an earlier cell failed",
+        CellStatus.SkippedMissingPackage => "skipped, it needs a package that could not be restored",
+        CellStatus.SkippedOtherKernel => "skipped, not a C# cell",
+        _ => status.ToString(),
+    };
 }

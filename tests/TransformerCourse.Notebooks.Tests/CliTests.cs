@@ -36,14 +36,29 @@ public class CliTests
     }
 
     [Theory]
-    [InlineData("compile-error.ipynb", "cell 3, line 2, column 9")]
-    [InlineData("runtime-error.ipynb", "cell 2, line 3, column 13")]
+    [InlineData("compile-error.ipynb", "code cell 2 (cell 3 of 4) \"var fine = ok + 1;\", line 2, column 9")]
+    [InlineData("runtime-error.ipynb", "code cell 2 (cell 2 of 3) \"Console.WriteLine(\"before\");\", line 3, column 13")]
     public async Task A_planted_failing_cell_exits_non_zero_naming_cell_and_line(string fixture, string where)
     {
         var (exit, output) = await Course("run", TestPaths.Fixture(fixture), "--out", TestPaths.TempDir(), "--quiet");
 
         Assert.Equal(1, exit);
         Assert.Contains($"✘ {TestPaths.Fixture(fixture)}: {where}: ", output);
+    }
+
+    [Fact]
+    public async Task Cells_are_named_as_a_learner_finds_them_in_the_editor()
+    {
+        var (exit, output) = await Course("run", TestPaths.Fixture("compile-error.ipynb"), "--out", TestPaths.TempDir());
+
+        Assert.Equal(1, exit);
+        // Before each cell: its place among the code cells and among all cells, and its first line.
+        Assert.Contains("── code cell 1 (cell 2 of 4) \"var ok = 1;\"", output);
+        Assert.Contains("── code cell 2 (cell 3 of 4) \"var fine = ok + 1;\"", output);
+        Assert.DoesNotContain("── cell ", output);
+        // The summary table: code cell (cell n of N), first line, and the failure's line and column.
+        Assert.Matches(@"│ 2 \(cell 3 of 4\)\s*│ var fine = ok \+ 1;\s*│ csharp\s*│ FAILED\s*│[^│]*│ line 2, column 9: ", output);
+        Assert.Matches(@"│ 3 \(cell 4 of 4\)\s*│ Console\.WriteLine\(""not reached""\);\s*│ csharp\s*│ not run", output);
     }
 
     [Fact]
@@ -66,7 +81,9 @@ public class CliTests
         Assert.Equal(1, exit);
         Assert.Matches(@"T\.1\s*│\s*✔ passed\s*│\s*got the expected 42", output);
         Assert.Matches(@"T\.2\s*│\s*✘ failed\s*│\s*not done yet", output);
-        Assert.Matches(@"T\.3\s*│\s*✘ failed\s*│\s*the exercise cell failed \(cell 7, line 2, column \d+\)", output);
+        Assert.Matches(
+            @"T\.3\s*│\s*✘ failed\s*│\s*the exercise cell failed: code cell 6 \(cell 7 of 10\) ""// Exercise T\.3: negate"", line 2, column \d+",
+            output);
         Assert.Matches(@"T\.4\s*│\s*✘ failed\s*│\s*expected 3, got -3", output);
         Assert.Contains("1 of 4 exercises passed", output);
     }

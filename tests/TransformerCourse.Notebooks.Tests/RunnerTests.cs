@@ -124,9 +124,11 @@ public class RunnerTests
 
         var failure = Assert.IsType<CellResult>(r.FirstFailure);
         Assert.Equal((3, 2, 9), (failure.Number, failure.Line!.Value, failure.Column!.Value));
-        Assert.Contains("CS0029", failure.Error);
+        Assert.StartsWith("error CS0029: Cannot implicitly convert type 'string' to 'int'", failure.Error);
         Assert.Equal(CellStatus.NotRun, r.Cells[3].Status);
-        Assert.Contains("cell 3, line 2, column 9", r.FailureMessage);
+        Assert.Equal("code cell 2 (cell 3 of 4) \"var fine = ok + 1;\", line 2, column 9", failure.Where);
+        Assert.StartsWith($"{TestPaths.Fixture("compile-error.ipynb")}: {failure.Where}: ", r.FailureMessage);
+        Assert.Equal(("cell 1 of 4", ""), (r.Cells[0].Name, r.Cells[0].Position));    // the markdown cell
         Assert.Equal("error", (string?)Outputs(r, 3)[0]!["output_type"]);
     }
 

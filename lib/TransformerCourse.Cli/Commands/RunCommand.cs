@@ -35,7 +35,7 @@ public sealed class RunCommand : ICourseCommand
                 UseSolutions = solutions,
                 Restorer = restorer,
                 Echo = quiet ? null : console.Profile.Out.Writer,
-                CellStarting = quiet ? null : cell => console.MarkupLineInterpolated($"[grey]── cell {cell.Number}[/]"),
+                CellStarting = quiet ? null : cell => console.MarkupLineInterpolated($"[grey]── {cell.Label}[/]"),
             }, cancel);
             var written = NotebookFiles.OutputPath(path, args.Options.GetValueOrDefault("--out"));
             result.Executed.Save(written);
