@@ -10,6 +10,12 @@ public static class Reports
     /// <summary>Per-cell table and one summary line for a notebook run.</summary>
     public static void Summary(IAnsiConsole console, NotebookRunResult result, string? writtenTo)
     {
+        if (result.Problem is { } problem)
+        {
+            console.Profile.Out.Writer.WriteLine(Line(result));
+            console.Profile.Out.Writer.WriteLine($"✘ {problem}");
+            return;
+        }
         var table = new Table().Border(TableBorder.Rounded).Title($"[bold]{Markup.Escape(NotebookFiles.Display(result.Path))}[/]");
         table.AddColumn("code cell");
         table.AddColumn("first line");
@@ -55,6 +61,7 @@ public static class Reports
     /// <summary>One line per notebook: counts of cells run, skipped and failed, checks and total seconds.</summary>
     public static string Line(NotebookRunResult r)
     {
+        if (r.Problem is not null) return $"{Path.GetFileName(r.Path)}: not run (the notebook could not be read as a C# notebook)";
         var skipped = r.Count(CellStatus.SkippedOtherKernel) + r.Count(CellStatus.SkippedMissingPackage);
         var board = r.Scoreboard;
         var checks = board.Count == 0 ? "" : $"; exercises {board.Count(e => e.Passed)}/{board.Count} passed";
@@ -71,6 +78,11 @@ public static class Reports
         foreach (var h in new[] { "notebook", "run", "skipped", "failed", "exercises passed", "seconds" }) table.AddColumn(h);
         foreach (var r in results)
         {
+            if (r.Problem is not null)
+            {
+                table.AddRow(Markup.Escape(Path.GetFileName(r.Path)), "", "", "[red]not run[/]", "", "");
+                continue;
+            }
             table.AddRow(
                 Markup.Escape(Path.GetFileName(r.Path)),
                 r.Count(CellStatus.Ran).ToString(CultureInfo.InvariantCulture),

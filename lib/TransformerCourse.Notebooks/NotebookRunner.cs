@@ -69,7 +69,16 @@ public static class NotebookRunner
     public static async Task<NotebookRunResult> RunAsync(string path, RunOptions? options = null, CancellationToken cancel = default)
     {
         options ??= new RunOptions();
-        var notebook = Notebook.Load(path);
+        Notebook notebook;
+        try
+        {
+            notebook = Notebook.Load(path);
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
+        {
+            // One unreadable notebook fails by itself; a folder's other notebooks still run.
+            return NotebookRunResult.NotRunnable(path, e is InvalidDataException ? e.Message : $"{path}: cannot be read: {e.Message}");
+        }
         var solutions = options.Solutions ?? (options.UseSolutions ? LoadSolutionsFor(path) : null);
         var restorer = options.Restorer ?? PackageRestorer.Shared;
         var echo = options.Echo is null ? null : ConsoleRouter.Unwrap(options.Echo);

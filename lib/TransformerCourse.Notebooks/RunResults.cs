@@ -91,8 +91,14 @@ public sealed class NotebookRunResult
     /// <summary>The notebook's path.</summary>
     public required string Path { get; init; }
 
-    /// <summary>The notebook with outputs and execution counts filled in.</summary>
-    public required Notebook Executed { get; init; }
+    /// <summary>The notebook with outputs and execution counts filled in; null when it could not be run at all (<see cref="Problem"/>).</summary>
+    public required Notebook? Executed { get; init; }
+
+    /// <summary>
+    /// Why no cell of the notebook ran, naming the file: it is not valid JSON (with line and column), not
+    /// nbformat 4, has a malformed cell (naming it), or is not a C# notebook. Null when it ran.
+    /// </summary>
+    public string? Problem { get; init; }
 
     /// <summary>Every cell's outcome, in order.</summary>
     public required IReadOnlyList<CellResult> Cells { get; init; }
@@ -132,8 +138,8 @@ public sealed class NotebookRunResult
     /// <summary>The first failed cell, if any.</summary>
     public CellResult? FirstFailure => Cells.FirstOrDefault(c => c.Status == CellStatus.Failed);
 
-    /// <summary>True when no cell failed.</summary>
-    public bool Succeeded => FirstFailure is null;
+    /// <summary>True when the notebook could be run and no cell failed.</summary>
+    public bool Succeeded => Problem is null && FirstFailure is null;
 
     /// <summary>Number of cells with the given status.</summary>
     public int Count(CellStatus status) => Cells.Count(c => c.Status == status);
@@ -141,7 +147,11 @@ public sealed class NotebookRunResult
     /// <summary>
     /// The failure as one line: <c>notebooks/x.ipynb: code cell 2 (cell 4 of 9) "int x = …", line 2, column 9: message</c>.
     /// </summary>
-    public string? FailureMessage => FirstFailure is { } f ? $"{Path}: {f.Where}: {f.Error}" : null;
+    public string? FailureMessage => Problem ?? (FirstFailure is { } f ? $"{Path}: {f.Where}: {f.Error}" : null);
+
+    /// <summary>The result for a notebook that could not be run at all.</summary>
+    public static NotebookRunResult NotRunnable(string path, string problem) =>
+        new() { Path = path, Executed = null, Problem = problem, Cells = [], Checks = [], Exercises = [] };
 
     private static string FirstOf(string? text) => (text ?? "").Split('\n')[0];
 

@@ -74,6 +74,31 @@ public class CliTests
     }
 
     [Fact]
+    public async Task Unreadable_notebooks_fail_alone_and_the_others_still_run()
+    {
+        var dir = TestPaths.TempDir();
+        var outDir = TestPaths.TempDir();
+        File.WriteAllText(Path.Combine(dir, "a-broken.ipynb"), "{\n \"cells\": [\n  {\"cell_type\": \"code\" \"source\": []}\n ]\n}\n");
+        File.WriteAllText(Path.Combine(dir, "b-number.ipynb"), """
+            {"cells": [{"cell_type": "code", "metadata": {}, "outputs": [], "source": 42}], "metadata": {}, "nbformat": 4,
+             "nbformat_minor": 2}
+            """);
+        TestPaths.WriteNotebook(dir, "c-good.ipynb", "Console.WriteLine(\"the good one ran\");");
+
+        var (exit, output) = await Course("run", dir, "--out", outDir);
+
+        Assert.Equal(1, exit);
+        Assert.Contains($"✘ {Path.Combine(dir, "a-broken.ipynb")}: not valid JSON at line 3, column 24: ", output);
+        Assert.Contains($"✘ {Path.Combine(dir, "b-number.ipynb")}: code cell 1 (cell 1 of 1): 'source' must be a string or an array of strings",
+            output);
+        Assert.Contains("the good one ran", output);
+        Assert.Contains("c-good.ipynb: 1 cells run", output);
+        Assert.True(File.Exists(Path.Combine(outDir, "c-good.ipynb")));
+        Assert.False(File.Exists(Path.Combine(outDir, "a-broken.ipynb")));
+        Assert.Contains("3 notebooks, 2 failed", output);
+    }
+
+    [Fact]
     public async Task Check_scores_every_exercise_and_fails_if_any_failed()
     {
         var (exit, output) = await Course("check", TestPaths.Fixture("exercises.ipynb"), "-q");

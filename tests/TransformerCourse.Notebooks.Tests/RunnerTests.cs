@@ -236,4 +236,61 @@ public class RunnerTests
         Assert.All(r.Checks, c => Assert.True(c.Passed, c.Message));
         Assert.Contains("n + 1", r.Executed.Cells[4].Source);
     }
+
+    private static string NotebookJson(string cells) =>
+        $$$"""{"cells": {{{cells}}}, "metadata": {"kernelspec": {"name": ".net-csharp"}}, "nbformat": 4, "nbformat_minor": 2}""";
+
+    private const string GoodCell = """{"cell_type": "code", "metadata": {}, "outputs": [], "source": ["var ok = 1;"]}""";
+
+    [Theory]
+    [InlineData("""{"cell_type": "code", "metadata": {}, "outputs": [], "source": 42}""",
+        "code cell 2 (cell 2 of 3): 'source' must be a string or an array of strings")]
+    [InlineData("""{"cell_type": "code", "metadata": {}, "outputs": [], "source": ["var a = 1;\n", 7]}""",
+        "code cell 2 (cell 2 of 3): 'source' must be a string or an array of strings")]
+    [InlineData("""{"cell_type": "markdown", "metadata": {}}""",
+        "cell 2 of 3: 'source' must be a string or an array of strings")]
+    [InlineData("""{"metadata": {}, "outputs": [], "source": "var a = 1;"}""",
+        "cell 2 of 3: 'cell_type' is missing (code, markdown or raw)")]
+    [InlineData("""{"cell_type": 5, "source": "var a = 1;"}""",
+        "cell 2 of 3: 'cell_type' must be code, markdown or raw, not 5")]
+    [InlineData("""{"cell_type": "code", "metadata": 5, "outputs": [], "source": "var a = 1;"}""",
+        "code cell 2 (cell 2 of 3): 'metadata' must be an object")]
+    [InlineData("7", "cell 2 of 3: must be a JSON object")]
+    public async Task A_malformed_cell_fails_its_notebook_naming_the_cell(string cell, string problem)
+    {
+        var path = Path.Combine(TestPaths.TempDir(), "bad.ipynb");
+        File.WriteAllText(path, NotebookJson($"[{GoodCell}, {cell}, {GoodCell}]"));
+
+        var r = await NotebookRunner.RunAsync(path);
+
+        Assert.False(r.Succeeded);
+        Assert.Equal($"{path}: {problem}", r.Problem);
+        Assert.Equal(r.Problem, r.FailureMessage);
+        Assert.Null(r.Executed);
+        Assert.Empty(r.Cells);
+    }
+
+    [Theory]
+    [InlineData("{}", "'cells' must be an array")]
+    [InlineData("\"cells\"", "'cells' must be an array")]
+    public async Task Cells_that_are_not_an_array_fail_the_notebook(string cells, string problem)
+    {
+        var path = Path.Combine(TestPaths.TempDir(), "bad.ipynb");
+        File.WriteAllText(path, NotebookJson(cells));
+
+        Assert.Equal($"{path}: {problem}", (await NotebookRunner.RunAsync(path)).Problem);
+    }
+
+    [Fact]
+    public async Task A_notebook_that_is_not_valid_JSON_fails_naming_line_and_column()
+    {
+        var path = Path.Combine(TestPaths.TempDir(), "broken.ipynb");
+        File.WriteAllText(path, "{\n \"cells\": [],\n \"metadata\": {\"é\": 1},,\n \"nbformat\": 4\n}\n");
+
+        var r = await NotebookRunner.RunAsync(path);
+
+        Assert.False(r.Succeeded);
+        Assert.StartsWith($"{path}: not valid JSON at line 3, column 23: ", r.Problem);   // columns count characters, not bytes
+        Assert.DoesNotContain("BytePositionInLine", r.Problem);
+    }
 }

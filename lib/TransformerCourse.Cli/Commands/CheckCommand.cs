@@ -36,6 +36,12 @@ public sealed class CheckCommand : ICourseCommand
                 Restorer = restorer,
                 Echo = quiet ? null : console.Profile.Out.Writer,
             }, cancel);
+            if (result.Problem is { } problem)
+            {
+                console.Profile.Out.Writer.WriteLine($"✘ {problem}");
+                allPassed = false;
+                continue;
+            }
             var board = result.Scoreboard;
             Render(console, path, board);
             allPassed &= board.Count > 0 && board.All(e => e.Passed);

@@ -21,9 +21,20 @@ public sealed class RestoreCommand : ICourseCommand
     {
         args.Allow();
         var restorer = PackageRestorer.WithConfig(args.Options.GetValueOrDefault("--nuget-config"));
+        var exit = 0;
         foreach (var path in NotebookFiles.Expand(args.Positionals))
         {
-            var notebook = Notebook.Load(path);
+            Notebook notebook;
+            try
+            {
+                notebook = Notebook.Load(path);
+            }
+            catch (InvalidDataException e)
+            {
+                console.Profile.Out.Writer.WriteLine($"✘ {e.Message}");
+                exit = 1;
+                continue;
+            }
             var packages = new List<PackageRef>();
             var sources = new List<string>();
             foreach (var cell in notebook.Cells.Where(c => c.CellType == "code"))
@@ -45,6 +56,6 @@ public sealed class RestoreCommand : ICourseCommand
                 }
             }
         }
-        return 0;
+        return exit;
     }
 }

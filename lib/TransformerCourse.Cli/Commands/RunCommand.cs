@@ -37,8 +37,12 @@ public sealed class RunCommand : ICourseCommand
                 Echo = quiet ? null : console.Profile.Out.Writer,
                 CellStarting = quiet ? null : cell => console.MarkupLineInterpolated($"[grey]── {cell.Label}[/]"),
             }, cancel);
-            var written = NotebookFiles.OutputPath(path, args.Options.GetValueOrDefault("--out"));
-            result.Executed.Save(written);
+            string? written = null;
+            if (result.Executed is { } executed)
+            {
+                written = NotebookFiles.OutputPath(path, args.Options.GetValueOrDefault("--out"));
+                executed.Save(written);
+            }
             results.Add(result);
             Reports.Summary(console, result, written);
         }
