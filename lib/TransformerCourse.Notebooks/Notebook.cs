@@ -73,6 +73,31 @@ public sealed partial class Notebook
             _ => "csharp",
         });
 
+    /// <summary>The kernel the notebook was saved for: <c>metadata.kernelspec.name</c>, else <c>metadata.language_info.name</c>.</summary>
+    public string? KernelSpec => Text(root, "metadata", "kernelspec", "name") ?? Text(root, "metadata", "language_info", "name");
+
+    /// <summary>
+    /// Null for a notebook this runner can run — a Polyglot Notebooks (.NET Interactive) notebook, kernelspec
+    /// <c>.net-*</c>, or one that names no kernel — else why not:
+    /// <c>notebooks/x.ipynb is not a C# notebook (kernel: python3)</c>. Its cells would otherwise be compiled as C#.
+    /// </summary>
+    public string? NotCSharp
+    {
+        get
+        {
+            var spec = Text(root, "metadata", "kernelspec", "name");
+            var language = Text(root, "metadata", "language_info", "name");
+            var dotnet = spec is not null
+                ? spec.StartsWith(".net-", StringComparison.OrdinalIgnoreCase)
+                : language is null || dotnetLanguages.Contains(language);
+            return dotnet ? null
+                : $"{Path} is not a C# notebook (kernel: {KernelSpec}); the runner runs Polyglot Notebooks (.NET Interactive) notebooks";
+        }
+    }
+
+    private static readonly HashSet<string> dotnetLanguages =
+        new(["polyglot-notebook", "C#", "csharp", "F#", "fsharp", "PowerShell", "pwsh"], StringComparer.OrdinalIgnoreCase);
+
     /// <summary>
     /// Reads a notebook; throws <see cref="InvalidDataException"/> naming the file — and for JSON errors the line and
     /// column, for a malformed cell the cell — when it is not nbformat 4 JSON.

@@ -24,6 +24,7 @@ public static class NotebookExporter
     public static string Export(string notebookPath, string outputFile, IReadOnlyDictionary<string, string>? solutions = null)
     {
         var notebook = Notebook.Load(notebookPath);
+        if (notebook.NotCSharp is { } notCSharp) throw new InvalidDataException(notCSharp);
         var outDir = Path.GetDirectoryName(Path.GetFullPath(outputFile))!;
         var packages = new List<PackageRef>();
         var projects = new List<string>();

@@ -79,6 +79,7 @@ public static class NotebookRunner
             // One unreadable notebook fails by itself; a folder's other notebooks still run.
             return NotebookRunResult.NotRunnable(path, e is InvalidDataException ? e.Message : $"{path}: cannot be read: {e.Message}");
         }
+        if (notebook.NotCSharp is { } notCSharp) return NotebookRunResult.NotRunnable(path, notCSharp);
         var solutions = options.Solutions ?? (options.UseSolutions ? LoadSolutionsFor(path) : null);
         var restorer = options.Restorer ?? PackageRestorer.Shared;
         var echo = options.Echo is null ? null : ConsoleRouter.Unwrap(options.Echo);

@@ -91,7 +91,7 @@ public sealed class NotebookRunResult
     /// <summary>The notebook's path.</summary>
     public required string Path { get; init; }
 
-    /// <summary>The notebook with outputs and execution counts filled in; null when it could not be run at all (<see cref="Problem"/>).</summary>
+    /// <summary>The notebook with outputs and execution counts filled in; null when it was not run (<see cref="Problem"/>).</summary>
     public required Notebook? Executed { get; init; }
 
     /// <summary>

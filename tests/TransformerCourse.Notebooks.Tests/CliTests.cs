@@ -99,6 +99,22 @@ public class CliTests
     }
 
     [Fact]
+    public async Task Check_refuses_a_python_notebook_naming_its_kernel()
+    {
+        var path = Path.Combine(TestPaths.TempDir(), "homework.ipynb");
+        File.WriteAllText(path, """
+            {"cells": [{"cell_type": "code", "metadata": {}, "outputs": [], "source": ["x = 1\n", "x"]}],
+             "metadata": {"kernelspec": {"language": "python", "name": "python3"}}, "nbformat": 4, "nbformat_minor": 5}
+            """);
+
+        var (exit, output) = await Course("check", path, "-q");
+
+        Assert.Equal(1, exit);
+        Assert.Contains($"✘ {path} is not a C# notebook (kernel: python3)", output);
+        Assert.DoesNotContain("CS0", output);     // not compiled as C#
+    }
+
+    [Fact]
     public async Task Check_scores_every_exercise_and_fails_if_any_failed()
     {
         var (exit, output) = await Course("check", TestPaths.Fixture("exercises.ipynb"), "-q");

@@ -293,4 +293,36 @@ public class RunnerTests
         Assert.StartsWith($"{path}: not valid JSON at line 3, column 23: ", r.Problem);   // columns count characters, not bytes
         Assert.DoesNotContain("BytePositionInLine", r.Problem);
     }
+
+    [Theory]
+    [InlineData("""{"kernelspec": {"language": "python", "name": "python3"}, "language_info": {"name": "python"}}""", "python3")]
+    [InlineData("""{"language_info": {"name": "python"}}""", "python")]
+    [InlineData("""{"kernelspec": {"name": "ir", "language": "R"}}""", "ir")]
+    public async Task A_notebook_of_another_language_is_not_run_as_CSharp(string metadata, string kernel)
+    {
+        var path = Path.Combine(TestPaths.TempDir(), "python.ipynb");
+        File.WriteAllText(path, $$$"""
+            {"cells": [{"cell_type": "code", "metadata": {}, "outputs": [], "source": ["print('hello')"]}],
+             "metadata": {{{metadata}}}, "nbformat": 4, "nbformat_minor": 5}
+            """);
+
+        var r = await NotebookRunner.RunAsync(path);
+
+        Assert.False(r.Succeeded);
+        Assert.StartsWith($"{path} is not a C# notebook (kernel: {kernel})", r.Problem);
+        Assert.Empty(r.Cells);
+    }
+
+    [Theory]
+    [InlineData("""{"kernelspec": {"name": ".net-csharp"}}""")]
+    [InlineData("""{"kernelspec": {"name": ".net-fsharp"}, "language_info": {"name": "F#"}}""")]
+    [InlineData("""{"language_info": {"name": "polyglot-notebook"}}""")]
+    [InlineData("{}")]
+    public void Polyglot_notebooks_and_ones_without_a_kernel_are_run(string metadata)
+    {
+        var path = Path.Combine(TestPaths.TempDir(), "nb.ipynb");
+        File.WriteAllText(path, $$$"""{"cells": [], "metadata": {{{metadata}}}, "nbformat": 4, "nbformat_minor": 2}""");
+
+        Assert.Null(Notebook.Load(path).NotCSharp);
+    }
 }

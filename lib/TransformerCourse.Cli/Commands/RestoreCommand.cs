@@ -28,6 +28,7 @@ public sealed class RestoreCommand : ICourseCommand
             try
             {
                 notebook = Notebook.Load(path);
+                if (notebook.NotCSharp is { } notCSharp) throw new InvalidDataException(notCSharp);
             }
             catch (InvalidDataException e)
             {
