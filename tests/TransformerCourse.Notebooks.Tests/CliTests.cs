@@ -158,6 +158,25 @@ public class CliTests
         Assert.Equal(1, (await Course("run", "no-such-notebook.ipynb")).Exit);
     }
 
+    [Theory]
+    [InlineData("run|state.ipynb|--seed|3", "course run does not take --seed; its options are: --solutions, --out DIR, -o DIR, --quiet, -q")]
+    [InlineData("check|exercises.ipynb|--out|x", "course check does not take --out; its options are: --solutions, --quiet, -q")]
+    [InlineData("check|exercises.ipynb|-o|x", "course check does not take -o; its options are: ")]
+    [InlineData("export|state.ipynb|--quiet", "course export does not take --quiet; its options are: --out FILE.cs, -o FILE.cs, --solutions")]
+    [InlineData("restore|state.ipynb|--solutions", "course restore does not take --solutions; its options are: --nuget-config FILE")]
+    public async Task An_option_of_another_command_is_refused_listing_the_commands_options(string args, string message)
+    {
+        var parts = args.Split('|');
+        parts[1] = parts[1].EndsWith(".ipynb", StringComparison.Ordinal) ? TestPaths.Fixture(parts[1]) : parts[1];
+
+        var (exit, output) = await Course(parts);
+
+        Assert.Equal(2, exit);
+        Assert.Contains(message, output);
+        Assert.Contains($"usage: course {parts[0]} ", output);
+        Assert.DoesNotContain("cells run", output);     // nothing ran
+    }
+
     [Fact]
     public async Task Export_writes_a_file_based_app_that_dotnet_runs()
     {

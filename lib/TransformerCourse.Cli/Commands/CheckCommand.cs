@@ -14,12 +14,12 @@ public sealed class CheckCommand : ICourseCommand
     public string Name => "check";
 
     /// <inheritdoc />
-    public string Usage => "check <notebook.ipynb>... [--solutions] [--quiet]   run a learner's notebook and score its exercises";
+    public string Usage => "check <notebook.ipynb>... [--solutions] [--quiet] [--nuget-config FILE]   run a learner's notebook and score its exercises";
 
     /// <inheritdoc />
     public async Task<int> RunAsync(CommandArgs args, IAnsiConsole console, CancellationToken cancel)
     {
-        args.Allow("--solutions", "--quiet", "-q");
+        args.Allow("--solutions", "--quiet", "-q", "--nuget-config FILE");
         var notebooks = NotebookFiles.Expand(args.Positionals);
         var quiet = args.Flags.Contains("--quiet") || args.Flags.Contains("-q");
         var restorer = PackageRestorer.WithConfig(args.Options.GetValueOrDefault("--nuget-config"));

@@ -14,12 +14,12 @@ public sealed class RestoreCommand : ICourseCommand
     public string Name => "restore";
 
     /// <inheritdoc />
-    public string Usage => "restore <notebook.ipynb|folder>...   restore the notebooks' #r \"nuget:\" packages ahead of time";
+    public string Usage => "restore <notebook.ipynb|folder>... [--nuget-config FILE]   restore the notebooks' #r \"nuget:\" packages ahead of time";
 
     /// <inheritdoc />
     public async Task<int> RunAsync(CommandArgs args, IAnsiConsole console, CancellationToken cancel)
     {
-        args.Allow();
+        args.Allow("--nuget-config FILE");
         var restorer = PackageRestorer.WithConfig(args.Options.GetValueOrDefault("--nuget-config"));
         var exit = 0;
         foreach (var path in NotebookFiles.Expand(args.Positionals))

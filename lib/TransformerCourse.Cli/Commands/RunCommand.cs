@@ -14,12 +14,13 @@ public sealed class RunCommand : ICourseCommand
     public string Name => "run";
 
     /// <inheritdoc />
-    public string Usage => "run <notebook.ipynb|folder>... [--solutions] [--out DIR] [--quiet]   execute notebooks, write executed copies, print a summary";
+    public string Usage => "run <notebook.ipynb|folder>... [--solutions] [--out DIR] [--quiet] [--nuget-config FILE]   " +
+        "execute notebooks, write executed copies, print a summary";
 
     /// <inheritdoc />
     public async Task<int> RunAsync(CommandArgs args, IAnsiConsole console, CancellationToken cancel)
     {
-        args.Allow("--solutions", "--quiet", "-q");
+        args.Allow("--solutions", "--out DIR", "-o DIR", "--quiet", "-q", "--nuget-config FILE");
         var notebooks = NotebookFiles.Expand(args.Positionals);
         var quiet = args.Flags.Contains("--quiet") || args.Flags.Contains("-q");
         var solutions = args.Flags.Contains("--solutions");
