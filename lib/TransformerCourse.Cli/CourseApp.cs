@@ -21,6 +21,9 @@ public interface ICourseCommand
 /// </summary>
 public static class CourseApp
 {
+    /// <summary>The exit code after Ctrl+C, as shells use for SIGINT (128 + 2).</summary>
+    public const int InterruptedExitCode = 130;
+
     /// <summary>Every subcommand, in the order the usage text lists them.</summary>
     public static readonly List<ICourseCommand> Commands =
     [
@@ -67,6 +70,11 @@ public static class CourseApp
             console.MarkupLineInterpolated($"[red]{e.Message}[/]");
             console.WriteLine($"usage: course {command.Usage}");
             return 2;
+        }
+        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+        {
+            console.Profile.Out.Writer.WriteLine("✘ interrupted (Ctrl+C)");
+            return InterruptedExitCode;
         }
         catch (Exception e) when (e is InvalidDataException or FileNotFoundException or DirectoryNotFoundException)
         {

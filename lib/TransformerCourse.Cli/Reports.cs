@@ -27,7 +27,7 @@ public static class Reports
         {
             var note = c.Status switch
             {
-                CellStatus.Failed => c.Position.Length == 0 ? FirstLine(c.Error) : $"{c.Position}: {FirstLine(c.Error)}",
+                CellStatus.Failed or CellStatus.Interrupted => c.Position.Length == 0 ? FirstLine(c.Error) : $"{c.Position}: {FirstLine(c.Error)}",
                 CellStatus.SkippedMissingPackage => $"needs {string.Join(", ", c.MissingPackages)}"
                                                     + (c.RestoreProblem is { } why ? $": {why}" : ""),
                 _ when c.Exercise is not null => $"exercise {c.Exercise}",
@@ -39,7 +39,7 @@ public static class Reports
                 Markup.Escape(c.FirstLine),
                 Markup.Escape(c.Kernel),
                 Status(c.Status),
-                c.Status is CellStatus.Ran or CellStatus.Failed ? c.Seconds.ToString("0.00", CultureInfo.InvariantCulture) : "",
+                c.Status is CellStatus.Ran or CellStatus.Failed or CellStatus.Interrupted ? c.Seconds.ToString("0.00", CultureInfo.InvariantCulture) : "",
                 Markup.Escape(note));
         }
         console.Write(table);
@@ -68,7 +68,8 @@ public static class Reports
         var seconds = r.Cells.Sum(c => c.Seconds).ToString("0.0", CultureInfo.InvariantCulture);
         return $"{Path.GetFileName(r.Path)}: {r.Count(CellStatus.Ran)} cells run, {skipped} skipped " +
                $"({r.Count(CellStatus.SkippedMissingPackage)} for missing packages, {r.Count(CellStatus.SkippedOtherKernel)} other kernels), " +
-               $"{r.Count(CellStatus.Failed)} failed, {r.Count(CellStatus.NotRun)} not run{checks}; {seconds} s";
+               $"{r.Count(CellStatus.Failed)} failed, {r.Count(CellStatus.NotRun)} not run{checks}; {seconds} s" +
+               (r.Interrupted ? "; interrupted (Ctrl+C)" : "");
     }
 
     /// <summary>A table with one row per notebook.</summary>
@@ -87,7 +88,7 @@ public static class Reports
                 Markup.Escape(Path.GetFileName(r.Path)),
                 r.Count(CellStatus.Ran).ToString(CultureInfo.InvariantCulture),
                 (r.Count(CellStatus.SkippedOtherKernel) + r.Count(CellStatus.SkippedMissingPackage)).ToString(CultureInfo.InvariantCulture),
-                r.Succeeded ? "0" : $"[red]{r.Count(CellStatus.Failed)}[/]",
+                r.Succeeded ? "0" : $"[red]{r.Count(CellStatus.Failed) + r.Count(CellStatus.Interrupted)}[/]",
                 r.Scoreboard is { Count: > 0 } board ? $"{board.Count(e => e.Passed)}/{board.Count}" : "",
                 r.Cells.Sum(c => c.Seconds).ToString("0.0", CultureInfo.InvariantCulture));
         }
@@ -108,6 +109,7 @@ public static class Reports
         CellStatus.SkippedMissingPackage => "[yellow]skipped: missing package[/]",
         CellStatus.SkippedOtherKernel => "[grey]skipped: other kernel[/]",
         CellStatus.NotRun => "[grey]not run[/]",
+        CellStatus.Interrupted => "[red]interrupted[/]",
         _ => s.ToString(),
     };
 

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Diagnostics;
+using System.Globalization;
 using System.Reflection;
 using System.Text;
 using Microsoft.CodeAnalysis;
@@ -20,8 +21,21 @@ public sealed class RunOptions
     /// <summary>Solutions to swap in instead of the file (exercise id → replacement cell source).</summary>
     public IReadOnlyDictionary<string, string>? Solutions { get; init; }
 
-    /// <summary>Keep going after a failed cell (as a person clicking "run all" in the kernel would not; <c>course check</c> does).</summary>
+    /// <summary>
+    /// Keep going after a failed cell (as a person clicking "run all" in the kernel would not; <c>course check</c>
+    /// does). A cell that timed out or was interrupted stops its notebook even so.
+    /// </summary>
     public bool ContinueOnError { get; init; }
+
+    /// <summary>The default <see cref="CellTimeout"/>: 10 minutes.</summary>
+    public static readonly TimeSpan DefaultCellTimeout = TimeSpan.FromSeconds(600);
+
+    /// <summary>
+    /// How long one cell's code may run (not counting its package restore and compilation). A cell still running
+    /// then fails, the rest of its notebook is not run, and the cell's thread is abandoned (see
+    /// <see cref="NotebookRunner"/>). <see cref="Timeout.InfiniteTimeSpan"/> for no limit.
+    /// </summary>
+    public TimeSpan CellTimeout { get; init; } = DefaultCellTimeout;
 
     /// <summary>The package restorer; default <see cref="PackageRestorer.Shared"/>.</summary>
     public PackageRestorer? Restorer { get; init; }
@@ -41,6 +55,13 @@ public sealed class RunOptions
 /// C# kernel does (same default imports, C# 12, <c>#r</c>/<c>#i</c>/<c>#load</c>, <c>#!time</c>, trailing-expression
 /// results, <c>display</c>), and records every cell's outputs as nbformat outputs.
 /// </summary>
+/// <remarks>
+/// Each cell's code runs on a thread of its own, so that a cell that never ends (<c>while (true) { }</c>) cannot
+/// hold the runner: after <see cref="RunOptions.CellTimeout"/>, or when the cancellation token fires (Ctrl+C), the
+/// runner stops waiting, fails or marks the cell, drops whatever that thread writes later, and returns. .NET cannot
+/// abort a thread, so the abandoned one is a background thread that ends with the process (the <c>course</c>
+/// command exits when its run is over).
+/// </remarks>
 public static class NotebookRunner
 {
     /// <summary>The <see cref="AppDomain"/> slot the check API (TransformerCourse.Checks.Check.SinkKey) reports to.</summary>
@@ -97,6 +118,7 @@ public static class NotebookRunner
             .WithSourceResolver(new SourceFileResolver(ImmutableArray<string>.Empty, notebook.Directory));
 
         using var loader = new InteractiveAssemblyLoader();
+        var timeout = options.CellTimeout;
         ScriptState<object> state = await CSharpScript.Create(Prelude, scriptOptions, assemblyLoader: loader).RunAsync(cancellationToken: cancel);
 
         var tracker = new MissingPackageTracker();
@@ -169,6 +191,13 @@ public static class NotebookRunner
             try
             {
                 result = await RunCellAsync();
+            }
+            catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+            {
+                var message = $"interrupted (Ctrl+C) after {clock.Elapsed.TotalSeconds:0.0} s";
+                cellOutputs.Error("OperationCanceledException", message, [message]);
+                cellOutputs.Close();
+                result = result with { Status = CellStatus.Interrupted, Error = message };
             }
             finally
             {
@@ -245,9 +274,23 @@ public static class NotebookRunner
                     };
                 }
 
-                // 3. Run it, continuing the script state.
+                // 3. Run it on its own thread, continuing the script state; stop waiting at the timeout or Ctrl+C.
                 count = ++executionCount;
-                var next = await script.RunFromAsync(state, _ => true, cancel);
+                var running = RunOnOwnThread(script, state);
+                ScriptState<object> next;
+                try
+                {
+                    next = await running.WaitAsync(timeout, cancel);
+                }
+                catch (TimeoutException) when (!running.IsCompleted)
+                {
+                    var seconds = timeout.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);
+                    var message = $"did not finish within the cell timeout of {seconds} s (--cell-timeout), so it was " +
+                                  "stopped and the rest of the notebook was not run";
+                    cellOutputs.Error("TimeoutException", message, [message]);
+                    cellOutputs.Close();     // whatever the abandoned thread writes from now on is dropped
+                    return result with { Status = CellStatus.Failed, Error = message, TimedOut = true };
+                }
                 state = next;
                 if (next.Exception is { } thrown)
                 {
@@ -262,14 +305,46 @@ public static class NotebookRunner
             }
         }
 
-        return new NotebookRunResult { Path = path, Executed = notebook, Cells = results, Checks = recorded, Exercises = exercises };
+        List<CheckOutcome> verdicts;
+        lock (recorded) verdicts = [.. recorded];    // an abandoned cell's thread may still add to the list
+        return new NotebookRunResult { Path = path, Executed = notebook, Cells = results, Checks = verdicts, Exercises = exercises };
 
         void Finish(CellResult r)
         {
             results.Add(r);
-            if (r.Status == CellStatus.Failed && !options.ContinueOnError) stopped = true;
+            if ((r.Status == CellStatus.Failed && !options.ContinueOnError) || r.TimedOut || r.Status == CellStatus.Interrupted)
+                stopped = true;
             options.CellCompleted?.Invoke(r);
         }
+    }
+
+    // Starts a submission on a new background thread (a big stack, as deep recursion in a cell should not be the
+    // runner's problem); the task completes when the submission does, including any awaits inside it.
+    private static Task<ScriptState<object>> RunOnOwnThread(Script<object> script, ScriptState<object> state)
+    {
+        var done = new TaskCompletionSource<ScriptState<object>>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                script.RunFromAsync(state, _ => true, CancellationToken.None).ContinueWith(t =>
+                {
+                    if (t.IsCanceled) done.TrySetCanceled();
+                    else if (t.Exception is { } e) done.TrySetException(e.InnerExceptions);
+                    else done.TrySetResult(t.Result);
+                }, TaskScheduler.Default);
+            }
+            catch (Exception e)
+            {
+                done.TrySetException(e);
+            }
+        }, maxStackSize: 16 * 1024 * 1024)
+        {
+            IsBackground = true,
+            Name = "notebook cell",
+        };
+        thread.Start();     // flows the execution context: the cell's CellOutputs.Current and check list go with it
+        return done.Task;
     }
 
     // As the kernel does: Script.HasReturnValue() is internal; true when the submission ends in an expression with a value.

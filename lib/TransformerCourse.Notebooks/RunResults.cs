@@ -13,8 +13,10 @@ public enum CellStatus
     SkippedMissingPackage,
     /// <summary>The cell failed: a directive error, a compile error or an exception.</summary>
     Failed,
-    /// <summary>The cell was not reached because an earlier cell failed.</summary>
+    /// <summary>The cell was not reached because an earlier cell failed, timed out or was interrupted.</summary>
     NotRun,
+    /// <summary>The run was interrupted (Ctrl+C) while this cell was running.</summary>
+    Interrupted,
 }
 
 /// <summary>One cell's outcome.</summary>
@@ -43,6 +45,9 @@ public sealed record CellResult
 
     /// <summary>For a failure: the message (compiler diagnostics or <c>ExceptionType: message</c>).</summary>
     public string? Error { get; init; }
+
+    /// <summary>True when the cell failed because it ran longer than <see cref="RunOptions.CellTimeout"/>.</summary>
+    public bool TimedOut { get; init; }
 
     /// <summary>For a failure: 1-based line in the cell, when known.</summary>
     public int? Line { get; init; }
@@ -135,10 +140,13 @@ public sealed class NotebookRunResult
     public IReadOnlyList<string> RestoreProblems =>
         Cells.Select(c => c.RestoreProblem).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
 
-    /// <summary>The first failed cell, if any.</summary>
-    public CellResult? FirstFailure => Cells.FirstOrDefault(c => c.Status == CellStatus.Failed);
+    /// <summary>The first failed (or interrupted) cell, if any.</summary>
+    public CellResult? FirstFailure => Cells.FirstOrDefault(c => c.Status is CellStatus.Failed or CellStatus.Interrupted);
 
-    /// <summary>True when the notebook could be run and no cell failed.</summary>
+    /// <summary>True when the run was interrupted (Ctrl+C) in this notebook.</summary>
+    public bool Interrupted => Cells.Any(c => c.Status == CellStatus.Interrupted);
+
+    /// <summary>True when the notebook could be run, no cell failed and the run was not interrupted.</summary>
     public bool Succeeded => Problem is null && FirstFailure is null;
 
     /// <summary>Number of cells with the given status.</summary>
@@ -157,7 +165,8 @@ public sealed class NotebookRunResult
 
     private static string Describe(CellStatus status) => status switch
     {
-        CellStatus.NotRun => "not run, an earlier cell failed",
+        CellStatus.NotRun => "not run, an earlier cell failed or the run was stopped",
+        CellStatus.Interrupted => "interrupted",
         CellStatus.SkippedMissingPackage => "skipped, it needs a package that could not be restored",
         CellStatus.SkippedOtherKernel => "skipped, not a C# cell",
         _ => status.ToString(),

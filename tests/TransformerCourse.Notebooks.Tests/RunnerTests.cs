@@ -325,4 +325,35 @@ public class RunnerTests
 
         Assert.Null(Notebook.Load(path).NotCSharp);
     }
+
+    [Fact]
+    public async Task A_cell_that_runs_too_long_fails_naming_the_timeout_and_stops_its_notebook()
+    {
+        var path = TestPaths.WriteNotebook(TestPaths.TempDir(), "slow.ipynb",
+            "Console.WriteLine(\"waiting\");\nSystem.Threading.Thread.Sleep(1500);\nConsole.WriteLine(\"too late\");\n" +
+            "System.Threading.Thread.Sleep(System.Threading.Timeout.Infinite);",
+            "Console.WriteLine(\"never\");");
+        var echo = new StringWriter();
+
+        // Returns at all: the cell sleeps forever.
+        var r = await NotebookRunner.RunAsync(path, new RunOptions
+        {
+            CellTimeout = TimeSpan.FromSeconds(0.5), ContinueOnError = true, Echo = TextWriter.Synchronized(echo),
+        });
+
+        var slow = r.Cells[0];
+        Assert.Equal((CellStatus.Failed, true), (slow.Status, slow.TimedOut));
+        Assert.Equal(CellStatus.NotRun, r.Cells[1].Status);     // even with ContinueOnError: the cell's thread is still going
+        Assert.Equal(
+            $"{path}: code cell 1 (cell 1 of 2) \"Console.WriteLine(\"waiting\");\": did not finish within the cell timeout " +
+            "of 0.5 s (--cell-timeout), so it was stopped and the rest of the notebook was not run",
+            r.FailureMessage);
+        var outputs = Outputs(r, 1).Select(o => o!).ToList();       // the executed notebook, up to the timeout
+        Assert.Equal(("stream", "waiting\n"), ((string)outputs[0]["output_type"]!, Text(outputs[0]["text"])));
+        Assert.Equal(("error", "TimeoutException"), ((string)outputs[1]["output_type"]!, (string)outputs[1]["ename"]!));
+
+        await Task.Delay(2000);                                      // the abandoned thread writes "too late" now
+        Assert.DoesNotContain("too late", echo.ToString());
+        Assert.DoesNotContain("too late", slow.Output);
+    }
 }

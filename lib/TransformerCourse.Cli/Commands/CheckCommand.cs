@@ -14,14 +14,17 @@ public sealed class CheckCommand : ICourseCommand
     public string Name => "check";
 
     /// <inheritdoc />
-    public string Usage => "check <notebook.ipynb>... [--solutions] [--quiet] [--nuget-config FILE]   run a learner's notebook and score its exercises";
+    public string Usage =>
+        "check <notebook.ipynb>... [--solutions] [--quiet] [--cell-timeout SECONDS] [--nuget-config FILE]" +
+        "   run a learner's notebook and score its exercises";
 
     /// <inheritdoc />
     public async Task<int> RunAsync(CommandArgs args, IAnsiConsole console, CancellationToken cancel)
     {
-        args.Allow("--solutions", "--quiet", "-q", "--nuget-config FILE");
+        args.Allow("--solutions", "--quiet", "-q", "--cell-timeout SECONDS", "--nuget-config FILE");
         var notebooks = NotebookFiles.Expand(args.Positionals);
         var quiet = args.Flags.Contains("--quiet") || args.Flags.Contains("-q");
+        var timeout = NotebookFiles.CellTimeout(args);
         var restorer = PackageRestorer.WithConfig(args.Options.GetValueOrDefault("--nuget-config"));
         if (!await ReferencedProjects.EnsureBuiltAsync(notebooks, console.Profile.Out.Writer, cancel)) return 1;
 
@@ -34,8 +37,14 @@ public sealed class CheckCommand : ICourseCommand
                 UseSolutions = args.Flags.Contains("--solutions"),
                 ContinueOnError = true,
                 Restorer = restorer,
+                CellTimeout = timeout,
                 Echo = quiet ? null : console.Profile.Out.Writer,
             }, cancel);
+            if (result.Interrupted || cancel.IsCancellationRequested)
+            {
+                console.Profile.Out.Writer.WriteLine($"✘ interrupted (Ctrl+C): {result.FailureMessage ?? path}");
+                return CourseApp.InterruptedExitCode;
+            }
             if (result.Problem is { } problem)
             {
                 console.Profile.Out.Writer.WriteLine($"✘ {problem}");
@@ -44,6 +53,8 @@ public sealed class CheckCommand : ICourseCommand
             }
             var board = result.Scoreboard;
             Render(console, path, board);
+            if (result.Cells.FirstOrDefault(c => c.TimedOut) is { } slow)
+                console.Profile.Out.Writer.WriteLine($"✘ {result.Path}: {slow.Where}: {slow.Error}");
             allPassed &= board.Count > 0 && board.All(e => e.Passed);
         }
         return allPassed ? 0 : 1;
