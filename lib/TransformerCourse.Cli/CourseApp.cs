@@ -153,7 +153,9 @@ public sealed class CommandArgs
     /// Throws a <see cref="UsageException"/> listing the command's options for any option (flag or option with a
     /// value) not among <paramref name="options"/>, so an option of another command is never silently ignored.
     /// </summary>
-    /// <param name="options">The command's options as the usage shows them: <c>--solutions</c>, <c>--out DIR</c>, <c>-q</c>.</param>
+    /// <param name="options">
+    /// The command's options as the usage shows them: <c>--solutions</c>, <c>--out DIR</c>, <c>-q</c>.
+    /// </param>
     public void Allow(params string[] options)
     {
         var known = options.Select(o => o.Split(' ')[0]).ToHashSet(StringComparer.Ordinal);

@@ -27,7 +27,8 @@ public static class Reports
         {
             var note = c.Status switch
             {
-                CellStatus.Failed or CellStatus.Interrupted => c.Position.Length == 0 ? FirstLine(c.Error) : $"{c.Position}: {FirstLine(c.Error)}",
+                CellStatus.Failed or CellStatus.Interrupted =>
+                    c.Position.Length == 0 ? FirstLine(c.Error) : $"{c.Position}: {FirstLine(c.Error)}",
                 CellStatus.SkippedMissingPackage => $"needs {string.Join(", ", c.MissingPackages)}"
                                                     + (c.RestoreProblem is { } why ? $": {why}" : ""),
                 _ when c.Exercise is not null => $"exercise {c.Exercise}",
@@ -39,7 +40,9 @@ public static class Reports
                 Markup.Escape(c.FirstLine),
                 Markup.Escape(c.Kernel),
                 Status(c.Status),
-                c.Status is CellStatus.Ran or CellStatus.Failed or CellStatus.Interrupted ? c.Seconds.ToString("0.00", CultureInfo.InvariantCulture) : "",
+                c.Status is CellStatus.Ran or CellStatus.Failed or CellStatus.Interrupted
+                    ? c.Seconds.ToString("0.00", CultureInfo.InvariantCulture)
+                    : "",
                 Markup.Escape(note));
         }
         console.Write(table);
@@ -48,8 +51,9 @@ public static class Reports
         {
             var names = string.Join(", ", result.MissingPackages);
             var why = string.Join("; ", result.RestoreProblems);
+            const string skipped = "cells that need them were skipped";
             console.MarkupLineInterpolated(
-                $"[yellow]packages not available on this machine: {names} (cells that need them were skipped): {why}[/]");
+                $"[yellow]packages not available on this machine: {names} ({skipped}): {why}[/]");
         }
         // Plain text, never wrapped: the failure line is what people and scripts grep for.
         if (result.FailureMessage is { } failure)
@@ -61,7 +65,8 @@ public static class Reports
     /// <summary>One line per notebook: counts of cells run, skipped and failed, checks and total seconds.</summary>
     public static string Line(NotebookRunResult r)
     {
-        if (r.Problem is not null) return $"{Path.GetFileName(r.Path)}: not run (the notebook could not be read as a C# notebook)";
+        if (r.Problem is not null)
+            return $"{Path.GetFileName(r.Path)}: not run (the notebook could not be read as a C# notebook)";
         var skipped = r.Count(CellStatus.SkippedOtherKernel) + r.Count(CellStatus.SkippedMissingPackage);
         var board = r.Scoreboard;
         var checks = board.Count == 0 ? "" : $"; exercises {board.Count(e => e.Passed)}/{board.Count} passed";
@@ -76,7 +81,8 @@ public static class Reports
     public static void Totals(IAnsiConsole console, IReadOnlyList<NotebookRunResult> results)
     {
         var table = new Table().Border(TableBorder.Rounded).Title("[bold]all notebooks[/]");
-        foreach (var h in new[] { "notebook", "run", "skipped", "failed", "exercises passed", "seconds" }) table.AddColumn(h);
+        foreach (var h in new[] { "notebook", "run", "skipped", "failed", "exercises passed", "seconds" })
+            table.AddColumn(h);
         foreach (var r in results)
         {
             if (r.Problem is not null)

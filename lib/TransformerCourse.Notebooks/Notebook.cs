@@ -32,10 +32,12 @@ public sealed partial class Notebook
         for (var i = 0; i < cells.Count; i++)
         {
             string Where(int? code) => $"{path}: {CellNames.Name(i + 1, cells.Count, code)}";
-            if (cells[i] is not JsonObject json) throw new InvalidDataException($"{Where(null)}: must be a JSON object");
+            if (cells[i] is not JsonObject json)
+                throw new InvalidDataException($"{Where(null)}: must be a JSON object");
             var type = json["cell_type"] switch
             {
-                null => throw new InvalidDataException($"{Where(null)}: 'cell_type' is missing (code, markdown or raw)"),
+                null => throw new InvalidDataException(
+                    $"{Where(null)}: 'cell_type' is missing (code, markdown or raw)"),
                 JsonValue v when v.TryGetValue<string>(out var t) && cellTypes.Contains(t) => t,
                 var other => throw new InvalidDataException(
                     $"{Where(null)}: 'cell_type' must be code, markdown or raw, not {other.ToJsonString()}"),
@@ -47,8 +49,10 @@ public sealed partial class Notebook
                 JsonArray lines => lines.All(l => l is JsonValue v && v.TryGetValue<string>(out _)),
                 _ => false,
             };
-            if (!sourceOk) throw new InvalidDataException($"{Where(code)}: 'source' must be a string or an array of strings");
-            if (json["metadata"] is not (null or JsonObject)) throw new InvalidDataException($"{Where(code)}: 'metadata' must be an object");
+            if (!sourceOk)
+                throw new InvalidDataException($"{Where(code)}: 'source' must be a string or an array of strings");
+            if (json["metadata"] is not (null or JsonObject))
+                throw new InvalidDataException($"{Where(code)}: 'metadata' must be an object");
             list.Add(new NotebookCell(this, i + 1, code, json));
         }
         Cells = list;
@@ -73,8 +77,12 @@ public sealed partial class Notebook
             _ => "csharp",
         });
 
-    /// <summary>The kernel the notebook was saved for: <c>metadata.kernelspec.name</c>, else <c>metadata.language_info.name</c>.</summary>
-    public string? KernelSpec => Text(root, "metadata", "kernelspec", "name") ?? Text(root, "metadata", "language_info", "name");
+    /// <summary>
+    /// The kernel the notebook was saved for: <c>metadata.kernelspec.name</c>, else
+    /// <c>metadata.language_info.name</c>.
+    /// </summary>
+    public string? KernelSpec =>
+        Text(root, "metadata", "kernelspec", "name") ?? Text(root, "metadata", "language_info", "name");
 
     /// <summary>
     /// Null for a notebook this runner can run — a Polyglot Notebooks (.NET Interactive) notebook, kernelspec
@@ -91,12 +99,14 @@ public sealed partial class Notebook
                 ? spec.StartsWith(".net-", StringComparison.OrdinalIgnoreCase)
                 : language is null || dotnetLanguages.Contains(language);
             return dotnet ? null
-                : $"{Path} is not a C# notebook (kernel: {KernelSpec}); the runner runs Polyglot Notebooks (.NET Interactive) notebooks";
+                : $"{Path} is not a C# notebook (kernel: {KernelSpec}); " +
+                  "the runner runs Polyglot Notebooks (.NET Interactive) notebooks";
         }
     }
 
     private static readonly HashSet<string> dotnetLanguages =
-        new(["polyglot-notebook", "C#", "csharp", "F#", "fsharp", "PowerShell", "pwsh"], StringComparer.OrdinalIgnoreCase);
+        new(["polyglot-notebook", "C#", "csharp", "F#", "fsharp", "PowerShell", "pwsh"],
+            StringComparer.OrdinalIgnoreCase);
 
     /// <summary>
     /// Reads a notebook; throws <see cref="InvalidDataException"/> naming the file — and for JSON errors the line and
@@ -112,16 +122,21 @@ public sealed partial class Notebook
         }
         catch (JsonException e)
         {
-            throw new InvalidDataException($"{path}: not valid JSON at {JsonPlace(text, e)}: {JsonDetails().Replace(e.Message, "")}", e);
+            throw new InvalidDataException(
+                $"{path}: not valid JSON at {JsonPlace(text, e)}: {JsonDetails().Replace(e.Message, "")}", e);
         }
         if (node is not JsonObject obj)
             throw new InvalidDataException($"{path}: not a notebook (the top level is not a JSON object)");
         if (obj["nbformat"] is not JsonValue format || !format.TryGetValue<int>(out var version) || version != 4)
-            throw new InvalidDataException($"{path}: nbformat {obj["nbformat"]?.ToJsonString() ?? "(missing)"} is not supported; expected 4");
+            throw new InvalidDataException(
+                $"{path}: nbformat {obj["nbformat"]?.ToJsonString() ?? "(missing)"} is not supported; expected 4");
         return new Notebook(path, obj);
     }
 
-    /// <summary>The string at <paramref name="path"/> under <paramref name="node"/>, or null when any step is missing or of another type.</summary>
+    /// <summary>
+    /// The string at <paramref name="path"/> under <paramref name="node"/>, or null when any step is missing or of
+    /// another type.
+    /// </summary>
     internal static string? Text(JsonNode? node, params string[] path)
     {
         foreach (var key in path) node = node is JsonObject o ? o[key] : null;
@@ -177,7 +192,7 @@ public sealed class NotebookCell
     /// <summary>1-based position among all the notebook's cells, markdown included.</summary>
     public int Number { get; }
 
-    /// <summary>1-based position among the notebook's code cells (of any kernel); null for markdown and raw cells.</summary>
+    /// <summary>1-based position among the code cells (of any kernel); null for markdown and raw cells.</summary>
     public int? CodeNumber { get; }
 
     /// <summary>
@@ -189,7 +204,9 @@ public sealed class NotebookCell
     /// <summary>The first non-blank line of the source, shortened: what to search for in the editor.</summary>
     public string FirstLine => CellNames.FirstLine(Source);
 
-    /// <summary><see cref="Name"/> and <see cref="FirstLine"/>: <c>code cell 2 (cell 5 of 17) "// Exercise 01.2: softmax"</c>.</summary>
+    /// <summary>
+    /// <see cref="Name"/> and <see cref="FirstLine"/>: <c>code cell 2 (cell 5 of 17) "// Exercise 01.2: softmax"</c>.
+    /// </summary>
     public string Label => CellNames.Label(Name, FirstLine);
 
     /// <summary>The cell's JSON object.</summary>
@@ -261,5 +278,6 @@ public static class CellNames
     }
 
     /// <summary>The name followed by the quoted first line (if the cell has one).</summary>
-    public static string Label(string name, string firstLine) => firstLine.Length == 0 ? name : $"{name} \"{firstLine}\"";
+    public static string Label(string name, string firstLine) =>
+        firstLine.Length == 0 ? name : $"{name} \"{firstLine}\"";
 }

@@ -61,11 +61,12 @@ public static class NotebookExporter
                 }
                 else
                     throw new InvalidDataException(
-                        $"{notebookPath}: {cell.Label}: #r \"{directive.File.ValueText}\" is not the output of a project, " +
-                        "and a file-based app can only reference projects and packages");
+                        $"{notebookPath}: {cell.Label}: #r \"{directive.File.ValueText}\" is not the output of a " +
+                        "project, and a file-based app can only reference projects and packages");
             }
             if (root.DescendantTrivia().Any(t => t.IsKind(SyntaxKind.LoadDirectiveTrivia)))
-                throw new InvalidDataException($"{notebookPath}: {cell.Label}: #load cannot be exported; put that code in the library");
+                throw new InvalidDataException(
+                    $"{notebookPath}: {cell.Label}: #load cannot be exported; put that code in the library");
 
             usings.AddRange(root.Usings.Select(u => u.WithoutTrivia().ToFullString()));
             var members = root.Members;

@@ -98,7 +98,8 @@ public static class NotebookRunner
         catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
         {
             // One unreadable notebook fails by itself; a folder's other notebooks still run.
-            return NotebookRunResult.NotRunnable(path, e is InvalidDataException ? e.Message : $"{path}: cannot be read: {e.Message}");
+            return NotebookRunResult.NotRunnable(path,
+                e is InvalidDataException ? e.Message : $"{path}: cannot be read: {e.Message}");
         }
         if (notebook.NotCSharp is { } notCSharp) return NotebookRunResult.NotRunnable(path, notCSharp);
         var solutions = options.Solutions ?? (options.UseSolutions ? LoadSolutionsFor(path) : null);
@@ -136,7 +137,8 @@ public static class NotebookRunner
             {
                 results.Add(new CellResult
                 {
-                    Number = cell.Number, Name = cell.Name, FirstLine = cell.FirstLine, Status = CellStatus.Text, Kernel = cell.CellType,
+                    Number = cell.Number, Name = cell.Name, FirstLine = cell.FirstLine, Status = CellStatus.Text,
+                    Kernel = cell.CellType,
                 });
                 continue;
             }
@@ -224,17 +226,26 @@ public static class NotebookRunner
                     var restored = await restorer.RestoreAsync([.. packages, .. newPackages], [.. sources, .. newSources], cancel);
                     if (!restored.Succeeded)
                     {
-                        // Blame the packages this cell added (the earlier ones restored before) unless NuGet named others.
+                        // Blame the packages this cell added (the earlier ones restored before), unless NuGet named
+                        // others.
                         var names = restored.MissingPackages
-                            .Where(n => newPackages.Any(p => p.Name.Equals(n, StringComparison.OrdinalIgnoreCase))).ToList();
-                        if (names.Count == 0) names = newPackages.Count > 0 ? newPackages.ConvertAll(p => p.Name) : [.. restored.MissingPackages];
+                            .Where(n => newPackages.Any(p => p.Name.Equals(n, StringComparison.OrdinalIgnoreCase)))
+                            .ToList();
+                        if (names.Count == 0)
+                        {
+                            names = newPackages.Count > 0
+                                ? newPackages.ConvertAll(p => p.Name)
+                                : [.. restored.MissingPackages];
+                        }
                         tracker.AddMissingPackages(names);
                         tracker.AddSkippedCell(parsed.CSharpCode, parseOptions);
                         Console.Error.WriteLine(
-                            $"Package {string.Join(", ", names)} could not be restored: {restored.Problem}. The cells that need it are skipped.");
+                            $"Package {string.Join(", ", names)} could not be restored: {restored.Problem}. " +
+                            "The cells that need it are skipped.");
                         return result with
                         {
-                            Status = CellStatus.SkippedMissingPackage, MissingPackages = names, RestoreProblem = restored.Problem,
+                            Status = CellStatus.SkippedMissingPackage, MissingPackages = names,
+                            RestoreProblem = restored.Problem,
                         };
                     }
                     packages.AddRange(newPackages);
@@ -285,8 +296,8 @@ public static class NotebookRunner
                 catch (TimeoutException) when (!running.IsCompleted)
                 {
                     var seconds = timeout.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);
-                    var message = $"did not finish within the cell timeout of {seconds} s (--cell-timeout), so it was " +
-                                  "stopped and the rest of the notebook was not run";
+                    var message = $"did not finish within the cell timeout of {seconds} s (--cell-timeout), " +
+                                  "so it was stopped and the rest of the notebook was not run";
                     cellOutputs.Error("TimeoutException", message, [message]);
                     cellOutputs.Close();     // whatever the abandoned thread writes from now on is dropped
                     return result with { Status = CellStatus.Failed, Error = message, TimedOut = true };
@@ -307,13 +318,17 @@ public static class NotebookRunner
 
         List<CheckOutcome> verdicts;
         lock (recorded) verdicts = [.. recorded];    // an abandoned cell's thread may still add to the list
-        return new NotebookRunResult { Path = path, Executed = notebook, Cells = results, Checks = verdicts, Exercises = exercises };
+        return new NotebookRunResult
+        {
+            Path = path, Executed = notebook, Cells = results, Checks = verdicts, Exercises = exercises,
+        };
 
         void Finish(CellResult r)
         {
             results.Add(r);
-            if ((r.Status == CellStatus.Failed && !options.ContinueOnError) || r.TimedOut || r.Status == CellStatus.Interrupted)
-                stopped = true;
+            var stop = (r.Status == CellStatus.Failed && !options.ContinueOnError)
+                       || r.TimedOut || r.Status == CellStatus.Interrupted;
+            if (stop) stopped = true;
             options.CellCompleted?.Invoke(r);
         }
     }
@@ -373,11 +388,13 @@ public static class NotebookRunner
         var span = d.Location.GetLineSpan();
         var (line, column) = (span.StartLinePosition.Line + 1, span.StartLinePosition.Character + 1);
         var inCell = span.Path == cellFile || !span.IsValid;
-        var place = !withPlace && inCell ? "" : inCell ? $"line {line}, column {column}: " : $"{span.Path}({line},{column}): ";
+        var place = !withPlace && inCell ? ""
+            : inCell ? $"line {line}, column {column}: "
+            : $"{span.Path}({line},{column}): ";
         var text = $"{place}error {d.Id}: {d.GetMessage()}";
         if (d.Id == "CS0006")
-            text += " (a #r path is relative to the notebook's folder; if it points into bin/, build that project first, " +
-                    "e.g. dotnet build lib/TransformerCourse)";
+            text += " (a #r path is relative to the notebook's folder; if it points into bin/, build that project " +
+                    "first, e.g. dotnet build lib/TransformerCourse)";
         return text;
     }
 

@@ -65,7 +65,9 @@ public sealed partial class PackageRestorer
             throw new FileNotFoundException($"no such nuget.config: {configFile}");
     }
 
-    /// <summary>A restorer with the shared cache (see <see cref="Shared"/>) that restores with <paramref name="configFile"/>.</summary>
+    /// <summary>
+    /// A restorer with the shared cache (see <see cref="Shared"/>) that restores with <paramref name="configFile"/>.
+    /// </summary>
     public static PackageRestorer WithConfig(string? configFile) =>
         configFile is null ? Shared : new PackageRestorer(Shared.CacheRoot, configFile);
 
@@ -88,11 +90,13 @@ public sealed partial class PackageRestorer
 
     /// <summary>Restores <paramref name="packages"/> together (with extra <paramref name="sources"/>).</summary>
     public Task<RestoreResult> RestoreAsync(
-        IReadOnlyCollection<PackageRef> packages, IReadOnlyCollection<string> sources, CancellationToken cancel = default)
+        IReadOnlyCollection<PackageRef> packages, IReadOnlyCollection<string> sources,
+        CancellationToken cancel = default)
     {
         var tfm = $"net{Environment.Version.Major}.0";
         var config = ConfigFile is null ? "" : $"{ConfigFile}\n{File.ReadAllText(ConfigFile)}";
-        var key = string.Join("\n", packages.Select(p => $"{p.Name.ToLowerInvariant()}/{p.Version}").Order(StringComparer.Ordinal))
+        var key = string.Join("\n",
+                      packages.Select(p => $"{p.Name.ToLowerInvariant()}/{p.Version}").Order(StringComparer.Ordinal))
                   + "\n--\n" + string.Join("\n", sources.Order(StringComparer.Ordinal)) + "\n" + tfm
                   + (config.Length == 0 ? "" : "\n--config\n" + config);
         var hash = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(key)))[..16].ToLowerInvariant();
@@ -211,9 +215,10 @@ public sealed partial class PackageRestorer
                 $"the package source(s) could not be reached (offline?): {offline.Groups[1].Value.Trim()}");
 
         var notFound = NotFound().Matches(log).Select(m => m.Groups[1].Value).ToList();
-        var noVersion = NoVersion().Matches(log).Select(m => (Name: m.Groups[1].Value, Range: m.Groups[2].Value)).ToList();
-        string Written(string name) => packages.FirstOrDefault(p => p.Name.Equals(name, StringComparison.OrdinalIgnoreCase))
-            is { } p ? p.Name : name;
+        var noVersion = NoVersion().Matches(log)
+            .Select(m => (Name: m.Groups[1].Value, Range: m.Groups[2].Value)).ToList();
+        string Written(string name) =>
+            packages.FirstOrDefault(p => p.Name.Equals(name, StringComparison.OrdinalIgnoreCase))?.Name ?? name;
         if (notFound.Count > 0 || noVersion.Count > 0)
         {
             var missing = notFound.Concat(noVersion.Select(v => v.Name)).Select(Written)
@@ -221,8 +226,11 @@ public sealed partial class PackageRestorer
             var problems = notFound.Select(n => $"no source has package {Written(n)} (check the name and version)")
                 .Concat(noVersion.Select(v =>
                 {
-                    var nearest = Nearest().Match(log) is { Success: true } m ? $"; nearest version found: {m.Groups[1].Value}" : "";
-                    return $"no source has package {Written(v.Name)} in version {v.Range} (check the name and version{nearest})";
+                    var nearest = Nearest().Match(log) is { Success: true } m
+                        ? $"; nearest version found: {m.Groups[1].Value}"
+                        : "";
+                    return $"no source has package {Written(v.Name)} in version {v.Range} " +
+                           $"(check the name and version{nearest})";
                 }))
                 .Distinct();
             return (notFound.Count > 0 ? RestoreFailure.PackageNotFound : RestoreFailure.VersionNotFound, missing,
@@ -290,8 +298,10 @@ public sealed partial class PackageRestorer
     [GeneratedRegex(@"error NU1101: Unable to find package '?([A-Za-z0-9_.\-]+?)'?\.(?:\s|$)")]
     private static partial Regex NotFound();
 
-    // NU1102: Unable to find package X with version (>= 9.0.0); NU1103: Unable to find a stable package X with version …
-    [GeneratedRegex(@"error NU110[23]: Unable to find (?:a stable )?package '?([A-Za-z0-9_.\-]+?)'? with version \(([^)]*)\)")]
+    // NU1102: Unable to find package X with version (>= 9.0.0);
+    // NU1103: Unable to find a stable package X with version …
+    [GeneratedRegex(
+        @"error NU110[23]: Unable to find (?:a stable )?package '?([A-Za-z0-9_.\-]+?)'? with version \(([^)]*)\)")]
     private static partial Regex NoVersion();
 
     // NU1102's second line: "- Found 1 version(s) in feed [ Nearest version: 5.0.0 ]"

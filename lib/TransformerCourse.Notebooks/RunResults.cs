@@ -96,7 +96,9 @@ public sealed class NotebookRunResult
     /// <summary>The notebook's path.</summary>
     public required string Path { get; init; }
 
-    /// <summary>The notebook with outputs and execution counts filled in; null when it was not run (<see cref="Problem"/>).</summary>
+    /// <summary>
+    /// The notebook with outputs and execution counts filled in; null when it was not run (<see cref="Problem"/>).
+    /// </summary>
     public required Notebook? Executed { get; init; }
 
     /// <summary>
@@ -108,7 +110,7 @@ public sealed class NotebookRunResult
     /// <summary>Every cell's outcome, in order.</summary>
     public required IReadOnlyList<CellResult> Cells { get; init; }
 
-    /// <summary>Verdicts of the check cells in the order they ran: one per <c>Check</c> call, i.e. per exercise.</summary>
+    /// <summary>Verdicts of the check cells in the order they ran: one per <c>Check</c> call (per exercise).</summary>
     public required IReadOnlyList<CheckOutcome> Checks { get; init; }
 
     /// <summary>Exercise ids found in stub cells, in order.</summary>
@@ -126,7 +128,8 @@ public sealed class NotebookRunResult
             if (verdicts.Count > 0) return verdicts.FirstOrDefault(c => !c.Passed) ?? verdicts[^1];
             var stub = Cells.FirstOrDefault(c => c.Exercise == id);
             var check = Cells.FirstOrDefault(c => c.Check == id);
-            var why = stub is { Status: CellStatus.Failed } ? $"the exercise cell failed: {stub.Where}: {FirstOf(stub.Error)}"
+            var why = stub is { Status: CellStatus.Failed }
+                ? $"the exercise cell failed: {stub.Where}: {FirstOf(stub.Error)}"
                 : check is null ? $"no check cell (// Check {id}) in the notebook"
                 : check.Status == CellStatus.Failed ? $"the check cell failed: {check.Where}: {FirstOf(check.Error)}"
                 : $"the check did not run ({check.Label}: {Describe(check.Status)})";
@@ -141,7 +144,8 @@ public sealed class NotebookRunResult
         Cells.Select(c => c.RestoreProblem).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
 
     /// <summary>The first failed (or interrupted) cell, if any.</summary>
-    public CellResult? FirstFailure => Cells.FirstOrDefault(c => c.Status is CellStatus.Failed or CellStatus.Interrupted);
+    public CellResult? FirstFailure =>
+        Cells.FirstOrDefault(c => c.Status is CellStatus.Failed or CellStatus.Interrupted);
 
     /// <summary>True when the run was interrupted (Ctrl+C) in this notebook.</summary>
     public bool Interrupted => Cells.Any(c => c.Status == CellStatus.Interrupted);
@@ -153,7 +157,8 @@ public sealed class NotebookRunResult
     public int Count(CellStatus status) => Cells.Count(c => c.Status == status);
 
     /// <summary>
-    /// The failure as one line: <c>notebooks/x.ipynb: code cell 2 (cell 4 of 9) "int x = …", line 2, column 9: message</c>.
+    /// The failure as one line:
+    /// <c>notebooks/x.ipynb: code cell 2 (cell 4 of 9) "int x = …", line 2, column 9: message</c>.
     /// </summary>
     public string? FailureMessage => Problem ?? (FirstFailure is { } f ? $"{Path}: {f.Where}: {f.Error}" : null);
 

@@ -9,7 +9,8 @@ public class RestoreDiagnosisTests
     public void NU1101_means_no_source_has_the_package()
     {
         var (failure, missing, problem) = PackageRestorer.Diagnose(
-            "/c/restore.csproj : error NU1101: Unable to find package No.Such.Pkg. No packages exist with this id in source(s): feed\n",
+            "/c/restore.csproj : error NU1101: Unable to find package No.Such.Pkg. " +
+            "No packages exist with this id in source(s): feed\n",
             packages);
 
         Assert.Equal(RestoreFailure.PackageNotFound, failure);
@@ -28,7 +29,8 @@ public class RestoreDiagnosisTests
         Assert.Equal(RestoreFailure.VersionNotFound, failure);
         Assert.Equal(["MathNet.Numerics"], missing);
         Assert.Equal(
-            "no source has package MathNet.Numerics in version >= 99.0.0 (check the name and version; nearest version found: 5.0.0)",
+            "no source has package MathNet.Numerics in version >= 99.0.0 " +
+            "(check the name and version; nearest version found: 5.0.0)",
             problem);
     }
 
@@ -36,8 +38,10 @@ public class RestoreDiagnosisTests
     public void NU1301_means_a_source_could_not_be_reached_even_when_packages_are_also_not_found()
     {
         var (failure, missing, problem) = PackageRestorer.Diagnose(
-            "/c/restore.csproj : error NU1301: Unable to load the service index for source https://api.nuget.org/v3/index.json.\n" +
-            "/c/restore.csproj : error NU1101: Unable to find package No.Such.Pkg. No packages exist with this id in source(s): feed\n",
+            "/c/restore.csproj : error NU1301: " +
+            "Unable to load the service index for source https://api.nuget.org/v3/index.json.\n" +
+            "/c/restore.csproj : error NU1101: Unable to find package No.Such.Pkg. " +
+            "No packages exist with this id in source(s): feed\n",
             packages);
 
         Assert.Equal(RestoreFailure.SourceUnreachable, failure);

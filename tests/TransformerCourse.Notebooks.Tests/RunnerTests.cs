@@ -7,7 +7,8 @@ public class RunnerTests
     private static Task<NotebookRunResult> Run(string fixture, RunOptions? options = null) =>
         NotebookRunner.RunAsync(TestPaths.Fixture(fixture), options);
 
-    private static JsonArray Outputs(NotebookRunResult r, int cell) => (JsonArray)r.Executed.Cells[cell - 1].Json["outputs"]!;
+    private static JsonArray Outputs(NotebookRunResult r, int cell) =>
+        (JsonArray)r.Executed!.Cells[cell - 1].Json["outputs"]!;
 
     private static string Text(JsonNode? lines) =>
         lines is JsonArray a ? string.Concat(a.Select(l => (string?)l)) : (string?)lines ?? "";
@@ -22,7 +23,7 @@ public class RunnerTests
         var result = Assert.Single(Outputs(r, 4));
         Assert.Equal("execute_result", (string?)result!["output_type"]);
         Assert.Equal("HELLO", Text(result["data"]!["text/plain"]));
-        Assert.Equal(3, (int?)r.Executed.Cells[3].Json["execution_count"]);
+        Assert.Equal(3, (int?)r.Executed!.Cells[3].Json["execution_count"]);
     }
 
     [Fact]
@@ -149,7 +150,8 @@ public class RunnerTests
     [Fact]
     public async Task Missing_package_skips_the_cells_that_need_it_and_names_it()
     {
-        var r = await Run("missing-package.ipynb", new RunOptions { Restorer = TestPaths.Restorer(TestPaths.EmptyFeedConfig()) });
+        var r = await Run("missing-package.ipynb",
+            new RunOptions { Restorer = TestPaths.Restorer(TestPaths.EmptyFeedConfig()) });
 
         Assert.True(r.Succeeded, r.FailureMessage);
         Assert.Equal([TestPaths.NoSuchPackage], r.MissingPackages);
@@ -166,7 +168,8 @@ public class RunnerTests
     [Fact]
     public async Task An_unreachable_source_is_reported_as_offline_not_as_a_wrong_name()
     {
-        var r = await Run("missing-package.ipynb", new RunOptions { Restorer = TestPaths.Restorer(TestPaths.UnreachableFeedConfig()) });
+        var r = await Run("missing-package.ipynb",
+            new RunOptions { Restorer = TestPaths.Restorer(TestPaths.UnreachableFeedConfig()) });
 
         Assert.True(r.Succeeded, r.FailureMessage);
         Assert.Equal([TestPaths.NoSuchPackage], r.MissingPackages);
@@ -180,7 +183,8 @@ public class RunnerTests
     [Fact]
     public async Task Other_errors_still_fail_when_a_package_is_missing()
     {
-        var r = await Run("missing-package-typo.ipynb", new RunOptions { Restorer = TestPaths.Restorer(TestPaths.EmptyFeedConfig()) });
+        var r = await Run("missing-package-typo.ipynb",
+            new RunOptions { Restorer = TestPaths.Restorer(TestPaths.EmptyFeedConfig()) });
 
         Assert.Equal(CellStatus.SkippedMissingPackage, r.Cells[0].Status);
         var failure = Assert.IsType<CellResult>(r.FirstFailure);
@@ -219,8 +223,10 @@ public class RunnerTests
         var r = await Run("exercises.ipynb", new RunOptions { ContinueOnError = true });
 
         Assert.Equal("✔ Exercise T.1: got the expected 42; got the expected -2\n", r.Cells[3].Output);
-        Assert.Matches(@"^✘ Exercise T\.2: not done yet: [^\n]*\n$", r.Cells[5].Output);   // the stub throws once, not per check
-        Assert.Equal("✘ Exercise T.4: expected 3, got -3\n", r.Cells[9].Output);           // the first failure; Abs(0) is not run
+        // The stub throws once, not once per check.
+        Assert.Matches(@"^✘ Exercise T\.2: not done yet: [^\n]*\n$", r.Cells[5].Output);
+        // The first failure; Abs(0) is not checked.
+        Assert.Equal("✘ Exercise T.4: expected 3, got -3\n", r.Cells[9].Output);
         Assert.Equal(
             [("T.1", true), ("T.2", false), ("T.3", false), ("T.4", false)],
             r.Scoreboard.Select(e => (e.Exercise, e.Passed)));
@@ -234,13 +240,17 @@ public class RunnerTests
         Assert.True(r.Succeeded, r.FailureMessage);
         Assert.Equal(["T.1", "T.2", "T.3", "T.4"], r.Checks.Select(c => c.Exercise));
         Assert.All(r.Checks, c => Assert.True(c.Passed, c.Message));
-        Assert.Contains("n + 1", r.Executed.Cells[4].Source);
+        Assert.Contains("n + 1", r.Executed!.Cells[4].Source);
     }
 
     private static string NotebookJson(string cells) =>
-        $$$"""{"cells": {{{cells}}}, "metadata": {"kernelspec": {"name": ".net-csharp"}}, "nbformat": 4, "nbformat_minor": 2}""";
+        $$$"""
+           {"cells": {{{cells}}}, "metadata": {"kernelspec": {"name": ".net-csharp"}},
+            "nbformat": 4, "nbformat_minor": 2}
+           """;
 
-    private const string GoodCell = """{"cell_type": "code", "metadata": {}, "outputs": [], "source": ["var ok = 1;"]}""";
+    private const string GoodCell =
+        """{"cell_type": "code", "metadata": {}, "outputs": [], "source": ["var ok = 1;"]}""";
 
     [Theory]
     [InlineData("""{"cell_type": "code", "metadata": {}, "outputs": [], "source": 42}""",
@@ -290,12 +300,14 @@ public class RunnerTests
         var r = await NotebookRunner.RunAsync(path);
 
         Assert.False(r.Succeeded);
-        Assert.StartsWith($"{path}: not valid JSON at line 3, column 23: ", r.Problem);   // columns count characters, not bytes
+        // Columns count characters, not bytes (é is two bytes in UTF-8).
+        Assert.StartsWith($"{path}: not valid JSON at line 3, column 23: ", r.Problem);
         Assert.DoesNotContain("BytePositionInLine", r.Problem);
     }
 
     [Theory]
-    [InlineData("""{"kernelspec": {"language": "python", "name": "python3"}, "language_info": {"name": "python"}}""", "python3")]
+    [InlineData("""{"kernelspec": {"language": "python", "name": "python3"}, "language_info": {"name": "python"}}""",
+        "python3")]
     [InlineData("""{"language_info": {"name": "python"}}""", "python")]
     [InlineData("""{"kernelspec": {"name": "ir", "language": "R"}}""", "ir")]
     public async Task A_notebook_of_another_language_is_not_run_as_CSharp(string metadata, string kernel)
@@ -330,7 +342,8 @@ public class RunnerTests
     public async Task A_cell_that_runs_too_long_fails_naming_the_timeout_and_stops_its_notebook()
     {
         var path = TestPaths.WriteNotebook(TestPaths.TempDir(), "slow.ipynb",
-            "Console.WriteLine(\"waiting\");\nSystem.Threading.Thread.Sleep(1500);\nConsole.WriteLine(\"too late\");\n" +
+            "Console.WriteLine(\"waiting\");\nSystem.Threading.Thread.Sleep(1500);\n" +
+            "Console.WriteLine(\"too late\");\n" +
             "System.Threading.Thread.Sleep(System.Threading.Timeout.Infinite);",
             "Console.WriteLine(\"never\");");
         var echo = new StringWriter();
@@ -343,10 +356,12 @@ public class RunnerTests
 
         var slow = r.Cells[0];
         Assert.Equal((CellStatus.Failed, true), (slow.Status, slow.TimedOut));
-        Assert.Equal(CellStatus.NotRun, r.Cells[1].Status);     // even with ContinueOnError: the cell's thread is still going
+        // Even with ContinueOnError: the cell's thread is still going.
+        Assert.Equal(CellStatus.NotRun, r.Cells[1].Status);
         Assert.Equal(
-            $"{path}: code cell 1 (cell 1 of 2) \"Console.WriteLine(\"waiting\");\": did not finish within the cell timeout " +
-            "of 0.5 s (--cell-timeout), so it was stopped and the rest of the notebook was not run",
+            $"{path}: code cell 1 (cell 1 of 2) \"Console.WriteLine(\"waiting\");\": " +
+            "did not finish within the cell timeout of 0.5 s (--cell-timeout), " +
+            "so it was stopped and the rest of the notebook was not run",
             r.FailureMessage);
         var outputs = Outputs(r, 1).Select(o => o!).ToList();       // the executed notebook, up to the timeout
         Assert.Equal(("stream", "waiting\n"), ((string)outputs[0]["output_type"]!, Text(outputs[0]["text"])));

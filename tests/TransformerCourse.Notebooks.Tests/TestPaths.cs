@@ -43,7 +43,7 @@ internal static class TestPaths
         }
     }
 
-    /// <summary>A package id no feed has: the missing-package tests must not depend on what a real feed serves.</summary>
+    /// <summary>A package id no feed has: the missing-package tests must not depend on what a feed serves.</summary>
     public const string NoSuchPackage = "TransformerCourse.NoSuchPackage.Zz9";
 
     /// <summary>
@@ -67,7 +67,8 @@ internal static class TestPaths
     }
 
     /// <summary>A nuget.config whose only source is an empty folder: every package is "not found" (NU1101).</summary>
-    public static string EmptyFeedConfig() => NuGetConfig(Directory.CreateDirectory(Path.Combine(TempDir(), "feed")).FullName);
+    public static string EmptyFeedConfig() =>
+        NuGetConfig(Directory.CreateDirectory(Path.Combine(TempDir(), "feed")).FullName);
 
     /// <summary>A nuget.config whose only source is a closed port on this machine: "unreachable" (NU1301).</summary>
     public static string UnreachableFeedConfig() => NuGetConfig("http://127.0.0.1:9/index.json");

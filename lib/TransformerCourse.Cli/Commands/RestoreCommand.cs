@@ -14,7 +14,9 @@ public sealed class RestoreCommand : ICourseCommand
     public string Name => "restore";
 
     /// <inheritdoc />
-    public string Usage => "restore <notebook.ipynb|folder>... [--nuget-config FILE]   restore the notebooks' #r \"nuget:\" packages ahead of time";
+    public string Usage =>
+        "restore <notebook.ipynb|folder>... [--nuget-config FILE]   " +
+        "restore the notebooks' #r \"nuget:\" packages ahead of time";
 
     /// <inheritdoc />
     public async Task<int> RunAsync(CommandArgs args, IAnsiConsole console, CancellationToken cancel)
@@ -52,8 +54,11 @@ public sealed class RestoreCommand : ICourseCommand
                         console.MarkupLineInterpolated($"[green]✔[/] {Path.GetFileName(path)}: {p}");
                     }
                     else
+                    {
+                        var (name, why) = (Path.GetFileName(path), result.Problem);
                         console.MarkupLineInterpolated(
-                            $"[yellow]✘ {Path.GetFileName(path)}: {p} cannot be restored: {result.Problem}; its cells will be skipped[/]");
+                            $"[yellow]✘ {name}: {p} cannot be restored: {why}; its cells will be skipped[/]");
+                    }
                 }
             }
         }

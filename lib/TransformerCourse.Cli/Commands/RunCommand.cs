@@ -1,3 +1,4 @@
+using System.Globalization;
 using Spectre.Console;
 using TransformerCourse.Notebooks;
 
@@ -15,13 +16,14 @@ public sealed class RunCommand : ICourseCommand
 
     /// <inheritdoc />
     public string Usage =>
-        "run <notebook.ipynb|folder>... [--solutions] [--out DIR] [--quiet] [--cell-timeout SECONDS] [--nuget-config FILE]" +
-        "   execute notebooks, write executed copies, print a summary";
+        "run <notebook.ipynb|folder>... [--solutions] [--out DIR] [--quiet] [--cell-timeout SECONDS] " +
+        "[--nuget-config FILE]   execute notebooks, write executed copies, print a summary";
 
     /// <inheritdoc />
     public async Task<int> RunAsync(CommandArgs args, IAnsiConsole console, CancellationToken cancel)
     {
-        args.Allow("--solutions", "--out DIR", "-o DIR", "--quiet", "-q", "--cell-timeout SECONDS", "--nuget-config FILE");
+        args.Allow("--solutions", "--out DIR", "-o DIR", "--quiet", "-q", "--cell-timeout SECONDS",
+            "--nuget-config FILE");
         var notebooks = NotebookFiles.Expand(args.Positionals);
         var quiet = args.Flags.Contains("--quiet") || args.Flags.Contains("-q");
         var solutions = args.Flags.Contains("--solutions");
@@ -33,7 +35,8 @@ public sealed class RunCommand : ICourseCommand
         foreach (var path in notebooks)
         {
             if (cancel.IsCancellationRequested) break;
-            var title = $"[bold]{Markup.Escape(NotebookFiles.Display(path))}[/]{(solutions ? " (reference solutions swapped in)" : "")}";
+            var title = $"[bold]{Markup.Escape(NotebookFiles.Display(path))}[/]" +
+                        (solutions ? " (reference solutions swapped in)" : "");
             console.Write(new Rule(title).LeftJustified());
             NotebookRunResult result;
             try
@@ -112,8 +115,8 @@ public static class NotebookFiles
     public static TimeSpan CellTimeout(CommandArgs args)
     {
         if (!args.Options.TryGetValue("--cell-timeout", out var text)) return RunOptions.DefaultCellTimeout;
-        if (!double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture,
-                out var seconds) || seconds < 0 || seconds > int.MaxValue / 1000.0)
+        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds)
+            || seconds < 0 || seconds > int.MaxValue / 1000.0)
             throw new UsageException($"--cell-timeout needs a number of seconds (0 for no limit), got '{text}'");
         return seconds == 0 ? Timeout.InfiniteTimeSpan : TimeSpan.FromSeconds(seconds);
     }

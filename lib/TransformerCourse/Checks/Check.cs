@@ -6,8 +6,9 @@ namespace TransformerCourse.Checks;
 /// <summary>
 /// Checks for notebook exercises: one verdict per exercise. A check cell makes one call per exercise — a single
 /// check (<c>Check.Close("00.1", () =&gt; RowMeans(x), expected)</c>) or several in one
-/// <see cref="Exercise(string, Action{ExerciseChecks})"/> — and that call prints one line, <c>✔ Exercise 00.1: …</c>
-/// when every check passed or <c>✘ Exercise 00.1: …</c> with the first failure, records the verdict in
+/// <see cref="Exercise(string, Action{ExerciseChecks})"/> — and that call prints one line,
+/// <c>✔ Exercise 00.1: …</c> when every check passed or <c>✘ Exercise 00.1: …</c> with the first failure, records the
+/// verdict in
 /// <see cref="Results"/>, and never throws: an exercise stub that still throws
 /// <see cref="NotImplementedException"/> is one readable failure, not a crash.
 /// </summary>
@@ -19,7 +20,10 @@ namespace TransformerCourse.Checks;
 /// </remarks>
 public static class Check
 {
-    /// <summary>The <see cref="AppDomain"/> data slot where a runner may put an <c>Action&lt;string, bool, string&gt;</c> to receive every verdict.</summary>
+    /// <summary>
+    /// The <see cref="AppDomain"/> data slot where a runner may put an <c>Action&lt;string, bool, string&gt;</c> to
+    /// receive every verdict.
+    /// </summary>
     public const string SinkKey = "TransformerCourse.Checks.Sink";
 
     private static readonly List<CheckResult> results = [];
@@ -39,7 +43,7 @@ public static class Check
     /// Check.Exercise("00.2", c =&gt;
     /// {
     ///     c.Close(() =&gt; Linear(x, w, b), expected);
-    ///     c.That(() =&gt; Linear(M.Dense(5, 4), M.Dense(4, 7), V.Dense(7)).RowCount == 5, "a 5×4 batch gives 5 rows");
+    ///     c.That(() =&gt; Linear(M.Dense(5, 4), M.Dense(4, 7), V.Dense(7)).RowCount == 5, "5 rows in, 5 out");
     /// });
     /// </code>
     /// </example>
@@ -77,7 +81,8 @@ public static class Check
     /// <param name="expected">The right answer.</param>
     /// <param name="tolerance">Largest allowed absolute difference of one entry.</param>
     /// <returns>The verdict.</returns>
-    public static CheckResult Close(string exercise, Func<Matrix<double>?> compute, Matrix<double> expected, double tolerance = 1e-9) =>
+    public static CheckResult Close(
+        string exercise, Func<Matrix<double>?> compute, Matrix<double> expected, double tolerance = 1e-9) =>
         Exercise(exercise, c => c.Close(compute, expected, tolerance));
 
     /// <summary>
@@ -89,7 +94,8 @@ public static class Check
     /// <param name="expected">The right answer.</param>
     /// <param name="tolerance">Largest allowed absolute difference of one entry.</param>
     /// <returns>The verdict.</returns>
-    public static CheckResult Close(string exercise, Func<Vector<double>?> compute, Vector<double> expected, double tolerance = 1e-9) =>
+    public static CheckResult Close(
+        string exercise, Func<Vector<double>?> compute, Vector<double> expected, double tolerance = 1e-9) =>
         Exercise(exercise, c => c.Close(compute, expected, tolerance));
 
     /// <summary>An exercise with one check: a number, |actual − expected| ≤ <paramref name="tolerance"/>.</summary>
@@ -101,7 +107,10 @@ public static class Check
     public static CheckResult Close(string exercise, Func<double> compute, double expected, double tolerance = 1e-9) =>
         Exercise(exercise, c => c.Close(compute, expected, tolerance));
 
-    /// <summary>An exercise with one check: the answer equals <paramref name="expected"/> by <see cref="EqualityComparer{T}.Default"/>.</summary>
+    /// <summary>
+    /// An exercise with one check: the answer equals <paramref name="expected"/> by
+    /// <see cref="EqualityComparer{T}.Default"/>.
+    /// </summary>
     /// <typeparam name="T">The answer's type.</typeparam>
     /// <param name="exercise">Exercise id.</param>
     /// <param name="compute">Runs the learner's code and returns its answer.</param>
@@ -110,7 +119,7 @@ public static class Check
     public static CheckResult Equal<T>(string exercise, Func<T> compute, T expected) =>
         Exercise(exercise, c => c.Equal(compute, expected));
 
-    /// <summary>An exercise with one check: a property of the learner's code that a single expected value cannot express.</summary>
+    /// <summary>An exercise with one check: a property of the learner's code that no one value can express.</summary>
     /// <param name="exercise">Exercise id.</param>
     /// <param name="condition">Runs the learner's code and returns whether the property holds.</param>
     /// <param name="what">The property in words, e.g. <c>"each row sums to 1"</c>; shown in both outcomes.</param>
@@ -144,7 +153,9 @@ public sealed class ExerciseChecks
 
     internal string? Failure { get; private set; }
 
-    /// <summary>A matrix answer: same shape as <paramref name="expected"/>, every entry within <paramref name="tolerance"/>.</summary>
+    /// <summary>
+    /// A matrix answer: the shape of <paramref name="expected"/>, each entry within <paramref name="tolerance"/>.
+    /// </summary>
     /// <param name="compute">Runs the learner's code and returns its answer.</param>
     /// <param name="expected">The right answer.</param>
     /// <param name="tolerance">Largest allowed absolute difference of one entry.</param>
@@ -156,10 +167,13 @@ public sealed class ExerciseChecks
             var diff = (actual - expected).Enumerate().Select(Math.Abs).DefaultIfEmpty(0).Max();
             return diff <= tolerance && !double.IsNaN(diff)
                 ? (true, $"got the expected {Shape(expected)} matrix {Show(expected)}")
-                : (false, $"expected {Show(expected)}, got {Show(actual)}; max |difference| {Num(diff)} > {Num(tolerance)}");
+                : (false, $"expected {Show(expected)}, got {Show(actual)}; " +
+                          $"max |difference| {Num(diff)} > {Num(tolerance)}");
         });
 
-    /// <summary>A vector answer: same length as <paramref name="expected"/>, every entry within <paramref name="tolerance"/>.</summary>
+    /// <summary>
+    /// A vector answer: the length of <paramref name="expected"/>, each entry within <paramref name="tolerance"/>.
+    /// </summary>
     /// <param name="compute">Runs the learner's code and returns its answer.</param>
     /// <param name="expected">The right answer.</param>
     /// <param name="tolerance">Largest allowed absolute difference of one entry.</param>
@@ -167,11 +181,13 @@ public sealed class ExerciseChecks
         Run(compute, actual =>
         {
             if (actual.Count != expected.Count)
-                return (false, $"expected a vector of length {expected.Count}, got length {actual.Count}: {Show(actual)}");
+                return (false,
+                    $"expected a vector of length {expected.Count}, got length {actual.Count}: {Show(actual)}");
             var diff = (actual - expected).Enumerate().Select(Math.Abs).DefaultIfEmpty(0).Max();
             return diff <= tolerance && !double.IsNaN(diff)
                 ? (true, $"got the expected vector {Show(expected)}")
-                : (false, $"expected {Show(expected)}, got {Show(actual)}; max |difference| {Num(diff)} > {Num(tolerance)}");
+                : (false, $"expected {Show(expected)}, got {Show(actual)}; " +
+                          $"max |difference| {Num(diff)} > {Num(tolerance)}");
         });
 
     /// <summary>A number: |actual − expected| ≤ <paramref name="tolerance"/>.</summary>
@@ -205,12 +221,14 @@ public sealed class ExerciseChecks
     /// <param name="condition">Runs the learner's code and returns whether the property holds.</param>
     /// <param name="what">The property in words, e.g. <c>"each row sums to 1"</c>; shown in both outcomes.</param>
     public void That(Func<bool> condition, string what) =>
-        Run<object>(() => condition(), holds => (bool)holds ? (true, what) : (false, $"expected {what}, but it does not hold"));
+        Run<object>(() => condition(),
+            holds => (bool)holds ? (true, what) : (false, $"expected {what}, but it does not hold"));
 
     internal void Fail(string message) => Failure ??= message;
 
     internal static string Describe(Exception e) => e is NotImplementedException
-        ? "not done yet: the exercise cell still throws NotImplementedException; write your code there, run that cell, then this one"
+        ? "not done yet: the exercise cell still throws NotImplementedException; write your code there, " +
+          "run that cell, then this one"
         : $"your code threw {e.GetType().Name}: {e.Message}";
 
     private void Run<T>(Func<T?> compute, Func<T, (bool Passed, string Message)> judge)
@@ -241,7 +259,9 @@ public sealed class ExerciseChecks
     private static string Num(double x) => x.ToString("G6", CultureInfo.InvariantCulture);
 
     private static string Show(Vector<double> v) =>
-        v.Count <= 8 ? $"[{string.Join(", ", v.Select(Num))}]" : $"[{string.Join(", ", v.Take(6).Select(Num))}, … ({v.Count} entries)]";
+        v.Count <= 8
+            ? $"[{string.Join(", ", v.Select(Num))}]"
+            : $"[{string.Join(", ", v.Take(6).Select(Num))}, … ({v.Count} entries)]";
 
     private static string Show(Matrix<double> m) =>
         m.RowCount <= 6 && m.ColumnCount <= 6
