@@ -21,6 +21,9 @@ public interface ICourseCommand
 /// </summary>
 public static class CourseApp
 {
+    /// <summary>The exit code after Ctrl+C, as shells use for SIGINT (128 + 2).</summary>
+    public const int InterruptedExitCode = 130;
+
     /// <summary>Every subcommand, in the order the usage text lists them.</summary>
     public static readonly List<ICourseCommand> Commands =
     [
@@ -50,6 +53,7 @@ public static class CourseApp
         try
         {
             parsed = CommandArgs.Parse(args[1..]);
+            parsed.Command = command.Name;
         }
         catch (ArgumentException e)
         {
@@ -66,6 +70,11 @@ public static class CourseApp
             console.MarkupLineInterpolated($"[red]{e.Message}[/]");
             console.WriteLine($"usage: course {command.Usage}");
             return 2;
+        }
+        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+        {
+            console.Profile.Out.Writer.WriteLine("✘ interrupted (Ctrl+C)");
+            return InterruptedExitCode;
         }
         catch (Exception e) when (e is InvalidDataException or FileNotFoundException or DirectoryNotFoundException)
         {
@@ -89,7 +98,13 @@ public sealed class UsageException(string message) : Exception(message);
 public sealed class CommandArgs
 {
     private static readonly HashSet<string> valued =
-        ["--out", "-o", "--model", "--seed", "--scale", "--save", "--beam", "--resume", "--stop-after"];
+        ["--out", "-o", "--model", "--seed", "--scale", "--save", "--beam", "--resume", "--stop-after",
+         "--nuget-config", "--cell-timeout"];
+
+    private readonly List<string> given = [];
+
+    /// <summary>The subcommand these arguments are for (e.g. <c>run</c>), for messages.</summary>
+    public string Command { get; set; } = "";
 
     /// <summary>Arguments that are not options, in order.</summary>
     public List<string> Positionals { get; } = [];
@@ -97,13 +112,14 @@ public sealed class CommandArgs
     /// <summary>Flags given, e.g. <c>--solutions</c>.</summary>
     public HashSet<string> Flags { get; } = [];
 
-    /// <summary>Options with a value, e.g. <c>--out DIR</c>.</summary>
+    /// <summary>Options with a value, e.g. <c>--out DIR</c> (<c>-o</c> is stored as <c>--out</c>).</summary>
     public Dictionary<string, string> Options { get; } = [];
 
     /// <summary>
-    /// Parses arguments; options that take a value (<c>--out</c>/<c>-o</c> and <c>train</c>'s <c>--model</c>,
-    /// <c>--seed</c>, <c>--scale</c>, <c>--save</c>, <c>--beam</c>, <c>--resume</c>, <c>--stop-after</c>) are written
-    /// <c>--seed 2</c> or <c>--seed=2</c>.
+    /// Parses arguments; options that take a value (<c>--out</c>/<c>-o</c>, <c>--nuget-config</c>,
+    /// <c>--cell-timeout</c> and <c>train</c>'s <c>--model</c>, <c>--seed</c>, <c>--scale</c>, <c>--save</c>,
+    /// <c>--beam</c>, <c>--resume</c>, <c>--stop-after</c>) are written <c>--seed 2</c> or <c>--seed=2</c>. Which of
+    /// them a command accepts, it says with <see cref="Allow"/>.
     /// </summary>
     public static CommandArgs Parse(IReadOnlyList<string> args)
     {
@@ -115,23 +131,38 @@ public sealed class CommandArgs
             if (eq > 2 && valued.Contains(a[..eq]))
             {
                 result.Options[a[..eq]] = a[(eq + 1)..];
+                result.given.Add(a[..eq]);
             }
             else if (valued.Contains(a))
             {
                 if (i + 1 >= args.Count) throw new ArgumentException($"{a} needs a value");
                 result.Options[a == "-o" ? "--out" : a] = args[++i];
+                result.given.Add(a);
             }
-            else if (a.StartsWith('-') && a.Length > 1) result.Flags.Add(a);
+            else if (a.StartsWith('-') && a.Length > 1)
+            {
+                result.Flags.Add(a);
+                result.given.Add(a);
+            }
             else result.Positionals.Add(a);
         }
         return result;
     }
 
-    /// <summary>Throws a <see cref="UsageException"/> for any flag not in <paramref name="known"/>.</summary>
-    public void Allow(params string[] known)
+    /// <summary>
+    /// Throws a <see cref="UsageException"/> listing the command's options for any option (flag or option with a
+    /// value) not among <paramref name="options"/>, so an option of another command is never silently ignored.
+    /// </summary>
+    /// <param name="options">
+    /// The command's options as the usage shows them: <c>--solutions</c>, <c>--out DIR</c>, <c>-q</c>.
+    /// </param>
+    public void Allow(params string[] options)
     {
-        var unknown = Flags.Where(f => !known.Contains(f)).ToList();
-        if (unknown.Count > 0) throw new UsageException($"unknown option {unknown[0]}");
+        var known = options.Select(o => o.Split(' ')[0]).ToHashSet(StringComparer.Ordinal);
+        if (given.FirstOrDefault(g => !known.Contains(g)) is not { } unknown) return;
+        var name = Command.Length == 0 ? "this command" : $"course {Command}";
+        var takes = options.Length == 0 ? "it takes no options" : $"its options are: {string.Join(", ", options)}";
+        throw new UsageException($"{name} does not take {unknown}; {takes}");
     }
 
     /// <summary>

@@ -17,12 +17,14 @@ var console = AnsiConsole.Create(new AnsiConsoleSettings
 });
 if (redirected) console.Profile.Width = OutputWidth.WhenRedirected(Environment.GetEnvironmentVariable("COLUMNS"));
 using var cancel = new CancellationTokenSource();
+// The first Ctrl+C asks the command to stop cleanly (course run and check abandon the running cell and write what
+// ran; course train stops between two steps and saves its checkpoint; exit code 130); a second one ends the process
+// at once.
 Console.CancelKeyPress += (_, e) =>
 {
-    // The first Ctrl+C asks the command to stop cleanly (course train stops between two steps and saves its
-    // checkpoint); a second one ends the process at once.
     if (cancel.IsCancellationRequested) return;
     e.Cancel = true;
+    ConsoleRouter.OriginalError.WriteLine("stopping after Ctrl+C (press it again to quit at once) …");
     cancel.Cancel();
 };
 return await CourseApp.RunAsync(args, console, cancel.Token);

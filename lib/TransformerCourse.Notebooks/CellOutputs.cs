@@ -16,6 +16,7 @@ public sealed class CellOutputs
     private readonly StringBuilder text = new();
     private readonly TextWriter? echo;
     private int displayCount;
+    private volatile bool closed;
 
     /// <summary>Creates a collector; <paramref name="echo"/>, if given, receives the plain text live.</summary>
     public CellOutputs(TextWriter? echo = null) => this.echo = echo;
@@ -39,10 +40,16 @@ public sealed class CellOutputs
         get { lock (gate) return text.ToString(); }
     }
 
+    /// <summary>
+    /// Stops taking console output and echoing: what a cell left running after a timeout or Ctrl+C writes later is
+    /// dropped, so it can neither flood the console nor grow without end.
+    /// </summary>
+    public void Close() => closed = true;
+
     /// <summary>Appends to <c>stdout</c> or <c>stderr</c>, merging with the previous output of the same stream.</summary>
     public void Stream(string name, string value)
     {
-        if (value.Length == 0) return;
+        if (value.Length == 0 || closed) return;
         lock (gate)
         {
             if (outputs.Count > 0 && outputs[^1] is JsonObject last && (string?)last["output_type"] == "stream" && (string?)last["name"] == name)
@@ -135,6 +142,7 @@ public sealed class CellOutputs
 
     private void Show(string value)
     {
+        if (closed) return;
         text.Append(value);
         echo?.Write(value);
     }

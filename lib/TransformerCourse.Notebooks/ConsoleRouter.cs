@@ -35,6 +35,16 @@ public static class ConsoleRouter
         }
     }
 
+    /// <summary>The console's own standard error, under the routing writer (install first).</summary>
+    public static TextWriter OriginalError
+    {
+        get
+        {
+            Install();
+            return stderr!.Original;
+        }
+    }
+
     /// <summary>The writer under a routing writer (so live echo never loops back into a cell), else the writer itself.</summary>
     public static TextWriter Unwrap(TextWriter writer) => writer is RoutingWriter r ? r.Original : writer;
 

@@ -24,13 +24,14 @@ public static class NotebookExporter
     public static string Export(string notebookPath, string outputFile, IReadOnlyDictionary<string, string>? solutions = null)
     {
         var notebook = Notebook.Load(notebookPath);
+        if (notebook.NotCSharp is { } notCSharp) throw new InvalidDataException(notCSharp);
         var outDir = Path.GetDirectoryName(Path.GetFullPath(outputFile))!;
         var packages = new List<PackageRef>();
         var projects = new List<string>();
         var usings = new List<string>(NotebookRunner.DefaultImports.Select(i => $"using {i};"));
         var body = new StringBuilder();
         var types = new StringBuilder();
-        var declared = new Dictionary<string, int>(StringComparer.Ordinal);
+        var declared = new Dictionary<string, string>(StringComparer.Ordinal);
 
         foreach (var cell in notebook.Cells)
         {
@@ -43,8 +44,9 @@ public static class NotebookExporter
             if (solutions is not null && Exercises.StubId(source) is { } id && solutions.TryGetValue(id, out var solution)) source = solution;
             var parsed = CellParser.Parse(source, cell.KernelName);
             if (parsed.Errors.Count > 0)
-                throw new InvalidDataException($"{notebookPath}: cell {cell.Number}, line {parsed.Errors[0].Line}: {parsed.Errors[0].Message}");
-            body.Append($"// ── cell {cell.Number} ──\n");
+                throw new InvalidDataException(
+                    $"{notebookPath}: {cell.Label}, line {parsed.Errors[0].Line}: {parsed.Errors[0].Message}");
+            body.Append($"// ── {cell.Name} ──\n");
             foreach (var (kernel, text) in parsed.OtherKernels)
                 body.Append($"// (#!{kernel} part, not C#)\n").Append(Comment(text));
             packages.AddRange(parsed.Packages.Where(p => !packages.Any(q => q.Name.Equals(p.Name, StringComparison.OrdinalIgnoreCase))));
@@ -58,10 +60,13 @@ public static class NotebookExporter
                     if (!projects.Contains(project)) projects.Add(project);
                 }
                 else
-                    throw new InvalidDataException($"{notebookPath}: cell {cell.Number}: #r \"{directive.File.ValueText}\" is not the output of a project, and a file-based app can only reference projects and packages");
+                    throw new InvalidDataException(
+                        $"{notebookPath}: {cell.Label}: #r \"{directive.File.ValueText}\" is not the output of a " +
+                        "project, and a file-based app can only reference projects and packages");
             }
             if (root.DescendantTrivia().Any(t => t.IsKind(SyntaxKind.LoadDirectiveTrivia)))
-                throw new InvalidDataException($"{notebookPath}: cell {cell.Number}: #load cannot be exported; put that code in the library");
+                throw new InvalidDataException(
+                    $"{notebookPath}: {cell.Label}: #load cannot be exported; put that code in the library");
 
             usings.AddRange(root.Usings.Select(u => u.WithoutTrivia().ToFullString()));
             var members = root.Members;
@@ -71,8 +76,10 @@ public static class NotebookExporter
                 foreach (var name in TopLevelNames(member))
                 {
                     if (declared.TryGetValue(name, out var first))
-                        throw new InvalidDataException($"{notebookPath}: cell {cell.Number} declares '{name}' again (first in cell {first}); a notebook may, a C# program may not: rename one of them");
-                    declared[name] = cell.Number;
+                        throw new InvalidDataException(
+                            $"{notebookPath}: {cell.Label} declares '{name}' again (first in {first}); " +
+                            "a notebook may, a C# program may not: rename one of them");
+                    declared[name] = cell.Label;
                 }
                 if (member is BaseTypeDeclarationSyntax or DelegateDeclarationSyntax)
                 {

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Diagnostics;
+using System.Globalization;
 using System.Reflection;
 using System.Text;
 using Microsoft.CodeAnalysis;
@@ -20,8 +21,21 @@ public sealed class RunOptions
     /// <summary>Solutions to swap in instead of the file (exercise id → replacement cell source).</summary>
     public IReadOnlyDictionary<string, string>? Solutions { get; init; }
 
-    /// <summary>Keep going after a failed cell (as a person clicking "run all" in the kernel would not; <c>course check</c> does).</summary>
+    /// <summary>
+    /// Keep going after a failed cell (as a person clicking "run all" in the kernel would not; <c>course check</c>
+    /// does). A cell that timed out or was interrupted stops its notebook even so.
+    /// </summary>
     public bool ContinueOnError { get; init; }
+
+    /// <summary>The default <see cref="CellTimeout"/>: 10 minutes.</summary>
+    public static readonly TimeSpan DefaultCellTimeout = TimeSpan.FromSeconds(600);
+
+    /// <summary>
+    /// How long one cell's code may run (not counting its package restore and compilation). A cell still running
+    /// then fails, the rest of its notebook is not run, and the cell's thread is abandoned (see
+    /// <see cref="NotebookRunner"/>). <see cref="Timeout.InfiniteTimeSpan"/> for no limit.
+    /// </summary>
+    public TimeSpan CellTimeout { get; init; } = DefaultCellTimeout;
 
     /// <summary>The package restorer; default <see cref="PackageRestorer.Shared"/>.</summary>
     public PackageRestorer? Restorer { get; init; }
@@ -41,6 +55,13 @@ public sealed class RunOptions
 /// C# kernel does (same default imports, C# 12, <c>#r</c>/<c>#i</c>/<c>#load</c>, <c>#!time</c>, trailing-expression
 /// results, <c>display</c>), and records every cell's outputs as nbformat outputs.
 /// </summary>
+/// <remarks>
+/// Each cell's code runs on a thread of its own, so that a cell that never ends (<c>while (true) { }</c>) cannot
+/// hold the runner: after <see cref="RunOptions.CellTimeout"/>, or when the cancellation token fires (Ctrl+C), the
+/// runner stops waiting, fails or marks the cell, drops whatever that thread writes later, and returns. .NET cannot
+/// abort a thread, so the abandoned one is a background thread that ends with the process (the <c>course</c>
+/// command exits when its run is over).
+/// </remarks>
 public static class NotebookRunner
 {
     /// <summary>The <see cref="AppDomain"/> slot the check API (TransformerCourse.Checks.Check.SinkKey) reports to.</summary>
@@ -69,7 +90,18 @@ public static class NotebookRunner
     public static async Task<NotebookRunResult> RunAsync(string path, RunOptions? options = null, CancellationToken cancel = default)
     {
         options ??= new RunOptions();
-        var notebook = Notebook.Load(path);
+        Notebook notebook;
+        try
+        {
+            notebook = Notebook.Load(path);
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
+        {
+            // One unreadable notebook fails by itself; a folder's other notebooks still run.
+            return NotebookRunResult.NotRunnable(path,
+                e is InvalidDataException ? e.Message : $"{path}: cannot be read: {e.Message}");
+        }
+        if (notebook.NotCSharp is { } notCSharp) return NotebookRunResult.NotRunnable(path, notCSharp);
         var solutions = options.Solutions ?? (options.UseSolutions ? LoadSolutionsFor(path) : null);
         var restorer = options.Restorer ?? PackageRestorer.Shared;
         var echo = options.Echo is null ? null : ConsoleRouter.Unwrap(options.Echo);
@@ -87,6 +119,7 @@ public static class NotebookRunner
             .WithSourceResolver(new SourceFileResolver(ImmutableArray<string>.Empty, notebook.Directory));
 
         using var loader = new InteractiveAssemblyLoader();
+        var timeout = options.CellTimeout;
         ScriptState<object> state = await CSharpScript.Create(Prelude, scriptOptions, assemblyLoader: loader).RunAsync(cancellationToken: cancel);
 
         var tracker = new MissingPackageTracker();
@@ -102,14 +135,22 @@ public static class NotebookRunner
         {
             if (cell.CellType != "code")
             {
-                results.Add(new CellResult { Number = cell.Number, Status = CellStatus.Text, Kernel = cell.CellType });
+                results.Add(new CellResult
+                {
+                    Number = cell.Number, Name = cell.Name, FirstLine = cell.FirstLine, Status = CellStatus.Text,
+                    Kernel = cell.CellType,
+                });
                 continue;
             }
             var source = cell.Source;
             var exercise = Exercises.StubId(source);
             if (exercise is not null) exercises.Add(exercise);
             var checkId = Exercises.CheckId(source);
-            var result = new CellResult { Number = cell.Number, Status = CellStatus.NotRun, Kernel = CellParser.Canonical(cell.KernelName), Exercise = exercise, Check = checkId };
+            var result = new CellResult
+            {
+                Number = cell.Number, Name = cell.Name, FirstLine = cell.FirstLine, Status = CellStatus.NotRun,
+                Kernel = CellParser.Canonical(cell.KernelName), Exercise = exercise, Check = checkId,
+            };
             if (stopped)
             {
                 Finish(result);
@@ -153,6 +194,13 @@ public static class NotebookRunner
             {
                 result = await RunCellAsync();
             }
+            catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+            {
+                var message = $"interrupted (Ctrl+C) after {clock.Elapsed.TotalSeconds:0.0} s";
+                cellOutputs.Error("OperationCanceledException", message, [message]);
+                cellOutputs.Close();
+                result = result with { Status = CellStatus.Interrupted, Error = message };
+            }
             finally
             {
                 CellOutputs.Current = null;
@@ -178,10 +226,27 @@ public static class NotebookRunner
                     var restored = await restorer.RestoreAsync([.. packages, .. newPackages], [.. sources, .. newSources], cancel);
                     if (!restored.Succeeded)
                     {
-                        tracker.AddMissingPackages(restored.MissingPackages);
+                        // Blame the packages this cell added (the earlier ones restored before), unless NuGet named
+                        // others.
+                        var names = restored.MissingPackages
+                            .Where(n => newPackages.Any(p => p.Name.Equals(n, StringComparison.OrdinalIgnoreCase)))
+                            .ToList();
+                        if (names.Count == 0)
+                        {
+                            names = newPackages.Count > 0
+                                ? newPackages.ConvertAll(p => p.Name)
+                                : [.. restored.MissingPackages];
+                        }
+                        tracker.AddMissingPackages(names);
                         tracker.AddSkippedCell(parsed.CSharpCode, parseOptions);
-                        Console.Error.WriteLine($"Package {string.Join(", ", restored.MissingPackages)} could not be restored here; the cells that need it are skipped.");
-                        return result with { Status = CellStatus.SkippedMissingPackage, MissingPackages = restored.MissingPackages };
+                        Console.Error.WriteLine(
+                            $"Package {string.Join(", ", names)} could not be restored: {restored.Problem}. " +
+                            "The cells that need it are skipped.");
+                        return result with
+                        {
+                            Status = CellStatus.SkippedMissingPackage, MissingPackages = names,
+                            RestoreProblem = restored.Problem,
+                        };
                     }
                     packages.AddRange(newPackages);
                     sources.AddRange(newSources);
@@ -209,7 +274,7 @@ public static class NotebookRunner
                         Console.Error.WriteLine($"Skipped: this cell needs {string.Join(", ", tracker.Missing)}, which could not be restored here.");
                         return result with { Status = CellStatus.SkippedMissingPackage, MissingPackages = tracker.Missing.ToList() };
                     }
-                    var message = string.Join("\n", errors.Select(d => Describe(d, cellFile)));
+                    var message = string.Join("\n", errors.Select((d, i) => Describe(d, cellFile, withPlace: i > 0)));
                     var at = errors[0].Location.GetLineSpan();
                     cellOutputs.Error("CompilationError", message, errors.Select(d => Describe(d, cellFile)));
                     return result with
@@ -220,9 +285,23 @@ public static class NotebookRunner
                     };
                 }
 
-                // 3. Run it, continuing the script state.
+                // 3. Run it on its own thread, continuing the script state; stop waiting at the timeout or Ctrl+C.
                 count = ++executionCount;
-                var next = await script.RunFromAsync(state, _ => true, cancel);
+                var running = RunOnOwnThread(script, state);
+                ScriptState<object> next;
+                try
+                {
+                    next = await running.WaitAsync(timeout, cancel);
+                }
+                catch (TimeoutException) when (!running.IsCompleted)
+                {
+                    var seconds = timeout.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);
+                    var message = $"did not finish within the cell timeout of {seconds} s (--cell-timeout), " +
+                                  "so it was stopped and the rest of the notebook was not run";
+                    cellOutputs.Error("TimeoutException", message, [message]);
+                    cellOutputs.Close();     // whatever the abandoned thread writes from now on is dropped
+                    return result with { Status = CellStatus.Failed, Error = message, TimedOut = true };
+                }
                 state = next;
                 if (next.Exception is { } thrown)
                 {
@@ -237,14 +316,50 @@ public static class NotebookRunner
             }
         }
 
-        return new NotebookRunResult { Path = path, Executed = notebook, Cells = results, Checks = recorded, Exercises = exercises };
+        List<CheckOutcome> verdicts;
+        lock (recorded) verdicts = [.. recorded];    // an abandoned cell's thread may still add to the list
+        return new NotebookRunResult
+        {
+            Path = path, Executed = notebook, Cells = results, Checks = verdicts, Exercises = exercises,
+        };
 
         void Finish(CellResult r)
         {
             results.Add(r);
-            if (r.Status == CellStatus.Failed && !options.ContinueOnError) stopped = true;
+            var stop = (r.Status == CellStatus.Failed && !options.ContinueOnError)
+                       || r.TimedOut || r.Status == CellStatus.Interrupted;
+            if (stop) stopped = true;
             options.CellCompleted?.Invoke(r);
         }
+    }
+
+    // Starts a submission on a new background thread (a big stack, as deep recursion in a cell should not be the
+    // runner's problem); the task completes when the submission does, including any awaits inside it.
+    private static Task<ScriptState<object>> RunOnOwnThread(Script<object> script, ScriptState<object> state)
+    {
+        var done = new TaskCompletionSource<ScriptState<object>>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                script.RunFromAsync(state, _ => true, CancellationToken.None).ContinueWith(t =>
+                {
+                    if (t.IsCanceled) done.TrySetCanceled();
+                    else if (t.Exception is { } e) done.TrySetException(e.InnerExceptions);
+                    else done.TrySetResult(t.Result);
+                }, TaskScheduler.Default);
+            }
+            catch (Exception e)
+            {
+                done.TrySetException(e);
+            }
+        }, maxStackSize: 16 * 1024 * 1024)
+        {
+            IsBackground = true,
+            Name = "notebook cell",
+        };
+        thread.Start();     // flows the execution context: the cell's CellOutputs.Current and check list go with it
+        return done.Task;
     }
 
     // As the kernel does: Script.HasReturnValue() is internal; true when the submission ends in an expression with a value.
@@ -266,13 +381,20 @@ public static class NotebookRunner
         return result with { Status = CellStatus.Failed, Error = message };
     }
 
-    private static string Describe(Diagnostic d, string cellFile)
+    // "line 2, column 9: error CS0029: …" in the cell, "path(2,9): error …" in a #load-ed file; without the place when
+    // the message follows the cell's own "…, line 2, column 9:" (the first error of a failure).
+    private static string Describe(Diagnostic d, string cellFile, bool withPlace = true)
     {
         var span = d.Location.GetLineSpan();
-        var where = span.Path == cellFile || !span.IsValid ? "" : $"{span.Path}";
-        var text = $"{where}({span.StartLinePosition.Line + 1},{span.StartLinePosition.Character + 1}): error {d.Id}: {d.GetMessage()}";
+        var (line, column) = (span.StartLinePosition.Line + 1, span.StartLinePosition.Character + 1);
+        var inCell = span.Path == cellFile || !span.IsValid;
+        var place = !withPlace && inCell ? ""
+            : inCell ? $"line {line}, column {column}: "
+            : $"{span.Path}({line},{column}): ";
+        var text = $"{place}error {d.Id}: {d.GetMessage()}";
         if (d.Id == "CS0006")
-            text += " (a #r path is relative to the notebook's folder; if it points into bin/, build that project first, e.g. dotnet build lib/TransformerCourse)";
+            text += " (a #r path is relative to the notebook's folder; if it points into bin/, build that project " +
+                    "first, e.g. dotnet build lib/TransformerCourse)";
         return text;
     }
 

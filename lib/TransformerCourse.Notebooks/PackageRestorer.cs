@@ -8,26 +8,68 @@ using System.Text.RegularExpressions;
 
 namespace TransformerCourse.Notebooks;
 
+/// <summary>Why a restore failed, read from the NuGet error codes <c>dotnet restore</c> printed.</summary>
+public enum RestoreFailure
+{
+    /// <summary>It did not fail.</summary>
+    None,
+    /// <summary>NU1101: no source has a package of that name (a typo, or a package the sources do not carry).</summary>
+    PackageNotFound,
+    /// <summary>NU1102/NU1103: the package exists, but not in the version asked for.</summary>
+    VersionNotFound,
+    /// <summary>NU1301: a package source could not be reached (offline, or a wrong source address).</summary>
+    SourceUnreachable,
+    /// <summary>Anything else; <see cref="RestoreResult.Problem"/> quotes the first error.</summary>
+    Other,
+}
+
 /// <summary>The outcome of restoring a set of packages.</summary>
 /// <param name="Succeeded">True when every package restored.</param>
 /// <param name="AssemblyPaths">Runtime assemblies of the packages and their dependencies (when it succeeded).</param>
 /// <param name="MissingPackages">Names of the packages that could not be restored (when it failed).</param>
 /// <param name="Log">What <c>dotnet restore</c> printed (when it ran).</param>
-public sealed record RestoreResult(bool Succeeded, IReadOnlyList<string> AssemblyPaths, IReadOnlyList<string> MissingPackages, string Log);
+public sealed record RestoreResult(
+    bool Succeeded, IReadOnlyList<string> AssemblyPaths, IReadOnlyList<string> MissingPackages, string Log)
+{
+    /// <summary>Why it failed (<see cref="RestoreFailure.None"/> when it succeeded).</summary>
+    public RestoreFailure Failure { get; init; }
+
+    /// <summary>
+    /// Why it failed, in one sentence for people: <c>no source has package X (check the name and version)</c>,
+    /// <c>the package source(s) could not be reached (offline?): …</c>, …; empty when it succeeded.
+    /// </summary>
+    public string Problem { get; init; } = "";
+}
 
 /// <summary>
 /// Restores <c>#r "nuget:"</c> packages the way the kernel does: all packages a notebook has asked for so far go
 /// into one temporary project, restored with <c>dotnet restore</c> against the machine's NuGet sources (plus any
 /// <c>#i</c> sources); the runtime assemblies of the packages and their dependencies are read from
 /// <c>obj/project.assets.json</c>. A package set is restored once per process, and a successful restore is kept
-/// on disk under <see cref="CacheRoot"/> so later runs do not call <c>dotnet</c> at all.
+/// on disk under <see cref="CacheRoot"/> so later runs do not call <c>dotnet</c> at all. With a
+/// <see cref="ConfigFile"/>, restores use that nuget.config instead of the machine's
+/// (<c>dotnet restore --configfile</c>), e.g. a classroom mirror, or an empty feed in tests.
 /// </summary>
 public sealed partial class PackageRestorer
 {
     private readonly ConcurrentDictionary<string, Lazy<Task<RestoreResult>>> inProcess = new();
 
     /// <summary>Creates a restorer that keeps its projects under <paramref name="cacheRoot"/>.</summary>
-    public PackageRestorer(string cacheRoot) => CacheRoot = cacheRoot;
+    /// <param name="cacheRoot">Where the temporary restore projects live.</param>
+    /// <param name="configFile">A nuget.config to restore with instead of the machine's, or null.</param>
+    public PackageRestorer(string cacheRoot, string? configFile = null)
+    {
+        CacheRoot = cacheRoot;
+        ConfigFile = configFile is null ? null : Path.GetFullPath(configFile);
+        if (ConfigFile is not null && !File.Exists(ConfigFile))
+            throw new FileNotFoundException($"no such nuget.config: {configFile}");
+    }
+
+    /// <summary>
+    /// A restorer with the shared cache (see <see cref="Shared"/>) that restores with <paramref name="configFile"/>.
+    /// </summary>
+    public static PackageRestorer WithConfig(string? configFile) =>
+        configFile is null ? Shared : new PackageRestorer(Shared.CacheRoot, configFile);
 
     /// <summary>
     /// The process-wide restorer. Its cache is <c>$COURSE_CACHE</c>, else <c>$XDG_CACHE_HOME/transformercourse</c>,
@@ -38,23 +80,34 @@ public sealed partial class PackageRestorer
     /// <summary>Where the temporary restore projects live, one folder per package set.</summary>
     public string CacheRoot { get; }
 
+    /// <summary>The nuget.config restores use (full path), or null for the machine's NuGet configuration.</summary>
+    public string? ConfigFile { get; }
+
     private static string DefaultCacheHome() =>
         Environment.GetEnvironmentVariable("COURSE_CACHE") is { Length: > 0 } course ? course
         : Environment.GetEnvironmentVariable("XDG_CACHE_HOME") is { Length: > 0 } xdg ? Path.Combine(xdg, "transformercourse")
         : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "transformercourse");
 
     /// <summary>Restores <paramref name="packages"/> together (with extra <paramref name="sources"/>).</summary>
-    public Task<RestoreResult> RestoreAsync(IReadOnlyCollection<PackageRef> packages, IReadOnlyCollection<string> sources, CancellationToken cancel = default)
+    public Task<RestoreResult> RestoreAsync(
+        IReadOnlyCollection<PackageRef> packages, IReadOnlyCollection<string> sources,
+        CancellationToken cancel = default)
     {
         var tfm = $"net{Environment.Version.Major}.0";
-        var key = string.Join("\n", packages.Select(p => $"{p.Name.ToLowerInvariant()}/{p.Version}").Order(StringComparer.Ordinal))
-                  + "\n--\n" + string.Join("\n", sources.Order(StringComparer.Ordinal)) + "\n" + tfm;
+        var config = ConfigFile is null ? "" : $"{ConfigFile}\n{File.ReadAllText(ConfigFile)}";
+        var key = string.Join("\n",
+                      packages.Select(p => $"{p.Name.ToLowerInvariant()}/{p.Version}").Order(StringComparer.Ordinal))
+                  + "\n--\n" + string.Join("\n", sources.Order(StringComparer.Ordinal)) + "\n" + tfm
+                  + (config.Length == 0 ? "" : "\n--config\n" + config);
         var hash = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(key)))[..16].ToLowerInvariant();
-        var lazy = inProcess.GetOrAdd(hash, _ => new Lazy<Task<RestoreResult>>(() => RestoreCoreAsync(hash, tfm, packages, sources, cancel)));
+        var lazy = inProcess.GetOrAdd(hash,
+            _ => new Lazy<Task<RestoreResult>>(() => RestoreCoreAsync(hash, tfm, packages, sources, cancel)));
         return lazy.Value;
     }
 
-    private async Task<RestoreResult> RestoreCoreAsync(string hash, string tfm, IReadOnlyCollection<PackageRef> packages, IReadOnlyCollection<string> sources, CancellationToken cancel)
+    private async Task<RestoreResult> RestoreCoreAsync(
+        string hash, string tfm, IReadOnlyCollection<PackageRef> packages, IReadOnlyCollection<string> sources,
+        CancellationToken cancel)
     {
         var dir = Path.Combine(CacheRoot, hash);
         var resolvedFile = Path.Combine(dir, "resolved.txt");
@@ -69,14 +122,12 @@ public sealed partial class PackageRestorer
         WriteFenceFiles(CacheRoot);
         var project = Path.Combine(dir, "restore.csproj");
         await File.WriteAllTextAsync(project, ProjectXml(tfm, packages, sources), cancel);
-        var (exitCode, log) = await RunDotnetRestoreAsync(project, cancel);
+        var (exitCode, log) = await RunDotnetRestoreAsync(project, ConfigFile, cancel);
         var assets = Path.Combine(dir, "obj", "project.assets.json");
         if (exitCode != 0 || !File.Exists(assets))
         {
-            var named = MissingPackage().Matches(log).Select(m => m.Groups[1].Value).ToHashSet(StringComparer.OrdinalIgnoreCase);
-            var missing = packages.Where(p => named.Contains(p.Name)).Select(p => p.Name).ToList();
-            if (missing.Count == 0) missing = packages.Select(p => p.Name).ToList();
-            return new RestoreResult(false, [], missing, log);
+            var (failure, missing, problem) = Diagnose(log, packages);
+            return new RestoreResult(false, [], missing, log) { Failure = failure, Problem = problem };
         }
 
         var paths = RuntimeAssemblies(assets, tfm);
@@ -147,7 +198,50 @@ public sealed partial class PackageRestorer
         }
     }
 
-    private static async Task<(int ExitCode, string Log)> RunDotnetRestoreAsync(string project, CancellationToken cancel)
+    /// <summary>
+    /// Reads why <c>dotnet restore</c> failed from the NuGet codes in its output. A source that could not be reached
+    /// (NU1301) comes first: then nobody can say whether the package exists. Otherwise NU1101 (no source has a
+    /// package of that id) and NU1102/NU1103 (no such version) name the packages.
+    /// </summary>
+    /// <param name="log">What <c>dotnet restore</c> printed.</param>
+    /// <param name="packages">The packages it was asked for.</param>
+    /// <returns>The kind of failure, the packages to blame, and one sentence for people.</returns>
+    public static (RestoreFailure Failure, IReadOnlyList<string> Missing, string Problem) Diagnose(
+        string log, IReadOnlyCollection<PackageRef> packages)
+    {
+        var all = packages.Select(p => p.Name).ToList();
+        if (Unreachable().Match(log) is { Success: true } offline)
+            return (RestoreFailure.SourceUnreachable, all,
+                $"the package source(s) could not be reached (offline?): {offline.Groups[1].Value.Trim()}");
+
+        var notFound = NotFound().Matches(log).Select(m => m.Groups[1].Value).ToList();
+        var noVersion = NoVersion().Matches(log)
+            .Select(m => (Name: m.Groups[1].Value, Range: m.Groups[2].Value)).ToList();
+        string Written(string name) =>
+            packages.FirstOrDefault(p => p.Name.Equals(name, StringComparison.OrdinalIgnoreCase))?.Name ?? name;
+        if (notFound.Count > 0 || noVersion.Count > 0)
+        {
+            var missing = notFound.Concat(noVersion.Select(v => v.Name)).Select(Written)
+                .Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+            var problems = notFound.Select(n => $"no source has package {Written(n)} (check the name and version)")
+                .Concat(noVersion.Select(v =>
+                {
+                    var nearest = Nearest().Match(log) is { Success: true } m
+                        ? $"; nearest version found: {m.Groups[1].Value}"
+                        : "";
+                    return $"no source has package {Written(v.Name)} in version {v.Range} " +
+                           $"(check the name and version{nearest})";
+                }))
+                .Distinct();
+            return (notFound.Count > 0 ? RestoreFailure.PackageNotFound : RestoreFailure.VersionNotFound, missing,
+                string.Join("; ", problems));
+        }
+        var error = FirstError().Match(log) is { Success: true } e ? e.Groups[1].Value.Trim() : "no error message";
+        return (RestoreFailure.Other, all, $"dotnet restore failed: {error}");
+    }
+
+    private static async Task<(int ExitCode, string Log)> RunDotnetRestoreAsync(
+        string project, string? configFile, CancellationToken cancel)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -158,13 +252,26 @@ public sealed partial class PackageRestorer
         };
         foreach (var arg in new[] { "restore", project, "--nologo", "--disable-build-servers", "-v", "q", "-p:NuGetInteractive=false" })
             start.ArgumentList.Add(arg);
+        if (configFile is not null)
+        {
+            start.ArgumentList.Add("--configfile");
+            start.ArgumentList.Add(configFile);
+        }
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         start.Environment["DOTNET_NOLOGO"] = "1";
         start.Environment["MSBUILDNOINPROCNODE"] = null;
         using var process = Process.Start(start) ?? throw new InvalidOperationException("could not start dotnet");
-        var stdout = process.StandardOutput.ReadToEndAsync(cancel);
-        var stderr = process.StandardError.ReadToEndAsync(cancel);
-        await process.WaitForExitAsync(cancel);
+        var stdout = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
+        var stderr = process.StandardError.ReadToEndAsync(CancellationToken.None);
+        try
+        {
+            await process.WaitForExitAsync(cancel);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw;
+        }
         return (process.ExitCode, (await stdout) + (await stderr));
     }
 
@@ -183,7 +290,24 @@ public sealed partial class PackageRestorer
         }
     }
 
-    // NU1101: Unable to find package X. NU1102: Unable to find package X with version … NU1103: … stable version …
-    [GeneratedRegex(@"NU110[123]: Unable to find package '?([A-Za-z0-9_.\-]+)'?")]
-    private static partial Regex MissingPackage();
+    // NU1301: Unable to load the service index for source … / The local source '…' doesn't exist.
+    [GeneratedRegex(@"error NU1301: ([^\r\n]*)")]
+    private static partial Regex Unreachable();
+
+    // NU1101: Unable to find package X. No packages exist with this id in source(s): …
+    [GeneratedRegex(@"error NU1101: Unable to find package '?([A-Za-z0-9_.\-]+?)'?\.(?:\s|$)")]
+    private static partial Regex NotFound();
+
+    // NU1102: Unable to find package X with version (>= 9.0.0);
+    // NU1103: Unable to find a stable package X with version …
+    [GeneratedRegex(
+        @"error NU110[23]: Unable to find (?:a stable )?package '?([A-Za-z0-9_.\-]+?)'? with version \(([^)]*)\)")]
+    private static partial Regex NoVersion();
+
+    // NU1102's second line: "- Found 1 version(s) in feed [ Nearest version: 5.0.0 ]"
+    [GeneratedRegex(@"Nearest version: ([^\s\]]+)")]
+    private static partial Regex Nearest();
+
+    [GeneratedRegex(@"error ([A-Z]+[0-9]+: [^\r\n]*)")]
+    private static partial Regex FirstError();
 }

@@ -13,7 +13,15 @@ public static partial class ReferencedProjects
     /// <summary>The <c>#r "file.dll"</c> paths of a notebook's code cells, made absolute against its folder.</summary>
     public static IReadOnlyList<string> DllReferences(string notebookPath)
     {
-        var notebook = Notebook.Load(notebookPath);
+        Notebook notebook;
+        try
+        {
+            notebook = Notebook.Load(notebookPath);
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
+        {
+            return [];    // running it reports the problem, as a failure of that notebook alone
+        }
         return notebook.Cells.Where(c => c.CellType == "code")
             .SelectMany(c => c.Source.Split('\n'))
             .Select(l => DllLine().Match(l.Trim()))

@@ -57,4 +57,48 @@ public class CheckApiTests
         Assert.Equal("expected rows sum to 1, but it does not hold", Check.That("t.9", () => false, "rows sum to 1").Message);
         Assert.True(Check.That("t.9", () => true, "rows sum to 1").Passed);
     }
+
+    [Fact]
+    public void An_exercise_with_several_checks_gives_one_verdict_naming_each_check()
+    {
+        var r = Check.Exercise("t.10", c =>
+        {
+            c.Close(() => V.Dense([2.0, 5.0]), V.Dense([2.0, 5.0]));
+            c.That(() => true, "rows sum to 1");
+        });
+        Assert.Equal(new CheckResult("t.10", true, "got the expected vector [2, 5]; rows sum to 1"), r);
+    }
+
+    [Fact]
+    public void The_first_failed_check_is_the_verdict_and_the_later_ones_do_not_run()
+    {
+        var later = 0;
+        var r = Check.Exercise("t.11", c =>
+        {
+            c.Equal(() => 1, 1);
+            c.Equal(() => 2, 3);
+            c.Equal(() => ++later, 1);
+        });
+        Assert.Equal(new CheckResult("t.11", false, "expected 3, got 2"), r);
+        Assert.Equal(0, later);
+    }
+
+    [Fact]
+    public void An_untouched_stub_is_one_not_done_yet_verdict_even_outside_a_checks_lambda()
+    {
+        int Stub() => throw new NotImplementedException();
+        var r = Check.Exercise("t.12", c =>
+        {
+            var answer = Stub();     // check-cell code that calls the learner's code directly
+            c.Equal(() => answer, 42);
+            c.Equal(() => Stub(), 42);
+        });
+        Assert.False(r.Passed);
+        Assert.StartsWith("not done yet: the exercise cell still throws NotImplementedException", r.Message);
+        Assert.Single(Check.Results, x => x.Exercise == "t.12");
+    }
+
+    [Fact]
+    public void An_exercise_without_checks_fails() =>
+        Assert.Equal(new CheckResult("t.13", false, "the check cell ran no checks"), Check.Exercise("t.13", _ => { }));
 }

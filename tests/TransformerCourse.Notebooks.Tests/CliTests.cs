@@ -36,8 +36,9 @@ public class CliTests
     }
 
     [Theory]
-    [InlineData("compile-error.ipynb", "cell 3, line 2, column 9")]
-    [InlineData("runtime-error.ipynb", "cell 2, line 3, column 13")]
+    [InlineData("compile-error.ipynb", "code cell 2 (cell 3 of 4) \"var fine = ok + 1;\", line 2, column 9")]
+    [InlineData("runtime-error.ipynb",
+        "code cell 2 (cell 2 of 3) \"Console.WriteLine(\"before\");\", line 3, column 13")]
     public async Task A_planted_failing_cell_exits_non_zero_naming_cell_and_line(string fixture, string where)
     {
         var (exit, output) = await Course("run", TestPaths.Fixture(fixture), "--out", TestPaths.TempDir(), "--quiet");
@@ -47,13 +48,76 @@ public class CliTests
     }
 
     [Fact]
+    public async Task Cells_are_named_as_a_learner_finds_them_in_the_editor()
+    {
+        var (exit, output) = await Course(
+            "run", TestPaths.Fixture("compile-error.ipynb"), "--out", TestPaths.TempDir());
+
+        Assert.Equal(1, exit);
+        // Before each cell: its place among the code cells and among all cells, and its first line.
+        Assert.Contains("── code cell 1 (cell 2 of 4) \"var ok = 1;\"", output);
+        Assert.Contains("── code cell 2 (cell 3 of 4) \"var fine = ok + 1;\"", output);
+        Assert.DoesNotContain("── cell ", output);
+        // The summary table: code cell (cell n of N), first line, and the failure's line and column.
+        Assert.Matches(
+            @"│ 2 \(cell 3 of 4\)\s*│ var fine = ok \+ 1;\s*│ csharp\s*│ FAILED\s*│[^│]*│ line 2, column 9: ", output);
+        Assert.Matches(
+            @"│ 3 \(cell 4 of 4\)\s*│ Console\.WriteLine\(""not reached""\);\s*│ csharp\s*│ not run", output);
+    }
+
+    [Fact]
     public async Task Run_reports_missing_packages_by_name()
     {
-        var (exit, output) = await Course("run", TestPaths.Fixture("missing-package.ipynb"), "--out", TestPaths.TempDir(), "-q");
+        var (exit, output) = await Course("run", TestPaths.Fixture("missing-package.ipynb"),
+            "--out", TestPaths.TempDir(), "-q", "--nuget-config", TestPaths.EmptyFeedConfig());
 
         Assert.Equal(0, exit);
         Assert.Contains("2 cells run, 2 skipped (2 for missing packages, 0 other kernels), 0 failed", output);
-        Assert.Contains("packages not available on this machine: Plotly.NET", output);
+        Assert.Contains($"packages not available on this machine: {TestPaths.NoSuchPackage}", output);
+        Assert.Contains($"no source has package {TestPaths.NoSuchPackage} (check the name and version)", output);
+    }
+
+    [Fact]
+    public async Task Unreadable_notebooks_fail_alone_and_the_others_still_run()
+    {
+        var dir = TestPaths.TempDir();
+        var outDir = TestPaths.TempDir();
+        File.WriteAllText(Path.Combine(dir, "a-broken.ipynb"),
+            "{\n \"cells\": [\n  {\"cell_type\": \"code\" \"source\": []}\n ]\n}\n");
+        File.WriteAllText(Path.Combine(dir, "b-number.ipynb"), """
+            {"cells": [{"cell_type": "code", "metadata": {}, "outputs": [], "source": 42}],
+             "metadata": {}, "nbformat": 4, "nbformat_minor": 2}
+            """);
+        TestPaths.WriteNotebook(dir, "c-good.ipynb", "Console.WriteLine(\"the good one ran\");");
+
+        var (exit, output) = await Course("run", dir, "--out", outDir);
+
+        Assert.Equal(1, exit);
+        Assert.Contains($"✘ {Path.Combine(dir, "a-broken.ipynb")}: not valid JSON at line 3, column 24: ", output);
+        Assert.Contains(
+            $"✘ {Path.Combine(dir, "b-number.ipynb")}: code cell 1 (cell 1 of 1): " +
+            "'source' must be a string or an array of strings", output);
+        Assert.Contains("the good one ran", output);
+        Assert.Contains("c-good.ipynb: 1 cells run", output);
+        Assert.True(File.Exists(Path.Combine(outDir, "c-good.ipynb")));
+        Assert.False(File.Exists(Path.Combine(outDir, "a-broken.ipynb")));
+        Assert.Contains("3 notebooks, 2 failed", output);
+    }
+
+    [Fact]
+    public async Task Check_refuses_a_python_notebook_naming_its_kernel()
+    {
+        var path = Path.Combine(TestPaths.TempDir(), "homework.ipynb");
+        File.WriteAllText(path, """
+            {"cells": [{"cell_type": "code", "metadata": {}, "outputs": [], "source": ["x = 1\n", "x"]}],
+             "metadata": {"kernelspec": {"language": "python", "name": "python3"}}, "nbformat": 4, "nbformat_minor": 5}
+            """);
+
+        var (exit, output) = await Course("check", path, "-q");
+
+        Assert.Equal(1, exit);
+        Assert.Contains($"✘ {path} is not a C# notebook (kernel: python3)", output);
+        Assert.DoesNotContain("CS0", output);     // not compiled as C#
     }
 
     [Fact]
@@ -64,8 +128,23 @@ public class CliTests
         Assert.Equal(1, exit);
         Assert.Matches(@"T\.1\s*│\s*✔ passed\s*│\s*got the expected 42", output);
         Assert.Matches(@"T\.2\s*│\s*✘ failed\s*│\s*not done yet", output);
-        Assert.Matches(@"T\.3\s*│\s*✘ failed\s*│\s*the exercise cell failed \(cell 7, line 2, column \d+\)", output);
-        Assert.Contains("1 of 3 exercises passed", output);
+        Assert.Matches(
+            @"T\.3\s*│\s*✘ failed\s*│\s*the exercise cell failed: " +
+            @"code cell 6 \(cell 7 of 10\) ""// Exercise T\.3: negate"", line 2, column \d+",
+            output);
+        Assert.Matches(@"T\.4\s*│\s*✘ failed\s*│\s*expected 3, got -3", output);
+        Assert.Contains("1 of 4 exercises passed", output);
+    }
+
+    [Fact]
+    public async Task Run_counts_exercises_as_check_does()
+    {
+        var (exit, output) = await Course(
+            "run", TestPaths.Fixture("exercises.ipynb"), "--out", TestPaths.TempDir(), "-q");
+
+        Assert.Equal(1, exit);                                   // T.3's cell does not compile
+        Assert.Contains("; exercises 1/4 passed;", output);     // T.1 passed; T.2 and T.3 failed; T.4's check never ran
+        Assert.DoesNotContain("checks ", output);
     }
 
     [Fact]
@@ -74,7 +153,7 @@ public class CliTests
         var (exit, output) = await Course("check", TestPaths.Fixture("exercises.ipynb"), "--solutions", "-q");
 
         Assert.Equal(0, exit);
-        Assert.Contains("3 of 3 exercises passed", output);
+        Assert.Contains("4 of 4 exercises passed", output);
     }
 
     [Fact]
@@ -85,6 +164,29 @@ public class CliTests
         Assert.Equal(2, (await Course("run")).Exit);
         Assert.Equal(2, (await Course("run", TestPaths.Fixture("state.ipynb"), "--bogus")).Exit);
         Assert.Equal(1, (await Course("run", "no-such-notebook.ipynb")).Exit);
+    }
+
+    [Theory]
+    [InlineData("run|state.ipynb|--seed|3",
+        "course run does not take --seed; its options are: --solutions, --out DIR, -o DIR, --quiet, -q")]
+    [InlineData("check|exercises.ipynb|--out|x",
+        "course check does not take --out; its options are: --solutions, --quiet, -q")]
+    [InlineData("check|exercises.ipynb|-o|x", "course check does not take -o; its options are: ")]
+    [InlineData("export|state.ipynb|--quiet",
+        "course export does not take --quiet; its options are: --out FILE.cs, -o FILE.cs, --solutions")]
+    [InlineData("restore|state.ipynb|--solutions",
+        "course restore does not take --solutions; its options are: --nuget-config FILE")]
+    public async Task An_option_of_another_command_is_refused_listing_the_commands_options(string args, string message)
+    {
+        var parts = args.Split('|');
+        parts[1] = parts[1].EndsWith(".ipynb", StringComparison.Ordinal) ? TestPaths.Fixture(parts[1]) : parts[1];
+
+        var (exit, output) = await Course(parts);
+
+        Assert.Equal(2, exit);
+        Assert.Contains(message, output);
+        Assert.Contains($"usage: course {parts[0]} ", output);
+        Assert.DoesNotContain("cells run", output);     // nothing ran
     }
 
     [Fact]
@@ -119,5 +221,7 @@ public class CliTests
         Assert.Contains("✔ Exercise 00.1: got the expected vector [2, 5]", printed);
         Assert.Contains("✔ Exercise 00.2: got the expected 3×3 matrix [[11, 22, 30], [13, 24, 32], [10, 19, 31]]", printed);
         Assert.DoesNotContain("✘", printed);
+        // One line per exercise.
+        Assert.Equal(2, printed.Split('\n').Count(l => l.StartsWith("✔ Exercise", StringComparison.Ordinal)));
     }
 }

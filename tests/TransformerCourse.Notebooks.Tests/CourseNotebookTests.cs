@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 
 namespace TransformerCourse.Notebooks.Tests;
 
@@ -38,6 +39,8 @@ public class CourseNotebookTests
         Assert.True(r.Succeeded, r.FailureMessage);
         Assert.All(r.Cells, c => Assert.Contains(c.Status, new[] { CellStatus.Text, CellStatus.Ran, CellStatus.SkippedMissingPackage }));
         Assert.All(r.Checks, c => Assert.True(c.Passed, $"{name}: exercise {c.Exercise}: {c.Message}"));
+        Assert.All(r.Cells.Where(c => c.Check is not null && c.Status == CellStatus.Ran), c =>
+            Assert.Matches($@"^✔ Exercise {Regex.Escape(c.Check!)}: [^\n]*\n$", c.Output));    // one line per exercise
         var skipped = r.Cells.Where(c => c.Status == CellStatus.SkippedMissingPackage).Select(c => c.Number).ToList();
         Assert.All(r.Exercises, id => Assert.True(
             r.Checks.Any(c => c.Exercise == id) || skipped.Count > 0,
@@ -58,6 +61,10 @@ public class CourseNotebookTests
             var failed = outcomes.FirstOrDefault(c => !c.Passed);
             Assert.True(failed is not null, $"{name}: exercise {id}: the check passes on the untouched stub");
             Assert.False(string.IsNullOrWhiteSpace(failed!.Message));
+            // One call per exercise in its check cell, so one line: a stub that throws is "not done yet" once.
+            Assert.Single(outcomes);
+            Assert.All(r.Cells.Where(c => c.Check == id), c =>
+                Assert.Matches($@"^✘ Exercise {Regex.Escape(id)}: [^\n]*\n$", c.Output));
         }
     }
 

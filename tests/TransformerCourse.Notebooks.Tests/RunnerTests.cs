@@ -7,7 +7,8 @@ public class RunnerTests
     private static Task<NotebookRunResult> Run(string fixture, RunOptions? options = null) =>
         NotebookRunner.RunAsync(TestPaths.Fixture(fixture), options);
 
-    private static JsonArray Outputs(NotebookRunResult r, int cell) => (JsonArray)r.Executed.Cells[cell - 1].Json["outputs"]!;
+    private static JsonArray Outputs(NotebookRunResult r, int cell) =>
+        (JsonArray)r.Executed!.Cells[cell - 1].Json["outputs"]!;
 
     private static string Text(JsonNode? lines) =>
         lines is JsonArray a ? string.Concat(a.Select(l => (string?)l)) : (string?)lines ?? "";
@@ -22,7 +23,7 @@ public class RunnerTests
         var result = Assert.Single(Outputs(r, 4));
         Assert.Equal("execute_result", (string?)result!["output_type"]);
         Assert.Equal("HELLO", Text(result["data"]!["text/plain"]));
-        Assert.Equal(3, (int?)r.Executed.Cells[3].Json["execution_count"]);
+        Assert.Equal(3, (int?)r.Executed!.Cells[3].Json["execution_count"]);
     }
 
     [Fact]
@@ -124,9 +125,11 @@ public class RunnerTests
 
         var failure = Assert.IsType<CellResult>(r.FirstFailure);
         Assert.Equal((3, 2, 9), (failure.Number, failure.Line!.Value, failure.Column!.Value));
-        Assert.Contains("CS0029", failure.Error);
+        Assert.StartsWith("error CS0029: Cannot implicitly convert type 'string' to 'int'", failure.Error);
         Assert.Equal(CellStatus.NotRun, r.Cells[3].Status);
-        Assert.Contains("cell 3, line 2, column 9", r.FailureMessage);
+        Assert.Equal("code cell 2 (cell 3 of 4) \"var fine = ok + 1;\", line 2, column 9", failure.Where);
+        Assert.StartsWith($"{TestPaths.Fixture("compile-error.ipynb")}: {failure.Where}: ", r.FailureMessage);
+        Assert.Equal(("cell 1 of 4", ""), (r.Cells[0].Name, r.Cells[0].Position));    // the markdown cell
         Assert.Equal("error", (string?)Outputs(r, 3)[0]!["output_type"]);
     }
 
@@ -147,21 +150,41 @@ public class RunnerTests
     [Fact]
     public async Task Missing_package_skips_the_cells_that_need_it_and_names_it()
     {
-        var r = await Run("missing-package.ipynb");
+        var r = await Run("missing-package.ipynb",
+            new RunOptions { Restorer = TestPaths.Restorer(TestPaths.EmptyFeedConfig()) });
 
         Assert.True(r.Succeeded, r.FailureMessage);
-        Assert.Equal(["Plotly.NET"], r.MissingPackages);
+        Assert.Equal([TestPaths.NoSuchPackage], r.MissingPackages);
         Assert.Equal(
             [CellStatus.Ran, CellStatus.SkippedMissingPackage, CellStatus.SkippedMissingPackage, CellStatus.Ran],
             r.Cells.Select(c => c.Status));
-        Assert.Equal(["Plotly.NET"], r.Cells[2].MissingPackages);
-        Assert.Contains("Plotly.NET", r.Cells[1].Output);
+        Assert.Equal([TestPaths.NoSuchPackage], r.Cells[2].MissingPackages);
+        var problem = $"no source has package {TestPaths.NoSuchPackage} (check the name and version)";
+        Assert.Equal(problem, r.Cells[1].RestoreProblem);
+        Assert.Contains(problem, r.Cells[1].Output);
+        Assert.DoesNotContain("offline", r.Cells[1].Output);
+    }
+
+    [Fact]
+    public async Task An_unreachable_source_is_reported_as_offline_not_as_a_wrong_name()
+    {
+        var r = await Run("missing-package.ipynb",
+            new RunOptions { Restorer = TestPaths.Restorer(TestPaths.UnreachableFeedConfig()) });
+
+        Assert.True(r.Succeeded, r.FailureMessage);
+        Assert.Equal([TestPaths.NoSuchPackage], r.MissingPackages);
+        Assert.Equal(CellStatus.SkippedMissingPackage, r.Cells[1].Status);
+        Assert.StartsWith("the package source(s) could not be reached (offline?): ", r.Cells[1].RestoreProblem);
+        Assert.Contains("127.0.0.1:9", r.Cells[1].RestoreProblem);
+        Assert.DoesNotContain("no source has package", r.Cells[1].Output);
+        Assert.Equal(CellStatus.Ran, r.Cells[3].Status);
     }
 
     [Fact]
     public async Task Other_errors_still_fail_when_a_package_is_missing()
     {
-        var r = await Run("missing-package-typo.ipynb");
+        var r = await Run("missing-package-typo.ipynb",
+            new RunOptions { Restorer = TestPaths.Restorer(TestPaths.EmptyFeedConfig()) });
 
         Assert.Equal(CellStatus.SkippedMissingPackage, r.Cells[0].Status);
         var failure = Assert.IsType<CellResult>(r.FirstFailure);
@@ -184,13 +207,29 @@ public class RunnerTests
     {
         var r = await Run("exercises.ipynb", new RunOptions { ContinueOnError = true });
 
-        Assert.Equal(["T.1", "T.2", "T.3"], r.Exercises);
-        Assert.Equal(new CheckOutcome("T.1", true, "got the expected 42"), r.Checks[0]);
+        Assert.Equal(["T.1", "T.2", "T.3", "T.4"], r.Exercises);
+        Assert.Equal(new CheckOutcome("T.1", true, "got the expected 42; got the expected -2"), r.Checks[0]);
         Assert.Equal("T.2", r.Checks[1].Exercise);
         Assert.False(r.Checks[1].Passed);
         Assert.StartsWith("not done yet", r.Checks[1].Message);
-        Assert.Equal(2, r.Checks.Count);     // T.3's stub does not compile, so its check cell cannot run either
+        Assert.Equal(new CheckOutcome("T.4", false, "expected 3, got -3"), r.Checks[2]);
+        Assert.Equal(3, r.Checks.Count);     // T.3's stub does not compile, so its check cell cannot run either
         Assert.Equal([7, 8], r.Cells.Where(c => c.Status == CellStatus.Failed).Select(c => c.Number));
+    }
+
+    [Fact]
+    public async Task A_check_cell_prints_one_line_per_exercise_however_many_checks_it_makes()
+    {
+        var r = await Run("exercises.ipynb", new RunOptions { ContinueOnError = true });
+
+        Assert.Equal("✔ Exercise T.1: got the expected 42; got the expected -2\n", r.Cells[3].Output);
+        // The stub throws once, not once per check.
+        Assert.Matches(@"^✘ Exercise T\.2: not done yet: [^\n]*\n$", r.Cells[5].Output);
+        // The first failure; Abs(0) is not checked.
+        Assert.Equal("✘ Exercise T.4: expected 3, got -3\n", r.Cells[9].Output);
+        Assert.Equal(
+            [("T.1", true), ("T.2", false), ("T.3", false), ("T.4", false)],
+            r.Scoreboard.Select(e => (e.Exercise, e.Passed)));
     }
 
     [Fact]
@@ -199,8 +238,137 @@ public class RunnerTests
         var r = await Run("exercises.ipynb", new RunOptions { UseSolutions = true });
 
         Assert.True(r.Succeeded, r.FailureMessage);
-        Assert.Equal(["T.1", "T.2", "T.3"], r.Checks.Select(c => c.Exercise));
+        Assert.Equal(["T.1", "T.2", "T.3", "T.4"], r.Checks.Select(c => c.Exercise));
         Assert.All(r.Checks, c => Assert.True(c.Passed, c.Message));
-        Assert.Contains("n + 1", r.Executed.Cells[4].Source);
+        Assert.Contains("n + 1", r.Executed!.Cells[4].Source);
+    }
+
+    private static string NotebookJson(string cells) =>
+        $$$"""
+           {"cells": {{{cells}}}, "metadata": {"kernelspec": {"name": ".net-csharp"}},
+            "nbformat": 4, "nbformat_minor": 2}
+           """;
+
+    private const string GoodCell =
+        """{"cell_type": "code", "metadata": {}, "outputs": [], "source": ["var ok = 1;"]}""";
+
+    [Theory]
+    [InlineData("""{"cell_type": "code", "metadata": {}, "outputs": [], "source": 42}""",
+        "code cell 2 (cell 2 of 3): 'source' must be a string or an array of strings")]
+    [InlineData("""{"cell_type": "code", "metadata": {}, "outputs": [], "source": ["var a = 1;\n", 7]}""",
+        "code cell 2 (cell 2 of 3): 'source' must be a string or an array of strings")]
+    [InlineData("""{"cell_type": "markdown", "metadata": {}}""",
+        "cell 2 of 3: 'source' must be a string or an array of strings")]
+    [InlineData("""{"metadata": {}, "outputs": [], "source": "var a = 1;"}""",
+        "cell 2 of 3: 'cell_type' is missing (code, markdown or raw)")]
+    [InlineData("""{"cell_type": 5, "source": "var a = 1;"}""",
+        "cell 2 of 3: 'cell_type' must be code, markdown or raw, not 5")]
+    [InlineData("""{"cell_type": "code", "metadata": 5, "outputs": [], "source": "var a = 1;"}""",
+        "code cell 2 (cell 2 of 3): 'metadata' must be an object")]
+    [InlineData("7", "cell 2 of 3: must be a JSON object")]
+    public async Task A_malformed_cell_fails_its_notebook_naming_the_cell(string cell, string problem)
+    {
+        var path = Path.Combine(TestPaths.TempDir(), "bad.ipynb");
+        File.WriteAllText(path, NotebookJson($"[{GoodCell}, {cell}, {GoodCell}]"));
+
+        var r = await NotebookRunner.RunAsync(path);
+
+        Assert.False(r.Succeeded);
+        Assert.Equal($"{path}: {problem}", r.Problem);
+        Assert.Equal(r.Problem, r.FailureMessage);
+        Assert.Null(r.Executed);
+        Assert.Empty(r.Cells);
+    }
+
+    [Theory]
+    [InlineData("{}", "'cells' must be an array")]
+    [InlineData("\"cells\"", "'cells' must be an array")]
+    public async Task Cells_that_are_not_an_array_fail_the_notebook(string cells, string problem)
+    {
+        var path = Path.Combine(TestPaths.TempDir(), "bad.ipynb");
+        File.WriteAllText(path, NotebookJson(cells));
+
+        Assert.Equal($"{path}: {problem}", (await NotebookRunner.RunAsync(path)).Problem);
+    }
+
+    [Fact]
+    public async Task A_notebook_that_is_not_valid_JSON_fails_naming_line_and_column()
+    {
+        var path = Path.Combine(TestPaths.TempDir(), "broken.ipynb");
+        File.WriteAllText(path, "{\n \"cells\": [],\n \"metadata\": {\"é\": 1},,\n \"nbformat\": 4\n}\n");
+
+        var r = await NotebookRunner.RunAsync(path);
+
+        Assert.False(r.Succeeded);
+        // Columns count characters, not bytes (é is two bytes in UTF-8).
+        Assert.StartsWith($"{path}: not valid JSON at line 3, column 23: ", r.Problem);
+        Assert.DoesNotContain("BytePositionInLine", r.Problem);
+    }
+
+    [Theory]
+    [InlineData("""{"kernelspec": {"language": "python", "name": "python3"}, "language_info": {"name": "python"}}""",
+        "python3")]
+    [InlineData("""{"language_info": {"name": "python"}}""", "python")]
+    [InlineData("""{"kernelspec": {"name": "ir", "language": "R"}}""", "ir")]
+    public async Task A_notebook_of_another_language_is_not_run_as_CSharp(string metadata, string kernel)
+    {
+        var path = Path.Combine(TestPaths.TempDir(), "python.ipynb");
+        File.WriteAllText(path, $$$"""
+            {"cells": [{"cell_type": "code", "metadata": {}, "outputs": [], "source": ["print('hello')"]}],
+             "metadata": {{{metadata}}}, "nbformat": 4, "nbformat_minor": 5}
+            """);
+
+        var r = await NotebookRunner.RunAsync(path);
+
+        Assert.False(r.Succeeded);
+        Assert.StartsWith($"{path} is not a C# notebook (kernel: {kernel})", r.Problem);
+        Assert.Empty(r.Cells);
+    }
+
+    [Theory]
+    [InlineData("""{"kernelspec": {"name": ".net-csharp"}}""")]
+    [InlineData("""{"kernelspec": {"name": ".net-fsharp"}, "language_info": {"name": "F#"}}""")]
+    [InlineData("""{"language_info": {"name": "polyglot-notebook"}}""")]
+    [InlineData("{}")]
+    public void Polyglot_notebooks_and_ones_without_a_kernel_are_run(string metadata)
+    {
+        var path = Path.Combine(TestPaths.TempDir(), "nb.ipynb");
+        File.WriteAllText(path, $$$"""{"cells": [], "metadata": {{{metadata}}}, "nbformat": 4, "nbformat_minor": 2}""");
+
+        Assert.Null(Notebook.Load(path).NotCSharp);
+    }
+
+    [Fact]
+    public async Task A_cell_that_runs_too_long_fails_naming_the_timeout_and_stops_its_notebook()
+    {
+        var path = TestPaths.WriteNotebook(TestPaths.TempDir(), "slow.ipynb",
+            "Console.WriteLine(\"waiting\");\nSystem.Threading.Thread.Sleep(1500);\n" +
+            "Console.WriteLine(\"too late\");\n" +
+            "System.Threading.Thread.Sleep(System.Threading.Timeout.Infinite);",
+            "Console.WriteLine(\"never\");");
+        var echo = new StringWriter();
+
+        // Returns at all: the cell sleeps forever.
+        var r = await NotebookRunner.RunAsync(path, new RunOptions
+        {
+            CellTimeout = TimeSpan.FromSeconds(0.5), ContinueOnError = true, Echo = TextWriter.Synchronized(echo),
+        });
+
+        var slow = r.Cells[0];
+        Assert.Equal((CellStatus.Failed, true), (slow.Status, slow.TimedOut));
+        // Even with ContinueOnError: the cell's thread is still going.
+        Assert.Equal(CellStatus.NotRun, r.Cells[1].Status);
+        Assert.Equal(
+            $"{path}: code cell 1 (cell 1 of 2) \"Console.WriteLine(\"waiting\");\": " +
+            "did not finish within the cell timeout of 0.5 s (--cell-timeout), " +
+            "so it was stopped and the rest of the notebook was not run",
+            r.FailureMessage);
+        var outputs = Outputs(r, 1).Select(o => o!).ToList();       // the executed notebook, up to the timeout
+        Assert.Equal(("stream", "waiting\n"), ((string)outputs[0]["output_type"]!, Text(outputs[0]["text"])));
+        Assert.Equal(("error", "TimeoutException"), ((string)outputs[1]["output_type"]!, (string)outputs[1]["ename"]!));
+
+        await Task.Delay(2000);                                      // the abandoned thread writes "too late" now
+        Assert.DoesNotContain("too late", echo.ToString());
+        Assert.DoesNotContain("too late", slow.Output);
     }
 }

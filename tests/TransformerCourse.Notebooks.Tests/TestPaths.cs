@@ -43,6 +43,39 @@ internal static class TestPaths
         }
     }
 
+    /// <summary>A package id no feed has: the missing-package tests must not depend on what a feed serves.</summary>
+    public const string NoSuchPackage = "TransformerCourse.NoSuchPackage.Zz9";
+
+    /// <summary>
+    /// A nuget.config in a new temporary folder whose only package source is <paramref name="source"/>
+    /// (<c>&lt;clear/&gt;</c> drops the machine's sources).
+    /// </summary>
+    public static string NuGetConfig(string source)
+    {
+        var path = Path.Combine(TempDir(), "nuget.config");
+        var insecure = source.StartsWith("http:", StringComparison.Ordinal) ? " allowInsecureConnections=\"true\"" : "";
+        File.WriteAllText(path, $"""
+            <?xml version="1.0" encoding="utf-8"?>
+            <configuration>
+              <packageSources>
+                <clear />
+                <add key="test" value="{source}"{insecure} />
+              </packageSources>
+            </configuration>
+            """);
+        return path;
+    }
+
+    /// <summary>A nuget.config whose only source is an empty folder: every package is "not found" (NU1101).</summary>
+    public static string EmptyFeedConfig() =>
+        NuGetConfig(Directory.CreateDirectory(Path.Combine(TempDir(), "feed")).FullName);
+
+    /// <summary>A nuget.config whose only source is a closed port on this machine: "unreachable" (NU1301).</summary>
+    public static string UnreachableFeedConfig() => NuGetConfig("http://127.0.0.1:9/index.json");
+
+    /// <summary>A restorer with its own cache that restores with <paramref name="configFile"/>.</summary>
+    public static PackageRestorer Restorer(string configFile) => new(Path.Combine(TempDir(), "cache"), configFile);
+
     /// <summary>Writes a one-off notebook with the given C# cells.</summary>
     public static string WriteNotebook(string dir, string name, params string[] cells)
     {

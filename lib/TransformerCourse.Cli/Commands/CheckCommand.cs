@@ -14,14 +14,18 @@ public sealed class CheckCommand : ICourseCommand
     public string Name => "check";
 
     /// <inheritdoc />
-    public string Usage => "check <notebook.ipynb>... [--solutions] [--quiet]   run a learner's notebook and score its exercises";
+    public string Usage =>
+        "check <notebook.ipynb>... [--solutions] [--quiet] [--cell-timeout SECONDS] [--nuget-config FILE]" +
+        "   run a learner's notebook and score its exercises";
 
     /// <inheritdoc />
     public async Task<int> RunAsync(CommandArgs args, IAnsiConsole console, CancellationToken cancel)
     {
-        args.Allow("--solutions", "--quiet", "-q");
+        args.Allow("--solutions", "--quiet", "-q", "--cell-timeout SECONDS", "--nuget-config FILE");
         var notebooks = NotebookFiles.Expand(args.Positionals);
         var quiet = args.Flags.Contains("--quiet") || args.Flags.Contains("-q");
+        var timeout = NotebookFiles.CellTimeout(args);
+        var restorer = PackageRestorer.WithConfig(args.Options.GetValueOrDefault("--nuget-config"));
         if (!await ReferencedProjects.EnsureBuiltAsync(notebooks, console.Profile.Out.Writer, cancel)) return 1;
 
         var allPassed = true;
@@ -32,32 +36,28 @@ public sealed class CheckCommand : ICourseCommand
             {
                 UseSolutions = args.Flags.Contains("--solutions"),
                 ContinueOnError = true,
+                Restorer = restorer,
+                CellTimeout = timeout,
                 Echo = quiet ? null : console.Profile.Out.Writer,
             }, cancel);
-            var board = Score(result);
+            if (result.Interrupted || cancel.IsCancellationRequested)
+            {
+                console.Profile.Out.Writer.WriteLine($"✘ interrupted (Ctrl+C): {result.FailureMessage ?? path}");
+                return CourseApp.InterruptedExitCode;
+            }
+            if (result.Problem is { } problem)
+            {
+                console.Profile.Out.Writer.WriteLine($"✘ {problem}");
+                allPassed = false;
+                continue;
+            }
+            var board = result.Scoreboard;
             Render(console, path, board);
+            if (result.Cells.FirstOrDefault(c => c.TimedOut) is { } slow)
+                console.Profile.Out.Writer.WriteLine($"✘ {result.Path}: {slow.Where}: {slow.Error}");
             allPassed &= board.Count > 0 && board.All(e => e.Passed);
         }
         return allPassed ? 0 : 1;
-    }
-
-    /// <summary>One row of the scoreboard per exercise: its first failed check, else its last passed one, or why it was not checked.</summary>
-    public static IReadOnlyList<CheckOutcome> Score(NotebookRunResult result)
-    {
-        var ids = result.Exercises.Concat(result.Checks.Select(c => c.Exercise)).Distinct().ToList();
-        return ids.Select(id =>
-        {
-            // An exercise passes when every check of it passed; the first failure is what the learner needs to see.
-            var outcomes = result.Checks.Where(c => c.Exercise == id).ToList();
-            if (outcomes.Count > 0) return outcomes.FirstOrDefault(c => !c.Passed) ?? outcomes[^1];
-            var stub = result.Cells.FirstOrDefault(c => c.Exercise == id);
-            var check = result.Cells.FirstOrDefault(c => c.Check == id);
-            var why = stub is { Status: CellStatus.Failed } ? $"the exercise cell failed ({stub.Where}): {stub.Error?.Split('\n')[0]}"
-                : check is null ? "no check cell (// Check " + id + ") in the notebook"
-                : check.Status == CellStatus.Failed ? $"the check cell failed ({check.Where}): {check.Error?.Split('\n')[0]}"
-                : $"the check did not run (check cell {check.Status})";
-            return new CheckOutcome(id, false, why);
-        }).ToList();
     }
 
     private static void Render(IAnsiConsole console, string path, IReadOnlyList<CheckOutcome> board)

@@ -18,7 +18,7 @@ public sealed class ExportCommand : ICourseCommand
     /// <inheritdoc />
     public Task<int> RunAsync(CommandArgs args, IAnsiConsole console, CancellationToken cancel)
     {
-        args.Allow("--solutions");
+        args.Allow("--out FILE.cs", "-o FILE.cs", "--solutions");
         if (args.Positionals.Count != 1) throw new UsageException("give exactly one notebook");
         var path = args.Positionals[0];
         if (!File.Exists(path)) throw new FileNotFoundException($"no such notebook: {path}");

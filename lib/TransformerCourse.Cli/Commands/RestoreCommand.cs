@@ -14,15 +14,30 @@ public sealed class RestoreCommand : ICourseCommand
     public string Name => "restore";
 
     /// <inheritdoc />
-    public string Usage => "restore <notebook.ipynb|folder>...   restore the notebooks' #r \"nuget:\" packages ahead of time";
+    public string Usage =>
+        "restore <notebook.ipynb|folder>... [--nuget-config FILE]   " +
+        "restore the notebooks' #r \"nuget:\" packages ahead of time";
 
     /// <inheritdoc />
     public async Task<int> RunAsync(CommandArgs args, IAnsiConsole console, CancellationToken cancel)
     {
-        args.Allow();
+        args.Allow("--nuget-config FILE");
+        var restorer = PackageRestorer.WithConfig(args.Options.GetValueOrDefault("--nuget-config"));
+        var exit = 0;
         foreach (var path in NotebookFiles.Expand(args.Positionals))
         {
-            var notebook = Notebook.Load(path);
+            Notebook notebook;
+            try
+            {
+                notebook = Notebook.Load(path);
+                if (notebook.NotCSharp is { } notCSharp) throw new InvalidDataException(notCSharp);
+            }
+            catch (InvalidDataException e)
+            {
+                console.Profile.Out.Writer.WriteLine($"✘ {e.Message}");
+                exit = 1;
+                continue;
+            }
             var packages = new List<PackageRef>();
             var sources = new List<string>();
             foreach (var cell in notebook.Cells.Where(c => c.CellType == "code"))
@@ -32,17 +47,21 @@ public sealed class RestoreCommand : ICourseCommand
                 foreach (var p in parsed.Packages.Where(p => !packages.Any(q => q.Name.Equals(p.Name, StringComparison.OrdinalIgnoreCase))))
                 {
                     // Restore each package on top of those before it, as running the cells would.
-                    var result = await PackageRestorer.Shared.RestoreAsync([.. packages, p], sources, cancel);
+                    var result = await restorer.RestoreAsync([.. packages, p], sources, cancel);
                     if (result.Succeeded)
                     {
                         packages.Add(p);
                         console.MarkupLineInterpolated($"[green]✔[/] {Path.GetFileName(path)}: {p}");
                     }
                     else
-                        console.MarkupLineInterpolated($"[yellow]✘ {Path.GetFileName(path)}: {p} cannot be restored on this machine; its cells will be skipped[/]");
+                    {
+                        var (name, why) = (Path.GetFileName(path), result.Problem);
+                        console.MarkupLineInterpolated(
+                            $"[yellow]✘ {name}: {p} cannot be restored: {why}; its cells will be skipped[/]");
+                    }
                 }
             }
         }
-        return 0;
+        return exit;
     }
 }

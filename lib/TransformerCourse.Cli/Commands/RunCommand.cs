@@ -1,3 +1,4 @@
+using System.Globalization;
 using Spectre.Console;
 using TransformerCourse.Notebooks;
 
@@ -5,8 +6,8 @@ namespace TransformerCourse.Cli;
 
 /// <summary>
 /// <c>course run &lt;notebook|folder&gt;…</c>: executes notebooks top to bottom, writes executed copies (outputs and
-/// execution counts) to <c>out/notebooks/</c>, prints each cell's output and a summary. Exit code 1 if a cell
-/// failed — or, with <c>--solutions</c>, if an exercise check failed.
+/// execution counts) to <c>out/notebooks/</c>, prints each cell's output and a summary. Exit code 1 if a cell or a
+/// notebook failed — or, with <c>--solutions</c>, if an exercise check failed; 130 when interrupted (Ctrl+C).
 /// </summary>
 public sealed class RunCommand : ICourseCommand
 {
@@ -14,33 +15,64 @@ public sealed class RunCommand : ICourseCommand
     public string Name => "run";
 
     /// <inheritdoc />
-    public string Usage => "run <notebook.ipynb|folder>... [--solutions] [--out DIR] [--quiet]   execute notebooks, write executed copies, print a summary";
+    public string Usage =>
+        "run <notebook.ipynb|folder>... [--solutions] [--out DIR] [--quiet] [--cell-timeout SECONDS] " +
+        "[--nuget-config FILE]   execute notebooks, write executed copies, print a summary";
 
     /// <inheritdoc />
     public async Task<int> RunAsync(CommandArgs args, IAnsiConsole console, CancellationToken cancel)
     {
-        args.Allow("--solutions", "--quiet", "-q");
+        args.Allow("--solutions", "--out DIR", "-o DIR", "--quiet", "-q", "--cell-timeout SECONDS",
+            "--nuget-config FILE");
         var notebooks = NotebookFiles.Expand(args.Positionals);
         var quiet = args.Flags.Contains("--quiet") || args.Flags.Contains("-q");
         var solutions = args.Flags.Contains("--solutions");
+        var timeout = NotebookFiles.CellTimeout(args);
+        var restorer = PackageRestorer.WithConfig(args.Options.GetValueOrDefault("--nuget-config"));
         if (!await ReferencedProjects.EnsureBuiltAsync(notebooks, console.Profile.Out.Writer, cancel)) return 1;
 
         var results = new List<NotebookRunResult>();
         foreach (var path in notebooks)
         {
-            console.Write(new Rule($"[bold]{Markup.Escape(NotebookFiles.Display(path))}[/]{(solutions ? " (reference solutions swapped in)" : "")}").LeftJustified());
-            var result = await NotebookRunner.RunAsync(path, new RunOptions
+            if (cancel.IsCancellationRequested) break;
+            var title = $"[bold]{Markup.Escape(NotebookFiles.Display(path))}[/]" +
+                        (solutions ? " (reference solutions swapped in)" : "");
+            console.Write(new Rule(title).LeftJustified());
+            NotebookRunResult result;
+            try
             {
-                UseSolutions = solutions,
-                Echo = quiet ? null : console.Profile.Out.Writer,
-                CellStarting = quiet ? null : cell => console.MarkupLineInterpolated($"[grey]── cell {cell.Number}[/]"),
-            }, cancel);
-            var written = NotebookFiles.OutputPath(path, args.Options.GetValueOrDefault("--out"));
-            result.Executed.Save(written);
+                result = await NotebookRunner.RunAsync(path, new RunOptions
+                {
+                    UseSolutions = solutions,
+                    Restorer = restorer,
+                    CellTimeout = timeout,
+                    Echo = quiet ? null : console.Profile.Out.Writer,
+                    CellStarting = quiet ? null : cell => console.MarkupLineInterpolated($"[grey]── {cell.Label}[/]"),
+                }, cancel);
+            }
+            catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+            {
+                break;    // Ctrl+C before the notebook's first cell: nothing of it ran, nothing to write
+            }
+            // Written as far as it ran, also after a timeout or Ctrl+C.
+            string? written = null;
+            if (result.Executed is { } executed)
+            {
+                written = NotebookFiles.OutputPath(path, args.Options.GetValueOrDefault("--out"));
+                executed.Save(written);
+            }
             results.Add(result);
             Reports.Summary(console, result, written);
+            if (result.Interrupted) break;
         }
         if (results.Count > 1) Reports.Totals(console, results);
+        if (cancel.IsCancellationRequested)
+        {
+            console.Profile.Out.Writer.WriteLine(
+                $"✘ interrupted (Ctrl+C): {results.Count} of {notebooks.Count} notebooks run, " +
+                $"{results.Count(r => !r.Succeeded)} failed or interrupted; the executed notebooks so far are written");
+            return CourseApp.InterruptedExitCode;
+        }
 
         var failed = results.Any(r => !r.Succeeded) || (solutions && results.Any(r => r.Checks.Any(c => !c.Passed)));
         return failed ? 1 : 0;
@@ -75,6 +107,19 @@ public static class NotebookFiles
     /// <summary>Where the executed copy of <paramref name="notebookPath"/> is written.</summary>
     public static string OutputPath(string notebookPath, string? requested) =>
         Path.Combine(OutputFolder(notebookPath, requested), Path.GetFileName(notebookPath));
+
+    /// <summary>
+    /// <c>--cell-timeout SECONDS</c>: how long one cell may run (default <see cref="RunOptions.DefaultCellTimeout"/>,
+    /// 0 for no limit).
+    /// </summary>
+    public static TimeSpan CellTimeout(CommandArgs args)
+    {
+        if (!args.Options.TryGetValue("--cell-timeout", out var text)) return RunOptions.DefaultCellTimeout;
+        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds)
+            || seconds < 0 || seconds > int.MaxValue / 1000.0)
+            throw new UsageException($"--cell-timeout needs a number of seconds (0 for no limit), got '{text}'");
+        return seconds == 0 ? Timeout.InfiniteTimeSpan : TimeSpan.FromSeconds(seconds);
+    }
 
     /// <summary>A path as shown to people: relative to the current folder when inside it.</summary>
     public static string Display(string path)

@@ -4,126 +4,128 @@ using MathNet.Numerics.LinearAlgebra;
 namespace TransformerCourse.Checks;
 
 /// <summary>
-/// Checks for notebook exercises. A check cell calls one of these with the exercise id, a function that runs
-/// the learner's code, and the expected answer. The check prints one line — <c>✔ Exercise 00.1: …</c> or
-/// <c>✘ Exercise 00.1: expected …, got …</c> — records the result in <see cref="Results"/>, and never throws:
-/// an exercise stub that still throws <see cref="NotImplementedException"/> is a readable failure, not a crash.
+/// Checks for notebook exercises: one verdict per exercise. A check cell makes one call per exercise — a single
+/// check (<c>Check.Close("00.1", () =&gt; RowMeans(x), expected)</c>) or several in one
+/// <see cref="Exercise(string, Action{ExerciseChecks})"/> — and that call prints one line,
+/// <c>✔ Exercise 00.1: …</c> when every check passed or <c>✘ Exercise 00.1: …</c> with the first failure, records the
+/// verdict in
+/// <see cref="Results"/>, and never throws: an exercise stub that still throws
+/// <see cref="NotImplementedException"/> is one readable failure, not a crash.
 /// </summary>
 /// <remarks>
-/// The headless runner (<c>course check</c>) collects results through an <see cref="AppDomain"/> data slot named
-/// <see cref="SinkKey"/> that holds an <c>Action&lt;string, bool, string&gt;</c> (exercise, passed, message).
+/// This is plain C# that prints with <see cref="Console.WriteLine(string)"/>, so it behaves the same in the Polyglot
+/// kernel, in the headless runner and in an exported program. The headless runner (<c>course check</c>) collects
+/// the verdicts through an <see cref="AppDomain"/> data slot named <see cref="SinkKey"/> that holds an
+/// <c>Action&lt;string, bool, string&gt;</c> (exercise, passed, message), called once per verdict.
 /// </remarks>
 public static class Check
 {
-    /// <summary>The <see cref="AppDomain"/> data slot where a runner may put an <c>Action&lt;string, bool, string&gt;</c> to receive every result.</summary>
+    /// <summary>
+    /// The <see cref="AppDomain"/> data slot where a runner may put an <c>Action&lt;string, bool, string&gt;</c> to
+    /// receive every verdict.
+    /// </summary>
     public const string SinkKey = "TransformerCourse.Checks.Sink";
 
     private static readonly List<CheckResult> results = [];
 
-    /// <summary>Every check run so far in this process, oldest first.</summary>
+    /// <summary>Every verdict given so far in this process, oldest first.</summary>
     public static IReadOnlyList<CheckResult> Results
     {
         get { lock (results) return results.ToArray(); }
     }
 
     /// <summary>
-    /// Checks a matrix answer: same shape as <paramref name="expected"/> and every entry within
-    /// <paramref name="tolerance"/>, i.e. max_ij |actual_ij − expected_ij| ≤ tolerance.
+    /// Runs several checks of one exercise and prints one line for the exercise: ✔ with what was checked when all
+    /// pass, else ✘ with the first failure (the checks after it do not run).
+    /// </summary>
+    /// <example>
+    /// <code>
+    /// Check.Exercise("00.2", c =&gt;
+    /// {
+    ///     c.Close(() =&gt; Linear(x, w, b), expected);
+    ///     c.That(() =&gt; Linear(M.Dense(5, 4), M.Dense(4, 7), V.Dense(7)).RowCount == 5, "5 rows in, 5 out");
+    /// });
+    /// </code>
+    /// </example>
+    /// <param name="exercise">Exercise id, e.g. <c>"00.2"</c>.</param>
+    /// <param name="checks">Calls the checks on the <see cref="ExerciseChecks"/> it is given.</param>
+    /// <returns>The verdict.</returns>
+    public static CheckResult Exercise(string exercise, Action<ExerciseChecks> checks)
+    {
+        var c = new ExerciseChecks(exercise);
+        try
+        {
+            checks(c);
+        }
+        catch (ExerciseChecks.Failed)
+        {
+            // The first failed check ends the exercise; its message is in c.Failure.
+        }
+        catch (Exception e)
+        {
+            // Code in the check cell itself (outside a check's lambda) that calls the learner's code.
+            c.Fail(ExerciseChecks.Describe(e));
+        }
+        var result = c.Failure is { } failure ? new CheckResult(exercise, false, failure)
+            : c.Passed.Count == 0 ? new CheckResult(exercise, false, "the check cell ran no checks")
+            : new CheckResult(exercise, true, string.Join("; ", c.Passed.Distinct()));
+        return Record(result);
+    }
+
+    /// <summary>
+    /// An exercise with one check: a matrix answer of the same shape as <paramref name="expected"/> and every entry
+    /// within <paramref name="tolerance"/>, i.e. max_ij |actual_ij − expected_ij| ≤ tolerance.
     /// </summary>
     /// <param name="exercise">Exercise id, e.g. <c>"00.2"</c>.</param>
     /// <param name="compute">Runs the learner's code and returns its answer.</param>
     /// <param name="expected">The right answer.</param>
     /// <param name="tolerance">Largest allowed absolute difference of one entry.</param>
-    /// <returns>The recorded result.</returns>
-    public static CheckResult Close(string exercise, Func<Matrix<double>?> compute, Matrix<double> expected, double tolerance = 1e-9) =>
-        Run(exercise, compute, actual =>
-        {
-            if (actual.RowCount != expected.RowCount || actual.ColumnCount != expected.ColumnCount)
-                return (false, $"expected a {Shape(expected)} matrix, got {Shape(actual)}: {Show(actual)}");
-            var diff = (actual - expected).Enumerate().Select(Math.Abs).DefaultIfEmpty(0).Max();
-            return diff <= tolerance && !double.IsNaN(diff)
-                ? (true, $"got the expected {Shape(expected)} matrix {Show(expected)}")
-                : (false, $"expected {Show(expected)}, got {Show(actual)}; max |difference| {Num(diff)} > {Num(tolerance)}");
-        });
+    /// <returns>The verdict.</returns>
+    public static CheckResult Close(
+        string exercise, Func<Matrix<double>?> compute, Matrix<double> expected, double tolerance = 1e-9) =>
+        Exercise(exercise, c => c.Close(compute, expected, tolerance));
 
     /// <summary>
-    /// Checks a vector answer: same length as <paramref name="expected"/> and every entry within
-    /// <paramref name="tolerance"/>, i.e. max_i |actual_i − expected_i| ≤ tolerance.
+    /// An exercise with one check: a vector answer of the same length as <paramref name="expected"/> and every entry
+    /// within <paramref name="tolerance"/>, i.e. max_i |actual_i − expected_i| ≤ tolerance.
     /// </summary>
     /// <param name="exercise">Exercise id, e.g. <c>"00.1"</c>.</param>
     /// <param name="compute">Runs the learner's code and returns its answer.</param>
     /// <param name="expected">The right answer.</param>
     /// <param name="tolerance">Largest allowed absolute difference of one entry.</param>
-    /// <returns>The recorded result.</returns>
-    public static CheckResult Close(string exercise, Func<Vector<double>?> compute, Vector<double> expected, double tolerance = 1e-9) =>
-        Run(exercise, compute, actual =>
-        {
-            if (actual.Count != expected.Count)
-                return (false, $"expected a vector of length {expected.Count}, got length {actual.Count}: {Show(actual)}");
-            var diff = (actual - expected).Enumerate().Select(Math.Abs).DefaultIfEmpty(0).Max();
-            return diff <= tolerance && !double.IsNaN(diff)
-                ? (true, $"got the expected vector {Show(expected)}")
-                : (false, $"expected {Show(expected)}, got {Show(actual)}; max |difference| {Num(diff)} > {Num(tolerance)}");
-        });
+    /// <returns>The verdict.</returns>
+    public static CheckResult Close(
+        string exercise, Func<Vector<double>?> compute, Vector<double> expected, double tolerance = 1e-9) =>
+        Exercise(exercise, c => c.Close(compute, expected, tolerance));
 
-    /// <summary>Checks a number: |actual − expected| ≤ <paramref name="tolerance"/>.</summary>
+    /// <summary>An exercise with one check: a number, |actual − expected| ≤ <paramref name="tolerance"/>.</summary>
     /// <param name="exercise">Exercise id.</param>
     /// <param name="compute">Runs the learner's code and returns its answer.</param>
     /// <param name="expected">The right answer.</param>
     /// <param name="tolerance">Largest allowed absolute difference.</param>
-    /// <returns>The recorded result.</returns>
+    /// <returns>The verdict.</returns>
     public static CheckResult Close(string exercise, Func<double> compute, double expected, double tolerance = 1e-9) =>
-        Run<object>(exercise, () => compute(), boxed =>
-        {
-            var actual = (double)boxed;
-            var diff = Math.Abs(actual - expected);
-            return diff <= tolerance
-                ? (true, $"got the expected {Num(expected)}")
-                : (false, $"expected {Num(expected)}, got {Num(actual)}; |difference| {Num(diff)} > {Num(tolerance)}");
-        });
+        Exercise(exercise, c => c.Close(compute, expected, tolerance));
 
-    /// <summary>Checks that the answer equals <paramref name="expected"/> by <see cref="EqualityComparer{T}.Default"/>.</summary>
+    /// <summary>
+    /// An exercise with one check: the answer equals <paramref name="expected"/> by
+    /// <see cref="EqualityComparer{T}.Default"/>.
+    /// </summary>
     /// <typeparam name="T">The answer's type.</typeparam>
     /// <param name="exercise">Exercise id.</param>
     /// <param name="compute">Runs the learner's code and returns its answer.</param>
     /// <param name="expected">The right answer.</param>
-    /// <returns>The recorded result.</returns>
+    /// <returns>The verdict.</returns>
     public static CheckResult Equal<T>(string exercise, Func<T> compute, T expected) =>
-        Run<object>(exercise, () => compute(), boxed =>
-        {
-            var actual = (T)boxed;
-            return EqualityComparer<T>.Default.Equals(actual, expected)
-                ? (true, $"got the expected {expected}")
-                : (false, $"expected {expected}, got {actual}");
-        });
+        Exercise(exercise, c => c.Equal(compute, expected));
 
-    /// <summary>Checks a property of the learner's code that a single expected value cannot express.</summary>
+    /// <summary>An exercise with one check: a property of the learner's code that no one value can express.</summary>
     /// <param name="exercise">Exercise id.</param>
     /// <param name="condition">Runs the learner's code and returns whether the property holds.</param>
     /// <param name="what">The property in words, e.g. <c>"each row sums to 1"</c>; shown in both outcomes.</param>
-    /// <returns>The recorded result.</returns>
+    /// <returns>The verdict.</returns>
     public static CheckResult That(string exercise, Func<bool> condition, string what) =>
-        Run<object>(exercise, () => condition(), holds => (bool)holds ? (true, what) : (false, $"expected {what}, but it does not hold"));
-
-    private static CheckResult Run<T>(string exercise, Func<T?> compute, Func<T, (bool Passed, string Message)> judge)
-        where T : class
-    {
-        (bool Passed, string Message) outcome;
-        try
-        {
-            var actual = compute();
-            outcome = actual is null ? (false, "got null; return a value") : judge(actual);
-        }
-        catch (NotImplementedException)
-        {
-            outcome = (false, "not done yet: the exercise cell still throws NotImplementedException; write your code there, run that cell, then this one");
-        }
-        catch (Exception e)
-        {
-            outcome = (false, $"your code threw {e.GetType().Name}: {e.Message}");
-        }
-        return Record(new CheckResult(exercise, outcome.Passed, outcome.Message));
-    }
+        Exercise(exercise, c => c.That(condition, what));
 
     private static CheckResult Record(CheckResult result)
     {
@@ -133,16 +135,145 @@ public static class Check
             sink(result.Exercise, result.Passed, result.Message);
         return result;
     }
+}
+
+/// <summary>
+/// The checks of one exercise, inside <see cref="Check.Exercise(string, Action{ExerciseChecks})"/>. Each method runs
+/// one check; the first that fails ends the exercise (the verdict is its message), so later checks never run on an
+/// answer already known to be wrong.
+/// </summary>
+public sealed class ExerciseChecks
+{
+    internal ExerciseChecks(string exercise) => Exercise = exercise;
+
+    /// <summary>The exercise id.</summary>
+    public string Exercise { get; }
+
+    internal List<string> Passed { get; } = [];
+
+    internal string? Failure { get; private set; }
+
+    /// <summary>
+    /// A matrix answer: the shape of <paramref name="expected"/>, each entry within <paramref name="tolerance"/>.
+    /// </summary>
+    /// <param name="compute">Runs the learner's code and returns its answer.</param>
+    /// <param name="expected">The right answer.</param>
+    /// <param name="tolerance">Largest allowed absolute difference of one entry.</param>
+    public void Close(Func<Matrix<double>?> compute, Matrix<double> expected, double tolerance = 1e-9) =>
+        Run(compute, actual =>
+        {
+            if (actual.RowCount != expected.RowCount || actual.ColumnCount != expected.ColumnCount)
+                return (false, $"expected a {Shape(expected)} matrix, got {Shape(actual)}: {Show(actual)}");
+            var diff = (actual - expected).Enumerate().Select(Math.Abs).DefaultIfEmpty(0).Max();
+            return diff <= tolerance && !double.IsNaN(diff)
+                ? (true, $"got the expected {Shape(expected)} matrix {Show(expected)}")
+                : (false, $"expected {Show(expected)}, got {Show(actual)}; " +
+                          $"max |difference| {Num(diff)} > {Num(tolerance)}");
+        });
+
+    /// <summary>
+    /// A vector answer: the length of <paramref name="expected"/>, each entry within <paramref name="tolerance"/>.
+    /// </summary>
+    /// <param name="compute">Runs the learner's code and returns its answer.</param>
+    /// <param name="expected">The right answer.</param>
+    /// <param name="tolerance">Largest allowed absolute difference of one entry.</param>
+    public void Close(Func<Vector<double>?> compute, Vector<double> expected, double tolerance = 1e-9) =>
+        Run(compute, actual =>
+        {
+            if (actual.Count != expected.Count)
+                return (false,
+                    $"expected a vector of length {expected.Count}, got length {actual.Count}: {Show(actual)}");
+            var diff = (actual - expected).Enumerate().Select(Math.Abs).DefaultIfEmpty(0).Max();
+            return diff <= tolerance && !double.IsNaN(diff)
+                ? (true, $"got the expected vector {Show(expected)}")
+                : (false, $"expected {Show(expected)}, got {Show(actual)}; " +
+                          $"max |difference| {Num(diff)} > {Num(tolerance)}");
+        });
+
+    /// <summary>A number: |actual − expected| ≤ <paramref name="tolerance"/>.</summary>
+    /// <param name="compute">Runs the learner's code and returns its answer.</param>
+    /// <param name="expected">The right answer.</param>
+    /// <param name="tolerance">Largest allowed absolute difference.</param>
+    public void Close(Func<double> compute, double expected, double tolerance = 1e-9) =>
+        Run<object>(() => compute(), boxed =>
+        {
+            var actual = (double)boxed;
+            var diff = Math.Abs(actual - expected);
+            return diff <= tolerance
+                ? (true, $"got the expected {Num(expected)}")
+                : (false, $"expected {Num(expected)}, got {Num(actual)}; |difference| {Num(diff)} > {Num(tolerance)}");
+        });
+
+    /// <summary>The answer equals <paramref name="expected"/> by <see cref="EqualityComparer{T}.Default"/>.</summary>
+    /// <typeparam name="T">The answer's type.</typeparam>
+    /// <param name="compute">Runs the learner's code and returns its answer.</param>
+    /// <param name="expected">The right answer.</param>
+    public void Equal<T>(Func<T> compute, T expected) =>
+        Run<object>(() => compute(), boxed =>
+        {
+            var actual = (T)boxed;
+            return EqualityComparer<T>.Default.Equals(actual, expected)
+                ? (true, $"got the expected {expected}")
+                : (false, $"expected {expected}, got {actual}");
+        });
+
+    /// <summary>A property of the learner's code that a single expected value cannot express.</summary>
+    /// <param name="condition">Runs the learner's code and returns whether the property holds.</param>
+    /// <param name="what">The property in words, e.g. <c>"each row sums to 1"</c>; shown in both outcomes.</param>
+    public void That(Func<bool> condition, string what) =>
+        Run<object>(() => condition(),
+            holds => (bool)holds ? (true, what) : (false, $"expected {what}, but it does not hold"));
+
+    internal void Fail(string message) => Failure ??= message;
+
+    internal static string Describe(Exception e) => e is NotImplementedException
+        ? "not done yet: the exercise cell still throws NotImplementedException; write your code there, " +
+          "run that cell, then this one"
+        : $"your code threw {e.GetType().Name}: {e.Message}";
+
+    private void Run<T>(Func<T?> compute, Func<T, (bool Passed, string Message)> judge)
+        where T : class
+    {
+        if (Failure is not null) throw new Failed();
+        (bool Passed, string Message) outcome;
+        try
+        {
+            var actual = compute();
+            outcome = actual is null ? (false, "got null; return a value") : judge(actual);
+        }
+        catch (Exception e)
+        {
+            outcome = (false, Describe(e));
+        }
+        if (outcome.Passed)
+        {
+            Passed.Add(outcome.Message);
+            return;
+        }
+        Fail(outcome.Message);
+        throw new Failed();
+    }
 
     private static string Shape(Matrix<double> m) => $"{m.RowCount}×{m.ColumnCount}";
 
     private static string Num(double x) => x.ToString("G6", CultureInfo.InvariantCulture);
 
     private static string Show(Vector<double> v) =>
-        v.Count <= 8 ? $"[{string.Join(", ", v.Select(Num))}]" : $"[{string.Join(", ", v.Take(6).Select(Num))}, … ({v.Count} entries)]";
+        v.Count <= 8
+            ? $"[{string.Join(", ", v.Select(Num))}]"
+            : $"[{string.Join(", ", v.Take(6).Select(Num))}, … ({v.Count} entries)]";
 
     private static string Show(Matrix<double> m) =>
         m.RowCount <= 6 && m.ColumnCount <= 6
             ? $"[{string.Join(", ", m.EnumerateRows().Select(Show))}]"
             : $"({Shape(m)}, first row {Show(m.Row(0))})";
+
+    /// <summary>Thrown by a failed check to end the exercise; caught by <see cref="Check.Exercise"/>.</summary>
+    internal sealed class Failed : Exception
+    {
+        public Failed()
+            : base("an exercise check failed")
+        {
+        }
+    }
 }

@@ -116,7 +116,7 @@ public static class ExecutedNotebooks
         var clock = Stopwatch.StartNew();
         var result = await NotebookRunner.RunAsync(TestPaths.CourseNotebook(name), new RunOptions { UseSolutions = solutions });
         var output = Path.Combine(OutputFolder(Engine.Runner, solutions), name);
-        result.Executed.Save(output);
+        result.Executed!.Save(output);
         return Read(name, Engine.Runner, solutions, output, clock.Elapsed.TotalSeconds) with { RunResult = result };
     }
 
