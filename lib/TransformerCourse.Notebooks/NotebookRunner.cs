@@ -87,7 +87,27 @@ public static class NotebookRunner
     }
 
     /// <summary>Runs a notebook and returns every cell's outcome and the executed notebook.</summary>
+    /// <remarks>
+    /// One notebook runs at a time in a process: a notebook changes process-wide state (registered formatters,
+    /// MathNet's provider), which <see cref="ProcessState.Reset"/> puts back before the next one, as a fresh kernel
+    /// would have it. Calls from several threads therefore wait for each other.
+    /// </remarks>
     public static async Task<NotebookRunResult> RunAsync(string path, RunOptions? options = null, CancellationToken cancel = default)
+    {
+        await oneAtATime.WaitAsync(cancel);
+        try
+        {
+            return await RunOneAsync(path, options, cancel);
+        }
+        finally
+        {
+            oneAtATime.Release();
+        }
+    }
+
+    private static readonly SemaphoreSlim oneAtATime = new(1, 1);
+
+    private static async Task<NotebookRunResult> RunOneAsync(string path, RunOptions? options, CancellationToken cancel)
     {
         options ??= new RunOptions();
         Notebook notebook;
