@@ -16,8 +16,18 @@ public static class ProcessState
     {
         InteractiveFormatter.ResetToDefault();
         Formatter.Configure(force: true);
-        var mathNet = AppDomain.CurrentDomain.GetAssemblies().FirstOrDefault(a => a.GetName().Name == "MathNet.Numerics");
-        mathNet?.GetType("MathNet.Numerics.Control")?.GetMethod("UseManaged", BindingFlags.Public | BindingFlags.Static, Type.EmptyTypes)
-            ?.Invoke(null, null);
+        // Every loaded copy: a process can hold MathNet (and the course library) from more than one path, e.g. the
+        // NuGet cache for one notebook and the library's bin folder for another.
+        foreach (var assembly in AppDomain.CurrentDomain.GetAssemblies())
+        {
+            var (type, method) = assembly.GetName().Name switch
+            {
+                "TransformerCourse" => ("TransformerCourse.Native.Acceleration", "Disable"),
+                "MathNet.Numerics" => ("MathNet.Numerics.Control", "UseManaged"),
+                _ => (null, null),
+            };
+            if (type is null) continue;
+            assembly.GetType(type)?.GetMethod(method!, BindingFlags.Public | BindingFlags.Static, Type.EmptyTypes)?.Invoke(null, null);
+        }
     }
 }
