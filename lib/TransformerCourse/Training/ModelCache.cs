@@ -43,38 +43,13 @@ public static class ModelCache
         if (experiment.Optimizer.StepCount != 0)
             throw new InvalidOperationException("ModelCache.Run: the experiment has already been trained; create a fresh one.");
         var folder = Folder;
-        var key = Key(experiment);
-        var file = folder is null ? null : Path.Combine(folder, $"{experiment.Task}-{experiment.ModelKind}-{key}.safetensors");
-        if (file is not null && File.Exists(file))
+        var file = folder is null ? null
+            : Path.Combine(folder, $"{experiment.Task}-{experiment.ModelKind}-{Key(experiment)}.safetensors");
+        return LoadOrTrain(file, experiment.Model, () =>
         {
-            try
-            {
-                var stored = SafeTensors.Read(file);
-                var result = JsonSerializer.Deserialize<ExperimentResult>(stored.Metadata["result"]);
-                if (result is not null)
-                {
-                    SafeTensors.Load(experiment.Model, file);
-                    return (result, true);
-                }
-            }
-            catch (Exception e) when (e is IOException or InvalidDataException or JsonException or KeyNotFoundException or ArgumentException)
-            {
-                // A damaged or outdated file is not an error: train again and overwrite it.
-            }
-        }
-        if (progress is not null) experiment.Trainer.OnProgress = progress;
-        var trained = experiment.Run();
-        if (file is not null)
-        {
-            Directory.CreateDirectory(folder!);
-            var temp = file + $".{Environment.ProcessId}.tmp";
-            SafeTensors.Save(experiment.Model, temp, metadata: new Dictionary<string, string>
-            {
-                ["result"] = JsonSerializer.Serialize(trained),
-            });
-            File.Move(temp, file, overwrite: true);
-        }
-        return (trained, false);
+            if (progress is not null) experiment.Trainer.OnProgress = progress;
+            return experiment.Run();
+        });
     }
 
     /// <summary>
@@ -92,6 +67,13 @@ public static class ModelCache
         ArgumentNullException.ThrowIfNull(train);
         var folder = Folder;
         var file = folder is null ? null : Path.Combine(folder, $"{name}-{Key(name, model, settings)}.safetensors");
+        return LoadOrTrain(file, model, train);
+    }
+
+    // The stored weights and result when the file holds them, else train and store (written to a temporary file
+    // first, so a run stopped half-way never leaves a broken cache entry).
+    private static (TResult Result, bool FromCache) LoadOrTrain<TResult>(string? file, Nn.Module model, Func<TResult> train)
+    {
         if (file is not null && File.Exists(file))
         {
             try
@@ -104,7 +86,8 @@ public static class ModelCache
                     return (result, true);
                 }
             }
-            catch (Exception e) when (e is IOException or InvalidDataException or JsonException or KeyNotFoundException or ArgumentException or NotSupportedException)
+            catch (Exception e) when (e is IOException or InvalidDataException or JsonException or KeyNotFoundException
+                                          or ArgumentException or NotSupportedException)
             {
                 // A damaged or outdated file is not an error: train again and overwrite it.
             }
@@ -112,7 +95,7 @@ public static class ModelCache
         var trained = train();
         if (file is not null)
         {
-            Directory.CreateDirectory(folder!);
+            Directory.CreateDirectory(Path.GetDirectoryName(file)!);
             var temp = file + $".{Environment.ProcessId}.tmp";
             SafeTensors.Save(model, temp, metadata: new Dictionary<string, string> { ["result"] = JsonSerializer.Serialize(trained) });
             File.Move(temp, file, overwrite: true);
@@ -154,13 +137,7 @@ public static class ModelCache
         Add(experiment.Options.Schedule?.ToString() ?? "");
         Add(experiment.Train.Count.ToString(CultureInfo.InvariantCulture));
         Add(typeof(ModelCache).Assembly.ManifestModule.ModuleVersionId.ToString());
-        foreach (var (name, value) in experiment.Model.StateDict().OrderBy(p => p.Key, StringComparer.Ordinal))
-        {
-            Add(name);
-            var bytes = new byte[value.RowCount * value.ColumnCount * sizeof(double)];
-            Buffer.BlockCopy(value.ToColumnMajorArray(), 0, bytes, 0, bytes.Length);
-            sha.AppendData(bytes);
-        }
+        AddState(sha, experiment.Model);
         return Convert.ToHexString(sha.GetHashAndReset())[..16].ToLowerInvariant();
     }
 }
