@@ -419,6 +419,20 @@ def seq2seq_fixtures():
     return [fx]
 
 
+def _notebook_safetensors(name, module, io, meta, description):
+    """One F64 safetensors file for a notebook: the module's state dict under param.* plus the io tensors, checked by a
+    read-back (bit-exact round trip) and the reader's self-test."""
+    tensors = {"param." + k: v.detach().clone() for k, v in module.state_dict().items()}
+    tensors.update(io)
+    blob = write_safetensors(tensors, "F64", meta)
+    self_test(blob)
+    back = read_safetensors(blob)
+    for k, v in tensors.items():
+        if not torch.equal(back[k], v):
+            raise AssertionError(f"safetensors round trip: {k} differs")
+    return [BinaryFile(name + ".safetensors", description, blob)]
+
+
 def mha_notebook_fixtures():
     """mha_notebook.safetensors: the state dict of nn.MultiheadAttention(16, 4) with an input and its outputs,
     read by notebook 07 (one safetensors file: the state dict under param.*, input.x, output.y, output.weights)."""
@@ -433,21 +447,43 @@ def mha_notebook_fixtures():
         ry, rw = ref_mha(m, x, x, x)
     assert_close(name + " output by hand", ry, y)
     assert_close(name + " weights by hand", rw, w)
-    tensors = {"param." + k: v.detach().clone() for k, v in m.state_dict().items()}
-    tensors.update({"input.x": x, "output.y": y, "output.weights": w})
     meta = {"format": "pt", "source": "scripts/make_fixtures.py", "module": "nn.MultiheadAttention(16, 4, batch_first=True)",
             "torch_version": TORCH_VERSION}
-    blob = write_safetensors(tensors, "F64", meta)
-    self_test(blob)
-    back = read_safetensors(blob)
-    for k, v in tensors.items():
-        if not torch.equal(back[k], v):
-            raise AssertionError(f"safetensors round trip: {k} differs")
-    return [BinaryFile(name + ".safetensors",
-                       "safetensors (F64) for notebook 07: nn.MultiheadAttention(16, 4, batch_first=True) self-attention, "
-                       "no masks; param.* (its state_dict), input.x (2, 5, 16), output.y (2, 5, 16), "
-                       "output.weights (2, 4, 5, 5) per head", blob)]
+    return _notebook_safetensors(name, m, {"input.x": x, "output.y": y, "output.weights": w}, meta,
+                                 "safetensors (F64) for notebook 07: nn.MultiheadAttention(16, 4, batch_first=True) self-attention, "
+                                 "no masks; param.* (its state_dict), input.x (2, 5, 16), output.y (2, 5, 16), "
+                                 "output.weights (2, 4, 5, 5) per head")
+
+
+def transformer_notebook_fixtures():
+    """transformer_notebook.safetensors: the state dict of nn.Transformer(16, 4 heads, 2+2 layers, d_ff 32) with a
+    source, a target and what PyTorch computed from them, read by notebook 10 (one safetensors file: the state dict
+    under param.*, input.src, input.tgt, output.memory, output.y)."""
+    name = "transformer_notebook"
+    seed_for(name)
+    model = nn.Transformer(d_model=16, nhead=4, num_encoder_layers=2, num_decoder_layers=2, dim_feedforward=32,
+                           dropout=0.0, batch_first=True)
+    perturb_params(model)
+    model.train()
+    src, tgt = randn(2, 6, 16), randn(2, 5, 16)
+    mask = causal_mask(5)
+    with torch.no_grad():
+        y = model(src, tgt, tgt_mask=mask)
+        memory = model.encoder(src)
+        ry, rmem = ref_transformer(model, src, tgt, None, mask, None, None)
+    assert_close(name + " output by hand", ry, y)
+    assert_close(name + " memory by hand", rmem, memory)
+    meta = {"format": "pt", "source": "scripts/make_fixtures.py",
+            "module": "nn.Transformer(d_model=16, nhead=4, num_encoder_layers=2, num_decoder_layers=2, "
+                      "dim_feedforward=32, dropout=0, batch_first=True)",
+            "masks": "tgt_mask causal (target position t sees 0..t); no padding",
+            "torch_version": TORCH_VERSION}
+    return _notebook_safetensors(name, model, {"input.src": src, "input.tgt": tgt, "output.memory": memory, "output.y": y},
+                                 meta, "safetensors (F64) for notebook 10: nn.Transformer(16, 4 heads, 2+2 layers, d_ff 32, "
+                                 "batch_first=True), causal tgt_mask, no padding; param.* (its state_dict), input.src (2, 6, 16), "
+                                 "input.tgt (2, 5, 16), output.memory (2, 6, 16) = encoder(src), output.y (2, 5, 16)")
 
 
 MAKERS = [sdpa_fixtures, mha_fixtures, encoder_layer_fixtures, decoder_layer_fixtures, transformer_fixtures,
-          positional_encoding_fixtures, seq2seq_fixtures, mha_notebook_fixtures]
+          positional_encoding_fixtures, seq2seq_fixtures, mha_notebook_fixtures,
+          transformer_notebook_fixtures]
