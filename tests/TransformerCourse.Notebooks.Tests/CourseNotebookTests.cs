@@ -32,6 +32,19 @@ public class CourseNotebookTests
 
     [Theory]
     [MemberData(nameof(Notebooks))]
+    public void Every_library_file_the_notebook_names_exists(string name)
+    {
+        // "Read next: lib/TransformerCourse/Transformer/EncoderLayer.cs" must lead somewhere after a file moves.
+        var json = JsonNode.Parse(File.ReadAllText(TestPaths.CourseNotebook(name)))!;
+        var text = string.Concat(json["cells"]!.AsArray().Select(c => Kernel.ExecutedCell.Join(c!["source"]) + "\n"));
+        var named = Regex.Matches(text, @"lib/TransformerCourse[\w.]*/[\w/.]+?\.cs\b").Select(m => m.Value).Distinct().ToList();
+        Assert.NotEmpty(named);
+        var missing = named.Where(path => !File.Exists(Path.Combine(TestPaths.RepoRoot, path))).ToList();
+        Assert.True(missing.Count == 0, $"{name} names library files that do not exist: {string.Join(", ", missing)}");
+    }
+
+    [Theory]
+    [MemberData(nameof(Notebooks))]
     public async Task Notebook_runs_with_the_solutions_swapped_in(string name)
     {
         var r = (await Kernel.ExecutedNotebooks.Get(name, Kernel.Engine.Runner, solutions: true)).RunResult!;
