@@ -3,7 +3,6 @@ using TransformerCourse.Attention;
 using TransformerCourse.Autograd;
 using TransformerCourse.Data;
 using TransformerCourse.Nn;
-using TransformerCourse.Training;
 
 namespace TransformerCourse.Seq2Seq;
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using TransformerCourse.IO;
 using TransformerCourse.Optim;
+using TransformerCourse.Seq2Seq;
 
 namespace TransformerCourse.Training;
 

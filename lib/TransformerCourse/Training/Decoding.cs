@@ -1,6 +1,7 @@
 using MathNet.Numerics.LinearAlgebra;
 using TransformerCourse.Autograd;
 using TransformerCourse.Data;
+using TransformerCourse.Seq2Seq;
 
 namespace TransformerCourse.Training;
 

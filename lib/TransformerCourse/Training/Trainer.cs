@@ -2,6 +2,7 @@ using System.Diagnostics;
 using TransformerCourse.Autograd;
 using TransformerCourse.Data;
 using TransformerCourse.Optim;
+using TransformerCourse.Seq2Seq;
 
 namespace TransformerCourse.Training;
 

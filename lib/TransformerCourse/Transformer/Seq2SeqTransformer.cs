@@ -1,6 +1,7 @@
 using TransformerCourse.Attention;
 using TransformerCourse.Autograd;
 using TransformerCourse.Nn;
+using TransformerCourse.Seq2Seq;
 
 namespace TransformerCourse.Transformer;
 
@@ -20,7 +21,7 @@ namespace TransformerCourse.Transformer;
 /// <para>After a forward pass the attention maps are at <see cref="EncoderAttentionWeights"/>,
 /// <see cref="DecoderSelfAttentionWeights"/> and <see cref="CrossAttentionWeights"/> (per layer, per head).</para>
 /// </remarks>
-public sealed partial class Seq2SeqTransformer : Training.Seq2SeqModel
+public sealed partial class Seq2SeqTransformer : Seq2SeqModel
 {
     /// <summary>Creates the model.</summary>
     /// <param name="sourceVocab">V_src.</param>

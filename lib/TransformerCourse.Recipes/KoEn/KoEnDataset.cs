@@ -1,4 +1,6 @@
-namespace TransformerCourse.Data;
+using TransformerCourse.Data;
+
+namespace TransformerCourse.Recipes.KoEn;
 
 /// <summary>
 /// A synthetic Korean → English parallel corpus from a small grammar, so that word order differs (Korean is

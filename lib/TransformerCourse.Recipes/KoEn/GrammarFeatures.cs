@@ -1,4 +1,6 @@
-namespace TransformerCourse.Data;
+using TransformerCourse.Data;
+
+namespace TransformerCourse.Recipes.KoEn;
 
 /// <summary>The time of a generated sentence.</summary>
 public enum Tense

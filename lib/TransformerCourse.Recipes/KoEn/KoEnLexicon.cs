@@ -1,4 +1,6 @@
-namespace TransformerCourse.Data;
+using TransformerCourse.Data;
+
+namespace TransformerCourse.Recipes.KoEn;
 
 /// <summary>A subject: its Korean noun, English form and agreement, and the speech levels it goes with.</summary>
 internal sealed record KoSubject(string Korean, string English, Agreement Agreement, Politeness[] Levels)

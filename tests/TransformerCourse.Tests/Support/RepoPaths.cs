@@ -1,4 +1,4 @@
-namespace TransformerCourse.Tests.Data;
+namespace TransformerCourse.Tests.Support;
 
 /// <summary>Finds the repository's folders from the test output folder (bin/…), so tests can read the committed data.</summary>
 internal static class RepoPaths

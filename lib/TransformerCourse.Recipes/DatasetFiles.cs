@@ -1,4 +1,7 @@
-namespace TransformerCourse.Data;
+using TransformerCourse.Data;
+using TransformerCourse.Recipes.KoEn;
+
+namespace TransformerCourse.Recipes;
 
 /// <summary>
 /// The committed files under datasets/, made from the generators with their default seeds:

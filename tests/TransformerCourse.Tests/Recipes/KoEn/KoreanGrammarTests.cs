@@ -1,6 +1,7 @@
 using TransformerCourse.Data;
+using TransformerCourse.Recipes.KoEn;
 
-namespace TransformerCourse.Tests.Data;
+namespace TransformerCourse.Tests.Recipes.KoEn;
 
 /// <summary>Korean forms checked by hand against a grammar reference (the expected strings are typed, not generated).</summary>
 public class KoreanGrammarTests

@@ -1,12 +1,13 @@
+using TransformerCourse.Recipes;
 using TransformerCourse.Training;
 
-namespace TransformerCourse.Tests.Training;
+namespace TransformerCourse.Tests.Recipes;
 
 /// <summary>
-/// The model cache: an identical experiment is trained once and then loaded, with the same result and weights; a
+/// The experiment cache: an identical experiment is trained once and then loaded, with the same result and weights; a
 /// different seed is a different experiment. Uses a temporary COURSE_MODEL_CACHE folder, restored afterwards.
 /// </summary>
-public class ModelCacheTests
+public class ExperimentCacheTests
 {
     [Fact]
     public void SecondRunOfTheSameExperimentComesFromTheCache()
@@ -17,12 +18,12 @@ public class ModelCacheTests
         try
         {
             var first = Experiment.Create("copy", "gru", seed: 1, scale: 0.02);
-            var (trained, firstFromCache) = ModelCache.Run(first);
+            var (trained, firstFromCache) = ExperimentCache.Run(first);
             Assert.False(firstFromCache);
             Assert.Single(Directory.GetFiles(folder, "*.safetensors"));
 
             var second = Experiment.Create("copy", "gru", seed: 1, scale: 0.02);
-            var (loaded, secondFromCache) = ModelCache.Run(second);
+            var (loaded, secondFromCache) = ExperimentCache.Run(second);
             Assert.True(secondFromCache);
             Assert.Equal(0, second.Optimizer.StepCount);      // nothing was trained the second time
             Assert.Equal(trained.Task, loaded.Task);
@@ -40,7 +41,7 @@ public class ModelCacheTests
                 Assert.True(value.Equals(b[name]), $"parameter {name} differs after loading from the cache");
 
             var other = Experiment.Create("copy", "gru", seed: 2, scale: 0.02);
-            var (_, otherFromCache) = ModelCache.Run(other);
+            var (_, otherFromCache) = ExperimentCache.Run(other);
             Assert.False(otherFromCache);
             Assert.Equal(2, Directory.GetFiles(folder, "*.safetensors").Length);
         }

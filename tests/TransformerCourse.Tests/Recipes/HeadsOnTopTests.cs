@@ -1,7 +1,8 @@
 using TransformerCourse.Data;
+using TransformerCourse.Recipes;
 using TransformerCourse.Training;
 
-namespace TransformerCourse.Tests.Training;
+namespace TransformerCourse.Tests.Recipes;
 
 /// <summary>The classifier and the language model on the ko-en corpus, in short runs: both beat their context-free baselines.</summary>
 public class HeadsOnTopTests

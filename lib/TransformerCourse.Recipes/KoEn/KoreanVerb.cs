@@ -1,4 +1,6 @@
-namespace TransformerCourse.Data;
+using TransformerCourse.Data;
+
+namespace TransformerCourse.Recipes.KoEn;
 
 /// <summary>
 /// A Korean verb and its conjugation in the three speech levels, three tenses and two negations.
@@ -9,7 +11,7 @@ namespace TransformerCourse.Data;
 /// past = 아/어 form + ㅆ, then 습니다 / 어요 / 어; future = stem + (으)ㄹ 것입니다 / 거예요 / 거야;
 /// negation: 안 + verb, or stem + 지 않다 conjugated the same way. ㄷ-irregular stems (듣다) become ㄹ before a vowel.
 /// </summary>
-public sealed class KoreanVerb
+internal sealed class KoreanVerb
 {
     private readonly string _stem;
 

@@ -1,6 +1,7 @@
+using TransformerCourse.Recipes;
 using TransformerCourse.Training;
 
-namespace TransformerCourse.Tests.Training;
+namespace TransformerCourse.Tests.Recipes;
 
 /// <summary>The course's experiments, shortened: they set up, learn well above chance, and reject unknown names.</summary>
 public class ExperimentTests

@@ -1,4 +1,6 @@
-namespace TransformerCourse.Data;
+using TransformerCourse.Data;
+
+namespace TransformerCourse.Recipes.KoEn;
 
 /// <summary>What an English verb agrees with: I am / you, we, they are / he, she, it is.</summary>
 internal enum Agreement

@@ -1,11 +1,13 @@
-namespace TransformerCourse.Data;
+using TransformerCourse.Data;
+
+namespace TransformerCourse.Recipes.KoEn;
 
 /// <summary>
 /// Korean case particles that change form with the noun's last sound (see <see cref="Hangul.HasBatchim"/>):
 /// after a consonant the first form, after a vowel the second. 에 (to/at) and 에서 (at, where an action happens)
 /// never change.
 /// </summary>
-public static class KoreanParticles
+internal static class KoreanParticles
 {
     /// <summary>Topic marker 은/는: 학생 → 학생은, 나 → 나는.</summary>
     public static string Topic(string noun) => noun + (Hangul.HasBatchim(noun) ? "은" : "는");

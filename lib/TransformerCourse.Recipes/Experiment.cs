@@ -3,20 +3,12 @@ using TransformerCourse.Attention;
 using TransformerCourse.Autograd;
 using TransformerCourse.Data;
 using TransformerCourse.Optim;
+using TransformerCourse.Recipes.KoEn;
 using TransformerCourse.Seq2Seq;
+using TransformerCourse.Training;
 using TransformerCourse.Transformer;
 
-namespace TransformerCourse.Training;
-
-/// <summary>What a finished experiment reports.</summary>
-/// <param name="Task">The task name.</param>
-/// <param name="ModelKind">The model kind.</param>
-/// <param name="Test">Metrics on the held-out test set (exact match from greedy decoding of every test example).</param>
-/// <param name="History">The evaluations during training.</param>
-/// <param name="TrainSeconds">Wall-clock training time, evaluation excluded.</param>
-/// <param name="Steps">Optimiser steps taken.</param>
-/// <param name="Parameters">The model's parameter count.</param>
-public sealed record ExperimentResult(string Task, string ModelKind, Evaluation Test, IReadOnlyList<TrainingRecord> History, double TrainSeconds, int Steps, int Parameters);
+namespace TransformerCourse.Recipes;
 
 /// <summary>
 /// One of the course's training runs, ready to go: the data (encoded), a model, an optimiser and the options that reach

@@ -1,4 +1,6 @@
-namespace TransformerCourse.Data;
+using TransformerCourse.Data;
+
+namespace TransformerCourse.Recipes.KoEn;
 
 /// <summary>
 /// The copula "X is a Y" (이다) and its negation "X is not a Y" (Y이/가 아니다), attached to the predicate noun.
@@ -7,7 +9,7 @@ namespace TransformerCourse.Data;
 /// past 학생이었습니다 / 의사였습니다 (…이었어요/였어요, …이었어/였어);
 /// negated 학생이 아닙니다 / 의사가 아닙니다 (아니에요, 아니야; past 아니었습니다, 아니었어요, 아니었어).
 /// </summary>
-public static class KoreanCopula
+internal static class KoreanCopula
 {
     /// <summary>The predicate for <paramref name="noun"/>; present or past only (there is no simple future copula).</summary>
     public static string Predicate(string noun, Tense tense, Politeness politeness, bool negated)

@@ -1,6 +1,8 @@
 using TransformerCourse.Data;
+using TransformerCourse.Recipes.KoEn;
+using TransformerCourse.Tests.Support;
 
-namespace TransformerCourse.Tests.Data;
+namespace TransformerCourse.Tests.Recipes.KoEn;
 
 public class KoEnDatasetTests
 {
@@ -88,13 +90,4 @@ public class KoEnDatasetTests
         Assert.NotEqual(a, KoEnDataset.Generate(6, 300));
         Assert.Equal(300, a.Select(p => p.Source).Distinct().Count());
     }
-}
-
-/// <summary>Two splits are equal when their three lists are equal element by element.</summary>
-internal sealed class SplitsComparer : IEqualityComparer<DatasetSplits>
-{
-    public bool Equals(DatasetSplits? x, DatasetSplits? y) =>
-        x != null && y != null && x.Train.SequenceEqual(y.Train) && x.Valid.SequenceEqual(y.Valid) && x.Test.SequenceEqual(y.Test);
-
-    public int GetHashCode(DatasetSplits obj) => obj.Train.Count;
 }

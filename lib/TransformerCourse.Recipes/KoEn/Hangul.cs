@@ -1,4 +1,6 @@
-namespace TransformerCourse.Data;
+using TransformerCourse.Data;
+
+namespace TransformerCourse.Recipes.KoEn;
 
 /// <summary>
 /// Hangul syllable arithmetic. Each of the 11,172 precomposed syllables U+AC00 '가' … U+D7A3 '힣' is one UTF-16
@@ -7,7 +9,7 @@ namespace TransformerCourse.Data;
 /// and final 0–27 (0 = no final consonant, the batchim 받침; 1 ㄱ … 8 ㄹ … 17 ㅂ … 20 ㅆ … 27 ㅎ).
 /// Korean particles and verb endings are chosen by whether a word ends in a batchim.
 /// </summary>
-public static class Hangul
+internal static class Hangul
 {
     /// <summary>The first precomposed syllable, U+AC00 '가'.</summary>
     public const char First = '\uAC00';

@@ -1,7 +1,10 @@
 using System.Text;
 using TransformerCourse.Data;
+using TransformerCourse.Recipes;
+using TransformerCourse.Recipes.KoEn;
+using TransformerCourse.Tests.Support;
 
-namespace TransformerCourse.Tests.Data;
+namespace TransformerCourse.Tests.Recipes;
 
 public class DatasetFilesTests
 {

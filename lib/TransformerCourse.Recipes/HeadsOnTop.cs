@@ -3,9 +3,11 @@ using TransformerCourse.Attention;
 using TransformerCourse.Autograd;
 using TransformerCourse.Data;
 using TransformerCourse.Optim;
+using TransformerCourse.Recipes.KoEn;
+using TransformerCourse.Training;
 using TransformerCourse.Transformer;
 
-namespace TransformerCourse.Training;
+namespace TransformerCourse.Recipes;
 
 /// <summary>What a classifier run reports.</summary>
 /// <param name="TestAccuracy">Fraction of test sentences classified right.</param>
