@@ -30,8 +30,8 @@ public class MaskTests
         var m = Masks.Combine(Masks.Causal(3), Masks.Padding(2, 3));
         var expected = DenseMatrix.OfArray(new[,] { { 0, Inf, Inf }, { 0, 0, Inf }, { 0, 0, Inf } });
         Assert.Equal(expected, m);
-        Check.ThrowsArgument(() => Masks.Combine(Masks.Causal(3), Masks.Causal(4)), "Masks.Combine", "3×3", "4×4");
-        Check.ThrowsArgument(() => Masks.Padding([4], 3), "length 4", "[0, 3]");
+        Expect.ThrowsArgument(() => Masks.Combine(Masks.Causal(3), Masks.Causal(4)), "Masks.Combine", "3×3", "4×4");
+        Expect.ThrowsArgument(() => Masks.Padding([4], 3), "length 4", "[0, 3]");
     }
 
     [Fact]
@@ -87,7 +87,7 @@ public class MaskTests
         Assert.True(batch.IsPad(1, 2));
         Assert.True(batch.HasPadding);
         Assert.False(SequenceBatch.Full(2, 3).HasPadding);
-        Check.ThrowsArgument(() => new SequenceBatch(2, 3, [3]), "1 lengths", "2 sequences");
-        Check.ThrowsArgument(() => batch.CheckRows("Op", Tensor.Zeros(5, 2)), "Op", "5×2", "B·T = 6");
+        Expect.ThrowsArgument(() => new SequenceBatch(2, 3, [3]), "1 lengths", "2 sequences");
+        Expect.ThrowsArgument(() => batch.CheckRows("Op", Tensor.Zeros(5, 2)), "Op", "5×2", "B·T = 6");
     }
 }

@@ -38,9 +38,9 @@ public class LayerFixtureTests
         if (causal) Assert.Equal(Masks.Causal(Time(f, "src")), Masks.FromFlags(Flags(f, "src_mask")));
 
         var y = layer.Forward(x, new SequenceBatch(Batch(f, "src"), Time(f, "src"), lengths), causal);
-        Check.Close(f.Matrix("output.y"), y.Data, Tol, "y");
+        Expect.Close(f.Matrix("output.y"), y.Data, Tol, "y");
         BackwardUpstream(y, f);
-        Check.Close(f.Matrix("grad_input.src"), x.Grad!, Tol, "grad src");
+        Expect.Close(f.Matrix("grad_input.src"), x.Grad!, Tol, "grad src");
         AssertParamGrads(layer, f);
         Assert.NotNull(layer.SelfAttentionWeights);
     }
@@ -65,10 +65,10 @@ public class LayerFixtureTests
         var tgtBatch = new SequenceBatch(Batch(f, "tgt"), Time(f, "tgt"), tgtLengths);
         var memBatch = new SequenceBatch(Batch(f, "memory"), Time(f, "memory"), memLengths);
         var y = layer.Forward(tgt, tgtBatch, memory, memBatch);
-        Check.Close(f.Matrix("output.y"), y.Data, Tol, "y");
+        Expect.Close(f.Matrix("output.y"), y.Data, Tol, "y");
         BackwardUpstream(y, f);
-        Check.Close(f.Matrix("grad_input.tgt"), tgt.Grad!, Tol, "grad tgt");
-        Check.Close(f.Matrix("grad_input.memory"), memory.Grad!, Tol, "grad memory");
+        Expect.Close(f.Matrix("grad_input.tgt"), tgt.Grad!, Tol, "grad tgt");
+        Expect.Close(f.Matrix("grad_input.memory"), memory.Grad!, Tol, "grad memory");
         AssertParamGrads(layer, f);
         Assert.Equal(Time(f, "memory"), layer.CrossAttentionWeights!.KeyLength);
     }
@@ -84,7 +84,7 @@ public class LayerFixtureTests
         var memMask = Mask(f, "memory_key_padding_mask");
         var y = layer.Forward(tgt, SequenceBatch.Full(Batch(f, "tgt"), Time(f, "tgt")), memory,
             SequenceBatch.Full(Batch(f, "memory"), Time(f, "memory")), selfMask, memMask);
-        Check.Close(f.Matrix("output.y"), y.Data, Tol, "y");
+        Expect.Close(f.Matrix("output.y"), y.Data, Tol, "y");
     }
 
     [Theory]
@@ -103,12 +103,12 @@ public class LayerFixtureTests
         Assert.Equal(tgtBatch.Lengths, LengthsFromFlags(Flags(f, "tgt_key_padding_mask")));
 
         var memory = model.Encode(src, srcBatch);
-        Check.Close(f.Matrix("output.memory"), memory.Data, Tol, "memory");
+        Expect.Close(f.Matrix("output.memory"), memory.Data, Tol, "memory");
         var y = model.Decode(tgt, tgtBatch, memory, srcBatch);
-        Check.Close(f.Matrix("output.y"), y.Data, Tol, "y");
+        Expect.Close(f.Matrix("output.y"), y.Data, Tol, "y");
         BackwardUpstream(y, f);
-        Check.Close(f.Matrix("grad_input.src"), src.Grad!, Tol, "grad src");
-        Check.Close(f.Matrix("grad_input.tgt"), tgt.Grad!, Tol, "grad tgt");
+        Expect.Close(f.Matrix("grad_input.src"), src.Grad!, Tol, "grad src");
+        Expect.Close(f.Matrix("grad_input.tgt"), tgt.Grad!, Tol, "grad tgt");
         AssertParamGrads(model, f);
 
         // Every layer kept its maps, per head.

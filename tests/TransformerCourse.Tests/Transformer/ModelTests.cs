@@ -32,9 +32,9 @@ public class Seq2SeqTransformerTests
         var tgtBatch = new SequenceBatch(b, t, LengthsOf(tgtIn, t, pad));
 
         var logits = model.Forward(src, srcBatch, tgtIn, tgtBatch);
-        Check.Close(f.Matrix("output.logits"), logits.Data, Tol, "logits");
+        Expect.Close(f.Matrix("output.logits"), logits.Data, Tol, "logits");
         var loss = Seq2SeqTransformer.Loss(logits, tgtOut, pad, labelSmoothing: 0.1);
-        Check.Close(f.Scalar("output.loss"), loss.Item(), Tol, "loss");
+        Expect.Close(f.Scalar("output.loss"), loss.Item(), Tol, "loss");
         loss.Backward();
         AssertParamGrads(model, f);
     }
@@ -60,11 +60,11 @@ public class Seq2SeqTransformerTests
         var loss = Seq2SeqTransformer.Loss(tied.Forward(src, batch, tgt, batch), [7, 8, 2, 0], padId: 0);
         loss.Backward();
         Assert.True(table.Grad!.Row(9).L2Norm() > 0, "the output layer's share reaches an id never used as input");
-        Check.Gradients(() => Seq2SeqTransformer.Loss(tied.Forward(src, batch, tgt, batch), [7, 8, 2, 0], 0, 0.1), table);
+        Expect.Gradients(() => Seq2SeqTransformer.Loss(tied.Forward(src, batch, tgt, batch), [7, 8, 2, 0], 0, 0.1), table);
 
         var untied = new Seq2SeqTransformer(11, 13, config, new Rng(2));
         Assert.Equal(13, untied.Forward(src, batch, tgt, batch).Cols);
-        Check.ThrowsArgument(() => new Seq2SeqTransformer(11, 13, config, new Rng(2), shareEmbeddings: true), "V_src=11", "V_tgt=13");
+        Expect.ThrowsArgument(() => new Seq2SeqTransformer(11, 13, config, new Rng(2), shareEmbeddings: true), "V_src=11", "V_tgt=13");
     }
 
     [Fact]
@@ -76,7 +76,7 @@ public class Seq2SeqTransformerTests
         var batch = new SequenceBatch(1, 3);
         var a = model.Forward(src, batch, [1, 5, 6, 7], new SequenceBatch(1, 4)).Data;
         var b = model.Forward(src, batch, [1, 5, 9, 9], new SequenceBatch(1, 4)).Data;
-        Check.Close(a.SubMatrix(0, 2, 0, 10), b.SubMatrix(0, 2, 0, 10), 0, "positions before the change");
+        Expect.Close(a.SubMatrix(0, 2, 0, 10), b.SubMatrix(0, 2, 0, 10), 0, "positions before the change");
         Assert.Equal(2, model.CrossAttentionWeights.Count);
         Assert.Equal((4, 3), (model.CrossAttentionWeights[1]!.QueryLength, model.CrossAttentionWeights[1]!.KeyLength));
         Assert.Equal(0.0, model.DecoderSelfAttentionWeights[0]![0, 1, 0, 3]); // causal
@@ -130,9 +130,9 @@ public class HeadModelTests
         Assert.Contains("classifier.weight", model.NamedParameters().Select(p => p.Name));
         // Padding tokens do not change the prediction.
         var other = model.Forward([1, 5, 6, 7, 1, 8, 3, 9], batch);
-        Check.Close(logits.Data, other.Data, 1e-14, "padding ignored");
+        Expect.Close(logits.Data, other.Data, 1e-14, "padding ignored");
         var table = model.Embedding.Weight;
-        Check.Gradients(() => model.Forward(ids, batch).CrossEntropy([0, 2]), table, model.Classifier.Weight);
+        Expect.Gradients(() => model.Forward(ids, batch).CrossEntropy([0, 2]), table, model.Classifier.Weight);
     }
 
     [Theory]
@@ -147,12 +147,12 @@ public class HeadModelTests
         var logits = model.Forward(ids, batch);
         Assert.Equal((10, 10), (logits.Rows, logits.Cols));
         var changed = model.Forward([1, 4, 5, 2, 2, 1, 8, 9, 0, 0], batch);
-        Check.Close(logits.Data.SubMatrix(0, 3, 0, 10), changed.Data.SubMatrix(0, 3, 0, 10), 0, "a later token cannot change earlier logits");
+        Expect.Close(logits.Data.SubMatrix(0, 3, 0, 10), changed.Data.SubMatrix(0, 3, 0, 10), 0, "a later token cannot change earlier logits");
         Assert.True((logits.Data.Row(3) - changed.Data.Row(3)).L2Norm() > 1e-9);
         var names = model.NamedParameters().Select(p => p.Name).ToList();
         Assert.Equal(positional == PositionalEncodingKind.Learned, names.Contains("positional_encoding.weight"));
         Assert.DoesNotContain("lm_head.weight", names);
-        Check.Gradients(() => model.Loss(ids, batch, padId: 0), model.Embedding.Weight, model.Transformer.Layers[0].SelfAttn.InProjWeight);
+        Expect.Gradients(() => model.Loss(ids, batch, padId: 0), model.Embedding.Weight, model.Transformer.Layers[0].SelfAttn.InProjWeight);
         Assert.Equal((2, 2, 5, 5), (model.Transformer.AttentionWeights[1]!.Batch, model.Transformer.AttentionWeights[1]!.Heads,
             model.Transformer.AttentionWeights[1]!.QueryLength, model.Transformer.AttentionWeights[1]!.KeyLength));
     }
@@ -166,19 +166,19 @@ public class HeadModelTests
         var a = new EncoderLayer(config, new Rng(8));
         var b = new EncoderLayer(config, new Rng(8));
         var first = a.Forward(x, batch).Data;
-        Check.Close(first, b.Forward(x, batch).Data, 0, "same seed, same dropout masks");
+        Expect.Close(first, b.Forward(x, batch).Data, 0, "same seed, same dropout masks");
         Assert.True((first - a.Forward(x, batch).Data).FrobeniusNorm() > 1e-6, "a new mask each call");
         var noDropout = new EncoderLayer(config with { Dropout = 0 }, new Rng(9));
         noDropout.LoadStateDict(a.StateDict());
         a.Eval();
-        Check.Close(noDropout.Forward(x, batch).Data, a.Forward(x, batch).Data, 1e-15, "evaluation mode = no dropout");
+        Expect.Close(noDropout.Forward(x, batch).Data, a.Forward(x, batch).Data, 1e-15, "evaluation mode = no dropout");
     }
 
     [Fact]
     public void ConfigErrorsNameTheSetting()
     {
-        Check.ThrowsArgument(() => new TransformerConfig { DModel = 10, Heads = 4 }.Validate(), "d_model=10", "h=4");
-        Check.ThrowsArgument(() => new TransformerConfig { Dropout = 1 }.Validate(), "dropout");
-        Check.ThrowsArgument(() => new DecoderOnlyLM(5, Small, new Rng(1)).Forward([1, 2, 3], new SequenceBatch(1, 4)), "3 ids", "4");
+        Expect.ThrowsArgument(() => new TransformerConfig { DModel = 10, Heads = 4 }.Validate(), "d_model=10", "h=4");
+        Expect.ThrowsArgument(() => new TransformerConfig { Dropout = 1 }.Validate(), "dropout");
+        Expect.ThrowsArgument(() => new DecoderOnlyLM(5, Small, new Rng(1)).Forward([1, 2, 3], new SequenceBatch(1, 4)), "3 ids", "4");
     }
 }

@@ -4,8 +4,11 @@ using Xunit.Sdk;
 
 namespace TransformerCourse.Tests.Support;
 
-/// <summary>Assertions shared by the tests: matrices close to a reference, gradient checks that pass.</summary>
-public static class Check
+/// <summary>
+/// Assertions shared by the tests: matrices close to a reference, gradient checks that pass. (Named so that it does
+/// not clash with the library's <c>TransformerCourse.Checks.Check</c>, which notebooks use.)
+/// </summary>
+public static class Expect
 {
     /// <summary>The tolerance every gradient check in the suite must meet (worst error of <see cref="GradCheck"/>).</summary>
     public const double GradTolerance = 1e-7;
