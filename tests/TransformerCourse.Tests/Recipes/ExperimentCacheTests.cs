@@ -7,6 +7,7 @@ namespace TransformerCourse.Tests.Recipes;
 /// The experiment cache: an identical experiment is trained once and then loaded, with the same result and weights; a
 /// different seed is a different experiment. Uses a temporary COURSE_MODEL_CACHE folder, restored afterwards.
 /// </summary>
+[Collection(TransformerCourse.Tests.Training.ModelCacheCollection.Name)]
 public class ExperimentCacheTests
 {
     [Fact]

@@ -10,6 +10,22 @@ namespace TransformerCourse.Tests.Transformer;
 
 public class PositionalEncodingTests
 {
+    /// <summary>The block-diagonal rotation with blocks [[cos kω, sin kω], [−sin kω, cos kω]] acting on columns (sin, cos).</summary>
+    private static Matrix<double> Rotation(int k, int d)
+    {
+        var m = new DenseMatrix(d, d);
+        for (int i = 0; 2 * i < d; i++)
+        {
+            double a = k * Math.Pow(10000, -2.0 * i / d);
+            // sin((p+k)ω) = sin pω cos kω + cos pω sin kω;  cos((p+k)ω) = cos pω cos kω − sin pω sin kω
+            m[2 * i, 2 * i] = Math.Cos(a);
+            m[2 * i, 2 * i + 1] = Math.Sin(a);
+            m[2 * i + 1, 2 * i] = -Math.Sin(a);
+            m[2 * i + 1, 2 * i + 1] = Math.Cos(a);
+        }
+        return m;
+    }
+
     [Fact]
     public void TableMatchesPyTorchAndTheAnnotatedTransformer()
     {
@@ -32,22 +48,6 @@ public class PositionalEncodingTests
         Expect.Close(Math.Cos(50 * w1), pe[50, 3], 1e-14, "PE(50, 3)");
         // i = 2: ω = 10000^(−4/6)
         Expect.Close(Math.Sin(7 / Math.Pow(10000, 4.0 / 6)), pe[7, 4], 1e-15, "PE(7, 4)");
-    }
-
-    /// <summary>The block-diagonal rotation with blocks [[cos kω, sin kω], [−sin kω, cos kω]] acting on columns (sin, cos).</summary>
-    private static Matrix<double> Rotation(int k, int d)
-    {
-        var m = new DenseMatrix(d, d);
-        for (int i = 0; 2 * i < d; i++)
-        {
-            double a = k * Math.Pow(10000, -2.0 * i / d);
-            // sin((p+k)ω) = sin pω cos kω + cos pω sin kω;  cos((p+k)ω) = cos pω cos kω − sin pω sin kω
-            m[2 * i, 2 * i] = Math.Cos(a);
-            m[2 * i, 2 * i + 1] = Math.Sin(a);
-            m[2 * i + 1, 2 * i] = -Math.Sin(a);
-            m[2 * i + 1, 2 * i + 1] = Math.Cos(a);
-        }
-        return m;
     }
 
     [Fact]
@@ -81,58 +81,5 @@ public class PositionalEncodingTests
         Expect.Gradients(() => pe.Forward(x, 3), x);
         Expect.ThrowsArgument(() => pe.Forward(x, time: 3, startPosition: 8), "beyond the table of 10");
         Assert.Empty(pe.NamedParameters());
-    }
-
-    [Fact]
-    public void LearnedPositionsAreTrainedPerPosition()
-    {
-        var rng = new Rng(60);
-        var pe = new LearnedPositionalEncoding(5, 3, rng);
-        var x = Gen.Param(2 * 4, 3, rng, "x");
-        var y = pe.Forward(x, 4);
-        Expect.Close(x.Data.Row(5) + pe.Weight.Data.Row(1), y.Data.Row(5), 1e-15, "row 1·4+1 gets P[1]");
-        Expect.Gradients(() => pe.Forward(x, 4), pe.Weight, x);
-        pe.Weight.Grad = null;
-        pe.Forward(x, 4).Sum().Backward();
-        Assert.Equal(0.0, pe.Weight.Grad!.Row(4).L2Norm()); // position 4 unused
-        Expect.Close(DenseVector.Create(3, 2.0), pe.Weight.Grad.Row(0), 0, "two sequences use position 0");
-        Assert.Equal(new[] { "weight" }, pe.NamedParameters().Select(p => p.Name));
-    }
-}
-
-public class FeedForwardAndResidualTests
-{
-    [Theory]
-    [InlineData(Activation.Relu)]
-    [InlineData(Activation.Gelu)]
-    public void FeedForwardIsLinearActLinearAndPassesGradientCheck(Activation activation)
-    {
-        var rng = new Rng(70);
-        var ffn = new PositionwiseFeedForward(4, 6, rng, activation);
-        var x = Gen.Param(5, 4, rng, "x");
-        var h = ffn.Linear1.Forward(x);
-        var expected = ffn.Linear2.Forward(activation == Activation.Relu ? h.Relu() : h.Gelu());
-        Expect.Close(expected.Data, ffn.Forward(x).Data, 1e-14, "FFN(x)");
-        Expect.Gradients(() => ffn.Forward(x), ffn.Parameters().Append(x).ToArray());
-        Assert.Equal(new[] { "linear1.weight", "linear1.bias", "linear2.weight", "linear2.bias" }, ffn.NamedParameters().Select(p => p.Name));
-        Expect.ThrowsArgument(() => ffn.Forward(Tensor.Zeros(2, 5)), "PositionwiseFeedForward", "2×5", "d_model is 4");
-    }
-
-    [Fact]
-    public void PostAndPreLayerNormPlacements()
-    {
-        var rng = new Rng(71);
-        var norm = new LayerNorm(4);
-        var dropout = new Dropout(0, rng);
-        var x = Gen.Param(3, 4, rng, "x");
-        Tensor F(Tensor t) => t.Tanh().Scale(2);
-        var post = Residual.Apply(x, F, norm, dropout, NormPlacement.PostLN);
-        Expect.Close(norm.Forward(x + F(x)).Data, post.Data, 0, "post-LN");
-        var pre = Residual.Apply(x, F, norm, dropout, NormPlacement.PreLN);
-        Expect.Close((x + F(norm.Forward(x))).Data, pre.Data, 0, "pre-LN");
-        // Post-LN rows have mean 0 and variance ≈ 1; pre-LN keeps the identity path (x shows through).
-        for (int i = 0; i < 3; i++) Assert.Equal(0.0, post.Data.Row(i).Sum(), 12);
-        Expect.Gradients(() => Residual.Apply(x, F, norm, dropout, NormPlacement.PreLN), x, norm.Weight);
-        Expect.Gradients(() => Residual.Apply(x, F, norm, dropout, NormPlacement.PostLN), x, norm.Weight);
     }
 }

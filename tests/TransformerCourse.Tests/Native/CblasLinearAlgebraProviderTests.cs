@@ -7,7 +7,7 @@ namespace TransformerCourse.Tests.Native;
 /// arrays: every shape, transpose and alpha/beta form must agree to 1e-12 relative.
 /// </summary>
 [Trait("Category", "Native")]
-public class CblasProviderTests
+public class CblasLinearAlgebraProviderTests
 {
     const double Tolerance = 1e-12;
     static readonly ManagedLinearAlgebraProvider Managed = ManagedLinearAlgebraProvider.Instance;

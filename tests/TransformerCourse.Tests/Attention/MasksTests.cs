@@ -5,7 +5,8 @@ using TransformerCourse.Tests.Support;
 
 namespace TransformerCourse.Tests.Attention;
 
-public class MaskTests
+/// <summary>Padding and causal masks, alone and combined; fully masked rows stay finite.</summary>
+public class MasksTests
 {
     private const double Inf = double.NegativeInfinity;
 
@@ -35,22 +36,6 @@ public class MaskTests
     }
 
     [Fact]
-    public void AttentionMaskDescribesTheSameMatricesPerSequence()
-    {
-        var mask = new AttentionMask(causal: true, keyLengths: [3, 2]);
-        Assert.Equal(Masks.Combine(Masks.Causal(3), Masks.Padding(3, 3)), mask.ForSequence(0, 3, 3));
-        Assert.Equal(Masks.Combine(Masks.Causal(3), Masks.Padding(2, 3)), mask.ForSequence(1, 3, 3));
-        var flags = new bool[2, 3];
-        flags[1, 2] = true;
-        var fromFlags = new AttentionMask(causal: true, keyPadding: flags);
-        Assert.Equal(mask.ToMatrix(2, 3, 3), fromFlags.ToMatrix(2, 3, 3));
-        Assert.Equal(6, mask.ToMatrix(2, 3, 3).RowCount);
-        Assert.True(AttentionMask.None.IsEmpty);
-        var batch = new SequenceBatch(2, 3, [3, 2]);
-        Assert.Equal(mask.ToMatrix(2, 3, 3), AttentionMask.ForKeys(batch, causal: true).ToMatrix(2, 3, 3));
-    }
-
-    [Fact]
     public void FullyMaskedRowsStayFinite()
     {
         var rng = new Rng(20);
@@ -74,20 +59,5 @@ public class MaskTests
         var mha = new MultiHeadAttention(4, 2, rng);
         var y = mha.SelfAttention(q, new SequenceBatch(2, 3, [3, 0]), causal: true);
         Assert.All(y.Data.Enumerate(), x => Assert.True(double.IsFinite(x)));
-    }
-
-    [Fact]
-    public void SequenceBatchLayoutAndPadding()
-    {
-        var (ids, batch) = SequenceBatch.Pad([[5, 6, 7], [8, 9]], padId: 0);
-        Assert.Equal(new[] { 5, 6, 7, 8, 9, 0 }, ids);
-        Assert.Equal((2, 3, 6), (batch.Batch, batch.Time, batch.Rows));
-        Assert.Equal(new[] { 3, 2 }, batch.Lengths);
-        Assert.Equal(4, batch.Row(1, 1));
-        Assert.True(batch.IsPad(1, 2));
-        Assert.True(batch.HasPadding);
-        Assert.False(SequenceBatch.Full(2, 3).HasPadding);
-        Expect.ThrowsArgument(() => new SequenceBatch(2, 3, [3]), "1 lengths", "2 sequences");
-        Expect.ThrowsArgument(() => batch.CheckRows("Op", Tensor.Zeros(5, 2)), "Op", "5×2", "B·T = 6");
     }
 }

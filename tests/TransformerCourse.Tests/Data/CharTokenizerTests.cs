@@ -2,7 +2,8 @@ using TransformerCourse.Data;
 
 namespace TransformerCourse.Tests.Data;
 
-public class TokenizerTests
+/// <summary>The character tokeniser: user-perceived characters, spaces as tokens, exact round trips.</summary>
+public class CharTokenizerTests
 {
     [Fact]
     public void Char_SplitsHangulIntoSyllables_AndSpacesAreTokens()
@@ -26,20 +27,4 @@ public class TokenizerTests
     [InlineData("  double  spaces, tabs\tand 😀 emoji ")]
     public void Char_RoundTripsAnyString(string text) =>
         Assert.Equal(text, CharTokenizer.Instance.Detokenize(CharTokenizer.Instance.Tokenize(text)));
-
-    [Fact]
-    public void Word_SplitsOnSpaces_AndSeparatesFinalPunctuation()
-    {
-        Assert.Equal(["I", "am", "a", "student", "."], WordTokenizer.Instance.Tokenize("I am a student."));
-        Assert.Equal(["나는", "학생입니다", "."], WordTokenizer.Instance.Tokenize("나는 학생입니다."));
-        Assert.Equal(["Really", "?", "!", "yes", ","], WordTokenizer.Instance.Tokenize("  Really?!   yes, "));
-    }
-
-    [Theory]
-    [InlineData("I am a student")]
-    [InlineData("I am a student.")]
-    [InlineData("나는 어제 도서관에서 책을 읽었습니다.")]
-    [InlineData("Hello, world! Is it you?")]
-    public void Word_RoundTripsNormalisedText(string text) =>
-        Assert.Equal(text, WordTokenizer.Instance.Detokenize(WordTokenizer.Instance.Tokenize(text)));
 }

@@ -4,7 +4,7 @@ using TransformerCourse.Data;
 using TransformerCourse.Seq2Seq;
 using TransformerCourse.Training;
 
-namespace TransformerCourse.Tests.Seq2Seq;
+namespace TransformerCourse.Tests.Training;
 
 /// <summary>Greedy and beam search on a model whose probabilities are fixed by hand, so the right answers are known.</summary>
 public class DecodingTests

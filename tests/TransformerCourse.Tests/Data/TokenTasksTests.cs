@@ -2,7 +2,7 @@ using TransformerCourse.Data;
 
 namespace TransformerCourse.Tests.Data;
 
-public class TokenTaskTests
+public class TokenTasksTests
 {
     [Theory]
     [InlineData(TokenTask.Copy, "3141592", "3141592")]
