@@ -12,14 +12,17 @@ namespace TransformerCourse.Recipes;
 
 /// <summary>
 /// One of the course's training runs, ready to go: the data (encoded), a model, an optimiser and the options that reach
-/// the headline results on a laptop CPU. <c>course train &lt;task&gt; --model &lt;kind&gt;</c> and the notebooks both use it.
+/// the headline results on a laptop CPU. <c>course train &lt;task&gt; --model &lt;kind&gt;</c> and the notebooks both
+/// use it.
 /// </summary>
 public sealed class Experiment
 {
-    /// <summary>The tasks: copy, reverse, sort (synthetic digit strings), dates (human-readable → ISO), ko-en (Korean → English).</summary>
+    /// <summary>The tasks: copy, reverse, sort (synthetic digit strings), dates (human-readable → ISO), ko-en (Korean →
+    /// English).</summary>
     public static readonly string[] Tasks = ["copy", "reverse", "sort", "dates", "ko-en"];
 
-    /// <summary>The model kinds: gru (no attention), bahdanau, luong-dot, luong-general, luong-concat, transformer.</summary>
+    /// <summary>The model kinds: gru (no attention), bahdanau, luong-dot, luong-general, luong-concat,
+    /// transformer.</summary>
     public static readonly string[] ModelKinds = ["gru", "bahdanau", "luong-dot", "luong-general", "luong-concat", "transformer"];
 
     private Experiment(string task, string modelKind, PairEncoder encoder, DatasetSplits text, Seq2SeqModel model, Optimizer optimizer, TrainingOptions options)
@@ -71,7 +74,8 @@ public sealed class Experiment
     public Trainer Trainer { get; }
 
     /// <summary>
-    /// Sets up <paramref name="task"/> with a model of <paramref name="modelKind"/>. <paramref name="scale"/> &lt; 1 shortens
+    /// Sets up <paramref name="task"/> with a model of <paramref name="modelKind"/>. <paramref name="scale"/> &lt; 1
+    /// shortens
     /// training (tests use it to check that learning happens in seconds).
     /// </summary>
     /// <param name="task">One of <see cref="Tasks"/>.</param>
@@ -81,7 +85,8 @@ public sealed class Experiment
     /// of an epoch and at the last step (unless <paramref name="evalEvery"/> says otherwise).</param>
     /// <param name="sizes">Optional, recurrent models only (not <c>transformer</c>): changes the standard sizes, e.g.
     /// <c>s =&gt; s with { EncoderHidden = 8, DecoderHidden = 16, Attention = 16 }</c>. It receives the sizes the model
-    /// kind would use (for <c>gru</c>, the one-way encoder already doubled) and returns the sizes to build. The dot score
+    /// kind would use (for <c>gru</c>, the one-way encoder already doubled) and returns the sizes to build. The dot
+    /// score
     /// needs <c>DecoderHidden</c> = the encoder state size (2·<c>EncoderHidden</c> when bidirectional).</param>
     /// <param name="evalEvery">Optional: evaluate on the validation set every this many steps (overrides the
     /// standard choice, also for a scaled run), for a finer validation curve.</param>
@@ -154,7 +159,8 @@ public sealed class Experiment
     }
 
     /// <summary>
-    /// A small Transformer for a task (dropout 0: these data sets are large enough for the model, and the runs are short),
+    /// A small Transformer for a task (dropout 0: these data sets are large enough for the model, and the runs are
+    /// short),
     /// Adam with the paper's β₂ = 0.98 and ε = 1e-9, a warm-up then cosine learning rate, label smoothing 0.1.
     /// </summary>
     private static (Seq2SeqModel, Optimizer, TrainingOptions) TransformerSetup(string task, int sv, int tv, int trainCount, int seed, Rng rng)
@@ -210,7 +216,8 @@ public sealed class Experiment
         return (Encoder.DecodeTarget(decoded.Tokens), decoded);
     }
 
-    /// <summary>Exact match of greedy decoding grouped by source length (in tokens): (length, accuracy, count) for each length present.</summary>
+    /// <summary>Exact match of greedy decoding grouped by source length (in tokens): (length, accuracy, count) for each
+    /// length present.</summary>
     public IReadOnlyList<(int Length, double Accuracy, int Count)> AccuracyByLength(IReadOnlyList<EncodedPair> pairs)
     {
         ArgumentNullException.ThrowIfNull(pairs);

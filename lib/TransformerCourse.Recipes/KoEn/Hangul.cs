@@ -101,6 +101,7 @@ internal static class Hangul
         return Compose(initial, medial, final);
     }
 
-    /// <summary><paramref name="word"/> with its last syllable's final replaced: ReplaceLastFinal("가", FinalSsangSiot) = "갔".</summary>
+    /// <summary><paramref name="word"/> with its last syllable's final replaced: ReplaceLastFinal("가", FinalSsangSiot)
+    /// = "갔".</summary>
     public static string ReplaceLastFinal(string word, int final) => word[..^1] + WithFinal(word[^1], final);
 }

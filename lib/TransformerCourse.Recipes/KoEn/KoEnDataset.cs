@@ -27,7 +27,8 @@ public static class KoEnDataset
     public const int MaxEnglishWords = 9;
 
     /// <summary>
-    /// <paramref name="count"/> pairs with pairwise different Korean sentences, a pure function of <paramref name="seed"/>.
+    /// <paramref name="count"/> pairs with pairwise different Korean sentences, a pure function of <paramref
+    /// name="seed"/>.
     /// </summary>
     public static IReadOnlyList<TextPair> Generate(int seed, int count)
     {
@@ -133,7 +134,8 @@ public static class KoEnDataset
 
     private static string[] Words(string sentence) => sentence.Split(' ');
 
-    /// <summary>Adds a new source; false if already seen. Throws if a seen source comes with a different target (a grammar bug).</summary>
+    /// <summary>Adds a new source; false if already seen. Throws if a seen source comes with a different target (a
+    /// grammar bug).</summary>
     private static bool Record(Dictionary<string, string> seen, TextPair pair)
     {
         if (seen.TryGetValue(pair.Source, out string? target))

@@ -25,7 +25,8 @@ public abstract class Seq2SeqModel : Module
     public Tensor Loss(Seq2SeqBatch batch, double labelSmoothing = 0.0) =>
         Logits(batch).CrossEntropy(batch.DecoderTarget.FlatIds(), ignoreIndex: Vocabulary.Pad, labelSmoothing: labelSmoothing);
 
-    /// <summary>Encodes a batch of sources and returns the decoder state before the first target token (one hypothesis per source).</summary>
+    /// <summary>Encodes a batch of sources and returns the decoder state before the first target token (one hypothesis
+    /// per source).</summary>
     public abstract DecoderState Start(Batch source);
 
     /// <summary>
