@@ -7,6 +7,7 @@ using MathNet.Numerics.Providers.LinearAlgebra;
 using TransformerCourse.Autograd;
 using TransformerCourse.Data;
 using TransformerCourse.Optim;
+using TransformerCourse.Recipes;
 using TransformerCourse.Training;
 using TransformerCourse.Transformer;
 

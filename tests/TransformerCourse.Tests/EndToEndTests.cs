@@ -70,8 +70,8 @@ public class EndToEndTests
         }
         Assert.True(first > 1, $"initial loss {first}");
         Assert.True(last < 1e-12, $"final loss {last}");
-        Check.Close(a.Data, lin.Weight.Data, 1e-6, "weight");
-        Check.Close(b.Data, lin.Bias!.Data, 1e-6, "bias");
+        Expect.Close(a.Data, lin.Weight.Data, 1e-6, "weight");
+        Expect.Close(b.Data, lin.Bias!.Data, 1e-6, "bias");
     }
 
     [Fact]

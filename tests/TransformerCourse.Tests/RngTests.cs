@@ -68,13 +68,13 @@ public class RngTests
         const int n = 20000;
         var u = Enumerable.Range(0, n).Select(_ => rng.NextDouble()).ToArray();
         Assert.All(u, v => Assert.InRange(v, 0.0, 1.0 - 1e-17));
-        Check.Close(0.5, u.Average(), 0.01);
+        Expect.Close(0.5, u.Average(), 0.01);
 
         var g = Enumerable.Range(0, n).Select(_ => rng.NextGaussian(2, 3)).ToArray();
         double mean = g.Average();
         double sd = Math.Sqrt(g.Sum(v => (v - mean) * (v - mean)) / n);
-        Check.Close(2, mean, 0.1);    // standard error 3/√20000 ≈ 0.02
-        Check.Close(3, sd, 0.1);
+        Expect.Close(2, mean, 0.1);    // standard error 3/√20000 ≈ 0.02
+        Expect.Close(3, sd, 0.1);
 
         var counts = new int[6];
         for (int i = 0; i < 6000; i++) counts[rng.Next(6)]++;

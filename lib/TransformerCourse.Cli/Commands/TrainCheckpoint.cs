@@ -1,5 +1,6 @@
 using System.Globalization;
 using TransformerCourse.IO;
+using TransformerCourse.Recipes;
 using TransformerCourse.Training;
 
 namespace TransformerCourse.Cli;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Spectre.Console;
 using TransformerCourse.Data;
+using TransformerCourse.Recipes;
 using TransformerCourse.Training;
 using TransformerCourse.Visualization;
 
@@ -25,14 +26,14 @@ public sealed class TrainCommand : ICourseCommand
         $"train <{string.Join("|", Experiment.Tasks)}> [--model <{string.Join("|", Experiment.ModelKinds)}>] "
         + "[--seed N] [--scale X] [--beam K] [--save FILE] [--stop-after N]   train and evaluate a model "
         + "(Ctrl+C stops and saves); train --resume FILE   continue a saved run; "
-        + "train <ko-negation|en-lm> [--seed N]   an encoder classifier / a decoder-only language model "
-        + "on the ko-en corpus";
+        + $"train <{string.Join("|", CourseTasks.HeadsNames)}> [--seed N]   an encoder classifier / "
+        + "a decoder-only language model on the ko-en corpus";
 
     /// <inheritdoc />
     public Task<int> RunAsync(CommandArgs args, IAnsiConsole console, CancellationToken cancel)
     {
         var settings = TrainSettings.Parse(args);
-        if (settings.IsHeads) return Task.FromResult(Heads(settings.Task, settings.Seed, console, cancel));
+        if (settings.IsHeads) return Task.FromResult(Heads(settings.CourseTask, settings.Seed, console, cancel));
         if (settings.Save is { } save && TrainCheckpoint.PrepareSavePath(save) is { } created)
             console.WriteLine($"created the folder {created} for --save");
         return Task.FromResult(Train(settings, console, cancel));
@@ -53,7 +54,7 @@ public sealed class TrainCommand : ICourseCommand
             $"{experiment.Model.ParameterCount:N0} parameters, {experiment.Train.Count:N0} training / "
             + $"{experiment.Valid.Count:N0} validation / {experiment.Test.Count:N0} test examples, "
             + $"seed {settings.Seed}"));
-        console.WriteLine(DataLine(task));
+        console.WriteLine(settings.CourseTask.Data);
         int scaled = (int)Math.Round(settings.Scale * full);
         if (settings.Scale < 1 && scaled < total)
             console.WriteLine($"--scale {settings.ScaleText} gives {scaled:N0} of the full run's {full:N0} steps; "
@@ -122,7 +123,7 @@ public sealed class TrainCommand : ICourseCommand
             console.WriteLine(
                 $"beam search (width {beam}) exact match on the first {n} test examples: {right / (double)n:P1}");
         }
-        Samples(experiment, console);
+        Samples(experiment, settings.CourseTask, console);
         if (cancel.IsCancellationRequested) return Stopped(console, settings, "while printing the results");
 
         if (test.ExactMatch > 0) return saved ? 0 : 1;
@@ -251,7 +252,7 @@ public sealed class TrainCommand : ICourseCommand
             $"exact match {test.ExactMatch:P2} of {test.Count:N0}, token accuracy {test.TokenAccuracy:P2}, "
             + $"loss {test.Loss:F4}; trained {experiment.Optimizer.StepCount:N0} steps in {seconds:F1} s"));
 
-        if (experiment.Task == "dates")
+        if (settings.CourseTask.ReportsByLength)
         {
             var byLength = new Table().AddColumns("input length", "examples", "exact match");
             foreach (var (len, acc, n) in experiment.AccuracyByLength(experiment.Test))
@@ -260,20 +261,16 @@ public sealed class TrainCommand : ICourseCommand
         }
     }
 
-    /// <summary>Test sources with their translations and the attention behind the first (for ko-en, two).</summary>
-    private static void Samples(Experiment experiment, IAnsiConsole console)
+    /// <summary>Test sources with their translations and the attention behind the first (or first few).</summary>
+    private static void Samples(Experiment experiment, CourseTask task, IAnsiConsole console)
     {
-        string task = experiment.Task;
-        var samples = task == "ko-en"
-            ? [KoEnDataset.SeedPair.Source, .. experiment.Text.Test.Skip(1).Take(4).Select(p => p.Source)]
-            : experiment.Text.Test.Take(5).Select(p => p.Source).ToList();
-        foreach (var source in samples)
+        var samples = task.SampleSources(experiment);
+        for (int i = 0; i < samples.Count; i++)
         {
+            string source = samples[i];
             var (output, decoded) = experiment.Translate(source);
             console.WriteLine($"  {source}  →  {output}");
-            // For ko-en, a longer sentence too, where the verb moves from the end to second place.
-            bool show = source == samples[0] || (task == "ko-en" && source == samples[1]);
-            if (decoded.Attention is { } map && show)
+            if (decoded.Attention is { } map && i < task.AttentionMaps)
             {
                 var srcTokens = experiment.Encoder.SourceTokenizer.Tokenize(source);
                 var outTokens = experiment.Encoder.TargetVocabulary.Decode(decoded.Tokens).Append("<eos>")
@@ -284,39 +281,16 @@ public sealed class TrainCommand : ICourseCommand
         }
     }
 
-    /// <summary>Which data a run uses: generated in memory, and how that relates to the committed datasets/.</summary>
-    public static string DataLine(string task) => task switch
-    {
-        "dates" => "data: generated in memory by DatesDataset (seed 1994); its validation and test splits are "
-            + "identical to datasets/dates/valid.tsv and test.tsv (the training split is not committed)",
-        "ko-en" or "ko-negation" or "en-lm" => "data: generated in memory by KoEnDataset (seed 2017), identical to "
-            + "datasets/ko-en/train.tsv, valid.tsv and test.tsv",
-        _ => "data: generated in memory by TokenTasks (seed 7, whatever --seed); nothing is read from datasets/",
-    };
-
-    private static int Heads(string task, int seed, IAnsiConsole console, CancellationToken cancel)
+    private static int Heads(CourseTask task, int seed, IAnsiConsole console, CancellationToken cancel)
     {
         console.WriteLine(TransformerCourse.Native.Acceleration.Enable().ToString());
-        console.WriteLine(DataLine(task));
+        console.WriteLine(task.Data);
         // These runs take seconds and keep no checkpoint: Ctrl+C cannot stop them between steps; a second one ends it.
         using var hint = cancel.Register(() =>
-            console.WriteLine($"{task} cannot stop between steps and keeps nothing; press Ctrl+C again to end it"));
-        if (task == "ko-negation")
-        {
-            var (_, _, c) = HeadsOnTop.TrainNegationClassifier(seed: seed);
-            console.WriteLine($"encoder classifier (is the Korean sentence negated?): {c.Steps} steps in "
-                + $"{c.Seconds:F1} s, loss {TextPlot.Sparkline(c.Losses)}");
-            console.WriteLine(
-                $"test accuracy {c.TestAccuracy:P1} (always answering the commoner class: {c.MajorityBaseline:P1})");
-            return c.TestAccuracy > c.MajorityBaseline ? 0 : 1;
-        }
-        var (_, _, lm) = HeadsOnTop.TrainEnglishLanguageModel(seed: seed);
-        console.WriteLine($"decoder-only language model of the English sentences: {lm.Steps} steps in "
-            + $"{lm.Seconds:F1} s, loss {TextPlot.Sparkline(lm.Losses)}");
-        console.WriteLine($"test perplexity {lm.TestPerplexity:F2} (a unigram model, which ignores the context: "
-            + $"{lm.UnigramPerplexity:F1})");
-        foreach (var sample in lm.Samples) console.WriteLine($"  {sample}");
-        return lm.TestPerplexity < lm.UnigramPerplexity ? 0 : 1;
+            console.WriteLine($"{task.Name} cannot stop between steps and keeps nothing; press Ctrl+C again to end it"));
+        var outcome = task.Heads!(seed);
+        foreach (var line in outcome.Lines) console.WriteLine(line);
+        return outcome.BeatBaseline ? 0 : 1;
     }
 
     private static string Quote(string path) => path.Any(char.IsWhiteSpace) ? $"\"{path}\"" : path;

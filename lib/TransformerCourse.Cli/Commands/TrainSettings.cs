@@ -1,5 +1,5 @@
 using System.Globalization;
-using TransformerCourse.Training;
+using TransformerCourse.Recipes;
 
 namespace TransformerCourse.Cli;
 
@@ -22,17 +22,20 @@ public sealed record TrainSettings(
     TrainCheckpoint.RunInfo? Resumed)
 {
     /// <summary>The tasks of <see cref="Experiment"/>, then the heads tasks (which take only <c>--seed</c>).</summary>
-    public static readonly string[] AllTasks = [.. Experiment.Tasks, .. HeadsTasks];
+    public static readonly IReadOnlyList<string> AllTasks = CourseTasks.Names;
 
     /// <summary>The encoder classifier and the decoder-only language model of curriculum notebook 12.</summary>
-    public static string[] HeadsTasks => ["ko-negation", "en-lm"];
+    public static IReadOnlyList<string> HeadsTasks => CourseTasks.HeadsNames;
 
     /// <summary>Every option of <c>course train</c>, in the order the messages list them.</summary>
     public static readonly string[] OptionNames =
         ["--model", "--seed", "--scale", "--beam", "--save", "--resume", "--stop-after"];
 
+    /// <summary>The task's settings (its data, its default model, how its report looks).</summary>
+    public CourseTask CourseTask => CourseTasks.Find(Task)!;
+
     /// <summary>Whether this is one of the <see cref="HeadsTasks"/>.</summary>
-    public bool IsHeads => HeadsTasks.Contains(Task);
+    public bool IsHeads => CourseTask.IsHeads;
 
     /// <summary>The scale as the user would type it (0.02, 1).</summary>
     public string ScaleText => Scale.ToString("G", CultureInfo.InvariantCulture);
@@ -95,7 +98,7 @@ public sealed record TrainSettings(
         if (task is null) throw new UsageException("train needs a task");
         if (stopAfter is not null && save is null)
             throw new UsageException("--stop-after needs --save FILE, where the run is kept for --resume");
-        return new TrainSettings(task, model ?? (task is "dates" ? "bahdanau" : "transformer"), seed ?? 1, scale ?? 1.0,
+        return new TrainSettings(task, model ?? CourseTasks.Find(task)!.DefaultModel, seed ?? 1, scale ?? 1.0,
             beam, save, resume, stopAfter, resumed);
     }
 

@@ -7,7 +7,8 @@ namespace TransformerCourse.Attention;
 /// Which keys each query of a batch may attend to, described compactly instead of as B matrices:
 /// any combination of a causal mask, key lengths (padding), PyTorch-style key-padding flags, one additive
 /// T_q×T_k matrix shared by every sequence, and one additive matrix per sequence. For sequence b the mask is
-/// M_b[i, j] = (causal and j &gt; i ? −∞ : 0) + (j ≥ length(b) or keyPadding[b, j] ? −∞ : 0) + additive[i, j] + perSequence[b·T_q + i, j].
+/// M_b[i, j] = (causal and j &gt; i ? −∞ : 0) + (j ≥ length(b) or keyPadding[b, j] ? −∞ : 0) + additive[i, j] +
+/// perSequence[b·T_q + i, j].
 /// </summary>
 /// <remarks>
 /// These correspond to PyTorch's <c>is_causal</c>/<c>attn_mask</c> (the causal and additive parts) and
@@ -21,7 +22,8 @@ public sealed class AttentionMask
     /// <param name="keyLengths">Per sequence, keys at positions ≥ length are hidden (B values).</param>
     /// <param name="keyPadding">B×T_k flags, true = hidden key (PyTorch's <c>key_padding_mask</c>).</param>
     /// <param name="additive">A T_q×T_k matrix added to every sequence's scores (0/−∞, or any finite bias).</param>
-    /// <param name="perSequence">A (B·T_q)×T_k matrix: rows [b·T_q, (b+1)·T_q) are added to sequence b's scores.</param>
+    /// <param name="perSequence">A (B·T_q)×T_k matrix: rows [b·T_q, (b+1)·T_q) are added to sequence b's
+    /// scores.</param>
     public AttentionMask(bool causal = false, int[]? keyLengths = null, bool[,]? keyPadding = null, Matrix<double>? additive = null,
         Matrix<double>? perSequence = null)
     {

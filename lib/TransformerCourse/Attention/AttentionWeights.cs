@@ -8,7 +8,8 @@ namespace TransformerCourse.Attention;
 /// a T_q×T_k matrix P_bh = softmax(Q_bh K_bhᵀ/√d_k + M_b) whose row i is how much query i attends to each key
 /// (entries ≥ 0, each row sums to 1, or to 0 for a fully masked row). Before attention dropout.
 /// </summary>
-/// <remarks>Conceptually a B×h×T_q×T_k array, PyTorch's <c>need_weights=True, average_attn_weights=False</c> output.</remarks>
+/// <remarks>Conceptually a B×h×T_q×T_k array, PyTorch's <c>need_weights=True, average_attn_weights=False</c>
+/// output.</remarks>
 public sealed class AttentionWeights
 {
     // One array per (b, h) block, index b·h + head, each row-major T_q×T_k (entry i·T_k + j).
@@ -46,7 +47,8 @@ public sealed class AttentionWeights
         return DenseMatrix.Create(QueryLength, tk, (i, j) => block[i * tk + j]);
     }
 
-    /// <summary>The T_q×T_k weights of sequence b averaged over heads (PyTorch's default <c>average_attn_weights=True</c>).</summary>
+    /// <summary>The T_q×T_k weights of sequence b averaged over heads (PyTorch's default
+    /// <c>average_attn_weights=True</c>).</summary>
     public Matrix<double> MeanOverHeads(int b)
     {
         var mean = new DenseMatrix(QueryLength, KeyLength);

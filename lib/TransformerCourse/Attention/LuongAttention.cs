@@ -3,7 +3,8 @@ using TransformerCourse.Nn;
 
 namespace TransformerCourse.Attention;
 
-/// <summary>The score functions of Luong, Pham &amp; Manning (2015), "Effective Approaches to Attention-based NMT".</summary>
+/// <summary>The score functions of Luong, Pham &amp; Manning (2015), "Effective Approaches to Attention-based
+/// NMT".</summary>
 public enum LuongScore
 {
     /// <summary>score(s, h) = sᵀh: no parameters, fastest; needs d_query = d_key.</summary>
@@ -12,7 +13,8 @@ public enum LuongScore
     /// <summary>score(s, h) = sᵀ W h (bilinear): a learned d_query×d_key matrix.</summary>
     General,
 
-    /// <summary>score(s, h) = vᵀ tanh(W [s; h]): additive, as Bahdanau's, with one matrix on the concatenation.</summary>
+    /// <summary>score(s, h) = vᵀ tanh(W [s; h]): additive, as Bahdanau's, with one matrix on the
+    /// concatenation.</summary>
     Concat,
 }
 
@@ -21,10 +23,13 @@ public enum LuongScore
 /// (non-padding) positions, context c_b = Σ_t a_bt h_bt.
 /// </summary>
 /// <remarks>
-/// <para>Parameters: Dot none; General <c>W.weight</c> [d_query, d_key]; Concat <c>W.weight</c> [d_att, d_query + d_key]
+/// <para>Parameters: Dot none; General <c>W.weight</c> [d_query, d_key]; Concat <c>W.weight</c> [d_att, d_query +
+/// d_key]
 /// and <c>v.weight</c> [1, d_att]. No biases.</para>
-/// <para>Shapes: query s B×d_query; keys h (B·T)×d_key in the <see cref="SequenceBatch"/> layout; context B×d_key; weights B×T.</para>
-/// <para>Cost per score: Dot d, General d² (but W h can be computed once per sequence), Concat (d_query + d_key)·d_att.</para>
+/// <para>Shapes: query s B×d_query; keys h (B·T)×d_key in the <see cref="SequenceBatch"/> layout; context B×d_key;
+/// weights B×T.</para>
+/// <para>Cost per score: Dot d, General d² (but W h can be computed once per sequence), Concat (d_query +
+/// d_key)·d_att.</para>
 /// </remarks>
 public sealed class LuongAttention : Module
 {
@@ -67,7 +72,8 @@ public sealed class LuongAttention : Module
     /// <summary>d_key.</summary>
     public int KeyDim { get; }
 
-    /// <summary>W (General: its weight is the d_query×d_key matrix; Concat: d_att×(d_query+d_key)), or null for Dot.</summary>
+    /// <summary>W (General: its weight is the d_query×d_key matrix; Concat: d_att×(d_query+d_key)), or null for
+    /// Dot.</summary>
     public Linear? W { get; }
 
     /// <summary>v (Concat only).</summary>

@@ -12,7 +12,8 @@ internal static class Shapes
 
     public static DenseMatrix Dense(int rows, int cols) => new(rows, cols);
 
-    /// <summary>The matrix itself if dense, else a dense copy (for caller-supplied masks and seeds, which may be sparse or diagonal).</summary>
+    /// <summary>The matrix itself if dense, else a dense copy (for caller-supplied masks and seeds, which may be sparse
+    /// or diagonal).</summary>
     public static DenseMatrix Dense(Matrix<double> m) => m as DenseMatrix ?? DenseMatrix.OfMatrix(m);
 
     public static DenseMatrix Wrap(int rows, int cols, double[] values) => new(rows, cols, values);

@@ -71,7 +71,8 @@ public static class TsvFile
         return pairs;
     }
 
-    /// <summary>The TSV text of <paramref name="pairs"/>: each pair, then '\n'. Throws if a field is empty or holds a tab or line break.</summary>
+    /// <summary>The TSV text of <paramref name="pairs"/>: each pair, then '\n'. Throws if a field is empty or holds a
+    /// tab or line break.</summary>
     public static string Format(IEnumerable<TextPair> pairs)
     {
         var text = new StringBuilder();
@@ -86,7 +87,8 @@ public static class TsvFile
         return text.ToString();
     }
 
-    /// <summary>Writes <paramref name="pairs"/> to <paramref name="path"/> as <see cref="Format"/> does (UTF-8, no BOM), creating the folder.</summary>
+    /// <summary>Writes <paramref name="pairs"/> to <paramref name="path"/> as <see cref="Format"/> does (UTF-8, no
+    /// BOM), creating the folder.</summary>
     public static void Write(string path, IEnumerable<TextPair> pairs)
     {
         string? directory = Path.GetDirectoryName(Path.GetFullPath(path));

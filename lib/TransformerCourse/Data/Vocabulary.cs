@@ -11,7 +11,8 @@ namespace TransformerCourse.Data;
 /// </summary>
 public sealed class Vocabulary
 {
-    /// <summary>Id of the padding token <c>&lt;pad&gt;</c>: always 0, so a zero-filled id array is all padding.</summary>
+    /// <summary>Id of the padding token <c>&lt;pad&gt;</c>: always 0, so a zero-filled id array is all
+    /// padding.</summary>
     public const int Pad = 0;
     /// <summary>Id of the begin-of-sequence token <c>&lt;bos&gt;</c>.</summary>
     public const int Bos = 1;
@@ -20,7 +21,8 @@ public sealed class Vocabulary
     /// <summary>Id of the unknown-token token <c>&lt;unk&gt;</c>.</summary>
     public const int Unk = 3;
 
-    /// <summary>The special tokens in id order: <c>&lt;pad&gt;</c>, <c>&lt;bos&gt;</c>, <c>&lt;eos&gt;</c>, <c>&lt;unk&gt;</c>.</summary>
+    /// <summary>The special tokens in id order: <c>&lt;pad&gt;</c>, <c>&lt;bos&gt;</c>, <c>&lt;eos&gt;</c>,
+    /// <c>&lt;unk&gt;</c>.</summary>
     public static readonly IReadOnlyList<string> Specials = ["<pad>", "<bos>", "<eos>", "<unk>"];
 
     private readonly List<string> _tokens;
@@ -83,7 +85,8 @@ public sealed class Vocabulary
         return FromTokens(kept);
     }
 
-    /// <summary>Builds a vocabulary from raw <paramref name="texts"/> cut by <paramref name="tokenizer"/> (see the other overload).</summary>
+    /// <summary>Builds a vocabulary from raw <paramref name="texts"/> cut by <paramref name="tokenizer"/> (see the
+    /// other overload).</summary>
     public static Vocabulary Build(IEnumerable<string> texts, ITokenizer tokenizer, int minCount = 1) =>
         Build(texts.Select(tokenizer.Tokenize), minCount);
 
@@ -102,7 +105,8 @@ public sealed class Vocabulary
 
     /// <summary>
     /// The tokens of <paramref name="ids"/>, read as a model's output: <c>&lt;pad&gt;</c> and <c>&lt;bos&gt;</c> are
-    /// skipped, reading stops at the first <c>&lt;eos&gt;</c>, and <c>&lt;unk&gt;</c> comes back as the text "&lt;unk&gt;".
+    /// skipped, reading stops at the first <c>&lt;eos&gt;</c>, and <c>&lt;unk&gt;</c> comes back as the text
+    /// "&lt;unk&gt;".
     /// </summary>
     public IReadOnlyList<string> Decode(IEnumerable<int> ids)
     {
@@ -116,7 +120,8 @@ public sealed class Vocabulary
         return tokens;
     }
 
-    /// <summary>Writes the vocabulary to <paramref name="path"/>: UTF-8 (no BOM), one token per line in id order, '\n' line ends.</summary>
+    /// <summary>Writes the vocabulary to <paramref name="path"/>: UTF-8 (no BOM), one token per line in id order, '\n'
+    /// line ends.</summary>
     public void Save(string path)
     {
         var text = new StringBuilder();

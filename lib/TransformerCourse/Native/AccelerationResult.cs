@@ -16,7 +16,8 @@ public enum AccelerationKind
 /// library, and why.
 /// </summary>
 /// <param name="Kind">Managed, our CBLAS provider, or MathNet's official MKL provider.</param>
-/// <param name="Library">"OpenBLAS", "MKL", "Accelerate", "CBLAS" (another CBLAS library), "MathNet MKL provider" or "none".</param>
+/// <param name="Library">"OpenBLAS", "MKL", "Accelerate", "CBLAS" (another CBLAS library), "MathNet MKL provider" or
+/// "none".</param>
 /// <param name="Path">The native library file that was loaded, or null when managed.</param>
 /// <param name="ProviderName">The active provider's own description (its <c>ToString()</c>).</param>
 /// <param name="Threads">The native library's thread count, when it reports one.</param>
@@ -38,7 +39,8 @@ public sealed record AccelerationResult(
     public override string ToString() => Message;
 }
 
-/// <summary>Options for <see cref="Acceleration.Enable(AccelerationOptions)"/>; the defaults suit almost everyone.</summary>
+/// <summary>Options for <see cref="Acceleration.Enable(AccelerationOptions)"/>; the defaults suit almost
+/// everyone.</summary>
 public sealed record AccelerationOptions
 {
     /// <summary>Try MathNet's official MKL provider (<c>Control.TryUseNativeMKL()</c>) before our own search.</summary>

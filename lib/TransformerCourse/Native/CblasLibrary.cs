@@ -37,7 +37,8 @@ internal sealed unsafe class CblasLibrary
     public string Family { get; }
     /// <summary>The name or path that was asked for, e.g. <c>libopenblas.so.0</c>.</summary>
     public string Candidate { get; }
-    /// <summary>The file that was actually loaded, when it can be found out (Linux), else <see cref="Candidate"/>.</summary>
+    /// <summary>The file that was actually loaded, when it can be found out (Linux), else <see
+    /// cref="Candidate"/>.</summary>
     public string Path { get; }
     /// <summary>What the library says about itself (OpenBLAS config, MKL version), or null.</summary>
     public string? Version { get; }

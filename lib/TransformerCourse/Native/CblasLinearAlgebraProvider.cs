@@ -78,7 +78,8 @@ public sealed unsafe partial class CblasLinearAlgebraProvider : ILinearAlgebraPr
 
     // ---- GEMM --------------------------------------------------------------------------------
 
-    /// <summary><c>result = x·y</c>, x is rowsX×columnsX, y is rowsY×columnsY (column-major), by <c>cblas_dgemm</c>.</summary>
+    /// <summary><c>result = x·y</c>, x is rowsX×columnsX, y is rowsY×columnsY (column-major), by
+    /// <c>cblas_dgemm</c>.</summary>
     /// <param name="x">The left matrix, column-major.</param>
     /// <param name="rowsX">Rows of x.</param>
     /// <param name="columnsX">Columns of x (must equal <paramref name="rowsY"/>).</param>
@@ -121,7 +122,8 @@ public sealed unsafe partial class CblasLinearAlgebraProvider : ILinearAlgebraPr
         Run(plan, alpha, a!, b!, beta, c!);
     }
 
-    /// <summary><c>result = x·y</c> in single precision, by <c>cblas_sgemm</c>; shapes as for <see cref="double"/>.</summary>
+    /// <summary><c>result = x·y</c> in single precision, by <c>cblas_sgemm</c>; shapes as for <see
+    /// cref="double"/>.</summary>
     /// <param name="x">The left matrix, column-major.</param>
     /// <param name="rowsX">Rows of x.</param>
     /// <param name="columnsX">Columns of x (must equal <paramref name="rowsY"/>).</param>
@@ -161,7 +163,8 @@ public sealed unsafe partial class CblasLinearAlgebraProvider : ILinearAlgebraPr
         Run(plan, alpha, a!, b!, beta, c!);
     }
 
-    /// <summary>Runs a planned GEMM: the empty cases in managed code (as MathNet does them), the rest in dgemm/sgemm.</summary>
+    /// <summary>Runs a planned GEMM: the empty cases in managed code (as MathNet does them), the rest in
+    /// dgemm/sgemm.</summary>
     void Run<T>(in Gemm p, T alpha, T[] a, T[] b, T beta, T[] c) where T : unmanaged, INumber<T>
     {
         if (p.M == 0 || p.N == 0) return;
@@ -186,7 +189,8 @@ public sealed unsafe partial class CblasLinearAlgebraProvider : ILinearAlgebraPr
 
     // ---- BLAS level 1 ------------------------------------------------------------------------
 
-    /// <summary><c>result = y + alpha·x</c> by <c>cblas_daxpy</c> (y is copied into result first unless they are the same array).</summary>
+    /// <summary><c>result = y + alpha·x</c> by <c>cblas_daxpy</c> (y is copied into result first unless they are the
+    /// same array).</summary>
     /// <param name="y">The vector to add to.</param>
     /// <param name="alpha">Scale of x.</param>
     /// <param name="x">The vector to scale and add.</param>
@@ -209,7 +213,8 @@ public sealed unsafe partial class CblasLinearAlgebraProvider : ILinearAlgebraPr
         }
     }
 
-    /// <summary><c>result = alpha·x</c> by <c>cblas_dscal</c> (x is copied into result first unless they are the same array).</summary>
+    /// <summary><c>result = alpha·x</c> by <c>cblas_dscal</c> (x is copied into result first unless they are the same
+    /// array).</summary>
     /// <param name="alpha">The scalar.</param>
     /// <param name="x">The values to scale.</param>
     /// <param name="result">Where the scaled values go; may be x.</param>

@@ -4,7 +4,8 @@ namespace TransformerCourse.Nn;
 
 /// <summary>
 /// Layer normalisation over the last dimension (PyTorch's <c>nn.LayerNorm(d)</c>):
-/// y = γ ⊙ (x − μ) / √(σ² + ε) + β per row. Shapes: x n×d, γ (<c>weight</c>) and β (<c>bias</c>) 1×d, initialised to 1 and 0.
+/// y = γ ⊙ (x − μ) / √(σ² + ε) + β per row. Shapes: x n×d, γ (<c>weight</c>) and β (<c>bias</c>) 1×d, initialised to 1
+/// and 0.
 /// </summary>
 public sealed class LayerNorm : Module, ILayer
 {

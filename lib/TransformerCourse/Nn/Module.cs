@@ -3,7 +3,8 @@ using TransformerCourse.Autograd;
 
 namespace TransformerCourse.Nn;
 
-/// <summary>A named parameter of a module: its dotted name (as in PyTorch's <c>state_dict</c>), its tensor, and its PyTorch shape.</summary>
+/// <summary>A named parameter of a module: its dotted name (as in PyTorch's <c>state_dict</c>), its tensor, and its
+/// PyTorch shape.</summary>
 /// <param name="Name">E.g. <c>encoder.layers.0.self_attn.in_proj_weight</c>.</param>
 /// <param name="Value">The tensor (a bias of length d is stored as a 1×d row).</param>
 /// <param name="Shape">The shape PyTorch gives it: [d] for a bias, [out, in] for a weight.</param>
@@ -21,7 +22,8 @@ public abstract class Module
     /// <summary>True in training mode (the default), false after <see cref="Eval"/>.</summary>
     public bool Training { get; private set; } = true;
 
-    /// <summary>Registers a trainable tensor under <paramref name="name"/>; its PyTorch shape is its matrix shape unless given.</summary>
+    /// <summary>Registers a trainable tensor under <paramref name="name"/>; its PyTorch shape is its matrix shape
+    /// unless given.</summary>
     protected Tensor RegisterParameter(string name, Tensor value, params int[] torchShape)
     {
         ArgumentNullException.ThrowIfNull(value);
@@ -37,7 +39,8 @@ public abstract class Module
         return value;
     }
 
-    /// <summary>Registers a sub-module under <paramref name="name"/> (its parameters get the prefix <c>name.</c>).</summary>
+    /// <summary>Registers a sub-module under <paramref name="name"/> (its parameters get the prefix
+    /// <c>name.</c>).</summary>
     protected T RegisterModule<T>(string name, T module) where T : Module
     {
         ArgumentNullException.ThrowIfNull(module);
@@ -66,7 +69,8 @@ public abstract class Module
     /// <summary>The total number of trainable numbers.</summary>
     public int ParameterCount => NamedParameters().Sum(p => p.Value.Rows * p.Value.Cols);
 
-    /// <summary>Switches this module and all sub-modules to training mode (or evaluation mode if <paramref name="on"/> is false).</summary>
+    /// <summary>Switches this module and all sub-modules to training mode (or evaluation mode if <paramref name="on"/>
+    /// is false).</summary>
     public virtual Module Train(bool on = true)
     {
         Training = on;
@@ -88,7 +92,8 @@ public abstract class Module
         NamedParameters().ToDictionary(p => p.Name, p => p.Value.Data.Clone());
 
     /// <summary>
-    /// Copies values into the parameters by name. With <paramref name="strict"/>, a missing or unexpected name is an error;
+    /// Copies values into the parameters by name. With <paramref name="strict"/>, a missing or unexpected name is an
+    /// error;
     /// a shape mismatch always is. Vectors may be given as 1×d or d×1. Everything is checked before anything is copied,
     /// so a failed load leaves the module as it was.
     /// </summary>

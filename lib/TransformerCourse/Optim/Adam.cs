@@ -77,7 +77,8 @@ public class Adam : Optimizer
         StepCount++;
     }
 
-    /// <summary>The update of one parameter, element by element (SIMD vectors, then the remainder one at a time).</summary>
+    /// <summary>The update of one parameter, element by element (SIMD vectors, then the remainder one at a
+    /// time).</summary>
     private void Update(double[] theta, double[] grad, double[] m, double[] v, double stepSize, double sqrtBias2)
     {
         double b1 = Beta1, b2 = Beta2, c1 = 1 - Beta1, c2 = 1 - Beta2, eps = Eps, wd = WeightDecay, decay = 1 - LearningRate * WeightDecay;
@@ -120,7 +121,8 @@ public class Adam : Optimizer
 }
 
 /// <summary>
-/// AdamW (Loshchilov &amp; Hutter): Adam with decoupled weight decay θ ← θ(1 − ηλ), as <c>torch.optim.AdamW</c> (default λ = 0.01).
+/// AdamW (Loshchilov &amp; Hutter): Adam with decoupled weight decay θ ← θ(1 − ηλ), as <c>torch.optim.AdamW</c>
+/// (default λ = 0.01).
 /// </summary>
 public sealed class AdamW : Adam
 {

@@ -4,7 +4,8 @@ using TransformerCourse.Autograd;
 namespace TransformerCourse.Optim;
 
 /// <summary>
-/// Stochastic gradient descent with optional momentum, Nesterov momentum and L2 weight decay, as <c>torch.optim.SGD</c>:
+/// Stochastic gradient descent with optional momentum, Nesterov momentum and L2 weight decay, as
+/// <c>torch.optim.SGD</c>:
 /// g ← ∇θ + λθ;  b ← μb + (1 − τ)g (b = g on the first step);  g ← g + μb (Nesterov) or b;  θ ← θ − η g.
 /// The "first step" is the parameter's own: the first step at which it has a gradient (see <see cref="Optimizer"/>).
 /// </summary>

@@ -2,13 +2,15 @@ using System.Globalization;
 using System.Text.Json;
 using TransformerCourse.IO;
 using TransformerCourse.Optim;
+using TransformerCourse.Seq2Seq;
 
 namespace TransformerCourse.Training;
 
 /// <summary>
 /// Saving and resuming training in one safetensors file: the model's parameters (<c>model.*</c>), the optimiser's state
 /// (<c>optimizer.*</c>: step, learning rate, each parameter's step count and buffers) and, in the metadata, the
-/// optimiser's type, where in the data the run was (epoch, batch) and its history. Because the batch order is a pure function of (seed, epoch), a resumed run takes
+/// optimiser's type, where in the data the run was (epoch, batch) and its history. Because the batch order is a pure
+/// function of (seed, epoch), a resumed run takes
 /// exactly the steps the uninterrupted run would have taken.
 /// </summary>
 public static class Checkpoint

@@ -1,13 +1,15 @@
 using MathNet.Numerics.LinearAlgebra;
 using TransformerCourse.Autograd;
 using TransformerCourse.Data;
+using TransformerCourse.Seq2Seq;
 
 namespace TransformerCourse.Training;
 
 /// <summary>A generated target sequence.</summary>
 /// <param name="Tokens">The ids produced, without &lt;bos&gt; and &lt;eos&gt;.</param>
 /// <param name="LogProb">log p of the tokens (and the final &lt;eos&gt;, if produced) under the model.</param>
-/// <param name="Attention">Row i is the attention over the source (length S, the source's true length) used to produce token i
+/// <param name="Attention">Row i is the attention over the source (length S, the source's true length) used to produce
+/// token i
 /// (one more row for &lt;eos&gt;, if produced); null if the model has none.</param>
 /// <param name="Finished">Whether &lt;eos&gt; was produced before the length limit.</param>
 public sealed record Decoded(int[] Tokens, double LogProb, Matrix<double>? Attention, bool Finished);

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using TransformerCourse.Autograd;
 using TransformerCourse.Data;
 using TransformerCourse.Optim;
+using TransformerCourse.Seq2Seq;
 
 namespace TransformerCourse.Training;
 
@@ -17,7 +18,8 @@ public sealed record TrainingOptions
     /// <summary>Stop after this many optimiser steps, if set.</summary>
     public int? MaxSteps { get; init; }
 
-    /// <summary>Stop after this much wall-clock training time, if set (a safety net for notebooks; results then depend on the machine).</summary>
+    /// <summary>Stop after this much wall-clock training time, if set (a safety net for notebooks; results then depend
+    /// on the machine).</summary>
     public double? MaxSeconds { get; init; }
 
     /// <summary>The learning rate per step; null keeps the optimiser's own rate.</summary>
@@ -38,7 +40,8 @@ public sealed record TrainingOptions
     /// <summary>Stop after this many evaluations without a better validation exact match (0 = never).</summary>
     public int Patience { get; init; }
 
-    /// <summary>Stop as soon as the validation exact match reaches this (1.0 = only when perfect; above 1 = never).</summary>
+    /// <summary>Stop as soon as the validation exact match reaches this (1.0 = only when perfect; above 1 =
+    /// never).</summary>
     public double TargetExactMatch { get; init; } = 2.0;
 
     /// <summary>The longest output to decode during evaluation.</summary>
@@ -53,7 +56,8 @@ public sealed record TrainingOptions
 /// <param name="Epoch">The epoch (from 1).</param>
 /// <param name="TrainLoss">Mean training loss since the previous record.</param>
 /// <param name="ValidLoss">Validation loss (teacher forced, unsmoothed).</param>
-/// <param name="TokenAccuracy">Fraction of validation target tokens (incl. &lt;eos&gt;) predicted right with teacher forcing.</param>
+/// <param name="TokenAccuracy">Fraction of validation target tokens (incl. &lt;eos&gt;) predicted right with teacher
+/// forcing.</param>
 /// <param name="ExactMatch">Fraction of validation examples whose greedy decoding equals the target exactly.</param>
 /// <param name="TokensPerSecond">Training target tokens processed per second since the previous record.</param>
 /// <param name="LearningRate">The learning rate of the last step.</param>
@@ -69,7 +73,8 @@ public sealed record TrainingRecord(int Step, int Epoch, double TrainLoss, doubl
 /// <param name="LastEvaluation">The latest evaluation, if any.</param>
 public sealed record TrainingProgress(int Step, int TotalSteps, int Epoch, double Loss, double TokensPerSecond, TrainingRecord? LastEvaluation)
 {
-    /// <summary>One line for a notebook's updating display: "epoch 2 · step 480/1252 · loss 0.5510 · 12,605 tok/s · valid exact 95.5%".</summary>
+    /// <summary>One line for a notebook's updating display: "epoch 2 · step 480/1252 · loss 0.5510 · 12,605 tok/s ·
+    /// valid exact 95.5%".</summary>
     public override string ToString()
     {
         var valid = LastEvaluation is { } e ? FormattableString.Invariant($" · valid exact {e.ExactMatch:P1}") : "";
@@ -113,14 +118,16 @@ public sealed class Trainer
     /// <summary>The evaluations so far.</summary>
     public List<TrainingRecord> History { get; } = new();
 
-    /// <summary>The epoch in progress (from 1); with <see cref="BatchInEpoch"/>, where a resumed run continues.</summary>
+    /// <summary>The epoch in progress (from 1); with <see cref="BatchInEpoch"/>, where a resumed run
+    /// continues.</summary>
     public int Epoch { get; private set; } = 1;
 
     /// <summary>Batches of <see cref="Epoch"/> already done.</summary>
     public int BatchInEpoch { get; private set; }
 
     /// <summary>
-    /// One optimisation step on one batch: the schedule's learning rate, zero the gradients, loss (label-smoothed as the
+    /// One optimisation step on one batch: the schedule's learning rate, zero the gradients, loss (label-smoothed as
+    /// the
     /// options say), backward, clip, update. Returns the batch's loss; a non-finite loss is an error.
     /// </summary>
     public double Step(Seq2SeqBatch batch)
@@ -151,7 +158,8 @@ public sealed class Trainer
         History.AddRange(history);
     }
 
-    /// <summary>Trains on <paramref name="train"/>, evaluating on <paramref name="valid"/>; returns the history.</summary>
+    /// <summary>Trains on <paramref name="train"/>, evaluating on <paramref name="valid"/>; returns the
+    /// history.</summary>
     /// <remarks>
     /// <paramref name="cancel"/> is checked before every step: once it is cancelled, Fit throws an
     /// <see cref="OperationCanceledException"/> between two steps, with the model, the optimiser, <see cref="Epoch"/>,
@@ -226,7 +234,8 @@ public sealed class Trainer
     }
 
     /// <summary>
-    /// Loss and token accuracy with teacher forcing over all of <paramref name="pairs"/>, and exact match of greedy decoding
+    /// Loss and token accuracy with teacher forcing over all of <paramref name="pairs"/>, and exact match of greedy
+    /// decoding
     /// over the first <paramref name="limit"/> (0 = all). The model is put in evaluation mode.
     /// </summary>
     public static Evaluation Evaluate(Seq2SeqModel model, IReadOnlyList<EncodedPair> pairs, int batchSize = 64, int maxDecodeLength = 40, int limit = 0)

@@ -8,7 +8,8 @@ namespace TransformerCourse.Transformer;
 /// <summary>How an encoder's token vectors are reduced to one vector per sequence.</summary>
 public enum Pooling
 {
-    /// <summary>The vector of the first token (BERT's [CLS]): self-attention lets it gather the whole sequence.</summary>
+    /// <summary>The vector of the first token (BERT's [CLS]): self-attention lets it gather the whole
+    /// sequence.</summary>
     FirstToken,
 
     /// <summary>The mean of the non-padding token vectors.</summary>
@@ -21,7 +22,8 @@ public enum Pooling
 /// </summary>
 /// <remarks>
 /// <para>Parameters: <c>embed.weight</c> [V, d], <c>positional_encoding.weight</c> (learned positions only),
-/// <c>encoder.layers.{i}.*</c>, <c>encoder.norm.*</c> (pre-LN only), <c>classifier.weight</c> [C, d], <c>classifier.bias</c> [C].</para>
+/// <c>encoder.layers.{i}.*</c>, <c>encoder.norm.*</c> (pre-LN only), <c>classifier.weight</c> [C, d],
+/// <c>classifier.bias</c> [C].</para>
 /// <para>Shapes: ids int[B·T] (row b·T + t; put a [CLS]-like token first for <see cref="Pooling.FirstToken"/>) →
 /// logits B×C. The encoder's attention maps are at <c>Encoder.AttentionWeights</c>.</para>
 /// </remarks>

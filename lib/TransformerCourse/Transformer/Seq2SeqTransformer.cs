@@ -1,6 +1,7 @@
 using TransformerCourse.Attention;
 using TransformerCourse.Autograd;
 using TransformerCourse.Nn;
+using TransformerCourse.Seq2Seq;
 
 namespace TransformerCourse.Transformer;
 
@@ -15,12 +16,13 @@ namespace TransformerCourse.Transformer;
 /// <c>generator.weight</c> [V_tgt, d], <c>generator.bias</c> [V_tgt]. With <c>tieOutput</c> the generator reuses
 /// <c>tgt_embed.weight</c> (no <c>generator.weight</c>); with <c>shareEmbeddings</c> (one vocabulary) the target reuses
 /// <c>src_embed.weight</c> (no <c>tgt_embed.weight</c>).</para>
-/// <para>Batches: ids are int[B·T] in the <see cref="SequenceBatch"/> layout. Teacher forcing: feed tgt_in = [bos, y₁ … y_{n−1}]
+/// <para>Batches: ids are int[B·T] in the <see cref="SequenceBatch"/> layout. Teacher forcing: feed tgt_in = [bos, y₁ …
+/// y_{n−1}]
 /// and compare the logits with tgt_out = [y₁ … y_n, eos] using <see cref="Loss"/> (padding ignored).</para>
 /// <para>After a forward pass the attention maps are at <see cref="EncoderAttentionWeights"/>,
 /// <see cref="DecoderSelfAttentionWeights"/> and <see cref="CrossAttentionWeights"/> (per layer, per head).</para>
 /// </remarks>
-public sealed partial class Seq2SeqTransformer : Training.Seq2SeqModel
+public sealed partial class Seq2SeqTransformer : Seq2SeqModel
 {
     /// <summary>Creates the model.</summary>
     /// <param name="sourceVocab">V_src.</param>
@@ -70,7 +72,8 @@ public sealed partial class Seq2SeqTransformer : Training.Seq2SeqModel
     /// <summary>Each decoder layer's masked self-attention weights from the last call (B×h×T×T).</summary>
     public IReadOnlyList<AttentionWeights?> DecoderSelfAttentionWeights => Body.Decoder.SelfAttentionWeights;
 
-    /// <summary>Each decoder layer's cross-attention weights from the last call (B×h×T×S): which source tokens each output token read.</summary>
+    /// <summary>Each decoder layer's cross-attention weights from the last call (B×h×T×S): which source tokens each
+    /// output token read.</summary>
     public IReadOnlyList<AttentionWeights?> CrossAttentionWeights => Body.Decoder.CrossAttentionWeights;
 
     /// <summary>memory = Encoder(Embed(src)); src ids int[B·S] → (B·S)×d_model.</summary>

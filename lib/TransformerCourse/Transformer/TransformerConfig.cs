@@ -6,10 +6,12 @@ public enum PositionalEncodingKind
     /// <summary>Fixed sin/cos table added to the embeddings (<see cref="SinusoidalPositionalEncoding"/>).</summary>
     Sinusoidal,
 
-    /// <summary>A trained vector per position added to the embeddings (<see cref="LearnedPositionalEncoding"/>).</summary>
+    /// <summary>A trained vector per position added to the embeddings (<see
+    /// cref="LearnedPositionalEncoding"/>).</summary>
     Learned,
 
-    /// <summary>Queries and keys rotated by position inside self-attention (<see cref="Attention.RotaryEmbedding"/>).</summary>
+    /// <summary>Queries and keys rotated by position inside self-attention (<see
+    /// cref="Attention.RotaryEmbedding"/>).</summary>
     Rotary,
 }
 
@@ -35,7 +37,8 @@ public sealed record TransformerConfig
     /// <summary>N, the number of decoder layers (also the depth of a decoder-only model).</summary>
     public int DecoderLayers { get; init; } = 6;
 
-    /// <summary>P_drop, used after every sub-layer, on attention weights, in the feed-forward network and after the positional encoding.</summary>
+    /// <summary>P_drop, used after every sub-layer, on attention weights, in the feed-forward network and after the
+    /// positional encoding.</summary>
     public double Dropout { get; init; } = 0.1;
 
     /// <summary>The feed-forward activation.</summary>

@@ -16,10 +16,10 @@ public class RotaryEmbeddingTests
         for (int t = 0; t < 3; t++)
         {
             double a0 = t * 1.0, a1 = t * Math.Pow(10000, -0.5); // θ_0 = 1, θ_1 = 10000^(−2/4)
-            Check.Close(Math.Cos(a0), y[t, 0], 1e-15, "cos θ0");
-            Check.Close(Math.Sin(a0), y[t, 1], 1e-15, "sin θ0");
-            Check.Close(Math.Cos(a1), y[t, 2], 1e-15, "cos θ1");
-            Check.Close(Math.Sin(a1), y[t, 3], 1e-15, "sin θ1");
+            Expect.Close(Math.Cos(a0), y[t, 0], 1e-15, "cos θ0");
+            Expect.Close(Math.Sin(a0), y[t, 1], 1e-15, "sin θ0");
+            Expect.Close(Math.Cos(a1), y[t, 2], 1e-15, "cos θ1");
+            Expect.Close(Math.Sin(a1), y[t, 3], 1e-15, "sin θ1");
         }
     }
 
@@ -32,7 +32,7 @@ public class RotaryEmbeddingTests
         var y = rope.Apply(x, time: 7, heads: 2);
         for (int r = 0; r < x.Rows; r++)
             for (int h = 0; h < 2; h++)
-                Check.Close(x.Data.Row(r).SubVector(h * 6, 6).L2Norm(), y.Data.Row(r).SubVector(h * 6, 6).L2Norm(), 1e-13, $"norm row {r} head {h}");
+                Expect.Close(x.Data.Row(r).SubVector(h * 6, 6).L2Norm(), y.Data.Row(r).SubVector(h * 6, 6).L2Norm(), 1e-13, $"norm row {r} head {h}");
     }
 
     [Fact]
@@ -45,8 +45,8 @@ public class RotaryEmbeddingTests
         double Score(int m, int n) =>
             rope.Apply(q, 1, startPosition: m).Data.Row(0) * rope.Apply(k, 1, startPosition: n).Data.Row(0);
         foreach (var (m, n) in new[] { (0, 3), (5, 8), (17, 20), (100, 103) })
-            Check.Close(Score(0, 3), Score(m, n), 1e-12, $"score({m}, {n})");
-        Check.Close(Score(4, 1), Score(10, 7), 1e-12, "score(4, 1) vs (10, 7)");
+            Expect.Close(Score(0, 3), Score(m, n), 1e-12, $"score({m}, {n})");
+        Expect.Close(Score(4, 1), Score(10, 7), 1e-12, "score(4, 1) vs (10, 7)");
         Assert.True(Math.Abs(Score(0, 3) - Score(0, 4)) > 1e-6, "a different offset gives a different score");
     }
 
@@ -56,7 +56,7 @@ public class RotaryEmbeddingTests
         var rng = new Rng(52);
         var rope = new RotaryEmbedding(4);
         var x = Gen.Param(2 * 3, 8, rng, "x");
-        Check.Gradients(() => rope.Apply(x, 3, 2, startPosition: 2), x);
+        Expect.Gradients(() => rope.Apply(x, 3, 2, startPosition: 2), x);
     }
 
     [Fact]
@@ -66,8 +66,8 @@ public class RotaryEmbeddingTests
         var mha = new MultiHeadAttention(8, 2, rng, rotary: new RotaryEmbedding(4));
         var x = Gen.Param(2 * 4, 8, rng, "x");
         var batch = new SequenceBatch(2, 4, [4, 3]);
-        Check.Gradients(() => mha.SelfAttention(x, batch, causal: true), mha.Parameters().Append(x).ToArray());
-        Check.ThrowsArgument(() => new MultiHeadAttention(8, 2, rng, rotary: new RotaryEmbedding(8)), "rotary", "d_k");
-        Check.ThrowsArgument(() => new RotaryEmbedding(5), "even");
+        Expect.Gradients(() => mha.SelfAttention(x, batch, causal: true), mha.Parameters().Append(x).ToArray());
+        Expect.ThrowsArgument(() => new MultiHeadAttention(8, 2, rng, rotary: new RotaryEmbedding(8)), "rotary", "d_k");
+        Expect.ThrowsArgument(() => new RotaryEmbedding(5), "even");
     }
 }

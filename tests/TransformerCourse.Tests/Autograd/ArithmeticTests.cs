@@ -55,7 +55,7 @@ public class ArithmeticTests
                 var b = op == "Div"
                     ? Gen.AwayFromZero(right.Item1, right.Item2, rng, name: $"b {right}")
                     : Gen.Param(right.Item1, right.Item2, rng, $"b {right}");
-                Check.Gradients(() => Apply(op, a, b), a, b);
+                Expect.Gradients(() => Apply(op, a, b), a, b);
             }
         }
     }
@@ -101,10 +101,10 @@ public class ArithmeticTests
     {
         var rng = new Rng(14);
         var x = Gen.AwayFromZero(3, 4, rng, name: "x");
-        Check.Gradients(() => x.Mul(x), x);
-        Check.Gradients(() => x.Add(x).Sub(x.Div(x.Scale(3))), x);
+        Expect.Gradients(() => x.Mul(x), x);
+        Expect.Gradients(() => x.Add(x).Sub(x.Div(x.Scale(3))), x);
         var row = Gen.Param(1, 4, rng, "row");
-        Check.Gradients(() => row.Mul(x).Add(row), x, row);
+        Expect.Gradients(() => row.Mul(x).Add(row), x, row);
     }
 
     [Fact]
@@ -115,10 +115,10 @@ public class ArithmeticTests
         {
             var a = Gen.Param(r, c, rng, "a");
             var b = Gen.Param(r, c, rng, "b");
-            Check.Gradients(() => a.Scale(-2.5), a);
-            Check.Gradients(() => a.AddScalar(3.0), a);
-            Check.Gradients(() => 2.0 * a - b / 4.0 + 1.5, a, b);
-            Check.Gradients(() => -(a * 3.0) + b, a, b);
+            Expect.Gradients(() => a.Scale(-2.5), a);
+            Expect.Gradients(() => a.AddScalar(3.0), a);
+            Expect.Gradients(() => 2.0 * a - b / 4.0 + 1.5, a, b);
+            Expect.Gradients(() => -(a * 3.0) + b, a, b);
         }
     }
 

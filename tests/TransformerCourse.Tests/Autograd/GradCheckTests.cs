@@ -66,6 +66,6 @@ public class GradCheckTests
     public void RejectsAnInputWithoutGradient()
     {
         var c = Tensor.Constant(Tensor.Ones(2, 2).Data, "c");
-        Check.ThrowsArgument(() => GradCheck.Check(() => c.Sum(), c), "GradCheck", "c");
+        Expect.ThrowsArgument(() => GradCheck.Check(() => c.Sum(), c), "GradCheck", "c");
     }
 }

@@ -14,7 +14,7 @@ public class LayerNormOpTests
             var x = Gen.Param(r, c, rng, "x");
             var gamma = Gen.Param(1, c, rng, "gamma");
             var beta = Gen.Param(1, c, rng, "beta");
-            Check.Gradients(() => x.LayerNorm(gamma, beta), x, gamma, beta);
+            Expect.Gradients(() => x.LayerNorm(gamma, beta), x, gamma, beta);
         }
     }
 
@@ -26,7 +26,7 @@ public class LayerNormOpTests
         var x = Gen.Param(4, 6, rng, "x");
         var gamma = Tensor.Ones(1, 6);
         var beta = Tensor.Zeros(1, 6);
-        Check.Gradients(() => x.Scale(3).AddScalar(10).LayerNorm(gamma, beta), x);
+        Expect.Gradients(() => x.Scale(3).AddScalar(10).LayerNorm(gamma, beta), x);
     }
 
     [Fact]
@@ -37,12 +37,12 @@ public class LayerNormOpTests
         var x = Tensor.Row(1, 2, 3, 4);
         var y = x.LayerNorm(Tensor.Ones(1, 4), Tensor.Zeros(1, 4), eps: 0);
         double[] expected = [-1.3416407864998738, -0.4472135954999579, 0.4472135954999579, 1.3416407864998738];
-        for (int j = 0; j < 4; j++) Check.Close(expected[j], y.Data[0, j], 1e-15);
+        for (int j = 0; j < 4; j++) Expect.Close(expected[j], y.Data[0, j], 1e-15);
 
         // γ = [1, 2, 1, 2], β = [0, 0, 1, 1]; and ε = 1e-5 divides by √1.25001 instead.
         var z = x.LayerNorm(Tensor.Row(1, 2, 1, 2), Tensor.Row(0, 0, 1, 1), eps: 1e-5);
         double[] withEps = [-1.3416354199689269, 2 * -0.447211806656309, 1 + 0.447211806656309, 1 + 2 * 1.3416354199689269];
-        for (int j = 0; j < 4; j++) Check.Close(withEps[j], z.Data[0, j], 1e-15);
+        for (int j = 0; j < 4; j++) Expect.Close(withEps[j], z.Data[0, j], 1e-15);
     }
 
     [Fact]
@@ -54,8 +54,8 @@ public class LayerNormOpTests
         for (int i = 0; i < 5; i++)
         {
             var row = y.Data.Row(i);
-            Check.Close(0, row.Sum() / 16, 1e-15, "mean");
-            Check.Close(1, row.DotProduct(row) / 16, 1e-14, "variance");
+            Expect.Close(0, row.Sum() / 16, 1e-15, "mean");
+            Expect.Close(1, row.DotProduct(row) / 16, 1e-14, "variance");
         }
     }
 
@@ -83,7 +83,7 @@ public class LayerNormOpTests
             for (int j = 0; j < d; j++) mean += x[i, j] / d;
             for (int j = 0; j < d; j++) variance += (x[i, j] - mean) * (x[i, j] - mean) / d;
             for (int j = 0; j < d; j++)
-                Check.Close(gamma[0, j] * (x[i, j] - mean) / Math.Sqrt(variance + 1e-5) + beta[0, j], y[i, j], 1e-13);
+                Expect.Close(gamma[0, j] * (x[i, j] - mean) / Math.Sqrt(variance + 1e-5) + beta[0, j], y[i, j], 1e-13);
         }
     }
 
@@ -96,8 +96,8 @@ public class LayerNormOpTests
             var x = Gen.Param(n, 5, rng, "x");
             var gamma = Gen.Param(1, 5, rng, "gamma");
             var beta = Gen.Param(1, 5, rng, "beta");
-            Check.Gradients(() => x.LayerNorm(gamma, beta), x, gamma, beta);
-            Check.Gradients(() => x.LayerNorm(Tensor.Row(1, 2, 3, 4, 5), Tensor.Zeros(1, 5)), x);
+            Expect.Gradients(() => x.LayerNorm(gamma, beta), x, gamma, beta);
+            Expect.Gradients(() => x.LayerNorm(Tensor.Row(1, 2, 3, 4, 5), Tensor.Zeros(1, 5)), x);
         }
     }
 
@@ -114,18 +114,18 @@ public class LayerNormOpTests
             foreach (var (r, c, v) in bad) x.Data[r, c] = v;
             return x;
         }
-        Check.ThrowsArgument(() => With((1, 2, double.NaN)).LayerNorm(gamma, beta),
+        Expect.ThrowsArgument(() => With((1, 2, double.NaN)).LayerNorm(gamma, beta),
             "LayerNorm", "3×4 input", "NaN at row 1, column 2", "must be finite");
         // The first in reading order, not in storage (column-major) order.
-        Check.ThrowsArgument(() => With((2, 0, double.NaN), (1, 3, double.PositiveInfinity)).LayerNorm(gamma, beta),
+        Expect.ThrowsArgument(() => With((2, 0, double.NaN), (1, 3, double.PositiveInfinity)).LayerNorm(gamma, beta),
             "LayerNorm", "3×4", "at row 1, column 3");
-        Check.ThrowsArgument(() => With((0, 1, double.NegativeInfinity)).LayerNorm(gamma, beta),
+        Expect.ThrowsArgument(() => With((0, 1, double.NegativeInfinity)).LayerNorm(gamma, beta),
             "LayerNorm", "at row 0, column 1");
         // +∞ and −∞ in one row (their sum is NaN) are found too.
-        Check.ThrowsArgument(() => With((2, 1, double.PositiveInfinity), (2, 3, double.NegativeInfinity))
+        Expect.ThrowsArgument(() => With((2, 1, double.PositiveInfinity), (2, 3, double.NegativeInfinity))
             .LayerNorm(gamma, beta), "LayerNorm", "at row 2, column 1");
         // A finite input is normalised as before: a row of 1, 2, 3, 4 has mean 2.5 and variance 1.25.
         var y = Tensor.FromRows([[1, 2, 3, 4]]).LayerNorm(gamma, beta, eps: 0);
-        Check.Close(-1.5 / Math.Sqrt(1.25), y[0, 0], 1e-15);
+        Expect.Close(-1.5 / Math.Sqrt(1.25), y[0, 0], 1e-15);
     }
 }

@@ -32,7 +32,7 @@ public class MatMulTests
         {
             var a = Operand(m, k, ta, rng, "a");
             var b = Operand(k, n, tb, rng, "b");
-            Check.Gradients(() => a.MatMul(b, ta, tb), a, b);
+            Expect.Gradients(() => a.MatMul(b, ta, tb), a, b);
         }
     }
 
@@ -56,7 +56,7 @@ public class MatMulTests
                 {
                     double s = 0;
                     for (int p = 0; p < k; p++) s += (ta ? a.Data[p, i] : a.Data[i, p]) * (tb ? b.Data[j, p] : b.Data[p, j]);
-                    Check.Close(s, c.Data[i, j], 1e-12, $"C[{i},{j}]");
+                    Expect.Close(s, c.Data[i, j], 1e-12, $"C[{i},{j}]");
                 }
             }
         }
@@ -67,8 +67,8 @@ public class MatMulTests
     {
         // Gram matrices X·Xᵀ and Xᵀ·X (as in Q·Kᵀ with Q = K): both gradient paths land in one buffer.
         var x = Gen.Param(4, 3, new Rng(23), "x");
-        Check.Gradients(() => x.MatMul(x, transposeOther: true), x);
-        Check.Gradients(() => x.MatMul(x, transposeThis: true), x);
+        Expect.Gradients(() => x.MatMul(x, transposeOther: true), x);
+        Expect.Gradients(() => x.MatMul(x, transposeThis: true), x);
     }
 
     [Fact]
@@ -77,7 +77,7 @@ public class MatMulTests
         var rng = new Rng(24);
         var a = Gen.Param(3, 4, rng, "a");
         var b = Gen.Param(4, 2, rng, "b");
-        Check.Gradients(() => a.MatMul(b).Sum().Add(a.Square().Sum()), a, b);
+        Expect.Gradients(() => a.MatMul(b).Sum().Add(a.Square().Sum()), a, b);
     }
 
     [Fact]
@@ -87,6 +87,6 @@ public class MatMulTests
         var x = Gen.Param(5, 3, rng, "x");
         var w1 = Gen.Param(4, 3, rng, "w1");
         var w2 = Gen.Param(4, 2, rng, "w2");
-        Check.Gradients(() => x.MatMul(w1, transposeOther: true).Tanh().MatMul(w2).T(), x, w1, w2);
+        Expect.Gradients(() => x.MatMul(w1, transposeOther: true).Tanh().MatMul(w2).T(), x, w1, w2);
     }
 }

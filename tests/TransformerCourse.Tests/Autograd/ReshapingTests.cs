@@ -12,7 +12,7 @@ public class ReshapingTests
         foreach (var (r, c) in Gen.Shapes(31))
         {
             var x = Gen.Param(r, c, rng, "x");
-            Check.Gradients(() => x.T(), x);
+            Expect.Gradients(() => x.T(), x);
             Assert.Equal(x.Data.Transpose(), x.T().Data);
         }
     }
@@ -26,10 +26,10 @@ public class ReshapingTests
             var x = Gen.Param(r, c, rng, "x");
             int r0 = rng.Next(r), rn = rng.Next(1, r - r0 + 1);
             int c0 = rng.Next(c), cn = rng.Next(1, c - c0 + 1);
-            Check.Gradients(() => x.SliceRows(r0, rn), x);
-            Check.Gradients(() => x.SliceCols(c0, cn), x);
+            Expect.Gradients(() => x.SliceRows(r0, rn), x);
+            Expect.Gradients(() => x.SliceCols(c0, cn), x);
             // Two overlapping slices of one tensor: their gradients add.
-            Check.Gradients(() => x.SliceRows(0, r).Mul(x.SliceRows(0, r)).SliceCols(c0, cn), x);
+            Expect.Gradients(() => x.SliceRows(0, r).Mul(x.SliceRows(0, r)).SliceCols(c0, cn), x);
         }
     }
 
@@ -49,8 +49,8 @@ public class ReshapingTests
         var a = Gen.Param(2, 3, rng, "a");
         var b = Gen.Param(1, 3, rng, "b");
         var c = Gen.Param(4, 3, rng, "c");
-        Check.Gradients(() => Tensor.ConcatRows(a, b, c), a, b, c);
-        Check.Gradients(() => Tensor.ConcatRows(a, a), a); // the same part twice
+        Expect.Gradients(() => Tensor.ConcatRows(a, b, c), a, b, c);
+        Expect.Gradients(() => Tensor.ConcatRows(a, a), a); // the same part twice
         var cat = Tensor.ConcatRows(a, b, c);
         Assert.Equal("7×3", cat.Shape);
         Assert.Equal(b.Data.Row(0), cat.Data.Row(2));
@@ -58,15 +58,15 @@ public class ReshapingTests
         var d = Gen.Param(3, 1, rng, "d");
         var e = Gen.Param(3, 4, rng, "e");
         var f = Gen.Param(3, 2, rng, "f");
-        Check.Gradients(() => Tensor.ConcatCols(d, e, f), d, e, f);
-        Check.Gradients(() => Tensor.ConcatCols(e, d, e), d, e);
+        Expect.Gradients(() => Tensor.ConcatCols(d, e, f), d, e, f);
+        Expect.Gradients(() => Tensor.ConcatCols(e, d, e), d, e);
         var wide = Tensor.ConcatCols(d, e, f);
         Assert.Equal("3×7", wide.Shape);
         Assert.Equal(f.Data.Column(1), wide.Data.Column(6));
 
         // A constant part gets no gradient but does not stop the others.
         var k = Tensor.Ones(3, 2);
-        Check.Gradients(() => Tensor.ConcatCols(k, e).Square(), e);
+        Expect.Gradients(() => Tensor.ConcatCols(k, e).Square(), e);
     }
 
     [Fact]
@@ -77,9 +77,9 @@ public class ReshapingTests
         var x = Gen.Param(5, 8, rng, "x");
         Tensor Heads() => Tensor.ConcatCols(Enumerable.Range(0, 4).Select(h => x.SliceCols(2 * h, 2)).ToArray());
         Assert.Equal(x.Data, Heads().Data);
-        Check.Gradients(Heads, x);
+        Expect.Gradients(Heads, x);
         Tensor Batches() => Tensor.ConcatRows(x.SliceRows(3, 2), x.SliceRows(0, 3));
-        Check.Gradients(Batches, x);
+        Expect.Gradients(Batches, x);
     }
 
     [Fact]
@@ -88,7 +88,7 @@ public class ReshapingTests
         var rng = new Rng(36);
         var table = Gen.Param(6, 4, rng, "table");
         int[] ids = [3, 0, 3, 5, 3, 1];
-        Check.Gradients(() => table.GatherRows(ids), table);
+        Expect.Gradients(() => table.GatherRows(ids), table);
         var y = table.GatherRows(ids);
         for (int i = 0; i < ids.Length; i++) Assert.Equal(table.Data.Row(ids[i]), y.Data.Row(i));
 
@@ -96,7 +96,7 @@ public class ReshapingTests
         var seed = Tensor.Randn(ids.Length, 4, rng).Data;
         table.Grad = null;
         table.GatherRows(ids).Backward(seed);
-        Check.Close(seed.Row(0) + seed.Row(2) + seed.Row(4), table.Grad!.Row(3), 1e-15);
+        Expect.Close(seed.Row(0) + seed.Row(2) + seed.Row(4), table.Grad!.Row(3), 1e-15);
         Assert.Equal(0.0, table.Grad.Row(2).AbsoluteMaximum()); // unused row
         Assert.Equal(0.0, table.Grad.Row(4).AbsoluteMaximum());
     }
@@ -116,7 +116,7 @@ public class ReshapingTests
         var padded = table.Grad!.Clone();
 
         // The gradient without padding is the one the gradient check verifies; padding only zeroes row 0.
-        Check.Gradients(() => table.GatherRows(ids), table);
+        Expect.Gradients(() => table.GatherRows(ids), table);
         plain.ClearRow(0);
         Assert.Equal(plain, padded);
         // The values are still read from the padding row (as PyTorch does).
@@ -133,8 +133,8 @@ public class ReshapingTests
 
         var rng = new Rng(38);
         var y = Gen.Param(4, 6, rng, "y");
-        Check.Gradients(() => y.Reshape(3, 8), y);
-        Check.Gradients(() => y.Reshape(12, 2).Square(), y);
-        Check.Gradients(() => y.Reshape(1, 24), y);
+        Expect.Gradients(() => y.Reshape(3, 8), y);
+        Expect.Gradients(() => y.Reshape(12, 2).Square(), y);
+        Expect.Gradients(() => y.Reshape(1, 24), y);
     }
 }

@@ -17,11 +17,11 @@ public class TorchOpTests
         var gamma = Tensor.Parameter(f.Matrix("param.weight"));   // [8] → 1×8
         var beta = Tensor.Parameter(f.Matrix("param.bias"));
         var y = x.LayerNorm(gamma, beta, f.ConfigDouble("eps"));
-        Check.Close(f.Matrix("output.y"), y.Data, Tol, "y");
+        Expect.Close(f.Matrix("output.y"), y.Data, Tol, "y");
         y.Backward(f.Matrix("input.upstream"));
-        Check.Close(f.Matrix("grad_input.x"), x.Grad!, Tol, "∂x");
-        Check.Close(f.Matrix("grad.weight"), gamma.Grad!, Tol, "∂γ");
-        Check.Close(f.Matrix("grad.bias"), beta.Grad!, Tol, "∂β");
+        Expect.Close(f.Matrix("grad_input.x"), x.Grad!, Tol, "∂x");
+        Expect.Close(f.Matrix("grad.weight"), gamma.Grad!, Tol, "∂γ");
+        Expect.Close(f.Matrix("grad.bias"), beta.Grad!, Tol, "∂β");
     }
 
     [Theory]
@@ -33,9 +33,9 @@ public class TorchOpTests
         var f = TorchFixture.Load(name);
         var logits = Tensor.Parameter(f.Matrix("input.logits"));
         var loss = logits.CrossEntropy(f.Ints("input.target"), f.ConfigInt("ignore_index"), f.ConfigDouble("label_smoothing"));
-        Check.Close(f.Scalar("output.loss"), loss.Item(), Tol, "loss");
+        Expect.Close(f.Scalar("output.loss"), loss.Item(), Tol, "loss");
         loss.Backward();
-        Check.Close(f.Matrix("grad_input.logits"), logits.Grad!, Tol, "∂logits");
+        Expect.Close(f.Matrix("grad_input.logits"), logits.Grad!, Tol, "∂logits");
     }
 
     [Theory]
@@ -47,8 +47,8 @@ public class TorchOpTests
         bool tanh = f.ConfigString("approximate") == "tanh";
         var x = Tensor.Parameter(f.Matrix("input.x"));
         var y = x.Gelu(tanh);
-        Check.Close(f.Matrix("output.y"), y.Data, Tol, "y");
+        Expect.Close(f.Matrix("output.y"), y.Data, Tol, "y");
         y.Backward(f.Matrix("input.upstream"));
-        Check.Close(f.Matrix("grad_input.x"), x.Grad!, Tol, "∂x");
+        Expect.Close(f.Matrix("grad_input.x"), x.Grad!, Tol, "∂x");
     }
 }

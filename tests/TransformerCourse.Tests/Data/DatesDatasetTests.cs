@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using TransformerCourse.Data;
+using TransformerCourse.Tests.Support;
 
 namespace TransformerCourse.Tests.Data;
 

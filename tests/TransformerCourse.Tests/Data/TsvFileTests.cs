@@ -1,4 +1,5 @@
 using TransformerCourse.Data;
+using TransformerCourse.Tests.Support;
 
 namespace TransformerCourse.Tests.Data;
 

@@ -36,11 +36,11 @@ public sealed class SafeTensorsTests : IDisposable
         SafeTensors.Load(model, Path.Combine(TorchFixture.Directory, file));
         // The loaded parameters are exactly the fixture's (for F32: its float-rounded values).
         foreach (var p in model.NamedParameters())
-            Check.Close(f.Matrix("param." + p.Name), p.Value.Data, 0, p.Name);
+            Expect.Close(f.Matrix("param." + p.Name), p.Value.Data, 0, p.Name);
         var srcBatch = new SequenceBatch(2, 5, ConfigLengths(f, "src_lengths"));
         var tgtBatch = new SequenceBatch(2, 4, ConfigLengths(f, "tgt_lengths"));
         var y = model.Forward(Tensor.Constant(f.Matrix("input.src")), srcBatch, Tensor.Constant(f.Matrix("input.tgt")), tgtBatch);
-        Check.Close(f.Matrix("output.y"), y.Data, tol, "y");
+        Expect.Close(f.Matrix("output.y"), y.Data, tol, "y");
         var meta = SafeTensors.Read(Path.Combine(TorchFixture.Directory, file)).Metadata;
         Assert.Equal("pt", meta["format"]);
     }
@@ -98,7 +98,7 @@ public sealed class SafeTensorsTests : IDisposable
         var copy = new MultiHeadAttention(8, 2, new Rng(83));
         SafeTensors.Load(copy, path);
         foreach (var (a, b) in mha.NamedParameters().Zip(copy.NamedParameters()))
-            Check.Close(a.Value.Data, b.Value.Data, 0, a.Name);
+            Expect.Close(a.Value.Data, b.Value.Data, 0, a.Name);
         Assert.True(new FileInfo(path).Length < 8 * mha.ParameterCount, "F32 is about half the size of F64");
     }
 
@@ -146,10 +146,10 @@ public sealed class SafeTensorsTests : IDisposable
         SafeTensors.Save(new MultiHeadAttention(12, 2, new Rng(1)), path);
         var target = new MultiHeadAttention(8, 2, new Rng(2));
         var before = target.InProjWeight.Data.Clone();
-        var ex = Check.ThrowsArgument(() => SafeTensors.Load(target, path), "mha12.safetensors", "in_proj_weight", "[36, 12]", "[24, 8]");
+        var ex = Expect.ThrowsArgument(() => SafeTensors.Load(target, path), "mha12.safetensors", "in_proj_weight", "[36, 12]", "[24, 8]");
         Assert.NotNull(ex);
         Assert.Equal(before, target.InProjWeight.Data); // nothing was half-loaded
-        Check.ThrowsArgument(() => SafeTensors.Load(new EncoderLayer(8, 2, 16, new Rng(3)), path), "missing", "linear1.weight");
+        Expect.ThrowsArgument(() => SafeTensors.Load(new EncoderLayer(8, 2, 16, new Rng(3)), path), "missing", "linear1.weight");
     }
 
     [Fact]
@@ -181,7 +181,7 @@ public sealed class SafeTensorsTests : IDisposable
             Step(b, optB);
         }
         foreach (var (pa, pb) in a.NamedParameters().Zip(b.NamedParameters()))
-            Check.Close(pa.Value.Data, pb.Value.Data, 0, pa.Name);
+            Expect.Close(pa.Value.Data, pb.Value.Data, 0, pa.Name);
     }
 
     /// <summary>A safetensors file with this header and <paramref name="dataBytes"/> zero bytes of data.</summary>
@@ -250,8 +250,8 @@ public sealed class SafeTensorsTests : IDisposable
 
         // Writing checks the same way: [65536, 65536, 65536, 65536] does not hold 0 values.
         var wrap = new SafeTensor("w", SafeTensorsDType.F64, [65536, 65536, 65536, 65536], []);
-        Check.ThrowsArgument(() => SafeTensors.Serialize([wrap]), "'w'", "18446744073709551616 values", "but 0 values");
-        Check.ThrowsArgument(
+        Expect.ThrowsArgument(() => SafeTensors.Serialize([wrap]), "'w'", "18446744073709551616 values", "but 0 values");
+        Expect.ThrowsArgument(
             () => SafeTensor.FromMatrix("m", DenseMatrix.Create(0, 0, 0), [65536, 65536, 65536, 65536]),
             "'m'", "18446744073709551616 values");
     }
@@ -264,7 +264,7 @@ public sealed class SafeTensorsTests : IDisposable
         SafeTensors.SaveCheckpoint(path, a, new Adam(a.Parameters()), step: 0);
         var b = new EncoderDecoder(TwoByTwo, new Rng(93));
         var before = b.StateDict();
-        var ex = Check.ThrowsArgument(() => SafeTensors.Load(b, path), "run.safetensors", "EncoderDecoder",
+        var ex = Expect.ThrowsArgument(() => SafeTensors.Load(b, path), "run.safetensors", "EncoderDecoder",
             $"all {b.NamedParameters().Count()} of its parameter names", "'model.'", "training checkpoint",
             "SafeTensors.LoadCheckpoint");
         Assert.DoesNotContain("decoder.layers.1.norm3.bias", ex.Message); // no list of every name
@@ -306,7 +306,7 @@ public sealed class SafeTensorsTests : IDisposable
         var sgd = new Sgd(b.Parameters(), 0.1, momentum: 0.9);
         var before = b.StateDict();
         var sgdBefore = sgd.StateDict();
-        Check.ThrowsArgument(() => SafeTensors.LoadCheckpoint(path, b, sgd), "adam.safetensors",
+        Expect.ThrowsArgument(() => SafeTensors.LoadCheckpoint(path, b, sgd), "adam.safetensors",
             "state of Adam, not of Sgd");
         foreach (var (name, value) in b.StateDict()) Assert.Equal(before[name], value);
 
@@ -314,7 +314,7 @@ public sealed class SafeTensorsTests : IDisposable
         var old = SafeTensors.Read(path);
         var oldMeta = old.Metadata.Where(kv => kv.Key != "optimizer").ToDictionary(kv => kv.Key, kv => kv.Value);
         SafeTensors.Write(path, old.Tensors.Values, oldMeta);
-        Check.ThrowsArgument(() => SafeTensors.LoadCheckpoint(path, b, sgd), "adam.safetensors", "does not fit Sgd",
+        Expect.ThrowsArgument(() => SafeTensors.LoadCheckpoint(path, b, sgd), "adam.safetensors", "does not fit Sgd",
             "'0.momentum_buffer'", "exp_avg, exp_avg_sq");
         foreach (var (name, value) in b.StateDict()) Assert.Equal(before[name], value);
         foreach (var (key, value) in sgd.StateDict()) Assert.Equal(sgdBefore[key], value);

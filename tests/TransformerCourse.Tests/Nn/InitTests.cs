@@ -16,7 +16,7 @@ public class InitTests
         Assert.All(xavier.Data.Enumerate(), v => Assert.InRange(v, -Math.Sqrt(0.1), Math.Sqrt(0.1)));
         Assert.All(he.Data.Enumerate(), v => Assert.InRange(v, -Math.Sqrt(0.15), Math.Sqrt(0.15)));
         // They use the range: the largest |value| of 800 draws is near the bound.
-        Assert.True(Check.MaxAbs(xavier.Data) > 0.95 * Math.Sqrt(0.1));
+        Assert.True(Expect.MaxAbs(xavier.Data) > 0.95 * Math.Sqrt(0.1));
         Assert.All(Init.Uniform(3, 3, 2, 3, rng).Data.Enumerate(), v => Assert.InRange(v, 2, 3));
     }
 
@@ -30,11 +30,11 @@ public class InitTests
             return Math.Sqrt(m.Enumerate().Sum(v => (v - mean) * (v - mean)) / (m.RowCount * m.ColumnCount));
         }
         // 10,000 samples: the sample std is within ~1% of the true one (allow 4%).
-        Check.Close(Math.Sqrt(2.0 / 150), Std(Init.XavierNormal(100, 50, rng).Data), 0.04 * Math.Sqrt(2.0 / 150));
-        Check.Close(Math.Sqrt(2.0 / 50), Std(Init.HeNormal(100, 50, rng).Data), 0.04 * Math.Sqrt(2.0 / 50));
+        Expect.Close(Math.Sqrt(2.0 / 150), Std(Init.XavierNormal(100, 50, rng).Data), 0.04 * Math.Sqrt(2.0 / 150));
+        Expect.Close(Math.Sqrt(2.0 / 50), Std(Init.HeNormal(100, 50, rng).Data), 0.04 * Math.Sqrt(2.0 / 50));
         var shifted = Init.Normal(100, 100, 3, 0.5, rng).Data;
-        Check.Close(3, shifted.Enumerate().Average(), 0.02);
-        Check.Close(0.5, Std(shifted), 0.02);
+        Expect.Close(3, shifted.Enumerate().Average(), 0.02);
+        Expect.Close(0.5, Std(shifted), 0.02);
     }
 
     [Fact]

@@ -103,7 +103,7 @@ public class ModuleTests
         var x = Gen.Param(3, 4, new Rng(207), "x");
         var block = model.Blocks[1];
         block.Norm.Weight.Data.MapInplace(v => v + 0.3);
-        Check.Gradients(() => block.Forward(x), [x, .. block.Parameters()]);
+        Expect.Gradients(() => block.Forward(x), [x, .. block.Parameters()]);
     }
 
     [Fact]
@@ -148,16 +148,16 @@ public class ModuleTests
 
         var missing = new Dictionary<string, Matrix<double>>(state);
         missing.Remove("2.bias");
-        Check.ThrowsArgument(() => seq.LoadStateDict(missing), "LoadStateDict", "missing 2.bias");
+        Expect.ThrowsArgument(() => seq.LoadStateDict(missing), "LoadStateDict", "missing 2.bias");
 
         var extra = new Dictionary<string, Matrix<double>>(state) { ["3.weight"] = Matrix<double>.Build.Dense(1, 1) };
-        Check.ThrowsArgument(() => seq.LoadStateDict(extra), "LoadStateDict", "3.weight");
+        Expect.ThrowsArgument(() => seq.LoadStateDict(extra), "LoadStateDict", "3.weight");
         seq.LoadStateDict(extra, strict: false); // ignored when not strict
         seq.LoadStateDict(missing, strict: false);
 
         var wrong = new Dictionary<string, Matrix<double>>(state) { ["2.weight"] = Matrix<double>.Build.Dense(5, 2) };
-        Check.ThrowsArgument(() => seq.LoadStateDict(wrong), "LoadStateDict", "2.weight", "5×2", "2×5");
-        Check.ThrowsArgument(() => seq.LoadStateDict(wrong, strict: false), "LoadStateDict", "2.weight");
+        Expect.ThrowsArgument(() => seq.LoadStateDict(wrong), "LoadStateDict", "2.weight", "5×2", "2×5");
+        Expect.ThrowsArgument(() => seq.LoadStateDict(wrong, strict: false), "LoadStateDict", "2.weight");
     }
 
     [Fact]
@@ -166,7 +166,7 @@ public class ModuleTests
         // Five linear layers: ten parameters, none given. The message lists six and counts the rest.
         var rng = new Rng(214);
         var seq = new Sequential(Enumerable.Range(0, 5).Select(_ => (ILayer)new Linear(2, 2, rng)).ToArray());
-        var ex = Check.ThrowsArgument(() => seq.LoadStateDict(new Dictionary<string, Matrix<double>>
+        var ex = Expect.ThrowsArgument(() => seq.LoadStateDict(new Dictionary<string, Matrix<double>>
             {
                 ["other"] = Matrix<double>.Build.Dense(1, 1),
             }),
@@ -187,11 +187,11 @@ public class ModuleTests
         var prefixed = new Sequential(new Linear(3, 5, r), new Tanh(), new Linear(5, 2, r)).StateDict()
             .ToDictionary(kv => "model." + kv.Key, kv => kv.Value);
         prefixed["optimizer.step"] = Matrix<double>.Build.Dense(1, 1, 3);
-        var ex = Check.ThrowsArgument(() => seq.LoadStateDict(prefixed), "LoadStateDict", "all 4", "'model.'",
+        var ex = Expect.ThrowsArgument(() => seq.LoadStateDict(prefixed), "LoadStateDict", "all 4", "'model.'",
             "training checkpoint", "LoadCheckpoint");
         Assert.DoesNotContain("model.0.weight", ex.Message);
         var sub = new Linear(3, 5, new Rng(217)).StateDict();
-        Check.ThrowsArgument(() => seq.LoadStateDict(sub), "LoadStateDict", "missing", "with '0.' removed");
+        Expect.ThrowsArgument(() => seq.LoadStateDict(sub), "LoadStateDict", "missing", "with '0.' removed");
         foreach (var (name, value) in seq.StateDict()) Assert.Equal(before[name], value);
     }
 
@@ -214,9 +214,9 @@ public class ModuleTests
         var rng = new Rng(213);
         var seq = new Sequential(new Linear(3, 5, rng), new GELU(), new Linear(5, 2, rng));
         seq.Forward(Tensor.Randn(4, 3, rng)).Sum().Backward();
-        Assert.All(seq.Parameters(), p => Assert.True(Check.MaxAbs(p.Grad!) > 0));
+        Assert.All(seq.Parameters(), p => Assert.True(Expect.MaxAbs(p.Grad!) > 0));
         seq.ZeroGrad();
-        Assert.All(seq.Parameters(), p => Assert.Equal(0.0, Check.MaxAbs(p.Grad!)));
+        Assert.All(seq.Parameters(), p => Assert.Equal(0.0, Expect.MaxAbs(p.Grad!)));
     }
 
     private sealed class Clash : Module
@@ -237,8 +237,8 @@ public class ModuleTests
     [Fact]
     public void RegistrationErrors()
     {
-        Check.ThrowsArgument(() => new Clash(true), "'w' is already registered");
-        Check.ThrowsArgument(() => new Clash(false), "'w' is already registered");
-        Check.ThrowsArgument(() => new ConstantParameter(), "'c'", "gradient");
+        Expect.ThrowsArgument(() => new Clash(true), "'w' is already registered");
+        Expect.ThrowsArgument(() => new Clash(false), "'w' is already registered");
+        Expect.ThrowsArgument(() => new ConstantParameter(), "'c'", "gradient");
     }
 }

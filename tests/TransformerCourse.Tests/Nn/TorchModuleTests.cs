@@ -18,11 +18,11 @@ public class TorchModuleTests
         lin.LoadStateDict(f.Parameters()); // "weight" [4, 5] and "bias" [4], by PyTorch's names
         var x = Tensor.Parameter(f.Matrix("input.x"));
         var y = lin.Forward(x);
-        Check.Close(f.Matrix("output.y"), y.Data, Tol, "y");
+        Expect.Close(f.Matrix("output.y"), y.Data, Tol, "y");
         y.Backward(f.Matrix("input.upstream"));
-        Check.Close(f.Matrix("grad_input.x"), x.Grad!, Tol, "∂x");
-        Check.Close(f.Matrix("grad.weight"), lin.Weight.Grad!, Tol, "∂W");
-        Check.Close(f.Matrix("grad.bias"), lin.Bias!.Grad!, Tol, "∂b");
+        Expect.Close(f.Matrix("grad_input.x"), x.Grad!, Tol, "∂x");
+        Expect.Close(f.Matrix("grad.weight"), lin.Weight.Grad!, Tol, "∂W");
+        Expect.Close(f.Matrix("grad.bias"), lin.Bias!.Grad!, Tol, "∂b");
     }
 
     [Theory]
@@ -36,8 +36,8 @@ public class TorchModuleTests
         if (pad >= 0) Assert.Equal(0.0, emb.Weight.Data.Row(pad).AbsoluteMaximum()); // as PyTorch initialises it
         emb.LoadStateDict(f.Parameters());
         var y = emb.Forward(f.Ints("input.indices")); // (2, 4) ids → 8 rows
-        Check.Close(f.Matrix("output.y"), y.Data, 0, "y");
+        Expect.Close(f.Matrix("output.y"), y.Data, 0, "y");
         y.Backward(f.Matrix("input.upstream"));
-        Check.Close(f.Matrix("grad.weight"), emb.Weight.Grad!, Tol, "∂weight");
+        Expect.Close(f.Matrix("grad.weight"), emb.Weight.Grad!, Tol, "∂weight");
     }
 }

@@ -20,14 +20,14 @@ public class AdamTests
         var p = WithGrad(new double[,] { { 1.0, -2.0, 0.5 } }, new double[,] { { 0.5, -3.0, 1e-3 } });
         var adam = new Adam([p], learningRate: 0.1, eps: 1e-8);
         adam.Step();
-        Check.Close(1.0 - 0.1 * 0.5 / (0.5 + 1e-8), p.Data[0, 0], 1e-15);
-        Check.Close(-2.0 + 0.1 * 3.0 / (3.0 + 1e-8), p.Data[0, 1], 1e-15);
-        Check.Close(0.5 - 0.1 * 1e-3 / (1e-3 + 1e-8), p.Data[0, 2], 1e-15);
+        Expect.Close(1.0 - 0.1 * 0.5 / (0.5 + 1e-8), p.Data[0, 0], 1e-15);
+        Expect.Close(-2.0 + 0.1 * 3.0 / (3.0 + 1e-8), p.Data[0, 1], 1e-15);
+        Expect.Close(0.5 - 0.1 * 1e-3 / (1e-3 + 1e-8), p.Data[0, 2], 1e-15);
         Assert.Equal(1, adam.StepCount);
 
         var state = adam.StateDict();
-        Check.Close(0.1 * 0.5, state["0.exp_avg"][0, 0], 1e-16);
-        Check.Close(0.001 * 9.0, state["0.exp_avg_sq"][0, 1], 1e-16);
+        Expect.Close(0.1 * 0.5, state["0.exp_avg"][0, 0], 1e-16);
+        Expect.Close(0.001 * 9.0, state["0.exp_avg_sq"][0, 1], 1e-16);
     }
 
     [Fact]
@@ -38,7 +38,7 @@ public class AdamTests
         var adam = new Adam([p], learningRate: 0.01, beta1: 0.9, beta2: 0.98, eps: 1e-9);
         adam.Step();
         adam.Step();
-        Check.Close(1.0 - 2 * 0.01 * 2.0 / (2.0 + 1e-9), p.Data[0, 0], 1e-15);
+        Expect.Close(1.0 - 2 * 0.01 * 2.0 / (2.0 + 1e-9), p.Data[0, 0], 1e-15);
     }
 
     [Fact]
@@ -59,7 +59,7 @@ public class AdamTests
         var p = WithGrad(new double[,] { { 2.0 } }, new double[,] { { 0 } });
         var adam = new Adam([p], learningRate: 0.1, weightDecay: 0.5);
         adam.Step();
-        Check.Close(2.0 - 0.1 * 1.0 / (1.0 + 1e-8), p.Data[0, 0], 1e-15);
+        Expect.Close(2.0 - 0.1 * 1.0 / (1.0 + 1e-8), p.Data[0, 0], 1e-15);
         Assert.False(adam.Decoupled);
     }
 
@@ -98,17 +98,17 @@ public class AdamTests
         adam.Step();
         gap.Grad = null;
         adam.Step();
-        Check.Close(3.0 - 0.01 * 2.0 / (2.0 + 1e-9), gap.Data[0, 0], 1e-15);
+        Expect.Close(3.0 - 0.01 * 2.0 / (2.0 + 1e-9), gap.Data[0, 0], 1e-15);
         Assert.Equal(new double[,] { { 1.0, -2.0 } }, late.ToArray());
         late.Grad = Tensor.FromArray(new double[,] { { 0.5, -4.0 } }).Data;
         gap.Grad = Tensor.FromArray(new double[,] { { 2.0 } }).Data;
         adam.Step();
-        Check.Close(1.0 - 0.01 * 0.5 / (0.5 + 1e-9), late.Data[0, 0], 1e-15);
-        Check.Close(-2.0 + 0.01 * 4.0 / (4.0 + 1e-9), late.Data[0, 1], 1e-15);
-        Check.Close(3.0 - 2 * 0.01 * 2.0 / (2.0 + 1e-9), gap.Data[0, 0], 1e-15);
+        Expect.Close(1.0 - 0.01 * 0.5 / (0.5 + 1e-9), late.Data[0, 0], 1e-15);
+        Expect.Close(-2.0 + 0.01 * 4.0 / (4.0 + 1e-9), late.Data[0, 1], 1e-15);
+        Expect.Close(3.0 - 2 * 0.01 * 2.0 / (2.0 + 1e-9), gap.Data[0, 0], 1e-15);
         var state = adam.StateDict();
-        Check.Close(0.1 * 0.5, state["1.exp_avg"][0, 0], 1e-16);
-        Check.Close(0.02 * 16.0, state["1.exp_avg_sq"][0, 1], 1e-15);
+        Expect.Close(0.1 * 0.5, state["1.exp_avg"][0, 0], 1e-16);
+        Expect.Close(0.02 * 16.0, state["1.exp_avg_sq"][0, 1], 1e-15);
         Assert.Equal(3, adam.StepCount);
         Assert.Equal([3, 1, 2], adam.ParameterStepCounts);
     }
@@ -116,8 +116,8 @@ public class AdamTests
     [Fact]
     public void ConstructorErrors()
     {
-        Check.ThrowsArgument(() => new Adam([]), "Adam", "no parameters");
-        Check.ThrowsArgument(() => new Adam([Tensor.Zeros(1, 1)]), "Adam", "does not require a gradient");
+        Expect.ThrowsArgument(() => new Adam([]), "Adam", "no parameters");
+        Expect.ThrowsArgument(() => new Adam([Tensor.Zeros(1, 1)]), "Adam", "does not require a gradient");
         Assert.Throws<ArgumentOutOfRangeException>(() => new Adam([Tensor.Zeros(1, 1, true)], beta1: 1.0));
         Assert.Throws<ArgumentOutOfRangeException>(() => new AdamW([Tensor.Zeros(1, 1, true)], learningRate: -1));
     }

@@ -22,9 +22,9 @@ public class GradClipTests
         double norm = GradClip.ClipGradNorm([a, b], maxNorm: 1.0);
         Assert.Equal(13.0, norm);
         double k = 1.0 / (13.0 + 1e-6);
-        Check.Close(3 * k, a.Grad![0, 0], 1e-16);
-        Check.Close(4 * k, a.Grad[0, 1], 1e-16);
-        Check.Close(12 * k, b.Grad![0, 0], 1e-15);
+        Expect.Close(3 * k, a.Grad![0, 0], 1e-16);
+        Expect.Close(4 * k, a.Grad[0, 1], 1e-16);
+        Expect.Close(12 * k, b.Grad![0, 0], 1e-15);
         double after = Math.Sqrt(a.Grad.Enumerate().Concat(b.Grad.Enumerate()).Sum(v => v * v));
         Assert.InRange(after, 1 - 1e-6, 1.0);
     }
@@ -55,8 +55,8 @@ public class GradClipTests
         double sumSq = ps.SelectMany(p => p.Grad!.Enumerate()).Sum(g => g * g);
         var before = ps.Select(p => p.Grad!.Clone()).ToList();
         double norm = GradClip.ClipGradNorm(ps, 0.5);
-        Check.Close(Math.Sqrt(sumSq), norm, 1e-13);
+        Expect.Close(Math.Sqrt(sumSq), norm, 1e-13);
         double coef = 0.5 / (Math.Sqrt(sumSq) + 1e-6);
-        for (int i = 0; i < ps.Count; i++) Check.Close(before[i] * coef, ps[i].Grad!, 1e-15);
+        for (int i = 0; i < ps.Count; i++) Expect.Close(before[i] * coef, ps[i].Grad!, 1e-15);
     }
 }

@@ -110,15 +110,15 @@ public class OptimizerStateTests
 
         var noStep = new Dictionary<string, Matrix<double>>(good);
         noStep.Remove("step");
-        Check.ThrowsArgument(() => adam.LoadStateDict(noStep), "Adam.LoadStateDict", "'step'");
+        Expect.ThrowsArgument(() => adam.LoadStateDict(noStep), "Adam.LoadStateDict", "'step'");
 
         var missing = new Dictionary<string, Matrix<double>>(good) { ["step"] = Matrix<double>.Build.Dense(1, 1, 50) };
         missing.Remove("3.exp_avg_sq");
-        Check.ThrowsArgument(() => adam.LoadStateDict(missing), "Adam.LoadStateDict", "'3.exp_avg_sq'");
+        Expect.ThrowsArgument(() => adam.LoadStateDict(missing), "Adam.LoadStateDict", "'3.exp_avg_sq'");
 
         var wrong = new Dictionary<string, Matrix<double>>(good) { ["step"] = Matrix<double>.Build.Dense(1, 1, 50) };
         wrong["0.exp_avg"] = Matrix<double>.Build.Dense(3, 8);
-        Check.ThrowsArgument(() => adam.LoadStateDict(wrong), "Adam.LoadStateDict", "'0.exp_avg'", "3×8", "8×3");
+        Expect.ThrowsArgument(() => adam.LoadStateDict(wrong), "Adam.LoadStateDict", "'0.exp_avg'", "3×8", "8×3");
 
         Assert.Equal(2, adam.StepCount);
         foreach (var (key, value) in adam.StateDict()) Assert.Equal(good[key], value);
@@ -216,16 +216,16 @@ public class OptimizerStateTests
 
         var partial = new Dictionary<string, Matrix<double>>(good);
         partial.Remove("2.step");
-        Check.ThrowsArgument(() => adam.LoadStateDict(partial), "Adam.LoadStateDict", "'2.step'", "3 of 4");
+        Expect.ThrowsArgument(() => adam.LoadStateDict(partial), "Adam.LoadStateDict", "'2.step'", "3 of 4");
 
         var tooMany = new Dictionary<string, Matrix<double>>(good) { ["1.step"] = one(3) };
-        Check.ThrowsArgument(() => adam.LoadStateDict(tooMany), "Adam.LoadStateDict", "'1.step' is 3", "from 0 to 2");
+        Expect.ThrowsArgument(() => adam.LoadStateDict(tooMany), "Adam.LoadStateDict", "'1.step' is 3", "from 0 to 2");
 
         var fraction = new Dictionary<string, Matrix<double>>(good) { ["step"] = one(2.5) };
-        Check.ThrowsArgument(() => adam.LoadStateDict(fraction), "Adam.LoadStateDict", "'step' is 2.5", "whole number");
+        Expect.ThrowsArgument(() => adam.LoadStateDict(fraction), "Adam.LoadStateDict", "'step' is 2.5", "whole number");
 
         var sgd = new Sgd(model.Parameters(), 0.1, momentum: 0.9);
-        Check.ThrowsArgument(() => sgd.LoadStateDict(good), "Sgd.LoadStateDict", "'0.momentum_buffer'",
+        Expect.ThrowsArgument(() => sgd.LoadStateDict(good), "Sgd.LoadStateDict", "'0.momentum_buffer'",
             "exp_avg, exp_avg_sq", "different optimiser");
         Assert.Equal(0, sgd.StepCount);
 

@@ -52,7 +52,7 @@ public class OptimizerTests
             for (int i = 0; i < ps.Length; i++)
             {
                 string n = Names[i], after = $"after_step{step}";
-                Check.Close(f.Matrix($"param.{n}.{after}"), ps[i].Data, Tol, $"{n} {after}");
+                Expect.Close(f.Matrix($"param.{n}.{after}"), ps[i].Data, Tol, $"{n} {after}");
                 Assert.Equal(updates[i], opt.ParameterStepCounts[i]);
                 Assert.Equal(updates[i], (int)state[$"{i}.step"][0, 0]);
                 if (f.Has($"state.{n}.step.{after}"))
@@ -60,9 +60,9 @@ public class OptimizerTests
                 foreach (var b in buffers)
                 {
                     if (f.Has($"state.{n}.{b}.{after}"))
-                        Check.Close(f.Matrix($"state.{n}.{b}.{after}"), state[$"{i}.{b}"], Tol, $"{n}.{b} {after}");
+                        Expect.Close(f.Matrix($"state.{n}.{b}.{after}"), state[$"{i}.{b}"], Tol, $"{n}.{b} {after}");
                     else // PyTorch has no state for b yet: ours is still the zero it started as
-                        Assert.Equal(0.0, Check.MaxAbs(state[$"{i}.{b}"]));
+                        Assert.Equal(0.0, Expect.MaxAbs(state[$"{i}.{b}"]));
                 }
             }
         }
@@ -101,7 +101,7 @@ public class OptimizerTests
             double g1 = 2 * b0[k], theta1 = b0[k] - 0.1 * g1 / (Math.Abs(g1) + 1e-8);
             double m = 0.09 * g1, v = 0.000999 * g1 * g1;
             double expected = theta1 - 0.1 / 0.19 * m / (Math.Sqrt(v) / Math.Sqrt(1 - 0.998001) + 1e-8);
-            Check.Close(expected, kept.Data[0, k], 1e-14);
+            Expect.Close(expected, kept.Data[0, k], 1e-14);
         }
 
         // set_to_none=True: b has no gradient in step 2, so it is skipped: unchanged after step 1, one step counted.
@@ -109,6 +109,6 @@ public class OptimizerTests
         Assert.Null(skipped.Grad);
         Assert.Equal([2, 1], skippedOpt.ParameterStepCounts);
         for (int k = 0; k < 2; k++)
-            Check.Close(b0[k] - 0.1 * 2 * b0[k] / (Math.Abs(2 * b0[k]) + 1e-8), skipped.Data[0, k], 1e-14);
+            Expect.Close(b0[k] - 0.1 * 2 * b0[k] / (Math.Abs(2 * b0[k]) + 1e-8), skipped.Data[0, k], 1e-14);
     }
 }

@@ -13,16 +13,16 @@ public class SchedulesTests
         //   step 4000: the peak, 1/√(512 · 4000) = 1/√2048000 = 6.987712429686843e-04
         //   step 16000: 1/√(512 · 16000) = 1/√8192000 = 3.4938562148434214e-04
         var s = new WarmupSchedule(512, 4000);
-        Check.Close(1.746928107421711e-07, s.At(1), 1e-20);
-        Check.Close(6.987712429686843e-04, s.At(4000), 1e-18);
-        Check.Close(3.4938562148434214e-04, s.At(16000), 1e-18);
+        Expect.Close(1.746928107421711e-07, s.At(1), 1e-20);
+        Expect.Close(6.987712429686843e-04, s.At(4000), 1e-18);
+        Expect.Close(3.4938562148434214e-04, s.At(16000), 1e-18);
         // Linear during the warm-up, 1/√step after it.
-        Check.Close(10 * s.At(1), s.At(10), 1e-20);
-        Check.Close(s.At(16000) / 2, s.At(64000), 1e-18);
+        Expect.Close(10 * s.At(1), s.At(10), 1e-20);
+        Expect.Close(s.At(16000) / 2, s.At(64000), 1e-18);
         // The peak is the maximum.
         Assert.True(s.At(3999) < s.At(4000) && s.At(4001) < s.At(4000));
         // A factor scales everything.
-        Check.Close(2 * s.At(123), new WarmupSchedule(512, 4000, Factor: 2).At(123), 1e-20);
+        Expect.Close(2 * s.At(123), new WarmupSchedule(512, 4000, Factor: 2).At(123), 1e-20);
 
         Assert.Throws<ArgumentOutOfRangeException>(() => s.At(0));
         Assert.Throws<InvalidOperationException>(() => new WarmupSchedule(0, 10).At(1));
@@ -32,9 +32,9 @@ public class SchedulesTests
     public void WarmupCosineSchedule()
     {
         var s = new WarmupCosineSchedule(Peak: 1e-3, Warmup: 10, Total: 110, Floor: 1e-5);
-        Check.Close(1e-4, s.At(1), 1e-18);
-        Check.Close(1e-3, s.At(10), 1e-18);
-        Check.Close((1e-3 + 1e-5) / 2, s.At(60), 1e-18); // half-way through the decay: cos(π/2) = 0
+        Expect.Close(1e-4, s.At(1), 1e-18);
+        Expect.Close(1e-3, s.At(10), 1e-18);
+        Expect.Close((1e-3 + 1e-5) / 2, s.At(60), 1e-18); // half-way through the decay: cos(π/2) = 0
         Assert.Equal(1e-5, s.At(110));
         Assert.Equal(1e-5, s.At(1000));
         Assert.True(s.At(30) > s.At(40));

@@ -17,7 +17,7 @@ public class SgdTests
         var sgd = new Sgd([p], learningRate: 0.1);
         Grad(p, 2.0);
         sgd.Step();
-        Check.Close(0.8, p.Data[0, 0], 1e-16);
+        Expect.Close(0.8, p.Data[0, 0], 1e-16);
     }
 
     [Fact]
@@ -28,11 +28,11 @@ public class SgdTests
         var sgd = new Sgd([p], learningRate: 0.1, momentum: 0.9);
         Grad(p, 1.0);
         sgd.Step();
-        Check.Close(0.9, p.Data[0, 0], 1e-16);
+        Expect.Close(0.9, p.Data[0, 0], 1e-16);
         Grad(p, 2.0);
         sgd.Step();
-        Check.Close(0.9 - 0.1 * (0.9 * 1.0 + 2.0), p.Data[0, 0], 1e-15);
-        Check.Close(2.9, sgd.StateDict()["0.momentum_buffer"][0, 0], 1e-15);
+        Expect.Close(0.9 - 0.1 * (0.9 * 1.0 + 2.0), p.Data[0, 0], 1e-15);
+        Expect.Close(2.9, sgd.StateDict()["0.momentum_buffer"][0, 0], 1e-15);
     }
 
     [Fact]
@@ -43,10 +43,10 @@ public class SgdTests
         var nesterov = new Sgd([p], learningRate: 0.1, momentum: 0.9, nesterov: true);
         Grad(p, 1.0);
         nesterov.Step();
-        Check.Close(1.0 - 0.19, p.Data[0, 0], 1e-15);
+        Expect.Close(1.0 - 0.19, p.Data[0, 0], 1e-15);
         Grad(p, 2.0);
         nesterov.Step();
-        Check.Close(0.81 - 0.1 * (2 + 0.9 * 2.9), p.Data[0, 0], 1e-15);
+        Expect.Close(0.81 - 0.1 * (2 + 0.9 * 2.9), p.Data[0, 0], 1e-15);
 
         // Dampening τ: b₂ = μb₁ + (1 − τ)g₂ (the first buffer is g₁ undamped).
         var q = P(0.0);
@@ -55,16 +55,16 @@ public class SgdTests
         damped.Step();
         Grad(q, 1.0);
         damped.Step();
-        Check.Close(-1.0 - (0.5 + 0.5), q.Data[0, 0], 1e-15);
+        Expect.Close(-1.0 - (0.5 + 0.5), q.Data[0, 0], 1e-15);
 
         // Weight decay λ: g ← g + λθ.
         var r = P(2.0);
         var decayed = new Sgd([r], learningRate: 0.1, weightDecay: 0.25);
         Grad(r, 0.0);
         decayed.Step();
-        Check.Close(2.0 - 0.1 * 0.5, r.Data[0, 0], 1e-15);
+        Expect.Close(2.0 - 0.1 * 0.5, r.Data[0, 0], 1e-15);
 
-        Check.ThrowsArgument(() => new Sgd([P(0)], 0.1, momentum: 0, nesterov: true), "Sgd", "Nesterov");
+        Expect.ThrowsArgument(() => new Sgd([P(0)], 0.1, momentum: 0, nesterov: true), "Sgd", "Nesterov");
     }
 
     [Fact]
@@ -81,11 +81,11 @@ public class SgdTests
         Assert.Equal(0.0, late.Data[0, 0]);
         Grad(late, 1.0);
         sgd.Step();
-        Check.Close(-1.0, late.Data[0, 0], 1e-15);
-        Check.Close(1.0, sgd.StateDict()["1.momentum_buffer"][0, 0], 1e-15);
+        Expect.Close(-1.0, late.Data[0, 0], 1e-15);
+        Expect.Close(1.0, sgd.StateDict()["1.momentum_buffer"][0, 0], 1e-15);
         sgd.Step();
-        Check.Close(-2.0, late.Data[0, 0], 1e-15);
-        Check.Close(-3.0, always.Data[0, 0], 1e-15); // its b is 1 at every step: 1, then 0.5·1 + 0.5·1, ...
+        Expect.Close(-2.0, late.Data[0, 0], 1e-15);
+        Expect.Close(-3.0, always.Data[0, 0], 1e-15); // its b is 1 at every step: 1, then 0.5·1 + 0.5·1, ...
         Assert.Equal([3, 2], sgd.ParameterStepCounts);
     }
 }

@@ -35,9 +35,9 @@ public class TorchOptimTests
             var state = opt.StateDict();
             for (int i = 0; i < ps.Length; i++)
             {
-                Check.Close(f.Matrix($"param.{Names[i]}.after_step{step}"), ps[i].Data, Tol, $"{Names[i]} after step {step}");
+                Expect.Close(f.Matrix($"param.{Names[i]}.after_step{step}"), ps[i].Data, Tol, $"{Names[i]} after step {step}");
                 foreach (var b in buffers)
-                    Check.Close(f.Matrix($"state.{Names[i]}.{b}.after_step{step}"), state[$"{i}.{b}"], Tol, $"{Names[i]}.{b} after step {step}");
+                    Expect.Close(f.Matrix($"state.{Names[i]}.{b}.after_step{step}"), state[$"{i}.{b}"], Tol, $"{Names[i]}.{b} after step {step}");
             }
         }
     }
@@ -51,8 +51,8 @@ public class TorchOptimTests
         var ps = Names.Select(n => Tensor.Parameter(f.Matrix("param." + n), n)).ToArray();
         for (int i = 0; i < ps.Length; i++) ps[i].Grad = f.Matrix($"grad.{Names[i]}.before");
         double norm = GradClip.ClipGradNorm(ps, f.ConfigDouble("max_norm"));
-        Check.Close(f.Scalar("output.total_norm"), norm, Tol, "norm");
-        for (int i = 0; i < ps.Length; i++) Check.Close(f.Matrix($"grad.{Names[i]}.after"), ps[i].Grad!, Tol, $"{Names[i]} gradient");
+        Expect.Close(f.Scalar("output.total_norm"), norm, Tol, "norm");
+        for (int i = 0; i < ps.Length; i++) Expect.Close(f.Matrix($"grad.{Names[i]}.after"), ps[i].Grad!, Tol, $"{Names[i]} gradient");
     }
 
     [Fact]
@@ -62,6 +62,6 @@ public class TorchOptimTests
         var s = new WarmupSchedule(f.ConfigInt("d_model"), f.ConfigInt("warmup"));
         var steps = f.Ints("input.step");
         var lr = f.Data("output.lr");
-        for (int i = 0; i < steps.Length; i++) Check.Close(lr[i], s.At(steps[i]), 1e-18, $"lr at step {steps[i]}");
+        for (int i = 0; i < steps.Length; i++) Expect.Close(lr[i], s.At(steps[i]), 1e-18, $"lr at step {steps[i]}");
     }
 }

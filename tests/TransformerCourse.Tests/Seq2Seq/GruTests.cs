@@ -24,12 +24,12 @@ public class GruTests
         var x = Tensor.Parameter(f.Matrix("input.x"), "x");
         var h = Tensor.Parameter(f.Matrix("input.h"), "h");
         var y = cell.Forward(x, h);
-        Check.Close(f.Matrix("output.h"), y.Data, Tol, "h'");
+        Expect.Close(f.Matrix("output.h"), y.Data, Tol, "h'");
         y.Mul(Tensor.Constant(f.Matrix("input.upstream"))).Sum().Backward();
-        Check.Close(f.Matrix("grad_input.x"), x.Grad!, Tol, "∂x");
-        Check.Close(f.Matrix("grad_input.h"), h.Grad!, Tol, "∂h");
+        Expect.Close(f.Matrix("grad_input.x"), x.Grad!, Tol, "∂x");
+        Expect.Close(f.Matrix("grad_input.h"), h.Grad!, Tol, "∂h");
         foreach (var p in cell.NamedParameters())
-            Check.Close(f.Matrix("grad." + p.Name), p.Value.Grad!, Tol, "∂" + p.Name);
+            Expect.Close(f.Matrix("grad." + p.Name), p.Value.Grad!, Tol, "∂" + p.Name);
     }
 
     [Theory]
@@ -52,13 +52,13 @@ public class GruTests
 
         var output = gru.Forward(x, batch, lengths, h0, h0r);
 
-        Check.Close(f.Matrix("output.output"), output.Outputs.Data, Tol, "output");
+        Expect.Close(f.Matrix("output.output"), output.Outputs.Data, Tol, "output");
         // h_n is (directions, B, H); ours is B×(H·directions).
         var hn = f.Matrix("output.h_n");
         var expectedFinal = bidirectional
             ? hn.SubMatrix(0, batch, 0, 7).Append(hn.SubMatrix(batch, batch, 0, 7))
             : hn;
-        Check.Close(expectedFinal, output.Final.Data, Tol, "h_n");
+        Expect.Close(expectedFinal, output.Final.Data, Tol, "h_n");
 
         var upHn = f.Matrix("input.upstream_h_n");
         var upFinal = bidirectional ? upHn.SubMatrix(0, batch, 0, 7).Append(upHn.SubMatrix(batch, batch, 0, 7)) : upHn;
@@ -66,12 +66,12 @@ public class GruTests
             .Add(output.Final.Mul(Tensor.Constant(upFinal)).Sum())
             .Backward();
 
-        Check.Close(f.Matrix("grad_input.x"), x.Grad!, Tol, "∂x");
+        Expect.Close(f.Matrix("grad_input.x"), x.Grad!, Tol, "∂x");
         var gh0 = f.Matrix("grad_input.h0");
-        Check.Close(gh0.SubMatrix(0, batch, 0, 7), h0.Grad!, Tol, "∂h0");
-        if (h0r is not null) Check.Close(gh0.SubMatrix(batch, batch, 0, 7), h0r.Grad!, Tol, "∂h0_reverse");
+        Expect.Close(gh0.SubMatrix(0, batch, 0, 7), h0.Grad!, Tol, "∂h0");
+        if (h0r is not null) Expect.Close(gh0.SubMatrix(batch, batch, 0, 7), h0r.Grad!, Tol, "∂h0_reverse");
         foreach (var p in gru.NamedParameters())
-            Check.Close(f.Matrix("grad." + p.Name), p.Value.Grad!, Tol, "∂" + p.Name);
+            Expect.Close(f.Matrix("grad." + p.Name), p.Value.Grad!, Tol, "∂" + p.Name);
     }
 
     [Fact]
@@ -83,8 +83,8 @@ public class GruTests
         var padded = gru.Forward(x, 2, [5, 2]);
         // Sequence 1 alone, length 2, must give the same states as inside the padded batch.
         var alone = gru.Forward(x.SliceRows(5, 2), 1, [2]);
-        Check.Close(alone.Outputs.Data, padded.Outputs.Data.SubMatrix(5, 2, 0, 8), 1e-14, "states of the short sequence");
-        Check.Close(alone.Final.Data, padded.Final.Data.SubMatrix(1, 1, 0, 8), 1e-14, "final state of the short sequence");
+        Expect.Close(alone.Outputs.Data, padded.Outputs.Data.SubMatrix(5, 2, 0, 8), 1e-14, "states of the short sequence");
+        Expect.Close(alone.Final.Data, padded.Final.Data.SubMatrix(1, 1, 0, 8), 1e-14, "final state of the short sequence");
         Assert.Equal(0.0, padded.Outputs.Data.SubMatrix(7, 3, 0, 8).Enumerate().Select(Math.Abs).Max());
     }
 
@@ -97,7 +97,7 @@ public class GruTests
         x.Name = "x";
         var inputs = new List<Tensor> { x };
         inputs.AddRange(gru.Parameters());
-        Check.Gradients(() =>
+        Expect.Gradients(() =>
         {
             var o = gru.Forward(x, 2, [3, 2]);
             return Tensor.ConcatRows(o.Outputs, o.Final);

@@ -1,48 +1,63 @@
+using TransformerCourse.Nn;
 using TransformerCourse.Training;
 
 namespace TransformerCourse.Tests.Training;
 
 /// <summary>
-/// The model cache: an identical experiment is trained once and then loaded, with the same result and weights; a
-/// different seed is a different experiment. Uses a temporary COURSE_MODEL_CACHE folder, restored afterwards.
+/// The model cache for a notebook's own training loop: the same name, settings and initial weights train once and
+/// then load the trained weights and the stored result; other settings train again; "off" always trains. Uses a
+/// temporary COURSE_MODEL_CACHE folder, restored afterwards.
 /// </summary>
+[Collection(ModelCacheCollection.Name)]
 public class ModelCacheTests
 {
+    private sealed record Log(int Steps, double Last);
+
+    /// <summary>"Trains" a 2→3 linear layer: sets every weight to 0.5 and counts the calls.</summary>
+    private static (Log Result, bool FromCache) Run(Linear model, string settings, ref int calls)
+    {
+        int before = calls;
+        var outcome = ModelCache.Run("test-linear", model, settings, () =>
+        {
+            model.Weight.Data.MapInplace(_ => 0.5);
+            return new Log(7, 0.25);
+        });
+        calls = before + (outcome.FromCache ? 0 : 1);
+        return outcome;
+    }
+
     [Fact]
-    public void SecondRunOfTheSameExperimentComesFromTheCache()
+    public void TrainsOnceThenLoadsTheWeightsAndTheResult()
     {
         var saved = Environment.GetEnvironmentVariable("COURSE_MODEL_CACHE");
         var folder = Path.Combine(Path.GetTempPath(), "course-model-cache-tests", Path.GetRandomFileName());
         Environment.SetEnvironmentVariable("COURSE_MODEL_CACHE", folder);
         try
         {
-            var first = Experiment.Create("copy", "gru", seed: 1, scale: 0.02);
-            var (trained, firstFromCache) = ModelCache.Run(first);
-            Assert.False(firstFromCache);
-            Assert.Single(Directory.GetFiles(folder, "*.safetensors"));
+            Assert.Equal(folder, ModelCache.Folder);
+            int calls = 0;
+            var (first, firstCached) = Run(new Linear(2, 3, new Rng(1)), "steps=7", ref calls);
+            Assert.False(firstCached);
+            Assert.Equal(new Log(7, 0.25), first);
+            var file = Assert.Single(Directory.GetFiles(folder, "*.safetensors"));
+            Assert.StartsWith("test-linear-", Path.GetFileName(file), StringComparison.Ordinal);
 
-            var second = Experiment.Create("copy", "gru", seed: 1, scale: 0.02);
-            var (loaded, secondFromCache) = ModelCache.Run(second);
-            Assert.True(secondFromCache);
-            Assert.Equal(0, second.Optimizer.StepCount);      // nothing was trained the second time
-            Assert.Equal(trained.Task, loaded.Task);
-            Assert.Equal(trained.ModelKind, loaded.ModelKind);
-            Assert.Equal(trained.Test, loaded.Test);
-            Assert.Equal(trained.History, loaded.History);
-            Assert.Equal(trained.TrainSeconds, loaded.TrainSeconds);
-            Assert.Equal(trained.Steps, loaded.Steps);
-            Assert.Equal(trained.Parameters, loaded.Parameters);
+            var again = new Linear(2, 3, new Rng(1));
+            var (second, secondCached) = Run(again, "steps=7", ref calls);
+            Assert.True(secondCached);
+            Assert.Equal(1, calls);                                    // the loop did not run the second time
+            Assert.Equal(first, second);
+            Assert.All(again.Weight.Data.Enumerate(), w => Assert.Equal(0.5, w));   // the trained weights, loaded
 
-            var a = first.Model.StateDict();
-            var b = second.Model.StateDict();
-            Assert.Equal(a.Keys.Order(), b.Keys.Order());
-            foreach (var (name, value) in a)
-                Assert.True(value.Equals(b[name]), $"parameter {name} differs after loading from the cache");
+            Run(new Linear(2, 3, new Rng(1)), "steps=8", ref calls);   // other settings
+            Run(new Linear(2, 3, new Rng(2)), "steps=7", ref calls);   // other initial weights
+            Assert.Equal(3, calls);
+            Assert.Equal(3, Directory.GetFiles(folder, "*.safetensors").Length);
 
-            var other = Experiment.Create("copy", "gru", seed: 2, scale: 0.02);
-            var (_, otherFromCache) = ModelCache.Run(other);
-            Assert.False(otherFromCache);
-            Assert.Equal(2, Directory.GetFiles(folder, "*.safetensors").Length);
+            Environment.SetEnvironmentVariable("COURSE_MODEL_CACHE", "off");
+            Assert.Null(ModelCache.Folder);
+            Run(new Linear(2, 3, new Rng(1)), "steps=7", ref calls);
+            Assert.Equal(4, calls);
         }
         finally
         {
@@ -50,4 +65,12 @@ public class ModelCacheTests
             if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
         }
     }
+}
+
+/// <summary>The tests that set COURSE_MODEL_CACHE run one after the other.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public class ModelCacheCollection
+{
+    /// <summary>The collection's name.</summary>
+    public const string Name = "COURSE_MODEL_CACHE";
 }

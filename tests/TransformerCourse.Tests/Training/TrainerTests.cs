@@ -1,3 +1,5 @@
+using MathNet.Numerics.LinearAlgebra;
+using TransformerCourse.Autograd;
 using TransformerCourse.Data;
 using TransformerCourse.Optim;
 using TransformerCourse.Seq2Seq;
@@ -55,15 +57,79 @@ public class TrainerTests
         Assert.Equal(a, b);
     }
 
+    /// <summary>
+    /// A hand-made model that copies its source and then ends: at target position t it gives source token t (end of
+    /// sequence after the last) logit 1 and every other token of its vocabulary of V = 6 logit 0.
+    /// </summary>
+    private sealed class CopyModel : Seq2SeqModel
+    {
+        public const int V = 6;
+
+        public override int TargetVocabSize => V;
+
+        private static int Predict(int[] source, int t) => t < source.Length ? source[t] : Vocabulary.Eos;
+
+        public override Tensor Logits(Seq2SeqBatch batch)
+        {
+            int time = batch.DecoderTarget.Time;
+            var logits = Matrix<double>.Build.Dense(batch.Size * time, V);
+            for (int b = 0; b < batch.Size; b++)
+            {
+                for (int t = 0; t < time; t++) logits[b * time + t, Predict(batch.Source.Row(b), t)] = 1.0;
+            }
+            return Tensor.Constant(logits);
+        }
+
+        public override DecoderState Start(Batch source) =>
+            new Position(Enumerable.Range(0, source.Size).ToList(), source, 0);
+
+        public override StepResult Step(DecoderState state, IReadOnlyList<int> previous)
+        {
+            var s = (Position)state;
+            var logProbs = Matrix<double>.Build.Dense(s.Count, V, -Math.Log(Math.E + V - 1));
+            for (int i = 0; i < s.Count; i++)
+                logProbs[i, Predict(s.Source.Row(s.Rows[i]), s.T)] = 1 - Math.Log(Math.E + V - 1);
+            return new StepResult(logProbs, null, new Position(s.Rows, s.Source, s.T + 1));
+        }
+
+        private sealed class Position(List<int> rows, Batch source, int t) : DecoderState
+        {
+            public List<int> Rows => rows;
+
+            public Batch Source => source;
+
+            public int T => t;
+
+            public override int Count => rows.Count;
+
+            public override IReadOnlyList<int> Sources => rows;
+
+            public override DecoderState Select(IReadOnlyList<int> r) =>
+                new Position(r.Select(i => rows[i]).ToList(), source, t);
+        }
+    }
+
     [Fact]
     public void EvaluateCountsExactMatches()
     {
-        var (encoder, train, _) = ReverseTask();
-        var (_, model) = Make(encoder, 1);
-        var eval = Trainer.Evaluate(model, train.Take(20).ToList(), batchSize: 8, maxDecodeLength: 8);
-        Assert.Equal(20, eval.Count);
-        Assert.InRange(eval.ExactMatch, 0, 1);
-        Assert.True(eval.Loss > 1.0, "an untrained model should be near chance");
+        // Targets get an end of sequence (2) appended: the copying model predicts [4 5 eos], [4 4 eos] and [5 eos].
+        var pairs = new List<EncodedPair>
+        {
+            new([4, 5], [4, 5]),     // copied exactly: 3 of 3 tokens right
+            new([4, 4], [4, 5]),     // the second token is wrong: 2 of 3, not an exact match
+            new([5], [5]),           // copied exactly: 2 of 2
+        };
+        var eval = Trainer.Evaluate(new CopyModel(), pairs, batchSize: 2, maxDecodeLength: 5);
+        Assert.Equal(3, eval.Count);
+        Assert.Equal(2.0 / 3, eval.ExactMatch, 15);
+        Assert.Equal(7.0 / 8, eval.TokenAccuracy, 15);
+        // A right token costs −ln(e/(e + 5)) = ln(e + 5) − 1, a wrong one −ln(1/(e + 5)): 7 right and 1 wrong.
+        Assert.Equal(Math.Log(Math.E + 5) - 7.0 / 8, eval.Loss, 12);
+
+        var first = Trainer.Evaluate(new CopyModel(), pairs, batchSize: 2, maxDecodeLength: 5, limit: 2);
+        Assert.Equal(2, first.Count);                       // exact match on the first two only
+        Assert.Equal(0.5, first.ExactMatch, 15);
+        Assert.Equal(7.0 / 8, first.TokenAccuracy, 15);     // token accuracy and loss still use all three
     }
 
     [Fact]

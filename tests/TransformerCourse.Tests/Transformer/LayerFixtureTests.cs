@@ -9,7 +9,7 @@ namespace TransformerCourse.Tests.Transformer;
 /// <summary>Encoder and decoder layers and the 2+2 nn.Transformer, against PyTorch 1.13 (1e-9 on outputs and every gradient).</summary>
 public class LayerFixtureTests
 {
-    private static TransformerConfig Config(TorchFixture f) => new()
+    internal static TransformerConfig Config(TorchFixture f) => new()
     {
         DModel = f.ConfigInt("d_model"),
         Heads = f.ConfigInt("nhead"),
@@ -38,9 +38,9 @@ public class LayerFixtureTests
         if (causal) Assert.Equal(Masks.Causal(Time(f, "src")), Masks.FromFlags(Flags(f, "src_mask")));
 
         var y = layer.Forward(x, new SequenceBatch(Batch(f, "src"), Time(f, "src"), lengths), causal);
-        Check.Close(f.Matrix("output.y"), y.Data, Tol, "y");
+        Expect.Close(f.Matrix("output.y"), y.Data, Tol, "y");
         BackwardUpstream(y, f);
-        Check.Close(f.Matrix("grad_input.src"), x.Grad!, Tol, "grad src");
+        Expect.Close(f.Matrix("grad_input.src"), x.Grad!, Tol, "grad src");
         AssertParamGrads(layer, f);
         Assert.NotNull(layer.SelfAttentionWeights);
     }
@@ -65,10 +65,10 @@ public class LayerFixtureTests
         var tgtBatch = new SequenceBatch(Batch(f, "tgt"), Time(f, "tgt"), tgtLengths);
         var memBatch = new SequenceBatch(Batch(f, "memory"), Time(f, "memory"), memLengths);
         var y = layer.Forward(tgt, tgtBatch, memory, memBatch);
-        Check.Close(f.Matrix("output.y"), y.Data, Tol, "y");
+        Expect.Close(f.Matrix("output.y"), y.Data, Tol, "y");
         BackwardUpstream(y, f);
-        Check.Close(f.Matrix("grad_input.tgt"), tgt.Grad!, Tol, "grad tgt");
-        Check.Close(f.Matrix("grad_input.memory"), memory.Grad!, Tol, "grad memory");
+        Expect.Close(f.Matrix("grad_input.tgt"), tgt.Grad!, Tol, "grad tgt");
+        Expect.Close(f.Matrix("grad_input.memory"), memory.Grad!, Tol, "grad memory");
         AssertParamGrads(layer, f);
         Assert.Equal(Time(f, "memory"), layer.CrossAttentionWeights!.KeyLength);
     }
@@ -84,46 +84,6 @@ public class LayerFixtureTests
         var memMask = Mask(f, "memory_key_padding_mask");
         var y = layer.Forward(tgt, SequenceBatch.Full(Batch(f, "tgt"), Time(f, "tgt")), memory,
             SequenceBatch.Full(Batch(f, "memory"), Time(f, "memory")), selfMask, memMask);
-        Check.Close(f.Matrix("output.y"), y.Data, Tol, "y");
-    }
-
-    [Theory]
-    [InlineData("transformer_2x2")]
-    [InlineData("transformer_2x2_pre")]
-    public void TwoPlusTwoTransformerMatchesPyTorch(string name)
-    {
-        var f = TorchFixture.Load(name);
-        var config = Config(f) with { EncoderLayers = f.ConfigInt("num_encoder_layers"), DecoderLayers = f.ConfigInt("num_decoder_layers") };
-        var model = new EncoderDecoder(config, new Rng(1));
-        LoadParams(model, f);
-        var (src, tgt) = (Input(f, "src"), Input(f, "tgt"));
-        var srcBatch = new SequenceBatch(Batch(f, "src"), Time(f, "src"), ConfigLengths(f, "src_lengths"));
-        var tgtBatch = new SequenceBatch(Batch(f, "tgt"), Time(f, "tgt"), ConfigLengths(f, "tgt_lengths"));
-        Assert.Equal(srcBatch.Lengths, LengthsFromFlags(Flags(f, "src_key_padding_mask")));
-        Assert.Equal(tgtBatch.Lengths, LengthsFromFlags(Flags(f, "tgt_key_padding_mask")));
-
-        var memory = model.Encode(src, srcBatch);
-        Check.Close(f.Matrix("output.memory"), memory.Data, Tol, "memory");
-        var y = model.Decode(tgt, tgtBatch, memory, srcBatch);
-        Check.Close(f.Matrix("output.y"), y.Data, Tol, "y");
-        BackwardUpstream(y, f);
-        Check.Close(f.Matrix("grad_input.src"), src.Grad!, Tol, "grad src");
-        Check.Close(f.Matrix("grad_input.tgt"), tgt.Grad!, Tol, "grad tgt");
-        AssertParamGrads(model, f);
-
-        // Every layer kept its maps, per head.
-        Assert.Equal(2, model.Encoder.AttentionWeights.Count);
-        Assert.All(model.Decoder.CrossAttentionWeights, w => Assert.Equal((2, 4, 5), (w!.Heads, w.QueryLength, w.KeyLength)));
-    }
-
-    [Fact]
-    public void StateDictNamesAreExactlyPyTorchs()
-    {
-        var f = TorchFixture.Load("transformer_2x2");
-        var model = new EncoderDecoder(Config(f) with { EncoderLayers = 2, DecoderLayers = 2 }, new Rng(1));
-        var ours = model.NamedParameters().Select(p => (p.Name, string.Join(",", p.Shape))).ToList();
-        var theirs = f.Keys.Where(k => k.StartsWith("param.", StringComparison.Ordinal))
-            .Select(k => (k["param.".Length..], string.Join(",", f.Shape(k)))).ToList();
-        Assert.Equal(theirs, ours); // same names, same shapes, same order
+        Expect.Close(f.Matrix("output.y"), y.Data, Tol, "y");
     }
 }

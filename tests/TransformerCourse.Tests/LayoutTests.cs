@@ -1,0 +1,205 @@
+using System.Reflection;
+using System.Reflection.Emit;
+using TransformerCourse.Tests.Support;
+
+namespace TransformerCourse.Tests;
+
+/// <summary>
+/// How the code is laid out. One file, one test file: every library file <c>lib/TransformerCourse/Folder/Name.cs</c>
+/// has <c>tests/TransformerCourse.Tests/Folder/NameTests.cs</c> (and <c>lib/TransformerCourse.Recipes/Folder/Name.cs</c>
+/// has <c>tests/TransformerCourse.Tests/Recipes/Folder/NameTests.cs</c>). No cycles: no two namespaces of the library
+/// use each other, directly or around a loop (signatures and method bodies both count).
+/// </summary>
+public class LayoutTests
+{
+    /// <summary>
+    /// Library files without a test file of their own yet. The list may only shrink: a file that gains its test file
+    /// must leave it (the test says so), and a new library file must come with its test file.
+    /// </summary>
+    private static readonly string[] NoTestFileYet =
+    [
+        "lib/TransformerCourse/Attention/AdditiveAttention.cs",
+        "lib/TransformerCourse/Attention/AttentionOps.cs",
+        "lib/TransformerCourse/Attention/FusedAttention.cs",
+        "lib/TransformerCourse/Autograd/FastGemm.cs",
+        "lib/TransformerCourse/Autograd/FusedLinear.cs",
+        "lib/TransformerCourse/Autograd/OpProfile.cs",
+        "lib/TransformerCourse/Autograd/Simd.cs",
+        "lib/TransformerCourse/Native/AccelerationResult.cs",
+        "lib/TransformerCourse/Native/CblasLibrary.cs",
+        "lib/TransformerCourse/Native/CblasLinearAlgebraProvider.Managed.cs",
+        "lib/TransformerCourse/Nn/Linear.cs",
+        "lib/TransformerCourse/Seq2Seq/BahdanauSeq2Seq.cs",
+        "lib/TransformerCourse/Seq2Seq/GruCell.cs",
+        "lib/TransformerCourse/Seq2Seq/GruEncoder.cs",
+        "lib/TransformerCourse/Seq2Seq/GruOps.cs",
+        "lib/TransformerCourse/Seq2Seq/GruSeq2Seq.cs",
+        "lib/TransformerCourse/Seq2Seq/RecurrentSeq2Seq.cs",
+        "lib/TransformerCourse/Transformer/Decoder.cs",
+        "lib/TransformerCourse/Transformer/DecoderLayer.cs",
+        "lib/TransformerCourse/Transformer/Encoder.cs",
+        "lib/TransformerCourse/Transformer/EncoderLayer.cs",
+        "lib/TransformerCourse/Transformer/PositionwiseFeedForward.cs",
+        "lib/TransformerCourse/Transformer/Seq2SeqTransformer.Generation.cs",
+        "lib/TransformerCourse/Transformer/SinusoidalPositionalEncoding.cs",
+        "lib/TransformerCourse/Transformer/TokenEmbedding.cs",
+    ];
+
+    /// <summary>Namespace cycles known today (the softmax's namespaces, being reworked), as "A ⇄ B".</summary>
+    private static readonly string[] KnownCycles =
+    [
+        "TransformerCourse ⇄ TransformerCourse.Autograd",    // Softmax (root) uses Tensor; Tensor.Softmax uses Softmax
+    ];
+
+    /// <summary>The library files (paths from the repository root, with '/') that have no same-named test file.</summary>
+    public static IReadOnlyList<string> MissingTestFiles()
+    {
+        var missing = new List<string>();
+        foreach (var (project, testFolder) in new[] { ("TransformerCourse", ""), ("TransformerCourse.Recipes", "Recipes") })
+        {
+            string root = Path.Combine(RepoPaths.Root, "lib", project);
+            foreach (var file in Directory.EnumerateFiles(root, "*.cs", SearchOption.AllDirectories))
+            {
+                string relative = Path.GetRelativePath(root, file).Replace('\\', '/');
+                if (relative.StartsWith("obj/", StringComparison.Ordinal) || relative.StartsWith("bin/", StringComparison.Ordinal))
+                    continue;
+                string test = Path.Combine(RepoPaths.Root, "tests", "TransformerCourse.Tests", testFolder,
+                    relative[..^3] + "Tests.cs");
+                if (!File.Exists(test)) missing.Add($"lib/{project}/{relative}");
+            }
+        }
+        return missing.Order(StringComparer.Ordinal).ToList();
+    }
+
+    [Fact]
+    public void EveryLibraryFileHasItsTestFile()
+    {
+        var missing = MissingTestFiles();
+        var unexpected = missing.Except(NoTestFileYet).ToList();
+        var stale = NoTestFileYet.Except(missing).ToList();
+        Assert.True(unexpected.Count == 0 && stale.Count == 0,
+            (unexpected.Count == 0 ? "" : $"library files without tests/…/<Name>Tests.cs:\n  {string.Join("\n  ", unexpected)}\n")
+            + (stale.Count == 0 ? "" : $"have their test file now; remove them from NoTestFileYet:\n  {string.Join("\n  ", stale)}"));
+    }
+
+    [Fact]
+    public void TheLibrarysNamespacesFormNoCycle()
+    {
+        var uses = NamespaceUses(typeof(Rng).Assembly);
+        var cycles = new List<string>();
+        foreach (var (a, targets) in uses)
+        {
+            foreach (var b in targets)
+            {
+                if (string.CompareOrdinal(a, b) < 0 && Reaches(uses, b, a)) cycles.Add($"{a} ⇄ {b}");
+            }
+        }
+        var unexpected = cycles.Except(KnownCycles).ToList();
+        var stale = KnownCycles.Except(cycles).ToList();
+        Assert.True(unexpected.Count == 0 && stale.Count == 0,
+            (unexpected.Count == 0 ? "" : $"namespaces that use each other (directly or around a loop):\n  {string.Join("\n  ", unexpected)}\n")
+            + (stale.Count == 0 ? "" : $"no longer a cycle; remove from KnownCycles:\n  {string.Join("\n  ", stale)}"));
+    }
+
+    [Fact]
+    public void TheCycleFinderSeesMethodBodies()
+    {
+        // Seq2SeqTransformer's methods build Decoders and call Masks (in their bodies, not only their signatures).
+        var uses = NamespaceUses(typeof(Rng).Assembly);
+        Assert.Contains("TransformerCourse.Attention", uses["TransformerCourse.Transformer"]);
+        Assert.Contains("TransformerCourse.Seq2Seq", uses["TransformerCourse.Training"]);
+        Assert.DoesNotContain("TransformerCourse.Training", uses["TransformerCourse.Seq2Seq"]);
+        Assert.DoesNotContain("TransformerCourse.Transformer", uses["TransformerCourse.Training"]);
+    }
+
+    private static bool Reaches(Dictionary<string, HashSet<string>> uses, string from, string to)
+    {
+        var seen = new HashSet<string> { from };
+        var stack = new Stack<string>([from]);
+        while (stack.Count > 0)
+        {
+            var n = stack.Pop();
+            if (n == to) return true;
+            foreach (var m in uses.GetValueOrDefault(n) ?? []) if (seen.Add(m)) stack.Push(m);
+        }
+        return false;
+    }
+
+    /// <summary>For each namespace of <paramref name="assembly"/>, the other namespaces of it that its types use.</summary>
+    public static Dictionary<string, HashSet<string>> NamespaceUses(Assembly assembly)
+    {
+        var uses = new Dictionary<string, HashSet<string>>();
+        const BindingFlags all = BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance
+            | BindingFlags.Static | BindingFlags.DeclaredOnly;
+        foreach (var type in assembly.GetTypes())
+        {
+            string? from = type.Namespace;
+            if (from is null) continue;
+            var set = uses.TryGetValue(from, out var s) ? s : uses[from] = [];
+            void Use(Type? t)
+            {
+                if (t is null) return;
+                if (t.HasElementType) { Use(t.GetElementType()); return; }
+                if (t.IsGenericType && !t.IsGenericTypeDefinition) foreach (var a in t.GetGenericArguments()) Use(a);
+                if (t.IsGenericParameter || t.Assembly != assembly || t.Namespace is null || t.Namespace == from) return;
+                set.Add(t.Namespace);
+            }
+            Use(type.BaseType);
+            foreach (var i in type.GetInterfaces()) Use(i);
+            foreach (var f in type.GetFields(all)) Use(f.FieldType);
+            foreach (var p in type.GetProperties(all)) Use(p.PropertyType);
+            foreach (var m in type.GetMethods(all).Cast<MethodBase>().Concat(type.GetConstructors(all)))
+            {
+                if (m is MethodInfo mi) Use(mi.ReturnType);
+                foreach (var p in m.GetParameters()) Use(p.ParameterType);
+                foreach (var member in BodyMembers(m)) Use(member as Type ?? member.DeclaringType);
+            }
+        }
+        return uses;
+    }
+
+    private static readonly Dictionary<short, OpCode> OpCodesByValue = typeof(OpCodes)
+        .GetFields(BindingFlags.Public | BindingFlags.Static)
+        .Select(f => (OpCode)f.GetValue(null)!)
+        .ToDictionary(o => o.Value);
+
+    /// <summary>The methods, fields and types a method's IL refers to (calls, field accesses, new objects, casts).</summary>
+    private static IEnumerable<MemberInfo> BodyMembers(MethodBase method)
+    {
+        var il = method.GetMethodBody()?.GetILAsByteArray();
+        if (il is null) yield break;
+        var typeArgs = method.DeclaringType is { IsGenericType: true } d ? d.GetGenericArguments() : null;
+        var methodArgs = method.IsGenericMethod ? method.GetGenericArguments() : null;
+        int i = 0;
+        while (i < il.Length)
+        {
+            short value = il[i] == 0xFE ? (short)(0xFE00 | il[i + 1]) : il[i];
+            i += il[i] == 0xFE ? 2 : 1;
+            var op = OpCodesByValue[value];
+            int size = op.OperandType switch
+            {
+                OperandType.InlineNone => 0,
+                OperandType.ShortInlineBrTarget or OperandType.ShortInlineI or OperandType.ShortInlineVar => 1,
+                OperandType.InlineVar => 2,
+                OperandType.InlineI8 or OperandType.InlineR => 8,
+                OperandType.InlineSwitch => 4 + 4 * BitConverter.ToInt32(il, i),
+                _ => 4,
+            };
+            if (op.OperandType is OperandType.InlineMethod or OperandType.InlineField or OperandType.InlineType
+                or OperandType.InlineTok)
+            {
+                MemberInfo? member = null;
+                try
+                {
+                    member = method.Module.ResolveMember(BitConverter.ToInt32(il, i), typeArgs, methodArgs);
+                }
+                catch (ArgumentException)
+                {
+                    // A token that does not resolve in this generic context: its signature was counted above.
+                }
+                if (member is not null) yield return member;
+            }
+            i += size;
+        }
+    }
+}
