@@ -15,7 +15,7 @@ public sealed record BatchedAttentionResult(Tensor Output, AttentionWeights Weig
 /// <para>Layout (see <see cref="SequenceBatch"/>): Q is (B·T_q)×(h·d_k), K is (B·T_k)×(h·d_k), V is (B·T_k)×(h·d_v);
 /// Q_bh is rows [b·T_q, (b+1)·T_q) and columns [h·d_k, (h+1)·d_k) of Q, and so on. The output O is
 /// (B·T_q)×(h·d_v), O_bh in the same place, i.e. the heads already concatenated.</para>
-/// <para>It computes exactly what <see cref="ScaledDotProductAttention.Forward"/> computes, once per (b, h), but as one
+/// <para>It computes exactly what <see cref="ScaledDotProductAttention"/> computes, once per (b, h), but as one
 /// node with a hand-written backward instead of ~10 graph nodes per (b, h). With S = Q Kᵀ·s, P = softmax(S + M), O = P V:
 /// ∂V = Pᵀ ∂O;  ∂P = ∂O Vᵀ;  ∂S = P ⊙ (∂P − rowsum(∂P ⊙ P));  ∂Q = s·∂S K;  ∂K = s·∂Sᵀ Q.
 /// With attention dropout (mask D, entries 0 or 1/(1−p)), O = (P ⊙ D) V and ∂P is multiplied by D.</para>

@@ -1,4 +1,5 @@
 using MathNet.Numerics.LinearAlgebra;
+using MathNet.Numerics.LinearAlgebra.Double;
 using TransformerCourse.Autograd;
 
 namespace TransformerCourse.Attention;
@@ -39,5 +40,34 @@ public static class ScaledDotProductAttention
         var weights = scores.Softmax(mask);                                          // rows sum to 1
         var output = weights.MatMul(v);                                              // T_q×d_v
         return new AttentionResult(output, weights);
+    }
+
+    /// <summary>
+    /// Attention with dropout on the weights, as in training: output = (P ⊙ D) V with P = softmax(Q Kᵀ / √d_k + M)
+    /// and D a T_q×T_k matrix of 0 (probability <paramref name="dropout"/>) or 1/(1 − p), drawn row by row from
+    /// <paramref name="rng"/>. The returned weights are P, before dropout. Without an rng (evaluation) or with
+    /// p = 0 this is <see cref="Forward(Tensor, Tensor, Tensor, Matrix{double})"/>.
+    /// </summary>
+    /// <param name="q">Queries Q, T_q×d_k.</param>
+    /// <param name="k">Keys K, T_k×d_k.</param>
+    /// <param name="v">Values V, T_k×d_v.</param>
+    /// <param name="mask">Optional additive mask M, T_q×T_k or 1×T_k.</param>
+    /// <param name="dropout">The dropout probability p, in [0, 1).</param>
+    /// <param name="rng">The random source for the dropout mask; null means no dropout.</param>
+    /// <returns>Output T_q×d_v and weights T_q×T_k.</returns>
+    public static AttentionResult Forward(Tensor q, Tensor k, Tensor v, Matrix<double>? mask, double dropout, Rng? rng)
+    {
+        if (dropout < 0 || dropout >= 1 || double.IsNaN(dropout))
+            throw new ArgumentOutOfRangeException(nameof(dropout), dropout,
+                "ScaledDotProductAttention: dropout must be in [0, 1).");
+        var attention = Forward(q, k, v, mask);
+        if (rng is null || dropout == 0) return attention;
+        var keep = DenseMatrix.Create(q.Rows, k.Rows, 0.0);
+        double factor = 1.0 / (1.0 - dropout);
+        for (int i = 0; i < q.Rows; i++)
+            for (int j = 0; j < k.Rows; j++)
+                keep[i, j] = rng.NextDouble() < dropout ? 0.0 : factor;
+        var output = attention.Weights.Mul(Tensor.Constant(keep)).MatMul(v);  // (P ⊙ D) V
+        return new AttentionResult(output, attention.Weights);
     }
 }

@@ -179,4 +179,79 @@ public class MultiHeadAttentionTests
             "key length 5", "[0, 4]");
         Check.ThrowsArgument(() => new MultiHeadAttention(10, 3, new Rng(1)), "d_model=10", "h=3");
     }
+
+    // ---- the readable path (ScaledDotProductAttention per sequence and head) and the fused kernel agree --------
+
+    private static (MultiHeadAttention Mha, Tensor Query, Tensor Memory) Setup(ulong seed, int tq = 5, int tk = 4,
+        bool bias = true, RotaryEmbedding? rotary = null, double dropout = 0.0)
+    {
+        var rng = new Rng(seed);
+        var mha = new MultiHeadAttention(8, 2, rng, dropout, bias, rotary);
+        foreach (var p in mha.Parameters()) p.Data.MapInplace(_ => rng.NextGaussian() * 0.5); // non-zero biases
+        var query = Tensor.Randn(2 * tq, 8, rng, requiresGrad: true);
+        var memory = Tensor.Randn(2 * tk, 8, rng, requiresGrad: true);
+        return (mha, query, memory);
+    }
+
+    [Theory]
+    [InlineData(false, false)]
+    [InlineData(true, false)]
+    [InlineData(false, true)]
+    [InlineData(true, true)]
+    public void SelfAttentionIsTheSameOnTheReadableAndTheFusedPath(bool causal, bool padded)
+    {
+        BothPaths.AssertSame($"self causal={causal} padded={padded}", () =>
+        {
+            var (mha, x, _) = Setup(3);
+            var batch = new SequenceBatch(2, 5, padded ? [3, 5] : null);
+            return (mha.SelfAttention(x, batch, causal), mha, [x]);
+        });
+    }
+
+    [Fact]
+    public void CrossAttentionIsTheSameOnTheReadableAndTheFusedPath()
+    {
+        BothPaths.AssertSame("cross", () =>
+        {
+            var (mha, x, memory) = Setup(4);
+            return (mha.CrossAttention(x, memory, new SequenceBatch(2, 4, [2, 4])), mha, [x, memory]);
+        });
+    }
+
+    [Fact]
+    public void SeparateKeyAndValueAndAnAdditiveMaskAreTheSameOnBothPaths()
+    {
+        BothPaths.AssertSame("query, key, value apart; additive and padding mask", () =>
+        {
+            var (mha, x, memory) = Setup(5, bias: false);
+            var value = Tensor.Randn(memory.Rows, 8, new Rng(6), requiresGrad: true);
+            var additive = Tensor.Randn(5, 4, new Rng(7)).Data;
+            var mask = new AttentionMask(keyLengths: [3, 4], additive: additive);
+            return (mha.Forward(x, memory, value, 2, mask), mha, [x, memory, value]);
+        });
+    }
+
+    [Fact]
+    public void RotaryAndDropoutAreTheSameOnBothPaths()
+    {
+        BothPaths.AssertSame("rotary, attention dropout in training", () =>
+        {
+            var (mha, x, _) = Setup(8, rotary: new RotaryEmbedding(4), dropout: 0.3);
+            mha.Train();
+            return (mha.SelfAttention(x, new SequenceBatch(2, 5, [5, 4]), causal: true), mha, [x]);
+        });
+    }
+
+    [Fact]
+    public void TheReadablePathKeepsTheSameWeights()
+    {
+        var (mha, x, _) = Setup(9);
+        var batch = new SequenceBatch(2, 5, [4, 5]);
+        mha.SelfAttention(x, batch, causal: true);
+        var fused = mha.LastWeights!.ToArray();
+        using (Kernels.Use(fused: false)) mha.SelfAttention(x, batch, causal: true);
+        var readable = mha.LastWeights!.ToArray();
+        Assert.Equal(fused.Length, readable.Length);
+        foreach (var (f, r) in fused.Cast<double>().Zip(readable.Cast<double>())) Assert.Equal(f, r, 1e-14);
+    }
 }
