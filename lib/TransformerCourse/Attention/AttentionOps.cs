@@ -142,7 +142,16 @@ public static class AttentionOps
         if (scores.Rows != batch.Batch || scores.Cols != batch.Time)
             throw new ArgumentException($"Attend: scores are {scores.Shape} but the batch is B={batch.Batch}, T={batch.Time}.");
         var mask = batch.HasPadding ? Masks.Padding(batch.Lengths!, batch.Time) : null;
-        var weights = scores.Softmax(mask);
-        return new AttentionResult(WeightedSum(weights, values), weights);
+        var weights = scores.Softmax(mask);                                       // a_b = softmax(e_b), B×T
+        if (Kernels.Fused) return new AttentionResult(WeightedSum(weights, values), weights); // one node
+        ArgumentNullException.ThrowIfNull(values);
+        if (values.Rows != batch.Batch * batch.Time)
+            throw new ArgumentException(
+                $"WeightedSum: weights are {weights.Shape} (B×T) but values are {values.Shape}; values need B·T = " +
+                $"{batch.Batch * batch.Time} rows.");
+        var contexts = new Tensor[batch.Batch];
+        for (int b = 0; b < batch.Batch; b++)                                     // c_b = a_b H_b, 1×T · T×d
+            contexts[b] = weights.SliceRows(b, 1).MatMul(values.SliceRows(b * batch.Time, batch.Time));
+        return new AttentionResult(Tensor.ConcatRows(contexts), weights);
     }
 }

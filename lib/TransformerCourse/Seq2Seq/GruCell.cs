@@ -70,7 +70,15 @@ public sealed class GruCell : Module
             throw new ArgumentException($"GruCell: input gates are {inputGates.Shape} and h is {h.Shape}; expected B×{3 * HiddenSize} and B×{HiddenSize}.");
         if (keep is not null && keep.Count != h.Rows)
             throw new ArgumentException($"GruCell: keep has {keep.Count} entries for {h.Rows} rows.");
-        var gh = h.MatMul(WeightHh, transposeOther: true) + BiasHh;
-        return GruOps.Combine(inputGates, gh, h, keep);
+        var gh = h.MatMul(WeightHh, transposeOther: true) + BiasHh;      // W_hh h + b_hh, B×3H
+        if (Kernels.Fused) return GruOps.Combine(inputGates, gh, h, keep); // the same numbers, one node
+        Tensor Gate(Tensor g, int i) => g.SliceCols(i * HiddenSize, HiddenSize); // i = 0 (r), 1 (z), 2 (n)
+        var r = (Gate(inputGates, 0) + Gate(gh, 0)).Sigmoid();       // r  = σ(W_ir x + b_ir + W_hr h + b_hr)
+        var z = (Gate(inputGates, 1) + Gate(gh, 1)).Sigmoid();       // z  = σ(W_iz x + b_iz + W_hz h + b_hz)
+        var n = (Gate(inputGates, 2) + r.Mul(Gate(gh, 2))).Tanh();   // n  = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn))
+        var next = (-z + 1.0).Mul(n) + z.Mul(h);                     // h' = (1 − z) ⊙ n + z ⊙ h
+        if (keep is null) return next;
+        var on = Tensor.FromRows(keep.Select(k => new[] { k ? 1.0 : 0.0 }).ToArray()); // B×1: 1 = still running
+        return on.Mul(next) + (-on + 1.0).Mul(h);                    // finished rows keep their old h
     }
 }

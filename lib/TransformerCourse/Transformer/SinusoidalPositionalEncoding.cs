@@ -19,6 +19,7 @@ namespace TransformerCourse.Transformer;
 public sealed class SinusoidalPositionalEncoding : Nn.Module
 {
     private readonly Nn.Dropout _dropout;
+    private readonly Tensor _table;
 
     /// <summary>Builds the table for positions 0 … maxLength−1.</summary>
     /// <param name="dModel">d_model (even).</param>
@@ -31,6 +32,7 @@ public sealed class SinusoidalPositionalEncoding : Nn.Module
         if (maxLength <= 0) throw new ArgumentException($"SinusoidalPositionalEncoding: maxLength must be positive, got {maxLength}.");
         DModel = dModel;
         Table = Build(maxLength, dModel);
+        _table = Tensor.Constant(Table);
         _dropout = RegisterModule("dropout", new Nn.Dropout(dropout, rng ?? new Rng(0)));
     }
 
@@ -48,15 +50,15 @@ public sealed class SinusoidalPositionalEncoding : Nn.Module
     /// </summary>
     public static Matrix<double> Build(int maxLength, int dModel)
     {
+        var positions = Vector<double>.Build.Dense(maxLength, pos => pos);                   // 0, 1, …, maxLength−1
+        var omega = Vector<double>.Build.Dense(dModel / 2, i => Math.Exp(2 * i * -(Math.Log(10000.0) / dModel)));
+        var angles = positions.OuterProduct(omega);                                         // pos·ω_i
+        var (sin, cos) = (angles.Map(Math.Sin), angles.Map(Math.Cos));
         var pe = new DenseMatrix(maxLength, dModel);
-        for (int i = 0; 2 * i < dModel; i++)
+        for (int i = 0; i < omega.Count; i++)
         {
-            double omega = Math.Exp(2 * i * -(Math.Log(10000.0) / dModel));
-            for (int pos = 0; pos < maxLength; pos++)
-            {
-                pe[pos, 2 * i] = Math.Sin(pos * omega);
-                if (2 * i + 1 < dModel) pe[pos, 2 * i + 1] = Math.Cos(pos * omega);
-            }
+            pe.SetColumn(2 * i, sin.Column(i));                                                // PE[:, 2i]   = sin(pos·ω_i)
+            pe.SetColumn(2 * i + 1, cos.Column(i));                                            // PE[:, 2i+1] = cos(pos·ω_i)
         }
         return pe;
     }
@@ -73,14 +75,8 @@ public sealed class SinusoidalPositionalEncoding : Nn.Module
             throw new ArgumentException($"SinusoidalPositionalEncoding: input is {x.Shape}; it must be (B·T)×{DModel} with T={time}.");
         if (startPosition < 0 || startPosition + time > MaxLength)
             throw new ArgumentException($"SinusoidalPositionalEncoding: positions {startPosition}…{startPosition + time - 1} are beyond the table of {MaxLength}.");
-        int n = x.Rows, d = DModel;
-        var xv = Shapes.Values(x.Data);
-        var pe = Shapes.Values(Table);
-        var y = new double[xv.Length];
-        for (int c = 0; c < d; c++)
-            for (int r = 0; r < n; r++)
-                y[r + c * n] = xv[r + c * n] + pe[startPosition + r % time + c * MaxLength];
-        var sum = Tensor.FromOp(Shapes.Wrap(n, d, y), "PositionalEncoding", [x], g => x.AddGrad(g));
+        var positions = Enumerable.Range(0, x.Rows).Select(r => startPosition + r % time).ToArray(); // t of row b·T + t
+        var sum = x + _table.GatherRows(positions);                                      // x + PE(t)
         return _dropout.Forward(sum);
     }
 }

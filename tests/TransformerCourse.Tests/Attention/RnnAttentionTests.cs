@@ -5,7 +5,7 @@ using TransformerCourse.Tests.Support;
 
 namespace TransformerCourse.Tests.Attention;
 
-public class AdditiveAttentionTests
+public partial class AdditiveAttentionTests
 {
     private static AdditiveAttention Set(double[,] w, double[,] u, double[,] v)
     {
