@@ -16,7 +16,9 @@ public static class Kernels
     private static volatile bool _fused = true;
     private static readonly AsyncLocal<bool?> Scoped = new();
 
-    /// <summary>Whether layers run their fused kernels (true, the default) or the readable composition (false).</summary>
+    /// <summary>
+    /// Whether layers run their fused kernels (true, the default) or the readable composition (false).
+    /// </summary>
     public static bool Fused
     {
         get => Scoped.Value ?? _fused;

@@ -3,7 +3,7 @@ using MathNet.Numerics.LinearAlgebra.Double;
 using TransformerCourse.Tests.Support;
 using SoftmaxFn = TransformerCourse.Softmax;
 
-namespace TransformerCourse.Tests.Softmax;
+namespace TransformerCourse.Tests;
 
 /// <summary>The plain-function softmax family on vectors (<see cref="SoftmaxFn"/>).</summary>
 public class SoftmaxTests
@@ -49,7 +49,8 @@ public class SoftmaxTests
     public void LogSoftmaxKeepsFullPrecisionFarFromZero()
     {
         // Shifting by −1e4 changes nothing mathematically and every difference here is exact in floating point,
-        // so the results must agree to an ulp (computing z − (m + log Σ) would lose ~1e-12 to the rounding of m + log Σ).
+        // so the results must agree to an ulp (computing z − (m + log Σ) would lose ~1e-12 to the rounding of m + log
+        // Σ).
         var near = SoftmaxFn.Log(V(2, -0.5, 0.5, 1.75));
         var far = SoftmaxFn.Log(V(-1e4 + 2, -1e4 - 0.5, -1e4 + 0.5, -1e4 + 1.75));
         var tensor = new TransformerCourse.Autograd.Tensor(far.ToRowMatrix()).LogSoftmax().Data.Row(0);
@@ -129,7 +130,8 @@ public class SoftmaxTests
         // Every position hidden: the documented result is all zeros (not NaN).
         Assert.Equal(new double[4], SoftmaxFn.Masked(x, [false, false, false, false]).ToArray());
         // Nothing hidden: the plain softmax; with a temperature too.
-        Check.Close(SoftmaxFn.Of(x, 3).ToRowMatrix(), SoftmaxFn.Masked(x, [true, true, true, true], 3).ToRowMatrix(), 0);
+        Check.Close(SoftmaxFn.Of(x, 3).ToRowMatrix(), SoftmaxFn.Masked(x, [true, true, true, true], 3).ToRowMatrix(),
+            0);
 
         Check.ThrowsArgument(() => SoftmaxFn.Masked(x, [true, false]), "Softmax.Masked", "4", "2");
     }
@@ -170,7 +172,8 @@ public class SoftmaxTests
         var mask = DenseMatrix.Create(1, 5, (_, j) => j >= 3 ? double.NegativeInfinity : 0);
         var ym = SoftmaxFn.Rows(x, mask);
         for (int i = 0; i < 4; i++)
-            Check.Close(SoftmaxFn.Masked(x.Row(i), [true, true, true, false, false]).ToRowMatrix(), ym.Row(i).ToRowMatrix(), 1e-15);
+            Check.Close(SoftmaxFn.Masked(x.Row(i), [true, true, true, false, false]).ToRowMatrix(),
+                ym.Row(i).ToRowMatrix(), 1e-15);
     }
 
     [Fact]

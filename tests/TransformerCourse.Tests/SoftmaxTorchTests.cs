@@ -3,7 +3,7 @@ using TransformerCourse.Autograd;
 using TransformerCourse.Tests.Fixtures;
 using TransformerCourse.Tests.Support;
 
-namespace TransformerCourse.Tests.Softmax;
+namespace TransformerCourse.Tests;
 
 /// <summary>Softmax and log-softmax against PyTorch 1.13 in float64 (tests/fixtures/torch).</summary>
 public class SoftmaxTorchTests
@@ -11,7 +11,8 @@ public class SoftmaxTorchTests
     private const double Tol = 1e-12;
 
     /// <summary>0/1 "hidden" flags to an additive mask of 0 and −∞.</summary>
-    private static Matrix<double> Additive(Matrix<double> hidden) => hidden.Map(h => h != 0 ? double.NegativeInfinity : 0.0);
+    private static Matrix<double> Additive(Matrix<double> hidden) =>
+        hidden.Map(h => h != 0 ? double.NegativeInfinity : 0.0);
 
     [Theory]
     [InlineData("softmax", false)]
@@ -74,7 +75,8 @@ public class SoftmaxTorchTests
             for (int i = 0; i < x.Rows; i++)
             {
                 var keep = hidden.Row(i).Select(h => h == 0).ToArray();
-                Check.Close(f.Matrix("output.y").Row(i), TransformerCourse.Softmax.Masked(x.Data.Row(i), keep), Tol, $"row {i}");
+                Check.Close(f.Matrix("output.y").Row(i), TransformerCourse.Softmax.Masked(x.Data.Row(i), keep), Tol,
+                    $"row {i}");
             }
         }
     }

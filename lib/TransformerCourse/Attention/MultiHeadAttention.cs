@@ -1,4 +1,5 @@
 using TransformerCourse.Autograd;
+using TransformerCourse.Autograd.Kernels;
 using TransformerCourse.Nn;
 
 namespace TransformerCourse.Attention;
@@ -26,15 +27,19 @@ public sealed class MultiHeadAttention : Module
     /// <param name="dropout">Dropout probability on the attention weights (training mode only).</param>
     /// <param name="bias">Whether the projections have biases.</param>
     /// <param name="rotary">Optional rotary position embedding applied to every head's queries and keys (RoPE).</param>
-    public MultiHeadAttention(int dModel, int heads, Rng rng, double dropout = 0.0, bool bias = true, RotaryEmbedding? rotary = null)
+    public MultiHeadAttention(int dModel, int heads, Rng rng, double dropout = 0.0, bool bias = true,
+        RotaryEmbedding? rotary = null)
     {
         ArgumentNullException.ThrowIfNull(rng);
         if (dModel <= 0 || heads <= 0 || dModel % heads != 0)
-            throw new ArgumentException($"MultiHeadAttention: d_model={dModel} must be a positive multiple of h={heads}.");
+            throw new ArgumentException($"MultiHeadAttention: d_model={dModel} must be a positive multiple of " +
+                $"h={heads}.");
         if (dropout < 0 || dropout >= 1 || double.IsNaN(dropout))
-            throw new ArgumentOutOfRangeException(nameof(dropout), dropout, "MultiHeadAttention: dropout must be in [0, 1).");
+            throw new ArgumentOutOfRangeException(nameof(dropout), dropout, "MultiHeadAttention: dropout must be in " +
+                "[0, 1).");
         if (rotary is not null && rotary.Dim != dModel / heads)
-            throw new ArgumentException($"MultiHeadAttention: the rotary embedding is for d={rotary.Dim} but d_k = {dModel}/{heads} = {dModel / heads}.");
+            throw new ArgumentException($"MultiHeadAttention: the rotary embedding is for d={rotary.Dim} but d_k = " +
+                $"{dModel}/{heads} = {dModel / heads}.");
         DModel = dModel;
         Heads = heads;
         DropoutP = dropout;
@@ -128,7 +133,8 @@ public sealed class MultiHeadAttention : Module
         }
         if (batch <= 0 || query.Rows % batch != 0 || key.Rows % batch != 0 || value.Rows != key.Rows)
             throw new ArgumentException(
-                $"MultiHeadAttention: query is {query.Shape}, key is {key.Shape}, value is {value.Shape}; with B={batch} each needs a multiple of B rows and key and value the same rows.");
+                $"MultiHeadAttention: query is {query.Shape}, key is {key.Shape}, value is {value.Shape}; with " +
+                    $"B={batch} each needs a multiple of B rows and key and value the same rows.");
 
         // Concat(head_1, …, head_h): the paper's steps, or the same numbers from one fused kernel (Autograd/Kernels).
         var heads = Kernels.Fused
@@ -179,7 +185,7 @@ public sealed class MultiHeadAttention : Module
         return Tensor.ConcatRows(sequences);
     }
 
-    /// <summary>x·W_iᵀ + b_i with W_i, b_i the <paramref name="i"/>-th block (0 = Q, 1 = K, 2 = V) of in_proj.</summary>
+    /// <summary>x·W_iᵀ + b_i, with W_i and b_i block <paramref name="i"/> (0 = Q, 1 = K, 2 = V) of in_proj.</summary>
     private Tensor Project(Tensor x, int i)
     {
         var y = x.MatMul(InProjWeight.SliceRows(i * DModel, DModel), transposeOther: true);
@@ -187,8 +193,8 @@ public sealed class MultiHeadAttention : Module
     }
 
     /// <summary>
-    /// What <see cref="ConcatHeads"/> computes, as one kernel: Q, K and V projected together when they come from the same
-    /// input (one (B·T)×3d product), and every sequence and head attended in one autograd node.
+    /// What <see cref="ConcatHeads"/> computes, as one kernel: Q, K and V projected together when they come from
+    /// the same input (one (B·T)×3d product), and every sequence and head attended in one autograd node.
     /// </summary>
     private Tensor FusedConcatHeads(Tensor query, Tensor key, Tensor value, int batch, AttentionMask? mask)
     {

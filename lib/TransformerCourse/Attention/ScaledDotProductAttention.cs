@@ -16,8 +16,10 @@ public sealed record AttentionResult(Tensor Output, Tensor Weights);
 /// <remarks>
 /// The four steps: score every query against every key (Q Kᵀ), scale by 1/√d_k so that the scores' variance does
 /// not grow with d_k, turn each row into weights with a softmax (masked keys get −∞, so weight 0), and take the
-/// weighted sum of the values. For a whole batch and many heads at once, the library uses
-/// <see cref="FusedAttention"/>, which computes the same numbers in one operation.
+/// weighted sum of the values. <see cref="MultiHeadAttention"/> calls it once per sequence and head; with
+/// <see cref="Kernels.Fused"/> on (the default) it runs instead a fused kernel
+/// (<c>Autograd/Kernels/FusedAttention.cs</c>)
+/// that computes the same numbers for the whole batch and every head in one operation.
 /// </remarks>
 public static class ScaledDotProductAttention
 {
@@ -25,7 +27,8 @@ public static class ScaledDotProductAttention
     /// <param name="q">Queries Q, T_q×d_k.</param>
     /// <param name="k">Keys K, T_k×d_k.</param>
     /// <param name="v">Values V, T_k×d_v.</param>
-    /// <param name="mask">Optional additive mask M, T_q×T_k or 1×T_k (0 = visible, −∞ = hidden), e.g. from <see cref="Masks"/>.</param>
+    /// <param name="mask">Optional additive mask M, T_q×T_k or 1×T_k (0 = visible, −∞ = hidden), e.g. from
+    /// <see cref="Masks"/>.</param>
     /// <returns>Output T_q×d_v and weights T_q×T_k.</returns>
     public static AttentionResult Forward(Tensor q, Tensor k, Tensor v, Matrix<double>? mask = null)
     {
@@ -34,7 +37,8 @@ public static class ScaledDotProductAttention
         ArgumentNullException.ThrowIfNull(v);
         if (q.Cols != k.Cols || k.Rows != v.Rows)
             throw new ArgumentException(
-                $"ScaledDotProductAttention: Q is {q.Shape}, K is {k.Shape}, V is {v.Shape}; Q and K need the same d_k and K and V the same number of rows.");
+                $"ScaledDotProductAttention: Q is {q.Shape}, K is {k.Shape}, V is {v.Shape}; Q and K need the same " +
+                    "d_k and K and V the same number of rows.");
         double dk = q.Cols;
         var scores = q.MatMul(k, transposeOther: true).Scale(1.0 / Math.Sqrt(dk)); // T_q×T_k
         var weights = scores.Softmax(mask);                                          // rows sum to 1

@@ -1,4 +1,5 @@
 using TransformerCourse.Autograd;
+using TransformerCourse.Autograd.Kernels;
 using TransformerCourse.Nn;
 
 namespace TransformerCourse.Transformer;
@@ -23,7 +24,8 @@ public enum Activation
 public sealed class PositionwiseFeedForward : Module, ILayer
 {
     /// <summary>Creates the two layers (PyTorch's default Linear initialisation).</summary>
-    public PositionwiseFeedForward(int dModel, int dFF, Rng rng, Activation activation = Activation.Relu, double dropout = 0.0)
+    public PositionwiseFeedForward(int dModel, int dFF, Rng rng, Activation activation = Activation.Relu,
+        double dropout = 0.0)
     {
         ArgumentNullException.ThrowIfNull(rng);
         Activation = activation;
@@ -49,7 +51,8 @@ public sealed class PositionwiseFeedForward : Module, ILayer
     {
         ArgumentNullException.ThrowIfNull(x);
         if (x.Cols != Linear1.InFeatures)
-            throw new ArgumentException($"PositionwiseFeedForward: input is {x.Shape} but d_model is {Linear1.InFeatures}.");
+            throw new ArgumentException($"PositionwiseFeedForward: input is {x.Shape} but d_model is " +
+                $"{Linear1.InFeatures}.");
         if (Kernels.Fused) return FusedForward(x);
         var hidden = Linear1.Forward(x);                                             // W₁ x + b₁, n×d_ff
         hidden = Activation == Activation.Relu ? hidden.Relu() : hidden.Gelu();       // act(·)

@@ -1,10 +1,12 @@
 using TransformerCourse.Autograd;
+using TransformerCourse.Autograd.Kernels;
 using TransformerCourse.Nn;
 
 namespace TransformerCourse.Transformer;
 
 /// <summary>
-/// An output layer that reuses the embedding table as its weight (weight tying, §3.4 of the paper, Press &amp; Wolf 2017):
+/// An output layer that reuses the embedding table as its weight (weight tying, §3.4 of the paper, Press &amp; Wolf
+/// 2017):
 /// logits = x·Eᵀ + b, with E the V×d_model embedding. Only the bias <c>bias</c> [V] is its own parameter; E is
 /// registered (and trained) once, by the embedding.
 /// Shapes: x n×d_model → n×V.
@@ -28,6 +30,8 @@ public sealed class TiedLinear : Module, ILayer
     public Tensor Forward(Tensor x)
     {
         ArgumentNullException.ThrowIfNull(x);
-        return FusedLinear.Forward(x, Weight, Bias, op: "TiedLinear");
+        if (Kernels.Fused) return FusedLinear.Forward(x, Weight, Bias, op: "TiedLinear"); // the same numbers, one node
+        var y = x.MatMul(Weight, transposeOther: true);                                  // x·Eᵀ, n×V
+        return Bias is null ? y : y + Bias;
     }
 }

@@ -1,4 +1,5 @@
 using TransformerCourse.Autograd;
+using TransformerCourse.Autograd.Kernels;
 using TransformerCourse.Tests.Support;
 
 namespace TransformerCourse.Tests.Attention;

@@ -113,7 +113,8 @@ public class MultiHeadAttentionTests
         var memory = Tensor.Randn(3 * 6, 8, rng);
         var y = mha.SelfAttention(x, new SequenceBatch(3, 4, [4, 2, 1]));
         Assert.Equal((12, 8), (y.Rows, y.Cols));
-        Assert.Equal((3, 2, 4, 4), (mha.LastWeights!.Batch, mha.LastWeights.Heads, mha.LastWeights.QueryLength, mha.LastWeights.KeyLength));
+        Assert.Equal((3, 2, 4, 4), (mha.LastWeights!.Batch, mha.LastWeights.Heads, mha.LastWeights.QueryLength,
+            mha.LastWeights.KeyLength));
         // Padded keys get no weight; every row sums to 1.
         for (int h = 0; h < 2; h++)
         {
@@ -144,7 +145,8 @@ public class MultiHeadAttentionTests
         var inputs = mha.Parameters().Append(x).ToArray();
         Check.Gradients(() => mha.SelfAttention(x, new SequenceBatch(2, 3, [3, 2]), causal: true), inputs);
         Check.Gradients(() => mha.CrossAttention(x, m, new SequenceBatch(2, 4, [2, 4])), inputs.Append(m).ToArray());
-        Check.Gradients(() => mha.Forward(x, m, v, 2, new AttentionMask(keyLengths: [4, 3])), inputs.Append(m).Append(v).ToArray());
+        Check.Gradients(() => mha.Forward(x, m, v, 2, new AttentionMask(keyLengths: [4, 3])),
+            inputs.Append(m).Append(v).ToArray());
     }
 
     [Fact]
@@ -173,9 +175,12 @@ public class MultiHeadAttentionTests
     public void ErrorsNameTheOperationAndShapes()
     {
         var mha = new MultiHeadAttention(8, 2, new Rng(6));
-        Check.ThrowsArgument(() => mha.SelfAttention(Tensor.Zeros(10, 6), new SequenceBatch(2, 5)), "MultiHeadAttention", "10×6", "d_model is 8");
-        Check.ThrowsArgument(() => mha.SelfAttention(Tensor.Zeros(9, 8), new SequenceBatch(2, 5)), "MultiHeadAttention", "9×8", "B·T = 10");
-        Check.ThrowsArgument(() => mha.Forward(Tensor.Zeros(6, 8), Tensor.Zeros(8, 8), Tensor.Zeros(8, 8), 2, new AttentionMask(keyLengths: [4, 5])),
+        Check.ThrowsArgument(() => mha.SelfAttention(Tensor.Zeros(10, 6), new SequenceBatch(2, 5)),
+            "MultiHeadAttention", "10×6", "d_model is 8");
+        Check.ThrowsArgument(() => mha.SelfAttention(Tensor.Zeros(9, 8), new SequenceBatch(2, 5)),
+            "MultiHeadAttention", "9×8", "B·T = 10");
+        Check.ThrowsArgument(() => mha.Forward(Tensor.Zeros(6, 8), Tensor.Zeros(8, 8), Tensor.Zeros(8, 8), 2,
+            new AttentionMask(keyLengths: [4, 5])),
             "key length 5", "[0, 4]");
         Check.ThrowsArgument(() => new MultiHeadAttention(10, 3, new Rng(1)), "d_model=10", "h=3");
     }

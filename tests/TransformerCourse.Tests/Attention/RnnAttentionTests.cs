@@ -95,7 +95,7 @@ public partial class AdditiveAttentionTests
     }
 }
 
-public class LuongAttentionTests
+public partial class LuongAttentionTests
 {
     [Fact]
     public void DotScoreIsTheDotProduct()

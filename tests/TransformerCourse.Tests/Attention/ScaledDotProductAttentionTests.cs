@@ -2,6 +2,7 @@ using MathNet.Numerics.LinearAlgebra;
 using MathNet.Numerics.LinearAlgebra.Double;
 using TransformerCourse.Attention;
 using TransformerCourse.Autograd;
+using TransformerCourse.Autograd.Kernels;
 using TransformerCourse.Tests.Fixtures;
 using TransformerCourse.Tests.Support;
 using static TransformerCourse.Tests.Attention.FixtureModules;

@@ -3,14 +3,17 @@ using MathNet.Numerics.LinearAlgebra.Double;
 using TransformerCourse.Autograd;
 using TransformerCourse.Tests.Support;
 
-namespace TransformerCourse.Tests.Softmax;
+namespace TransformerCourse.Tests.Autograd;
 
 /// <summary>Row-wise <see cref="Tensor.Softmax"/> and <see cref="Tensor.LogSoftmax"/> with additive masks.</summary>
 public class SoftmaxOpsTests
 {
     private const double Hidden = double.NegativeInfinity;
 
-    /// <summary>A rows×cols additive mask hiding a seeded random subset, with row 0 partially hidden and, if asked, the last row fully hidden.</summary>
+    /// <summary>
+    /// A rows×cols additive mask hiding a seeded random subset, with row 0 partially hidden and, if asked, the last row
+    /// fully hidden.
+    /// </summary>
     private static Matrix<double> RandomMask(int rows, int cols, Rng rng, bool fullyMaskedRow)
     {
         var m = DenseMatrix.Create(rows, cols, (_, _) => rng.NextDouble() < 0.35 ? Hidden : 0);
@@ -65,7 +68,8 @@ public class SoftmaxOpsTests
     [Fact]
     public void LogSoftmaxGradientWithPartlyAndFullyMaskedRows()
     {
-        // Hidden entries are −∞, so the weighted sum is taken over the visible entries only, against finite differences.
+        // Hidden entries are −∞, so the weighted sum is taken over the visible entries only, against finite
+        // differences.
         var rng = new Rng(114);
         var x = Gen.Param(5, 6, rng, "x");
         var mask = RandomMask(5, 6, rng, fullyMaskedRow: true);
@@ -116,7 +120,8 @@ public class SoftmaxOpsTests
     [Fact]
     public void HugeLogitsGiveFiniteValuesAndGradients()
     {
-        var x = Tensor.FromArray(new double[,] { { 1e4, -1e4, 0, 1 }, { -1e4, -1e4, -1e4 + 2, -1e4 }, { 1e4, 1e4, 1e4, 1e4 } }, requiresGrad: true);
+        var x = Tensor.FromArray(new double[,] { { 1e4, -1e4, 0, 1 }, { -1e4, -1e4, -1e4 + 2, -1e4 }, { 1e4, 1e4, 1e4,
+            1e4 } }, requiresGrad: true);
         foreach (var y in new[] { x.Softmax(), x.LogSoftmax() })
         {
             Assert.All(y.Data.Enumerate(), v => Assert.True(double.IsFinite(v)));
@@ -125,7 +130,8 @@ public class SoftmaxOpsTests
             Assert.All(x.Grad!.Enumerate(), g => Assert.True(double.IsFinite(g)));
         }
         Assert.All(x.Softmax().Data.Row(2), v => Assert.Equal(0.25, v));
-        // Large but not huge logits (a finite-difference step on 1e4 would lose six digits): saturated rows still check out.
+        // Large but not huge logits (a finite-difference step on 1e4 would lose six digits): saturated rows still check
+        // out.
         var big = Gen.Param(3, 5, new Rng(118), "big");
         big.Data.MapInplace(v => 30 * v);
         Check.Gradients(() => big.Softmax(), big);

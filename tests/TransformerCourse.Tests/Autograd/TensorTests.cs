@@ -1,5 +1,6 @@
 using MathNet.Numerics.LinearAlgebra;
 using TransformerCourse.Autograd;
+using TransformerCourse.Autograd.Kernels;
 using TransformerCourse.Tests.Support;
 
 namespace TransformerCourse.Tests.Autograd;

@@ -13,7 +13,8 @@ public static class BothPaths
     public const double Tolerance = 1e-12;
 
     /// <summary>
-    /// <paramref name="run"/> builds fresh inputs and parameters (from fixed seeds, so both runs start equal) and returns
+    /// <paramref name="run"/> builds fresh inputs and parameters (from fixed seeds, so both runs start equal) and
+    /// returns
     /// the output and the tensors whose gradients are compared. The output is back-propagated with a fixed seed.
     /// </summary>
     public static void AssertSame(string what, Func<(Tensor Output, IReadOnlyList<Tensor> Inputs)> run)
@@ -31,7 +32,8 @@ public static class BothPaths
     }
 
     /// <summary>The same for a module: its parameters' gradients are compared besides the inputs'.</summary>
-    public static void AssertSame(string what, Func<(Tensor Output, global::TransformerCourse.Nn.Module Module, Tensor[] Inputs)> run) =>
+    public static void AssertSame(string what, Func<(Tensor Output, global::TransformerCourse.Nn.Module Module,
+        Tensor[] Inputs)> run) =>
         AssertSame(what, () =>
         {
             var (output, module, inputs) = run();
