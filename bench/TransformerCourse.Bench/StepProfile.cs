@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using TransformerCourse.Autograd;
+using TransformerCourse.Autograd.Kernels;
 
 namespace TransformerCourse.Bench;
 

@@ -45,14 +45,27 @@ public sealed class AdditiveAttention : Module
     /// <param name="query">s, B×d_query.</param>
     /// <param name="projectedKeys">U h from <see cref="ProjectKeys"/>, (B·T)×d_att.</param>
     /// <param name="time">T.</param>
-    public Tensor Scores(Tensor query, Tensor projectedKeys, int time) =>
-        AttentionOps.AdditiveScores(W.Forward(query), projectedKeys, V.Weight, time);
+    public Tensor Scores(Tensor query, Tensor projectedKeys, int time)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentNullException.ThrowIfNull(projectedKeys);
+        var ws = W.Forward(query);                                                      // W s_b, B×d_att
+        if (Kernels.Fused) return AttentionOps.AdditiveScores(ws, projectedKeys, V.Weight, time); // one node
+        if (time <= 0 || projectedKeys.Rows != ws.Rows * time || projectedKeys.Cols != ws.Cols)
+            throw new ArgumentException(
+                $"AdditiveScores: projected queries are {ws.Shape}, projected keys {projectedKeys.Shape} " +
+                $"with T={time}; need B×a and (B·T)×a.");
+        var sequenceOfRow = Enumerable.Range(0, projectedKeys.Rows).Select(r => r / time).ToArray();
+        var hidden = (ws.GatherRows(sequenceOfRow) + projectedKeys).Tanh();           // tanh(W s_b + U h_bt), (B·T)×a
+        return V.Forward(hidden).Reshape(ws.Rows, time);                               // vᵀ tanh(…), B×T
+    }
 
     /// <summary>Attends from B queries over their sequences' keys.</summary>
     /// <param name="query">s, B×d_query.</param>
     /// <param name="keys">h, (B·T)×d_key; also the values that are averaged.</param>
     /// <param name="batch">B, T and the lengths (padded keys get weight 0).</param>
-    /// <param name="projectedKeys">U h if already computed (from <see cref="ProjectKeys"/>), else it is computed here.</param>
+    /// <param name="projectedKeys">U h if already computed (from <see cref="ProjectKeys"/>), else it is computed
+    /// here.</param>
     /// <returns>Context B×d_key and weights B×T.</returns>
     public AttentionResult Forward(Tensor query, Tensor keys, SequenceBatch batch, Tensor? projectedKeys = null)
     {
@@ -60,7 +73,8 @@ public sealed class AdditiveAttention : Module
         ArgumentNullException.ThrowIfNull(batch);
         batch.CheckRows("AdditiveAttention", keys, "keys");
         if (query.Rows != batch.Batch)
-            throw new ArgumentException($"AdditiveAttention: query is {query.Shape} but the batch has B={batch.Batch} sequences; need one query row per sequence.");
+            throw new ArgumentException($"AdditiveAttention: query is {query.Shape} but the batch has " +
+                $"B={batch.Batch} sequences; need one query row per sequence.");
         var scores = Scores(query, projectedKeys ?? ProjectKeys(keys), batch.Time);
         return AttentionOps.Attend(scores, keys, batch);
     }

@@ -5,7 +5,8 @@ namespace TransformerCourse.Attention;
 /// <summary>
 /// The batched building blocks of RNN-style attention (one query per sequence, as in Bahdanau and Luong), each one
 /// autograd operation with a hand-written backward. Layout: B queries are a B×d tensor; the T keys or values of
-/// sequence b are rows [b·T, (b+1)·T) of a (B·T)×d tensor (see <see cref="SequenceBatch"/>); scores and weights are B×T.
+/// sequence b are rows [b·T, (b+1)·T) of a (B·T)×d tensor (see <see cref="SequenceBatch"/>); scores and weights are
+/// B×T.
 /// </summary>
 public static class AttentionOps
 {
@@ -21,7 +22,8 @@ public static class AttentionOps
         int batch = w.Rows, a = w.Cols, n = u.Rows;
         if (time <= 0 || n != batch * time || u.Cols != a || v.Rows != 1 || v.Cols != a)
             throw new ArgumentException(
-                $"AdditiveScores: projected queries are {w.Shape}, projected keys {u.Shape}, v {v.Shape} with T={time}; need B×a, (B·T)×a and 1×a.");
+                $"AdditiveScores: projected queries are {w.Shape}, projected keys {u.Shape}, v {v.Shape} with " +
+                    $"T={time}; need B×a, (B·T)×a and 1×a.");
         var wv = Shapes.Values(w.Data);
         var uv = Shapes.Values(u.Data);
         var vv = Shapes.Values(v.Data);
@@ -71,7 +73,8 @@ public static class AttentionOps
         ArgumentNullException.ThrowIfNull(keys);
         int batch = q.Rows, d = q.Cols, n = keys.Rows;
         if (time <= 0 || n != batch * time || keys.Cols != d)
-            throw new ArgumentException($"DotScores: queries are {q.Shape}, keys {keys.Shape} with T={time}; need B×d and (B·T)×d.");
+            throw new ArgumentException($"DotScores: queries are {q.Shape}, keys {keys.Shape} with T={time}; need " +
+                "B×d and (B·T)×d.");
         var qv = Shapes.Values(q.Data);
         var kv = Shapes.Values(keys.Data);
         var e = new double[batch * time];
@@ -106,7 +109,8 @@ public static class AttentionOps
         ArgumentNullException.ThrowIfNull(values);
         int batch = weights.Rows, time = weights.Cols, n = values.Rows, d = values.Cols;
         if (n != batch * time)
-            throw new ArgumentException($"WeightedSum: weights are {weights.Shape} (B×T) but values are {values.Shape}; values need B·T = {batch * time} rows.");
+            throw new ArgumentException($"WeightedSum: weights are {weights.Shape} (B×T) but values are " +
+                $"{values.Shape}; values need B·T = {batch * time} rows.");
         var av = Shapes.Values(weights.Data);
         var hv = Shapes.Values(values.Data);
         var ctx = new double[batch * d];
@@ -140,9 +144,19 @@ public static class AttentionOps
         ArgumentNullException.ThrowIfNull(scores);
         ArgumentNullException.ThrowIfNull(batch);
         if (scores.Rows != batch.Batch || scores.Cols != batch.Time)
-            throw new ArgumentException($"Attend: scores are {scores.Shape} but the batch is B={batch.Batch}, T={batch.Time}.");
+            throw new ArgumentException($"Attend: scores are {scores.Shape} but the batch is B={batch.Batch}, " +
+                $"T={batch.Time}.");
         var mask = batch.HasPadding ? Masks.Padding(batch.Lengths!, batch.Time) : null;
-        var weights = scores.Softmax(mask);
-        return new AttentionResult(WeightedSum(weights, values), weights);
+        var weights = scores.Softmax(mask);                                       // a_b = softmax(e_b), B×T
+        if (Kernels.Fused) return new AttentionResult(WeightedSum(weights, values), weights); // one node
+        ArgumentNullException.ThrowIfNull(values);
+        if (values.Rows != batch.Batch * batch.Time)
+            throw new ArgumentException(
+                $"WeightedSum: weights are {weights.Shape} (B×T) but values are {values.Shape}; values need B·T = " +
+                $"{batch.Batch * batch.Time} rows.");
+        var contexts = new Tensor[batch.Batch];
+        for (int b = 0; b < batch.Batch; b++)                                     // c_b = a_b H_b, 1×T · T×d
+            contexts[b] = weights.SliceRows(b, 1).MatMul(values.SliceRows(b * batch.Time, batch.Time));
+        return new AttentionResult(Tensor.ConcatRows(contexts), weights);
     }
 }

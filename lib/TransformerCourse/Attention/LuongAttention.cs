@@ -89,16 +89,47 @@ public sealed class LuongAttention : Module
         ArgumentNullException.ThrowIfNull(keys);
         if (query.Cols != QueryDim || keys.Cols != KeyDim)
             throw new ArgumentException($"LuongAttention: query is {query.Shape} and keys {keys.Shape}; need {QueryDim} and {KeyDim} columns.");
+        if (time <= 0 || keys.Rows != query.Rows * time)
+            throw new ArgumentException(
+                $"LuongAttention: query is {query.Shape} and keys {keys.Shape} with T={time}; need B×d and (B·T)×d.");
+        if (Kernels.Fused) return FusedScores(query, keys, time); // the same numbers, one node per score
         return Score switch
         {
-            LuongScore.Dot => AttentionOps.DotScores(query, keys, time),
-            LuongScore.General => AttentionOps.DotScores(query.MatMul(W!.Weight), keys, time), // (sᵀW)·h
-            _ => AttentionOps.AdditiveScores(
-                query.MatMul(W!.Weight.SliceCols(0, QueryDim), transposeOther: true),
-                keys.MatMul(W.Weight.SliceCols(QueryDim, KeyDim), transposeOther: true),
-                V!.Weight, time),
+            LuongScore.Dot => Dot(query, keys, time),                                   // sᵀh
+            LuongScore.General => Dot(query.MatMul(W!.Weight), keys, time),             // (sᵀW)·h
+            _ => ConcatScores(query, keys, time),                                        // vᵀ tanh(W [s; h])
         };
     }
+
+    /// <summary>e_bt = s_b · h_bt: each sequence's query row times its keys, (1×d)·(d×T).</summary>
+    private static Tensor Dot(Tensor query, Tensor keys, int time)
+    {
+        var rows = new Tensor[query.Rows];
+        for (int b = 0; b < rows.Length; b++)
+            rows[b] = query.SliceRows(b, 1).MatMul(keys.SliceRows(b * time, time), transposeOther: true);
+        return Tensor.ConcatRows(rows);
+    }
+
+    /// <summary>e_bt = vᵀ tanh(W [s_b; h_bt]) = vᵀ tanh(W_s s_b + W_h h_bt), W = [W_s | W_h] split by columns.</summary>
+    private Tensor ConcatScores(Tensor query, Tensor keys, int time)
+    {
+        var ws = query.MatMul(W!.Weight.SliceCols(0, QueryDim), transposeOther: true);       // W_s s_b, B×a
+        var wh = keys.MatMul(W.Weight.SliceCols(QueryDim, KeyDim), transposeOther: true);    // W_h h_bt, (B·T)×a
+        var sequenceOfRow = Enumerable.Range(0, keys.Rows).Select(r => r / time).ToArray();
+        var hidden = (ws.GatherRows(sequenceOfRow) + wh).Tanh();                             // (B·T)×a
+        return hidden.MatMul(V!.Weight, transposeOther: true).Reshape(query.Rows, time);      // B×T
+    }
+
+    /// <summary>The same scores, each as one autograd node with a hand-written backward.</summary>
+    private Tensor FusedScores(Tensor query, Tensor keys, int time) => Score switch
+    {
+        LuongScore.Dot => AttentionOps.DotScores(query, keys, time),
+        LuongScore.General => AttentionOps.DotScores(query.MatMul(W!.Weight), keys, time),
+        _ => AttentionOps.AdditiveScores(
+            query.MatMul(W!.Weight.SliceCols(0, QueryDim), transposeOther: true),
+            keys.MatMul(W.Weight.SliceCols(QueryDim, KeyDim), transposeOther: true),
+            V!.Weight, time),
+    };
 
     /// <summary>Attends from B queries over their sequences' keys.</summary>
     /// <param name="query">s, B×d_query.</param>

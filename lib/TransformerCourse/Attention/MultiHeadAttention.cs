@@ -1,4 +1,5 @@
 using TransformerCourse.Autograd;
+using TransformerCourse.Autograd.Kernels;
 using TransformerCourse.Nn;
 
 namespace TransformerCourse.Attention;
@@ -26,15 +27,19 @@ public sealed class MultiHeadAttention : Module
     /// <param name="dropout">Dropout probability on the attention weights (training mode only).</param>
     /// <param name="bias">Whether the projections have biases.</param>
     /// <param name="rotary">Optional rotary position embedding applied to every head's queries and keys (RoPE).</param>
-    public MultiHeadAttention(int dModel, int heads, Rng rng, double dropout = 0.0, bool bias = true, RotaryEmbedding? rotary = null)
+    public MultiHeadAttention(int dModel, int heads, Rng rng, double dropout = 0.0, bool bias = true,
+        RotaryEmbedding? rotary = null)
     {
         ArgumentNullException.ThrowIfNull(rng);
         if (dModel <= 0 || heads <= 0 || dModel % heads != 0)
-            throw new ArgumentException($"MultiHeadAttention: d_model={dModel} must be a positive multiple of h={heads}.");
+            throw new ArgumentException($"MultiHeadAttention: d_model={dModel} must be a positive multiple of " +
+                $"h={heads}.");
         if (dropout < 0 || dropout >= 1 || double.IsNaN(dropout))
-            throw new ArgumentOutOfRangeException(nameof(dropout), dropout, "MultiHeadAttention: dropout must be in [0, 1).");
+            throw new ArgumentOutOfRangeException(nameof(dropout), dropout, "MultiHeadAttention: dropout must be in " +
+                "[0, 1).");
         if (rotary is not null && rotary.Dim != dModel / heads)
-            throw new ArgumentException($"MultiHeadAttention: the rotary embedding is for d={rotary.Dim} but d_k = {dModel}/{heads} = {dModel / heads}.");
+            throw new ArgumentException($"MultiHeadAttention: the rotary embedding is for d={rotary.Dim} but d_k = " +
+                $"{dModel}/{heads} = {dModel / heads}.");
         DModel = dModel;
         Heads = heads;
         DropoutP = dropout;
@@ -128,24 +133,88 @@ public sealed class MultiHeadAttention : Module
         }
         if (batch <= 0 || query.Rows % batch != 0 || key.Rows % batch != 0 || value.Rows != key.Rows)
             throw new ArgumentException(
-                $"MultiHeadAttention: query is {query.Shape}, key is {key.Shape}, value is {value.Shape}; with B={batch} each needs a multiple of B rows and key and value the same rows.");
+                $"MultiHeadAttention: query is {query.Shape}, key is {key.Shape}, value is {value.Shape}; with " +
+                    $"B={batch} each needs a multiple of B rows and key and value the same rows.");
 
+        // Concat(head_1, …, head_h): the paper's steps, or the same numbers from one fused kernel (Autograd/Kernels).
+        var heads = Kernels.Fused
+            ? FusedConcatHeads(query, key, value, batch, mask)
+            : ConcatHeads(query, key, value, batch, mask);
+        return OutProj.Forward(heads);                   // MultiHead = Concat(head_1, …, head_h) W^O + b^O
+    }
+
+    /// <summary>
+    /// Concat(head_1, …, head_h) for every sequence, step by step as in the paper: project Q, K, V; split each
+    /// sequence and head out; head_i = Attention(Q W_i^Q, K W_i^K, V W_i^V) by
+    /// <see cref="ScaledDotProductAttention"/>; concatenate the heads. Shapes: query (B·T_q)×d_model, key and value
+    /// (B·T_k)×d_model; result (B·T_q)×d_model.
+    /// </summary>
+    private Tensor ConcatHeads(Tensor query, Tensor key, Tensor value, int batch, AttentionMask? mask)
+    {
+        int tq = query.Rows / batch, tk = key.Rows / batch;
+        mask?.Validate("MultiHeadAttention", batch, tq, tk);
+        if (mask is { IsEmpty: true }) mask = null;
+        // 1) Project: Q = query·W^Qᵀ + b^Q, K = key·W^Kᵀ + b^K, V = value·W^Vᵀ + b^V.
+        var q = Project(query, 0);
+        var k = Project(key, 1);
+        var v = Project(value, 2);
+        if (Rotary is not null) (q, k) = (Rotary.Apply(q, tq, Heads), Rotary.Apply(k, tk, Heads));
+
+        var rng = Training && DropoutP > 0 ? _rng : null;
+        var sequences = new Tensor[batch];
+        var weights = new double[batch * Heads][];
+        for (int b = 0; b < batch; b++)
+        {
+            var m = mask?.ForSequence(b, tq, tk);
+            var heads = new Tensor[Heads];
+            for (int h = 0; h < Heads; h++)
+            {
+                // 2) Split: head h of sequence b is rows [b·T, (b+1)·T) and columns [h·d_k, (h+1)·d_k).
+                var qh = q.SliceRows(b * tq, tq).SliceCols(h * DK, DK);
+                var kh = k.SliceRows(b * tk, tk).SliceCols(h * DK, DK);
+                var vh = v.SliceRows(b * tk, tk).SliceCols(h * DK, DK);
+                // 3) head_h = softmax(Q_h K_hᵀ / √d_k + M) V_h, T_q×d_k.
+                var attention = ScaledDotProductAttention.Forward(qh, kh, vh, m, DropoutP, rng);
+                heads[h] = attention.Output;
+                weights[b * Heads + h] = attention.Weights.Data.ToRowMajorArray();
+            }
+            // 4) Concat(head_1, …, head_h), T_q×d_model.
+            sequences[b] = Tensor.ConcatCols(heads);
+        }
+        LastWeights = new AttentionWeights(batch, Heads, tq, tk, weights);
+        return Tensor.ConcatRows(sequences);
+    }
+
+    /// <summary>x·W_iᵀ + b_i, with W_i and b_i block <paramref name="i"/> (0 = Q, 1 = K, 2 = V) of in_proj.</summary>
+    private Tensor Project(Tensor x, int i)
+    {
+        var y = x.MatMul(InProjWeight.SliceRows(i * DModel, DModel), transposeOther: true);
+        return InProjBias is null ? y : y + InProjBias.SliceCols(i * DModel, DModel);
+    }
+
+    /// <summary>
+    /// What <see cref="ConcatHeads"/> computes, as one kernel: Q, K and V projected together when they come from
+    /// the same input (one (B·T)×3d product), and every sequence and head attended in one autograd node.
+    /// </summary>
+    private Tensor FusedConcatHeads(Tensor query, Tensor key, Tensor value, int batch, AttentionMask? mask)
+    {
+        int d = DModel;
         Tensor q, k, v;
         int qCol, kCol, vCol;
         if (ReferenceEquals(query, key) && ReferenceEquals(key, value))
         {
-            var qkv = Project(query, 0, 3 * d);             // (B·T)×3d = [Q | K | V]
+            var qkv = FusedProject(query, 0, 3 * d);        // (B·T)×3d = [Q | K | V]
             (q, qCol, k, kCol, v, vCol) = (qkv, 0, qkv, d, qkv, 2 * d);
         }
         else if (ReferenceEquals(key, value))
         {
-            q = Project(query, 0, d);
-            var kv = Project(key, d, 2 * d);                 // (B·T_k)×2d = [K | V]
+            q = FusedProject(query, 0, d);
+            var kv = FusedProject(key, d, 2 * d);            // (B·T_k)×2d = [K | V]
             (qCol, k, kCol, v, vCol) = (0, kv, 0, kv, d);
         }
         else
         {
-            (q, k, v) = (Project(query, 0, d), Project(key, d, d), Project(value, 2 * d, d));
+            (q, k, v) = (FusedProject(query, 0, d), FusedProject(key, d, d), FusedProject(value, 2 * d, d));
             (qCol, kCol, vCol) = (0, 0, 0);
         }
 
@@ -160,11 +229,11 @@ public sealed class MultiHeadAttention : Module
         var attention = FusedAttention.Forward(q, qCol, k, kCol, v, vCol, Heads, DK, DK, batch, mask,
             scale: null, dropout: DropoutP, rng: Training && DropoutP > 0 ? _rng : null);
         LastWeights = attention.Weights;
-        return FusedLinear.Forward(attention.Output, OutProj.Weight, OutProj.Bias, op: "MultiHeadAttention.out_proj");
+        return attention.Output;
     }
 
     /// <summary>x·W[rows]ᵀ + b[rows] for the block of <c>in_proj</c> rows [start, start+count).</summary>
-    private Tensor Project(Tensor x, int start, int count)
+    private Tensor FusedProject(Tensor x, int start, int count)
     {
         bool all = start == 0 && count == 3 * DModel;
         var w = all ? InProjWeight : InProjWeight.SliceRows(start, count);

@@ -10,49 +10,17 @@ public sealed partial class Tensor
 
     /// <summary>Element-wise sum a + b, broadcasting 1×c rows, r×1 columns and 1×1 scalars.</summary>
     public Tensor Add(Tensor other) =>
-        AddFast("Add", this, other, 1.0) ?? Binary("Add", this, other, (x, y) => x + y, (x, y, g) => g, (x, y, g) => g);
+        (TransformerCourse.Kernels.Fused ? AddFast("Add", this, other, 1.0) : null) // the same numbers, SIMD
+        ?? Binary("Add", this, other, (x, y) => x + y, (x, y, g) => g, (x, y, g) => g);
 
     /// <summary>Element-wise difference a − b, with the broadcasting of <see cref="Add"/>.</summary>
     public Tensor Sub(Tensor other) =>
-        AddFast("Sub", this, other, -1.0) ?? Binary("Sub", this, other, (x, y) => x - y, (x, y, g) => g, (x, y, g) => -g);
-
-    /// <summary>
-    /// a + s·b for the two shapes that dominate training: equal shapes (residual connections) and an n×c matrix plus a
-    /// 1×c row (biases). Null for other shapes, which take the general broadcasting path.
-    /// </summary>
-    private static Tensor? AddFast(string op, Tensor a, Tensor b, double s)
-    {
-        int rows = a.Rows, cols = a.Cols;
-        ArgumentNullException.ThrowIfNull(b);
-        bool same = b.Rows == rows && b.Cols == cols;
-        bool bias = b.Rows == 1 && b.Cols == cols && rows > 1;
-        if (!same && !bias) return null;
-        var av = Shapes.Values(a.Data);
-        var bv = Shapes.Values(b.Data);
-        var outv = GC.AllocateUninitializedArray<double>(rows * cols); // every entry is written below
-        if (same) Simd.AddScaled(av, s, bv, outv);
-        else
-        {
-            for (int j = 0; j < cols; j++) Simd.AddScalar(av.AsSpan(j * rows, rows), s * bv[j], outv.AsSpan(j * rows, rows));
-        }
-        return FromOp(Shapes.Wrap(rows, cols, outv), op, [a, b], g =>
-        {
-            a.AddGrad(g);
-            if (!b.RequiresGrad) return;
-            if (same)
-            {
-                if (s == 1.0) b.AddGrad(g);
-                else b.AddGradOwned(g.Multiply(s));
-                return;
-            }
-            var gv = Shapes.Values(g);
-            var gb = Shapes.Values(b.GradBuffer());
-            for (int j = 0; j < cols; j++) gb[j] += s * Simd.Sum(gv.AsSpan(j * rows, rows));
-        });
-    }
+        (TransformerCourse.Kernels.Fused ? AddFast("Sub", this, other, -1.0) : null)
+        ?? Binary("Sub", this, other, (x, y) => x - y, (x, y, g) => g, (x, y, g) => -g);
 
     /// <summary>Element-wise (Hadamard) product a ⊙ b, with the broadcasting of <see cref="Add"/>.</summary>
-    public Tensor Mul(Tensor other) => Binary("Mul", this, other, (x, y) => x * y, (x, y, g) => g * y, (x, y, g) => g * x);
+    public Tensor Mul(Tensor other) => Binary("Mul", this, other, (x, y) => x * y, (x, y, g) => g * y, (x, y,
+        g) => g * x);
 
     /// <summary>Element-wise quotient a ⊘ b, with the broadcasting of <see cref="Add"/>.</summary>
     public Tensor Div(Tensor other) =>

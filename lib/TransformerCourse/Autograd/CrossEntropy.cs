@@ -19,16 +19,19 @@ public sealed partial class Tensor
         ArgumentNullException.ThrowIfNull(targets);
         int n = Rows, c = Cols;
         if (targets.Count != n)
-            throw new ArgumentException($"CrossEntropy: logits are {Shape} but there are {targets.Count} targets; need one per row.");
+            throw new ArgumentException($"CrossEntropy: logits are {Shape} but there are {targets.Count} targets; " +
+                "need one per row.");
         if (labelSmoothing < 0 || labelSmoothing > 1 || double.IsNaN(labelSmoothing))
-            throw new ArgumentOutOfRangeException(nameof(labelSmoothing), labelSmoothing, "CrossEntropy: label smoothing must be in [0, 1].");
+            throw new ArgumentOutOfRangeException(nameof(labelSmoothing), labelSmoothing, "CrossEntropy: label " +
+                "smoothing must be in [0, 1].");
         var tgt = new int[n];
         int count = 0;
         for (int i = 0; i < n; i++)
         {
             int t = targets[i];
             if (t != ignoreIndex && (t < 0 || t >= c))
-                throw new ArgumentException($"CrossEntropy: target {t} at row {i} is outside [0, {c}) and is not the ignore index {ignoreIndex}.");
+                throw new ArgumentException($"CrossEntropy: target {t} at row {i} is outside [0, {c}) and is not the " +
+                    $"ignore index {ignoreIndex}.");
             tgt[i] = t;
             if (t != ignoreIndex) count++;
         }
@@ -82,39 +85,9 @@ public sealed partial class Tensor
         for (int k = 0; k < z.Length; k++)
         {
             if (double.IsNaN(z[k]) || double.IsPositiveInfinity(z[k]))
-                throw new ArgumentException($"{op}: the {Shape} logits have {z[k]} at row {k % n}, column {k / n}; logits must be finite.");
+                throw new ArgumentException($"{op}: the {Shape} logits have {z[k]} at row {k % n}, column {k / n}; " +
+                    "logits must be finite.");
         }
-        var max = new double[n];
-        Array.Fill(max, double.NegativeInfinity);
-        for (int j = 0; j < c; j++)
-        {
-            var col = z.AsSpan(j * n, n);
-            for (int i = 0; i < n; i++) if (col[i] > max[i]) max[i] = col[i];
-        }
-        var y = GC.AllocateUninitializedArray<double>(n * c);
-        var sum = new double[n];
-        for (int j = 0; j < c; j++)
-        {
-            int o = j * n;
-            for (int i = 0; i < n; i++)
-            {
-                double shifted = z[o + i] - max[i];
-                y[o + i] = shifted;
-                sum[i] += Math.Exp(shifted);
-            }
-        }
-        var logSum = sum;
-        for (int i = 0; i < n; i++) logSum[i] = Math.Log(sum[i]);
-        for (int j = 0; j < c; j++)
-        {
-            var col = y.AsSpan(j * n, n);
-            for (int i = 0; i < n; i++) col[i] -= logSum[i];
-        }
-        for (int i = 0; i < n; i++)
-        {
-            if (!double.IsNegativeInfinity(max[i])) continue; // a row with no finite logit: −∞ everywhere
-            for (int j = 0; j < c; j++) y[i + j * n] = double.NegativeInfinity;
-        }
-        return y;
+        return EachRow(z, n, c, TransformerCourse.Softmax.LogSoftmaxRow);
     }
 }

@@ -14,7 +14,8 @@ public sealed partial class Tensor
         for (int k = 0; k < v.Length; k++)
         {
             if (v[k] < 0 || double.IsNaN(v[k]))
-                throw new ArgumentException($"Log: the {Shape} input has {v[k]} at row {k % Rows}, column {k / Rows}; the logarithm needs x ≥ 0.");
+                throw new ArgumentException($"Log: the {Shape} input has {v[k]} at row {k % Rows}, column " +
+                    $"{k / Rows}; the logarithm needs x ≥ 0.");
         }
         return Unary("Log", Math.Log, (x, y) => 1.0 / x);
     }
@@ -35,13 +36,7 @@ public sealed partial class Tensor
     public Tensor Gelu(bool tanhApproximation = false)
     {
         if (!tanhApproximation)
-        {
-            const double invSqrt2 = 0.70710678118654752440;
-            const double invSqrt2Pi = 0.39894228040143267794;
-            return Unary("Gelu",
-                x => 0.5 * x * (1 + SpecialFunctions.Erf(x * invSqrt2)),
-                (x, y) => 0.5 * (1 + SpecialFunctions.Erf(x * invSqrt2)) + x * invSqrt2Pi * Math.Exp(-0.5 * x * x));
-        }
+            return Unary("Gelu", x => x * GeluCdf(x), (x, y) => GeluDerivative(x, GeluCdf(x)));
         const double c = 0.79788456080286535588; // √(2/π)
         return Unary("GeluTanh",
             x => 0.5 * x * (1 + Math.Tanh(c * (x + 0.044715 * x * x * x))),
@@ -62,7 +57,8 @@ public sealed partial class Tensor
         for (int k = 0; k < v.Length; k++)
         {
             if (v[k] < 0 || double.IsNaN(v[k]))
-                throw new ArgumentException($"Sqrt: the {Shape} input has {v[k]} at row {k % Rows}, column {k / Rows}; the square root needs x ≥ 0.");
+                throw new ArgumentException($"Sqrt: the {Shape} input has {v[k]} at row {k % Rows}, column " +
+                    $"{k / Rows}; the square root needs x ≥ 0.");
         }
         return Unary("Sqrt", Math.Sqrt, (x, y) => 0.5 / y);
     }
@@ -70,7 +66,19 @@ public sealed partial class Tensor
     /// <summary>xᵖ, element-wise, for a constant exponent p.</summary>
     public Tensor Pow(double p) => Unary("Pow", x => Math.Pow(x, p), (x, y) => p * Math.Pow(x, p - 1));
 
-    private static double StableSigmoid(double x)
+    /// <summary>
+    /// Φ(x) = ½(1 + erf(x/√2)), the standard normal CDF (GELU's gate), shared with the fused kernels.
+    /// </summary>
+    internal static double GeluCdf(double x) => 0.5 * (1 + SpecialFunctions.Erf(x * InvSqrt2));
+
+    /// <summary>GELU'(x) = Φ(x) + x·φ(x), given Φ(x), shared with the fused kernels.</summary>
+    internal static double GeluDerivative(double x, double cdf) => cdf + x * InvSqrt2Pi * Math.Exp(-0.5 * x * x);
+
+    private const double InvSqrt2 = 0.70710678118654752440;
+    private const double InvSqrt2Pi = 0.39894228040143267794;
+
+    /// <summary>σ(x), computed without overflow for large |x|, shared with the fused kernels.</summary>
+    internal static double StableSigmoid(double x)
     {
         if (x >= 0) return 1.0 / (1.0 + Math.Exp(-x));
         double e = Math.Exp(x);

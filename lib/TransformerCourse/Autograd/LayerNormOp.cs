@@ -1,3 +1,4 @@
+using TransformerCourse.Autograd.Kernels;
 namespace TransformerCourse.Autograd;
 
 public sealed partial class Tensor
@@ -12,21 +13,23 @@ public sealed partial class Tensor
     /// <param name="beta">The 1×d shift β (PyTorch's <c>bias</c>).</param>
     /// <param name="eps">Added to the variance for stability (PyTorch's default 1e-5).</param>
     /// <exception cref="ArgumentException">The input holds NaN or ±∞ (the message gives the first one's row and
-    /// column). PyTorch would return NaN for the row; here it is an error, as in <see
-    /// cref="TransformerCourse.Softmax"/>.</exception>
+    /// column). PyTorch would return NaN for the row; here it is an error, as in
+    /// <see cref="TransformerCourse.Softmax"/>.</exception>
     public Tensor LayerNorm(Tensor gamma, Tensor beta, double eps = 1e-5)
     {
         ArgumentNullException.ThrowIfNull(gamma);
         ArgumentNullException.ThrowIfNull(beta);
         int n = Rows, d = Cols;
         if (gamma.Rows != 1 || gamma.Cols != d || beta.Rows != 1 || beta.Cols != d)
-            throw new ArgumentException($"LayerNorm: input is {Shape}, gamma is {gamma.Shape}, beta is {beta.Shape}; gamma and beta must be 1×{d}.");
+            throw new ArgumentException($"LayerNorm: input is {Shape}, gamma is {gamma.Shape}, beta is {beta.Shape}; " +
+                $"gamma and beta must be 1×{d}.");
         if (d == 0) throw new ArgumentException("LayerNorm: rows have no features (input is " + Shape + ").");
         var x = Shapes.Values(Data);
         var gv = Shapes.Values(gamma.Data);
         var bv = Shapes.Values(beta.Data);
         // Storage is column-major, so the loops run down columns (j outer, i inner): they read memory in order, and the
-        // inner loop over rows is a SIMD loop over n per-row accumulators. Each row's sums still add j = 0, 1, … in order.
+        // inner loop over rows is a SIMD loop over n per-row accumulators. Each row's sums still add j = 0, 1, … in
+        // order.
         var mean = new double[n];
         for (int j = 0; j < d; j++) Simd.Add(mean, x.AsSpan(j * n, n), mean);
         Simd.Divide(mean, d);                // μ
@@ -40,7 +43,8 @@ public sealed partial class Tensor
         var self = this;
         return FromOp(Shapes.Wrap(n, d, y), "LayerNorm", [this, gamma, beta], g =>
         {
-            // x̂ = (x − μ)/σ is recomputed from x, μ and 1/σ (as PyTorch does), rather than kept: one n×d array less per layer.
+            // x̂ = (x − μ)/σ is recomputed from x, μ and 1/σ (as PyTorch does), rather than kept: one n×d array less
+            // per layer.
             var go = Shapes.Values(g);
             var xhat = GC.AllocateUninitializedArray<double>(n);
             var dg = gamma.RequiresGrad ? Shapes.Values(gamma.GradBuffer()) : null;

@@ -54,24 +54,13 @@ public sealed partial class Tensor
     /// ∂loss/∂this, the same shape as <see cref="Data"/>, filled by <see cref="Backward()"/>;
     /// null until a gradient has reached this tensor.
     /// </summary>
-    /// <remarks>
-    /// An intermediate tensor may share its gradient matrix with the tensor it was computed for (e.g. both inputs of a
-    /// sum receive the sum's gradient as it is): the values are right, and the matrix is copied before anything adds to it.
-    /// </remarks>
+    /// <remarks>How gradients are added up without needless copies is in <c>Autograd/Kernels/Tensor.Kernels.cs</c>
+    /// (<c>AddGrad</c>, <c>AddGradOwned</c>, <c>GradBuffer</c>).</remarks>
     public Matrix<double>? Grad
     {
         get => _grad;
-        set
-        {
-            _grad = value;
-            _gradShared = false;
-        }
+        set => SetGrad(value);
     }
-
-    private Matrix<double>? _grad;
-
-    /// <summary>Whether <see cref="Grad"/> is another tensor's gradient matrix, which must not be written in place.</summary>
-    private bool _gradShared;
 
     /// <summary>Whether gradients flow into this tensor.</summary>
     public bool RequiresGrad { get; }
@@ -144,7 +133,8 @@ public sealed partial class Tensor
         for (int i = 1; i < rows.Length; i++)
         {
             if (rows[i].Length != cols)
-                throw new ArgumentException($"FromRows: row 0 has {cols} values but row {i} has {rows[i].Length}.", nameof(rows));
+                throw new ArgumentException($"FromRows: row 0 has {cols} values but row {i} has " +
+                    $"{rows[i].Length}.", nameof(rows));
         }
         return new(DenseMatrix.OfRowArrays(rows), requiresGrad, name);
     }
@@ -177,7 +167,8 @@ public sealed partial class Tensor
     }
 
     /// <summary>A rows×cols tensor of U(low, high) samples from <paramref name="rng"/>.</summary>
-    public static Tensor Rand(int rows, int cols, Rng rng, double low = 0.0, double high = 1.0, bool requiresGrad = false)
+    public static Tensor Rand(int rows, int cols, Rng rng, double low = 0.0, double high = 1.0,
+        bool requiresGrad = false)
     {
         ArgumentNullException.ThrowIfNull(rng);
         var m = new DenseMatrix(rows, cols);
@@ -188,25 +179,12 @@ public sealed partial class Tensor
     }
 
     /// <summary>
-    /// When set, every operation built on this thread records its time there (see <see cref="OpProfile"/>); null (the
-    /// default) records nothing. Per thread, so that profiling one computation does not see another's.
-    /// </summary>
-    public static OpProfile? Profile
-    {
-        get => _profile;
-        set => _profile = value;
-    }
-
-    [ThreadStatic]
-    private static OpProfile? _profile;
-
-    /// <summary>
     /// Makes the result of an operation. When no parent needs a gradient, or recording is off,
     /// the result is a plain constant and the backward rule is dropped.
     /// </summary>
     internal static Tensor FromOp(Matrix<double> data, string op, Tensor[] parents, Action<Matrix<double>> backward)
     {
-        if (_profile is { } profile) backward = profile.Record(op, backward);
+        backward = Profiled(op, backward);
         if (IsGradEnabled)
         {
             foreach (var p in parents)
@@ -237,7 +215,8 @@ public sealed partial class Tensor
     {
         ArgumentNullException.ThrowIfNull(seed);
         if (seed.RowCount != Rows || seed.ColumnCount != Cols)
-            throw new ArgumentException($"Backward: seed is {seed.RowCount}×{seed.ColumnCount}, tensor is {Shape}.", nameof(seed));
+            throw new ArgumentException($"Backward: seed is {seed.RowCount}×{seed.ColumnCount}, tensor is " +
+                $"{Shape}.", nameof(seed));
         if (!RequiresGrad)
             throw new InvalidOperationException(
                 "Backward: this tensor does not depend on any parameter (nothing requires a gradient), " +
@@ -259,7 +238,9 @@ public sealed partial class Tensor
         }
     }
 
-    /// <summary>The tensors this one depends on, each after all of its parents (iterative depth-first search).</summary>
+    /// <summary>
+    /// The tensors this one depends on, each after all of its parents (iterative depth-first search).
+    /// </summary>
     private List<Tensor> TopologicalOrder()
     {
         var order = new List<Tensor>();
@@ -282,103 +263,6 @@ public sealed partial class Tensor
             }
         }
         return order;
-    }
-
-    /// <summary>
-    /// Adds <paramref name="g"/>, which the caller keeps (typically the gradient of the result being back-propagated), into
-    /// <see cref="Grad"/>. The first gradient of an intermediate tensor is kept as it is, shared, not copied: in
-    /// <c>x + y</c> both x and y receive the sum's gradient unchanged, and most tensors receive one gradient only.
-    /// A leaf (a parameter) gets its own copy, since it accumulates over steps.
-    /// </summary>
-    internal void AddGrad(Matrix<double> g)
-    {
-        if (!RequiresGrad) return;
-        if (_grad is null)
-        {
-            if (_backward is not null)
-            {
-                _grad = g;
-                _gradShared = true;
-            }
-            else
-            {
-                _grad = g.Clone();
-            }
-        }
-        else if (_gradShared)
-        {
-            _grad = Sum(_grad, g); // copy on write
-            _gradShared = false;
-        }
-        else
-        {
-            AddInto(_grad, g);
-        }
-    }
-
-    /// <summary>target += g (SIMD for dense matrices).</summary>
-    private static void AddInto(Matrix<double> target, Matrix<double> g)
-    {
-        if (target is DenseMatrix t && g is DenseMatrix d) Simd.Add(t.Values, d.Values, t.Values);
-        else target.Add(g, target);
-    }
-
-    /// <summary>A new matrix a + b.</summary>
-    private static Matrix<double> Sum(Matrix<double> a, Matrix<double> b)
-    {
-        if (a is not DenseMatrix da || b is not DenseMatrix db) return a + b;
-        var values = GC.AllocateUninitializedArray<double>(da.Values.Length);
-        Simd.Add(da.Values, db.Values, values);
-        return new DenseMatrix(a.RowCount, a.ColumnCount, values);
-    }
-
-    /// <summary>Adds a freshly allocated gradient that no one else holds: it may be kept without a copy, or added to.</summary>
-    internal void AddGradOwned(Matrix<double> g)
-    {
-        if (!RequiresGrad) return;
-        if (_grad is null)
-        {
-            _grad = g;
-        }
-        else if (_gradShared)
-        {
-            AddInto(g, _grad);
-            _grad = g;
-            _gradShared = false;
-        }
-        else
-        {
-            AddInto(_grad, g);
-        }
-    }
-
-    /// <summary>
-    /// The gradient buffer, for operations that accumulate into it directly: created as zeros when absent, and copied
-    /// first when it is shared.
-    /// </summary>
-    internal Matrix<double> GradBuffer()
-    {
-        if (_gradShared)
-        {
-            _grad = _grad!.Clone();
-            _gradShared = false;
-        }
-        return _grad ??= new DenseMatrix(Rows, Cols);
-    }
-
-    /// <summary>Grad ← s·Grad, in place (after copying a shared gradient).</summary>
-    internal void ScaleGrad(double s)
-    {
-        if (_grad is null) return;
-        var g = GradBuffer();
-        g.Multiply(s, g);
-    }
-
-    /// <summary>Sets the gradient to zero (keeping the buffer, so no memory is allocated in training loops).</summary>
-    public void ZeroGrad()
-    {
-        if (_gradShared) Grad = new DenseMatrix(Rows, Cols);
-        else _grad?.Clear();
     }
 
     /// <summary>A constant tensor with the same values (shared, not copied) and no history.</summary>

@@ -1,4 +1,5 @@
 using TransformerCourse.Autograd;
+using TransformerCourse.Autograd.Kernels;
 
 namespace TransformerCourse.Nn;
 
@@ -39,8 +40,10 @@ public sealed class Linear : Module, ILayer
     {
         ArgumentNullException.ThrowIfNull(x);
         if (x.Cols != InFeatures)
-            throw new ArgumentException($"Linear: input is {x.Shape} but the layer expects {InFeatures} features (weight is {Weight.Shape}).");
-        // One autograd node for the product and the bias: the numbers of x.MatMul(Weight, transposeOther: true) + Bias.
-        return FusedLinear.Forward(x, Weight, Bias, op: "Linear");
+            throw new ArgumentException($"Linear: input is {x.Shape} but the layer expects {InFeatures} features " +
+                $"(weight is {Weight.Shape}).");
+        if (Kernels.Fused) return FusedLinear.Forward(x, Weight, Bias, op: "Linear"); // the same numbers, one node
+        var y = x.MatMul(Weight, transposeOther: true);                              // x·Wᵀ, n×out
+        return Bias is null ? y : y + Bias;                                          // + b on every row
     }
 }

@@ -1,4 +1,5 @@
 using TransformerCourse.Autograd;
+using TransformerCourse.Autograd.Kernels;
 using TransformerCourse.Nn;
 
 namespace TransformerCourse.Seq2Seq;
@@ -11,7 +12,8 @@ namespace TransformerCourse.Seq2Seq;
 /// n  = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn))  candidate
 /// h' = (1 − z) ⊙ n + z ⊙ h
 /// </code>
-/// Shapes: x B×I, h B×H; <c>weight_ih</c> 3H×I and <c>weight_hh</c> 3H×H stack the r, z, n rows; <c>bias_ih</c>, <c>bias_hh</c> 1×3H.
+/// Shapes: x B×I, h B×H; <c>weight_ih</c> 3H×I and <c>weight_hh</c> 3H×H stack the r, z, n rows; <c>bias_ih</c>,
+/// <c>bias_hh</c> 1×3H.
 /// Initialised as PyTorch: every parameter from U(−1/√H, 1/√H).
 /// </summary>
 public sealed class GruCell : Module
@@ -21,7 +23,8 @@ public sealed class GruCell : Module
     {
         ArgumentNullException.ThrowIfNull(rng);
         if (inputSize <= 0 || hiddenSize <= 0)
-            throw new ArgumentException($"GruCell: sizes must be positive, got input {inputSize}, hidden {hiddenSize}.");
+            throw new ArgumentException($"GruCell: sizes must be positive, got input {inputSize}, hidden " +
+                $"{hiddenSize}.");
         InputSize = inputSize;
         HiddenSize = hiddenSize;
         double a = 1.0 / Math.Sqrt(hiddenSize);
@@ -49,7 +52,9 @@ public sealed class GruCell : Module
     /// <summary>b_hh, 1×3H.</summary>
     public Tensor BiasHh { get; }
 
-    /// <summary>The input projections W_ih x + b_ih for many rows at once (e.g. every time step of a sequence): n×I → n×3H.</summary>
+    /// <summary>
+    /// The input projections W_ih x + b_ih for many rows at once (e.g. every time step of a sequence): n×I → n×3H.
+    /// </summary>
     public Tensor InputGates(Tensor x)
     {
         if (x.Cols != InputSize)
@@ -67,10 +72,19 @@ public sealed class GruCell : Module
     public Tensor Step(Tensor inputGates, Tensor h, IReadOnlyList<bool>? keep = null)
     {
         if (h.Cols != HiddenSize || inputGates.Cols != 3 * HiddenSize || inputGates.Rows != h.Rows)
-            throw new ArgumentException($"GruCell: input gates are {inputGates.Shape} and h is {h.Shape}; expected B×{3 * HiddenSize} and B×{HiddenSize}.");
+            throw new ArgumentException($"GruCell: input gates are {inputGates.Shape} and h is {h.Shape}; expected " +
+                $"B×{3 * HiddenSize} and B×{HiddenSize}.");
         if (keep is not null && keep.Count != h.Rows)
             throw new ArgumentException($"GruCell: keep has {keep.Count} entries for {h.Rows} rows.");
-        var gh = h.MatMul(WeightHh, transposeOther: true) + BiasHh;
-        return GruOps.Combine(inputGates, gh, h, keep);
+        var gh = h.MatMul(WeightHh, transposeOther: true) + BiasHh;      // W_hh h + b_hh, B×3H
+        if (Kernels.Fused) return GruOps.Combine(inputGates, gh, h, keep); // the same numbers, one node
+        Tensor Gate(Tensor g, int i) => g.SliceCols(i * HiddenSize, HiddenSize); // i = 0 (r), 1 (z), 2 (n)
+        var r = (Gate(inputGates, 0) + Gate(gh, 0)).Sigmoid();       // r  = σ(W_ir x + b_ir + W_hr h + b_hr)
+        var z = (Gate(inputGates, 1) + Gate(gh, 1)).Sigmoid();       // z  = σ(W_iz x + b_iz + W_hz h + b_hz)
+        var n = (Gate(inputGates, 2) + r.Mul(Gate(gh, 2))).Tanh();   // n  = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn))
+        var next = (-z + 1.0).Mul(n) + z.Mul(h);                     // h' = (1 − z) ⊙ n + z ⊙ h
+        if (keep is null) return next;
+        var on = Tensor.FromRows(keep.Select(k => new[] { k ? 1.0 : 0.0 }).ToArray()); // B×1: 1 = still running
+        return on.Mul(next) + (-on + 1.0).Mul(h);                    // finished rows keep their old h
     }
 }

@@ -1,4 +1,5 @@
 using TransformerCourse.Autograd;
+using TransformerCourse.Autograd.Kernels;
 using TransformerCourse.Nn;
 
 namespace TransformerCourse.Transformer;
@@ -23,7 +24,8 @@ public enum Activation
 public sealed class PositionwiseFeedForward : Module, ILayer
 {
     /// <summary>Creates the two layers (PyTorch's default Linear initialisation).</summary>
-    public PositionwiseFeedForward(int dModel, int dFF, Rng rng, Activation activation = Activation.Relu, double dropout = 0.0)
+    public PositionwiseFeedForward(int dModel, int dFF, Rng rng, Activation activation = Activation.Relu,
+        double dropout = 0.0)
     {
         ArgumentNullException.ThrowIfNull(rng);
         Activation = activation;
@@ -49,10 +51,20 @@ public sealed class PositionwiseFeedForward : Module, ILayer
     {
         ArgumentNullException.ThrowIfNull(x);
         if (x.Cols != Linear1.InFeatures)
-            throw new ArgumentException($"PositionwiseFeedForward: input is {x.Shape} but d_model is {Linear1.InFeatures}.");
-        // linear1 and its activation as one fused step (same numbers as Linear1.Forward(x).Relu()).
+            throw new ArgumentException($"PositionwiseFeedForward: input is {x.Shape} but d_model is " +
+                $"{Linear1.InFeatures}.");
+        if (Kernels.Fused) return FusedForward(x);
+        var hidden = Linear1.Forward(x);                                             // W₁ x + b₁, n×d_ff
+        hidden = Activation == Activation.Relu ? hidden.Relu() : hidden.Gelu();       // act(·)
+        return Linear2.Forward(Dropout.Forward(hidden));                             // W₂ · + b₂, n×d_model
+    }
+
+    /// <summary>The same numbers as the readable path, with linear1 and its activation in one fused node.</summary>
+    private Tensor FusedForward(Tensor x)
+    {
         var act = Activation == Activation.Relu ? FusedActivation.Relu : FusedActivation.Gelu;
         var hidden = FusedLinear.Forward(x, Linear1.Weight, Linear1.Bias, act, "PositionwiseFeedForward.linear1");
-        return FusedLinear.Forward(Dropout.Forward(hidden), Linear2.Weight, Linear2.Bias, op: "PositionwiseFeedForward.linear2");
+        return FusedLinear.Forward(Dropout.Forward(hidden), Linear2.Weight, Linear2.Bias,
+            op: "PositionwiseFeedForward.linear2");
     }
 }

@@ -1,4 +1,5 @@
 using TransformerCourse.Autograd;
+using TransformerCourse.Autograd.Kernels;
 using TransformerCourse.Nn;
 
 namespace TransformerCourse.Transformer;
@@ -29,6 +30,8 @@ public sealed class TiedLinear : Module, ILayer
     public Tensor Forward(Tensor x)
     {
         ArgumentNullException.ThrowIfNull(x);
-        return FusedLinear.Forward(x, Weight, Bias, op: "TiedLinear");
+        if (Kernels.Fused) return FusedLinear.Forward(x, Weight, Bias, op: "TiedLinear"); // the same numbers, one node
+        var y = x.MatMul(Weight, transposeOther: true);                                  // x·Eᵀ, n×V
+        return Bias is null ? y : y + Bias;
     }
 }

@@ -1,6 +1,7 @@
 using MathNet.Numerics.LinearAlgebra.Double;
 using TransformerCourse.Attention;
 using TransformerCourse.Autograd;
+using TransformerCourse.Autograd.Kernels;
 using TransformerCourse.Tests.Support;
 
 namespace TransformerCourse.Tests.Attention;

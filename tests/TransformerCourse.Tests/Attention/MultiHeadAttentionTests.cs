@@ -26,7 +26,7 @@ public class MultiHeadAttentionTests
             for (int h = 0; h < w.Heads; h++)
                 for (int i = 0; i < w.QueryLength; i++)
                     for (int j = 0; j < w.KeyLength; j++, k++)
-                        Check.Close(expected[k], w[b, h, i, j], Tol, $"weights[{b},{h},{i},{j}]");
+                        Expect.Close(expected[k], w[b, h, i, j], Tol, $"weights[{b},{h},{i},{j}]");
     }
 
     [Fact]
@@ -37,10 +37,10 @@ public class MultiHeadAttentionTests
         var x = Input(f, "x");
         int batch = Batch(f, "x");
         var y = mha.Forward(x, x, x, batch, Mask(f, "key_padding_mask", "attn_mask"));
-        Check.Close(f.Matrix("output.y"), y.Data, Tol, "y");
+        Expect.Close(f.Matrix("output.y"), y.Data, Tol, "y");
         AssertWeights(f, mha.LastWeights!);
         BackwardUpstream(y, f);
-        Check.Close(f.Matrix("grad_input.x"), x.Grad!, Tol, "grad x");
+        Expect.Close(f.Matrix("grad_input.x"), x.Grad!, Tol, "grad x");
         AssertParamGrads(mha, f);
     }
 
@@ -54,9 +54,9 @@ public class MultiHeadAttentionTests
         var x = Input(f, "x");
         var batch = new SequenceBatch(Batch(f, "x"), Time(f, "x"), lengths);
         var y = mha.SelfAttention(x, batch, causal: f.ConfigBool("causal"));
-        Check.Close(f.Matrix("output.y"), y.Data, Tol, "y");
+        Expect.Close(f.Matrix("output.y"), y.Data, Tol, "y");
         BackwardUpstream(y, f);
-        Check.Close(f.Matrix("grad_input.x"), x.Grad!, Tol, "grad x");
+        Expect.Close(f.Matrix("grad_input.x"), x.Grad!, Tol, "grad x");
         AssertParamGrads(mha, f);
     }
 
@@ -67,12 +67,12 @@ public class MultiHeadAttentionTests
         var mha = FromFixture(f);
         var (q, k, v) = (Input(f, "query"), Input(f, "key"), Input(f, "value"));
         var y = mha.Forward(q, k, v, Batch(f, "query"), Mask(f, "key_padding_mask"));
-        Check.Close(f.Matrix("output.y"), y.Data, Tol, "y");
+        Expect.Close(f.Matrix("output.y"), y.Data, Tol, "y");
         AssertWeights(f, mha.LastWeights!);
         BackwardUpstream(y, f);
-        Check.Close(f.Matrix("grad_input.query"), q.Grad!, Tol, "grad query");
-        Check.Close(f.Matrix("grad_input.key"), k.Grad!, Tol, "grad key");
-        Check.Close(f.Matrix("grad_input.value"), v.Grad!, Tol, "grad value");
+        Expect.Close(f.Matrix("grad_input.query"), q.Grad!, Tol, "grad query");
+        Expect.Close(f.Matrix("grad_input.key"), k.Grad!, Tol, "grad key");
+        Expect.Close(f.Matrix("grad_input.value"), v.Grad!, Tol, "grad value");
         AssertParamGrads(mha, f);
     }
 
@@ -84,11 +84,11 @@ public class MultiHeadAttentionTests
         var (q, memory) = (Input(f, "query"), Input(f, "memory"));
         var memoryBatch = new SequenceBatch(Batch(f, "memory"), Time(f, "memory"), ConfigLengths(f, "key_lengths"));
         var y = mha.CrossAttention(q, memory, memoryBatch);
-        Check.Close(f.Matrix("output.y"), y.Data, Tol, "y");
+        Expect.Close(f.Matrix("output.y"), y.Data, Tol, "y");
         AssertWeights(f, mha.LastWeights!);
         BackwardUpstream(y, f);
-        Check.Close(f.Matrix("grad_input.query"), q.Grad!, Tol, "grad query");
-        Check.Close(f.Matrix("grad_input.memory"), memory.Grad!, Tol, "grad memory");
+        Expect.Close(f.Matrix("grad_input.query"), q.Grad!, Tol, "grad query");
+        Expect.Close(f.Matrix("grad_input.memory"), memory.Grad!, Tol, "grad memory");
         AssertParamGrads(mha, f);
     }
 
@@ -113,7 +113,8 @@ public class MultiHeadAttentionTests
         var memory = Tensor.Randn(3 * 6, 8, rng);
         var y = mha.SelfAttention(x, new SequenceBatch(3, 4, [4, 2, 1]));
         Assert.Equal((12, 8), (y.Rows, y.Cols));
-        Assert.Equal((3, 2, 4, 4), (mha.LastWeights!.Batch, mha.LastWeights.Heads, mha.LastWeights.QueryLength, mha.LastWeights.KeyLength));
+        Assert.Equal((3, 2, 4, 4), (mha.LastWeights!.Batch, mha.LastWeights.Heads, mha.LastWeights.QueryLength,
+            mha.LastWeights.KeyLength));
         // Padded keys get no weight; every row sums to 1.
         for (int h = 0; h < 2; h++)
         {
@@ -128,7 +129,7 @@ public class MultiHeadAttentionTests
         Assert.Equal((12, 8), (z.Rows, z.Cols));
         Assert.Equal(6, mha.LastWeights.KeyLength);
         Assert.Equal(4, mha.LastWeights.QueryLength);
-        Check.Close(mha.LastWeights.Get(1, 0).RowSums(), Vector<double>.Build.Dense(4, 1.0), 1e-12, "rows sum to 1");
+        Expect.Close(mha.LastWeights.Get(1, 0).RowSums(), Vector<double>.Build.Dense(4, 1.0), 1e-12, "rows sum to 1");
         Assert.Equal(0.0, mha.LastWeights[2, 1, 3, 5]);
     }
 
@@ -142,9 +143,10 @@ public class MultiHeadAttentionTests
         var m = Gen.Param(2 * 4, 6, rng, "memory");
         var v = Gen.Param(2 * 4, 6, rng, "value");
         var inputs = mha.Parameters().Append(x).ToArray();
-        Check.Gradients(() => mha.SelfAttention(x, new SequenceBatch(2, 3, [3, 2]), causal: true), inputs);
-        Check.Gradients(() => mha.CrossAttention(x, m, new SequenceBatch(2, 4, [2, 4])), inputs.Append(m).ToArray());
-        Check.Gradients(() => mha.Forward(x, m, v, 2, new AttentionMask(keyLengths: [4, 3])), inputs.Append(m).Append(v).ToArray());
+        Expect.Gradients(() => mha.SelfAttention(x, new SequenceBatch(2, 3, [3, 2]), causal: true), inputs);
+        Expect.Gradients(() => mha.CrossAttention(x, m, new SequenceBatch(2, 4, [2, 4])), inputs.Append(m).ToArray());
+        Expect.Gradients(() => mha.Forward(x, m, v, 2, new AttentionMask(keyLengths: [4, 3])),
+            inputs.Append(m).Append(v).ToArray());
     }
 
     [Fact]
@@ -156,7 +158,7 @@ public class MultiHeadAttentionTests
         var batch = new SequenceBatch(2, 5);
         mha.Eval();
         var clean = mha.SelfAttention(x, batch).Data;
-        Check.Close(clean, mha.SelfAttention(x, batch).Data, 0, "evaluation is deterministic");
+        Expect.Close(clean, mha.SelfAttention(x, batch).Data, 0, "evaluation is deterministic");
         mha.Train();
         var first = mha.SelfAttention(x, batch).Data;
         var second = mha.SelfAttention(x, batch).Data;
@@ -166,17 +168,95 @@ public class MultiHeadAttentionTests
         const int draws = 2000;
         for (int i = 0; i < draws; i++) mean += mha.SelfAttention(x, batch).Data;
         mean /= draws;
-        Check.Close(clean, mean, 0.05, "mean over dropout masks");
+        Expect.Close(clean, mean, 0.05, "mean over dropout masks");
     }
 
     [Fact]
     public void ErrorsNameTheOperationAndShapes()
     {
         var mha = new MultiHeadAttention(8, 2, new Rng(6));
-        Check.ThrowsArgument(() => mha.SelfAttention(Tensor.Zeros(10, 6), new SequenceBatch(2, 5)), "MultiHeadAttention", "10×6", "d_model is 8");
-        Check.ThrowsArgument(() => mha.SelfAttention(Tensor.Zeros(9, 8), new SequenceBatch(2, 5)), "MultiHeadAttention", "9×8", "B·T = 10");
-        Check.ThrowsArgument(() => mha.Forward(Tensor.Zeros(6, 8), Tensor.Zeros(8, 8), Tensor.Zeros(8, 8), 2, new AttentionMask(keyLengths: [4, 5])),
+        Expect.ThrowsArgument(() => mha.SelfAttention(Tensor.Zeros(10, 6), new SequenceBatch(2, 5)),
+            "MultiHeadAttention", "10×6", "d_model is 8");
+        Expect.ThrowsArgument(() => mha.SelfAttention(Tensor.Zeros(9, 8), new SequenceBatch(2, 5)),
+            "MultiHeadAttention", "9×8", "B·T = 10");
+        Expect.ThrowsArgument(() => mha.Forward(Tensor.Zeros(6, 8), Tensor.Zeros(8, 8), Tensor.Zeros(8, 8), 2,
+            new AttentionMask(keyLengths: [4, 5])),
             "key length 5", "[0, 4]");
-        Check.ThrowsArgument(() => new MultiHeadAttention(10, 3, new Rng(1)), "d_model=10", "h=3");
+        Expect.ThrowsArgument(() => new MultiHeadAttention(10, 3, new Rng(1)), "d_model=10", "h=3");
+    }
+
+    // ---- the readable path (ScaledDotProductAttention per sequence and head) and the fused kernel agree --------
+
+    private static (MultiHeadAttention Mha, Tensor Query, Tensor Memory) Setup(ulong seed, int tq = 5, int tk = 4,
+        bool bias = true, RotaryEmbedding? rotary = null, double dropout = 0.0)
+    {
+        var rng = new Rng(seed);
+        var mha = new MultiHeadAttention(8, 2, rng, dropout, bias, rotary);
+        foreach (var p in mha.Parameters()) p.Data.MapInplace(_ => rng.NextGaussian() * 0.5); // non-zero biases
+        var query = Tensor.Randn(2 * tq, 8, rng, requiresGrad: true);
+        var memory = Tensor.Randn(2 * tk, 8, rng, requiresGrad: true);
+        return (mha, query, memory);
+    }
+
+    [Theory]
+    [InlineData(false, false)]
+    [InlineData(true, false)]
+    [InlineData(false, true)]
+    [InlineData(true, true)]
+    public void SelfAttentionIsTheSameOnTheReadableAndTheFusedPath(bool causal, bool padded)
+    {
+        BothPaths.AssertSame($"self causal={causal} padded={padded}", () =>
+        {
+            var (mha, x, _) = Setup(3);
+            var batch = new SequenceBatch(2, 5, padded ? [3, 5] : null);
+            return (mha.SelfAttention(x, batch, causal), mha, [x]);
+        });
+    }
+
+    [Fact]
+    public void CrossAttentionIsTheSameOnTheReadableAndTheFusedPath()
+    {
+        BothPaths.AssertSame("cross", () =>
+        {
+            var (mha, x, memory) = Setup(4);
+            return (mha.CrossAttention(x, memory, new SequenceBatch(2, 4, [2, 4])), mha, [x, memory]);
+        });
+    }
+
+    [Fact]
+    public void SeparateKeyAndValueAndAnAdditiveMaskAreTheSameOnBothPaths()
+    {
+        BothPaths.AssertSame("query, key, value apart; additive and padding mask", () =>
+        {
+            var (mha, x, memory) = Setup(5, bias: false);
+            var value = Tensor.Randn(memory.Rows, 8, new Rng(6), requiresGrad: true);
+            var additive = Tensor.Randn(5, 4, new Rng(7)).Data;
+            var mask = new AttentionMask(keyLengths: [3, 4], additive: additive);
+            return (mha.Forward(x, memory, value, 2, mask), mha, [x, memory, value]);
+        });
+    }
+
+    [Fact]
+    public void RotaryAndDropoutAreTheSameOnBothPaths()
+    {
+        BothPaths.AssertSame("rotary, attention dropout in training", () =>
+        {
+            var (mha, x, _) = Setup(8, rotary: new RotaryEmbedding(4), dropout: 0.3);
+            mha.Train();
+            return (mha.SelfAttention(x, new SequenceBatch(2, 5, [5, 4]), causal: true), mha, [x]);
+        });
+    }
+
+    [Fact]
+    public void TheReadablePathKeepsTheSameWeights()
+    {
+        var (mha, x, _) = Setup(9);
+        var batch = new SequenceBatch(2, 5, [4, 5]);
+        mha.SelfAttention(x, batch, causal: true);
+        var fused = mha.LastWeights!.ToArray();
+        using (Kernels.Use(fused: false)) mha.SelfAttention(x, batch, causal: true);
+        var readable = mha.LastWeights!.ToArray();
+        Assert.Equal(fused.Length, readable.Length);
+        foreach (var (f, r) in fused.Cast<double>().Zip(readable.Cast<double>())) Assert.Equal(f, r, 1e-14);
     }
 }

@@ -2,6 +2,7 @@ using MathNet.Numerics.LinearAlgebra;
 using MathNet.Numerics.LinearAlgebra.Double;
 using TransformerCourse.Attention;
 using TransformerCourse.Autograd;
+using TransformerCourse.Autograd.Kernels;
 using TransformerCourse.Tests.Fixtures;
 using TransformerCourse.Tests.Support;
 using static TransformerCourse.Tests.Attention.FixtureModules;
@@ -19,11 +20,11 @@ public class ScaledDotProductAttentionTests
         var v = Tensor.FromArray(new double[,] { { 10, 0 }, { 0, 10 } });
         var r = ScaledDotProductAttention.Forward(q, k, v);
         double w0 = Math.E / (Math.E + 1), w1 = 1 / (Math.E + 1);
-        Check.Close(DenseMatrix.OfArray(new[,] { { w0, w1 } }), r.Weights.Data, 1e-15, "weights");
-        Check.Close(DenseMatrix.OfArray(new[,] { { 10 * w0, 10 * w1 } }), r.Output.Data, 1e-13, "output");
+        Expect.Close(DenseMatrix.OfArray(new[,] { { w0, w1 } }), r.Weights.Data, 1e-15, "weights");
+        Expect.Close(DenseMatrix.OfArray(new[,] { { 10 * w0, 10 * w1 } }), r.Output.Data, 1e-13, "output");
         // Hiding key 0 puts all weight on key 1.
         var masked = ScaledDotProductAttention.Forward(q, k, v, DenseMatrix.OfArray(new[,] { { double.NegativeInfinity, 0 } }));
-        Check.Close(DenseMatrix.OfArray(new[,] { { 0.0, 10 } }), masked.Output.Data, 0, "masked output");
+        Expect.Close(DenseMatrix.OfArray(new[,] { { 0.0, 10 } }), masked.Output.Data, 0, "masked output");
     }
 
     [Fact]
@@ -43,12 +44,12 @@ public class ScaledDotProductAttentionTests
             weights.Add(r.Weights);
         }
         var y = Tensor.ConcatRows(outputs.ToArray());
-        Check.Close(f.Matrix("output.y"), y.Data, Tol, "y");
-        Check.Close(f.Matrix("output.weights"), Tensor.ConcatRows(weights.ToArray()).Data, Tol, "weights");
+        Expect.Close(f.Matrix("output.y"), y.Data, Tol, "y");
+        Expect.Close(f.Matrix("output.weights"), Tensor.ConcatRows(weights.ToArray()).Data, Tol, "weights");
         BackwardUpstream(y, f);
-        Check.Close(f.Matrix("grad_input.q"), q.Grad!, Tol, "grad q");
-        Check.Close(f.Matrix("grad_input.k"), k.Grad!, Tol, "grad k");
-        Check.Close(f.Matrix("grad_input.v"), v.Grad!, Tol, "grad v");
+        Expect.Close(f.Matrix("grad_input.q"), q.Grad!, Tol, "grad q");
+        Expect.Close(f.Matrix("grad_input.k"), k.Grad!, Tol, "grad k");
+        Expect.Close(f.Matrix("grad_input.v"), v.Grad!, Tol, "grad v");
     }
 
     [Fact]
@@ -58,17 +59,17 @@ public class ScaledDotProductAttentionTests
         var (q, k, v) = (Input(f, "q"), Input(f, "k"), Input(f, "v"));
         var mask = new AttentionMask(perSequence: Masks.FromFlags(Flags(f, "mask")));
         var r = FusedAttention.Forward(q, k, v, heads: 1, batch: Batch(f, "q"), mask);
-        Check.Close(f.Matrix("output.y"), r.Output.Data, Tol, "y");
+        Expect.Close(f.Matrix("output.y"), r.Output.Data, Tol, "y");
         var expected = f.Data("output.weights");
         int n = 0;
         for (int b = 0; b < r.Weights.Batch; b++)
             for (int i = 0; i < r.Weights.QueryLength; i++)
                 for (int j = 0; j < r.Weights.KeyLength; j++)
-                    Check.Close(expected[n++], r.Weights[b, 0, i, j], Tol, "weight");
+                    Expect.Close(expected[n++], r.Weights[b, 0, i, j], Tol, "weight");
         BackwardUpstream(r.Output, f);
-        Check.Close(f.Matrix("grad_input.q"), q.Grad!, Tol, "grad q");
-        Check.Close(f.Matrix("grad_input.k"), k.Grad!, Tol, "grad k");
-        Check.Close(f.Matrix("grad_input.v"), v.Grad!, Tol, "grad v");
+        Expect.Close(f.Matrix("grad_input.q"), q.Grad!, Tol, "grad q");
+        Expect.Close(f.Matrix("grad_input.k"), k.Grad!, Tol, "grad k");
+        Expect.Close(f.Matrix("grad_input.v"), v.Grad!, Tol, "grad v");
     }
 
     [Fact]
@@ -78,9 +79,9 @@ public class ScaledDotProductAttentionTests
         var q = Gen.Param(3, 4, rng, "Q");
         var k = Gen.Param(5, 4, rng, "K");
         var v = Gen.Param(5, 2, rng, "V");
-        Check.Gradients(() => ScaledDotProductAttention.Forward(q, k, v).Output, q, k, v);
+        Expect.Gradients(() => ScaledDotProductAttention.Forward(q, k, v).Output, q, k, v);
         var mask = Masks.Combine(Masks.Causal(5).SubMatrix(0, 3, 0, 5), Masks.Padding(4, 5));
-        Check.Gradients(() => ScaledDotProductAttention.Forward(q, k, v, mask).Output, q, k, v);
+        Expect.Gradients(() => ScaledDotProductAttention.Forward(q, k, v, mask).Output, q, k, v);
     }
 }
 
@@ -138,13 +139,13 @@ public class FusedAttentionTests
         var (reference, weights) = Unfused(q, k, v, heads, batch, mask);
         reference.Mul(upstream).Sum().Backward();
 
-        Check.Close(reference.Data, fused.Output.Data, 1e-12, "output");
+        Expect.Close(reference.Data, fused.Output.Data, 1e-12, "output");
         for (int b = 0; b < batch; b++)
             for (int h = 0; h < heads; h++)
-                Check.Close(weights[b, h], fused.Weights.Get(b, h), 1e-13, $"weights[{b},{h}]");
-        Check.Close(q.Grad!, gq, 1e-12, "grad Q");
-        Check.Close(k.Grad!, gk, 1e-12, "grad K");
-        Check.Close(v.Grad!, gv, 1e-12, "grad V");
+                Expect.Close(weights[b, h], fused.Weights.Get(b, h), 1e-13, $"weights[{b},{h}]");
+        Expect.Close(q.Grad!, gq, 1e-12, "grad Q");
+        Expect.Close(k.Grad!, gk, 1e-12, "grad K");
+        Expect.Close(v.Grad!, gv, 1e-12, "grad V");
     }
 
     [Fact]
@@ -169,10 +170,10 @@ public class FusedAttentionTests
         FastGemm.AlwaysUseProvider.Value = true;
         var provider = Run();
         FastGemm.AlwaysUseProvider.Value = false;
-        Check.Close(simd.Y, provider.Y, 1e-13, "output");
-        Check.Close(simd.Gq, provider.Gq, 1e-13, "grad Q");
-        Check.Close(simd.Gk, provider.Gk, 1e-13, "grad K");
-        Check.Close(simd.Gv, provider.Gv, 1e-13, "grad V");
+        Expect.Close(simd.Y, provider.Y, 1e-13, "output");
+        Expect.Close(simd.Gq, provider.Gq, 1e-13, "grad Q");
+        Expect.Close(simd.Gk, provider.Gk, 1e-13, "grad K");
+        Expect.Close(simd.Gv, provider.Gv, 1e-13, "grad V");
     }
 
     [Fact]
@@ -183,10 +184,10 @@ public class FusedAttentionTests
         var k = Gen.Param(2 * 4, 4, rng, "K");
         var v = Gen.Param(2 * 4, 6, rng, "V");
         // Self-attention straight on x (Q = K = V = x: one tensor receiving three gradients).
-        Check.Gradients(() => FusedAttention.Forward(x, x, x, 2, 2, new AttentionMask(causal: true, keyLengths: [3, 2])).Output, x);
-        Check.Gradients(() => FusedAttention.Forward(x, k, v, 2, 2, new AttentionMask(keyLengths: [4, 2])).Output, x, k, v);
+        Expect.Gradients(() => FusedAttention.Forward(x, x, x, 2, 2, new AttentionMask(causal: true, keyLengths: [3, 2])).Output, x);
+        Expect.Gradients(() => FusedAttention.Forward(x, k, v, 2, 2, new AttentionMask(keyLengths: [4, 2])).Output, x, k, v);
         var bias = DenseMatrix.Create(3, 4, (i, j) => 0.3 * (i - j));
-        Check.Gradients(() => FusedAttention.Forward(x, k, v, 1, 2, new AttentionMask(additive: bias), scale: 1.0).Output, x, k, v);
+        Expect.Gradients(() => FusedAttention.Forward(x, k, v, 1, 2, new AttentionMask(additive: bias), scale: 1.0).Output, x, k, v);
     }
 
     [Fact]
@@ -200,19 +201,19 @@ public class FusedAttentionTests
         // Sequence 0: one query (row 0) over keys 0, 1.
         var s = q.Data.SubMatrix(0, 1, 0, 3) * k.Data.SubMatrix(0, 2, 0, 3).Transpose();
         var p = TransformerCourse.Softmax.Rows(s);
-        Check.Close(p * v.Data.SubMatrix(0, 2, 0, 2), r.Output.Data.SubMatrix(0, 1, 0, 2), 1e-14, "sequence 0");
+        Expect.Close(p * v.Data.SubMatrix(0, 2, 0, 2), r.Output.Data.SubMatrix(0, 1, 0, 2), 1e-14, "sequence 0");
     }
 
     [Fact]
     public void ErrorsNameTheOperationAndShapes()
     {
         var x = Tensor.Zeros(6, 4);
-        Check.ThrowsArgument(() => FusedAttention.Forward(x, Tensor.Zeros(6, 3), x, 2, 2), "FusedAttention", "6×4", "6×3");
-        Check.ThrowsArgument(() => FusedAttention.Forward(x, x, x, 2, 4), "FusedAttention", "B=4");
-        Check.ThrowsArgument(() => FusedAttention.Forward(x, x, x, 2, 2, new AttentionMask(additive: DenseMatrix.Create(2, 3, 0))), "additive mask is 2×3", "3×3");
-        Check.ThrowsArgument(() => FusedAttention.Forward(x, x, x, 2, 2, new AttentionMask(keyPadding: new bool[3, 3])), "3×3", "B×T_k = 2×3");
+        Expect.ThrowsArgument(() => FusedAttention.Forward(x, Tensor.Zeros(6, 3), x, 2, 2), "FusedAttention", "6×4", "6×3");
+        Expect.ThrowsArgument(() => FusedAttention.Forward(x, x, x, 2, 4), "FusedAttention", "B=4");
+        Expect.ThrowsArgument(() => FusedAttention.Forward(x, x, x, 2, 2, new AttentionMask(additive: DenseMatrix.Create(2, 3, 0))), "additive mask is 2×3", "3×3");
+        Expect.ThrowsArgument(() => FusedAttention.Forward(x, x, x, 2, 2, new AttentionMask(keyPadding: new bool[3, 3])), "3×3", "B×T_k = 2×3");
         var big = Tensor.Randn(8 * 32, 16, new Rng(1));
         big.Data[37, 3] = double.NaN; // in a block that runs in parallel with others
-        Check.ThrowsArgument(() => FusedAttention.Forward(big, big, big, 1, 8), "FusedAttention", "NaN");
+        Expect.ThrowsArgument(() => FusedAttention.Forward(big, big, big, 1, 8), "FusedAttention", "NaN");
     }
 }

@@ -1,5 +1,6 @@
 using MathNet.Numerics.LinearAlgebra;
 using TransformerCourse.Autograd;
+using TransformerCourse.Autograd.Kernels;
 using TransformerCourse.Tests.Support;
 
 namespace TransformerCourse.Tests.Autograd;
@@ -12,7 +13,7 @@ public class TensorTests
     {
         var rng = new Rng(90);
         var x = Gen.Param(3, 3, rng, "x");
-        Check.Gradients(() =>
+        Expect.Gradients(() =>
         {
             var y = x.Tanh();
             return y.Mul(y).Add(y.MatMul(y)).Sum().Add(y.Mean());
@@ -62,7 +63,7 @@ public class TensorTests
         }
         var combined = w.Grad!.Clone();
         var expected = Fresh(t => t.Sum()) + Fresh(t => t.Square().Mean());
-        Check.Close(expected, combined, 1e-15, "w.Grad");
+        Expect.Close(expected, combined, 1e-15, "w.Grad");
     }
 
     [Fact]
@@ -112,7 +113,7 @@ public class TensorTests
         var buffer = x.Grad;
         x.ZeroGrad();
         Assert.Same(buffer, x.Grad);
-        Assert.Equal(0.0, Check.MaxAbs(x.Grad!));
+        Assert.Equal(0.0, Expect.MaxAbs(x.Grad!));
     }
 
     [Fact]
@@ -123,7 +124,7 @@ public class TensorTests
         for (int i = 0; i < 20000; i++) y = y.AddScalar(1e-4);
         y.Backward();
         Assert.Equal(1.0, x.Grad![0, 0]);
-        Check.Close(2.0, y.Item(), 1e-10);
+        Expect.Close(2.0, y.Item(), 1e-10);
     }
 
     [Fact]
@@ -176,7 +177,7 @@ public class TensorTests
         var rng = new Rng(92);
         var x = Gen.Param(5, 3, rng, "x");
         var w = Gen.Param(3, 3, rng, "w");
-        Check.Gradients(() =>
+        Expect.Gradients(() =>
         {
             var y = x.Tanh();
             return (y + y).Mul(y).Sum().Add(y.MatMul(w).Sum());

@@ -26,4 +26,18 @@ public class TiedLinearTests
         var xg = Tensor.FromArray(new double[,] { { 0.3, -0.2 }, { 0.5, 0.1 } }, requiresGrad: true);
         Expect.Gradients(() => layer.Forward(xg).Tanh().Sum(), xg, shared, layer.Bias!);
     }
+
+    [Fact]
+    public void TheReadableAndTheFusedPathGiveTheSameOutputAndGradients()
+    {
+        BothPaths.AssertSame("TiedLinear", () =>
+        {
+            var rng = new Rng(91);
+            var table = Tensor.Randn(7, 4, rng, requiresGrad: true);
+            var tied = new TiedLinear(table);
+            tied.Bias!.Data.MapInplace(_ => rng.NextGaussian());
+            var x = Tensor.Randn(5, 4, rng, requiresGrad: true);
+            return (tied.Forward(x), tied, [x, table]);
+        });
+    }
 }

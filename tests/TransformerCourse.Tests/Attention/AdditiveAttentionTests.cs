@@ -93,4 +93,20 @@ public class AdditiveAttentionTests
         Expect.ThrowsArgument(() => att.Forward(Tensor.Zeros(2, 3), Tensor.Zeros(7, 4), new SequenceBatch(2, 4)), "AdditiveAttention", "7×4");
         Expect.ThrowsArgument(() => AttentionOps.WeightedSum(Tensor.Zeros(2, 3), Tensor.Zeros(5, 4)), "WeightedSum", "2×3", "5×4");
     }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void TheReadableAndTheFusedPathGiveTheSameScoresContextAndGradients(bool padded)
+    {
+        BothPaths.AssertSame($"AdditiveAttention padded={padded}", () =>
+        {
+            var rng = new Rng(61);
+            var att = new AdditiveAttention(3, 4, 5, rng);
+            var s = Tensor.Randn(2, 3, rng, requiresGrad: true);
+            var h = Tensor.Randn(2 * 4, 4, rng, requiresGrad: true);
+            var r = att.Forward(s, h, new SequenceBatch(2, 4, padded ? [4, 2] : null));
+            return (Tensor.ConcatCols(r.Output, r.Weights), att, [s, h]);
+        });
+    }
 }

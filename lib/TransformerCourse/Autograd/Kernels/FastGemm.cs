@@ -5,7 +5,7 @@ using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 using MathNet.Numerics.Providers.LinearAlgebra;
 
-namespace TransformerCourse.Autograd;
+namespace TransformerCourse.Autograd.Kernels;
 
 /// <summary>
 /// C ← α·op(A)·op(B) + β·C on column-major arrays (rows·cols values each, as MathNet's provider takes them),
@@ -22,14 +22,19 @@ internal static class FastGemm
 {
     private static readonly Type ManagedProvider = typeof(ManagedLinearAlgebraProvider);
 
-    /// <summary>For tests: route every product through the provider, as with a native one (flows into parallel loops).</summary>
+    /// <summary>
+    /// For tests: route every product through the provider, as with a native one (flows into parallel loops).
+    /// </summary>
     internal static readonly AsyncLocal<bool> AlwaysUseProvider = new();
 
     /// <summary>Whether products currently go to the SIMD kernel (MathNet's managed provider is active).</summary>
     public static bool UsesManagedKernel =>
         LinearAlgebraControl.Provider.GetType() == ManagedProvider && !AlwaysUseProvider.Value;
 
-    /// <summary>C ← α·op(A)·op(B) + β·C for dense matrices (as <see cref="Tensor.Gemm"/>, but with the SIMD kernel when managed).</summary>
+    /// <summary>
+    /// C ← α·op(A)·op(B) + β·C for dense matrices (as <see cref="Tensor.Gemm"/>, but with the SIMD kernel when
+    /// managed).
+    /// </summary>
     public static void Multiply(bool transA, bool transB, double alpha, MathNet.Numerics.LinearAlgebra.Matrix<double> a,
         MathNet.Numerics.LinearAlgebra.Matrix<double> b, double beta, MathNet.Numerics.LinearAlgebra.Matrix<double> c)
     {
@@ -39,10 +44,13 @@ internal static class FastGemm
             Tensor.Gemm(transA, transB, alpha, a, b, beta, c); // handles the empty product
             return;
         }
-        Multiply(transA, transB, alpha, Shapes.Values(a), a.RowCount, a.ColumnCount, Shapes.Values(b), b.RowCount, b.ColumnCount, beta, Shapes.Values(c));
+        Multiply(transA, transB, alpha, Shapes.Values(a), a.RowCount, a.ColumnCount, Shapes.Values(b), b.RowCount,
+            b.ColumnCount, beta, Shapes.Values(c));
     }
 
-    /// <summary>C (m×n) ← α·op(A)·op(B) + β·C, op(A) m×k and op(B) k×n; A is aRows×aCols and B bRows×bCols as stored.</summary>
+    /// <summary>
+    /// C (m×n) ← α·op(A)·op(B) + β·C, op(A) m×k and op(B) k×n; A is aRows×aCols and B bRows×bCols as stored.
+    /// </summary>
     public static void Multiply(bool transA, bool transB, double alpha, double[] a, int aRows, int aCols,
         double[] b, int bRows, int bCols, double beta, double[] c)
     {
@@ -78,8 +86,11 @@ internal static class FastGemm
         return t;
     }
 
-    /// <summary>C = α·A·op(B) + β·C with A m×k column-major, computed in panels of <see cref="Rows"/> rows of C.</summary>
-    private readonly struct Kernel(double[] a, int m, int k, double[] b, int bRows, bool transB, double alpha, double beta, double[] c)
+    /// <summary>
+    /// C = α·A·op(B) + β·C with A m×k column-major, computed in panels of <see cref="Rows"/> rows of C.
+    /// </summary>
+    private readonly struct Kernel(double[] a, int m, int k, double[] b, int bRows, bool transB, double alpha,
+        double beta, double[] c)
     {
         public const int Cols = 4;
         public static int Rows => 2 * Vector<double>.Count;

@@ -1,12 +1,13 @@
 using TransformerCourse.Autograd;
+using TransformerCourse.Seq2Seq;
 
-namespace TransformerCourse.Seq2Seq;
+namespace TransformerCourse.Autograd.Kernels;
 
-/// <summary>The GRU gate arithmetic as one operation with a hand-written backward (fast: one graph node per step).</summary>
+/// <summary>
+/// The GRU gate arithmetic as one operation with a hand-written backward (fast: one graph node per step).
+/// </summary>
 internal static class GruOps
 {
-    private static double Sigmoid(double x) => x >= 0 ? 1 / (1 + Math.Exp(-x)) : Math.Exp(x) / (1 + Math.Exp(x));
-
     /// <summary>h' = (1 − z) ⊙ n + z ⊙ h from gi (B×3H), gh (B×3H), h (B×H); see <see cref="GruCell"/>.</summary>
     public static Tensor Combine(Tensor gi, Tensor gh, Tensor h, IReadOnlyList<bool>? keep)
     {
@@ -26,8 +27,8 @@ internal static class GruOps
             {
                 int k = i + j * b;
                 int kr = k, kz = k + hs * b, kn = k + 2 * hs * b;
-                r[k] = Sigmoid(giv[kr] + ghv[kr]);
-                z[k] = Sigmoid(giv[kz] + ghv[kz]);
+                r[k] = Tensor.StableSigmoid(giv[kr] + ghv[kr]);
+                z[k] = Tensor.StableSigmoid(giv[kz] + ghv[kz]);
                 n[k] = Math.Tanh(giv[kn] + r[k] * ghv[kn]);
                 bool on = keep is null || keep[i];
                 outv[k] = on ? (1 - z[k]) * n[k] + z[k] * hv[k] : hv[k];

@@ -1,8 +1,8 @@
 using System.Numerics;
 using System.Runtime.InteropServices;
-using MathNet.Numerics;
+using TransformerCourse.Autograd;
 
-namespace TransformerCourse.Autograd;
+namespace TransformerCourse.Autograd.Kernels;
 
 /// <summary>The activation applied inside <see cref="FusedLinear"/>.</summary>
 internal enum FusedActivation
@@ -20,10 +20,12 @@ internal enum FusedActivation
 /// </summary>
 internal static class FusedLinear
 {
-    public static Tensor Forward(Tensor x, Tensor w, Tensor? b, FusedActivation act = FusedActivation.None, string op = "Linear")
+    public static Tensor Forward(Tensor x, Tensor w, Tensor? b, FusedActivation act = FusedActivation.None,
+        string op = "Linear")
     {
         if (x.Cols != w.Cols)
-            throw new ArgumentException($"{op}: input is {x.Shape} but the weight is {w.Shape}; the input needs {w.Cols} columns.");
+            throw new ArgumentException($"{op}: input is {x.Shape} but the weight is {w.Shape}; the input needs " +
+                $"{w.Cols} columns.");
         if (b is not null && (b.Rows != 1 || b.Cols != w.Rows))
             throw new ArgumentException($"{op}: bias is {b.Shape} but must be 1×{w.Rows} for a {w.Shape} weight.");
         int n = x.Rows, m = w.Rows;
@@ -47,7 +49,7 @@ internal static class FusedLinear
                 cdf = GC.AllocateUninitializedArray<double>(yv.Length);
                 for (int k = 0; k < yv.Length; k++)
                 {
-                    cdf[k] = 0.5 * (1 + SpecialFunctions.Erf(z[k] * InvSqrt2));
+                    cdf[k] = Tensor.GeluCdf(z[k]);
                     yv[k] = z[k] * cdf[k];
                 }
                 break;
@@ -66,8 +68,7 @@ internal static class FusedLinear
                 case FusedActivation.Gelu:
                     for (int k = 0; k < dzv.Length; k++)
                     {
-                        double t = z![k];
-                        dzv[k] = gv[k] * (cdf![k] + t * InvSqrt2Pi * Math.Exp(-0.5 * t * t));
+                        dzv[k] = gv[k] * Tensor.GeluDerivative(z![k], cdf![k]);
                     }
                     break;
             }
@@ -105,10 +106,8 @@ internal static class FusedLinear
         var vg = MemoryMarshal.Cast<double, Vector<double>>(g);
         var vd = MemoryMarshal.Cast<double, Vector<double>>(dz);
         for (int i = 0; i < vd.Length; i++)
-            vd[i] = Vector.ConditionalSelect(Vector.GreaterThan(vy[i], Vector<double>.Zero), vg[i], Vector<double>.Zero);
+            vd[i] = Vector.ConditionalSelect(Vector.GreaterThan(vy[i], Vector<double>.Zero), vg[i],
+                Vector<double>.Zero);
         for (int i = vd.Length * Vector<double>.Count; i < dz.Length; i++) dz[i] = y[i] > 0 ? g[i] : 0.0;
     }
-
-    private const double InvSqrt2 = 0.70710678118654752440;
-    private const double InvSqrt2Pi = 0.39894228040143267794;
 }

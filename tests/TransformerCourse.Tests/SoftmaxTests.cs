@@ -3,7 +3,7 @@ using MathNet.Numerics.LinearAlgebra.Double;
 using TransformerCourse.Tests.Support;
 using SoftmaxFn = TransformerCourse.Softmax;
 
-namespace TransformerCourse.Tests.Softmax;
+namespace TransformerCourse.Tests;
 
 /// <summary>The plain-function softmax family on vectors (<see cref="SoftmaxFn"/>).</summary>
 public class SoftmaxTests
@@ -15,16 +15,16 @@ public class SoftmaxTests
     {
         // e¹, e², e³ over their sum e + e² + e³ = 30.19287485057736.
         var p = SoftmaxFn.Of(V(1, 2, 3));
-        Check.Close(0.09003057317038046, p[0], 1e-15);
-        Check.Close(0.24472847105479767, p[1], 1e-15);
-        Check.Close(0.6652409557748219, p[2], 1e-15);
-        Check.Close(1.0, p.Sum(), 1e-15);
+        Expect.Close(0.09003057317038046, p[0], 1e-15);
+        Expect.Close(0.24472847105479767, p[1], 1e-15);
+        Expect.Close(0.6652409557748219, p[2], 1e-15);
+        Expect.Close(1.0, p.Sum(), 1e-15);
 
         // log softmax = x − ln(e + e² + e³) = x − 3.40760596444438.
         var lp = SoftmaxFn.Log(V(1, 2, 3));
-        Check.Close(-2.40760596444438, lp[0], 1e-15);
-        Check.Close(-1.4076059644443801, lp[1], 1e-15);
-        Check.Close(-0.40760596444438013, lp[2], 1e-15);
+        Expect.Close(-2.40760596444438, lp[0], 1e-15);
+        Expect.Close(-1.4076059644443801, lp[1], 1e-15);
+        Expect.Close(-0.40760596444438013, lp[2], 1e-15);
     }
 
     [Fact]
@@ -36,32 +36,33 @@ public class SoftmaxTests
             var lp = SoftmaxFn.Log(x);
             Assert.All(p, v => Assert.True(double.IsFinite(v) && v >= 0));
             Assert.All(lp, v => Assert.True(double.IsFinite(v) && v <= 0));
-            Check.Close(1.0, p.Sum(), 1e-15);
+            Expect.Close(1.0, p.Sum(), 1e-15);
         }
         Assert.Equal(new[] { 1.0, 0, 0 }, SoftmaxFn.Of(V(1e4, -1e4, 0)).ToArray());
         // Only differences matter: [−1e4, −1e4 + 1, −1e4] is softmax of [0, 1, 0] = [1, e, 1]/(2 + e).
         var q = SoftmaxFn.Of(V(-1e4, -1e4 + 1, -1e4));
-        Check.Close(Math.E / (2 + Math.E), q[1], 1e-15);
-        Check.Close(-2e4, SoftmaxFn.Log(V(1e4, -1e4, 0))[1], 1e-9);
+        Expect.Close(Math.E / (2 + Math.E), q[1], 1e-15);
+        Expect.Close(-2e4, SoftmaxFn.Log(V(1e4, -1e4, 0))[1], 1e-9);
     }
 
     [Fact]
     public void LogSoftmaxKeepsFullPrecisionFarFromZero()
     {
         // Shifting by −1e4 changes nothing mathematically and every difference here is exact in floating point,
-        // so the results must agree to an ulp (computing z − (m + log Σ) would lose ~1e-12 to the rounding of m + log Σ).
+        // so the results must agree to an ulp (computing z − (m + log Σ) would lose ~1e-12 to the rounding of m + log
+        // Σ).
         var near = SoftmaxFn.Log(V(2, -0.5, 0.5, 1.75));
         var far = SoftmaxFn.Log(V(-1e4 + 2, -1e4 - 0.5, -1e4 + 0.5, -1e4 + 1.75));
         var tensor = new TransformerCourse.Autograd.Tensor(far.ToRowMatrix()).LogSoftmax().Data.Row(0);
-        Check.Close(near, far, 2e-16);
-        Check.Close(near, tensor, 2e-16);
+        Expect.Close(near, far, 2e-16);
+        Expect.Close(near, tensor, 2e-16);
     }
 
     [Fact]
     public void ShiftInvarianceAndNotScaleInvariance()
     {
         var x = V(0.3, -1.2, 2.0, 0.7);
-        Check.Close(SoftmaxFn.Of(x).ToRowMatrix(), SoftmaxFn.Of(x + 100).ToRowMatrix(), 1e-15);
+        Expect.Close(SoftmaxFn.Of(x).ToRowMatrix(), SoftmaxFn.Of(x + 100).ToRowMatrix(), 1e-15);
         // Doubling the logits sharpens: the largest probability grows, the smallest shrinks.
         var p = SoftmaxFn.Of(x);
         var p2 = SoftmaxFn.Of(2 * x);
@@ -74,7 +75,7 @@ public class SoftmaxTests
     {
         var x = V(1, 2, 3, 2.5);
         // softmax(x / T) with T = 2 is softmax of the halved logits, worked out directly.
-        Check.Close(SoftmaxFn.Of(x * 0.5).ToRowMatrix(), SoftmaxFn.Of(x, temperature: 2).ToRowMatrix(), 1e-15);
+        Expect.Close(SoftmaxFn.Of(x * 0.5).ToRowMatrix(), SoftmaxFn.Of(x, temperature: 2).ToRowMatrix(), 1e-15);
 
         // T → 0: one-hot on the largest logit.
         var frozen = SoftmaxFn.Of(x, temperature: 1e-3); // the runner-up is e^(−0.5/0.001) = e^−500 behind
@@ -84,7 +85,7 @@ public class SoftmaxTests
         Assert.True(cold[2] > 0.9999);
         // T → ∞: uniform.
         var hot = SoftmaxFn.Of(x, temperature: 1e6);
-        Assert.All(hot, v => Check.Close(0.25, v, 1e-6));
+        Assert.All(hot, v => Expect.Close(0.25, v, 1e-6));
         // The entropy grows with T.
         double H(Vector<double> p) => -p.Where(v => v > 0).Sum(v => v * Math.Log(v));
         double[] temps = [0.1, 0.5, 1, 2, 10];
@@ -110,8 +111,8 @@ public class SoftmaxTests
         var lpp = SoftmaxFn.Log(px);
         for (int k = 0; k < 7; k++)
         {
-            Check.Close(p[perm[k]], pp[k], 1e-15);
-            Check.Close(lp[perm[k]], lpp[k], 1e-15);
+            Expect.Close(p[perm[k]], pp[k], 1e-15);
+            Expect.Close(lp[perm[k]], lpp[k], 1e-15);
         }
     }
 
@@ -121,17 +122,18 @@ public class SoftmaxTests
         var x = V(1, 5, 2, 3);
         var p = SoftmaxFn.Masked(x, [true, false, false, true]);
         // Only positions 0 and 3 compete: e¹ / (e¹ + e³) and e³ / (e¹ + e³).
-        Check.Close(1 / (1 + Math.E * Math.E), p[0], 1e-15);
-        Check.Close(Math.E * Math.E / (1 + Math.E * Math.E), p[3], 1e-15);
+        Expect.Close(1 / (1 + Math.E * Math.E), p[0], 1e-15);
+        Expect.Close(Math.E * Math.E / (1 + Math.E * Math.E), p[3], 1e-15);
         Assert.Equal(0.0, p[1]);
         Assert.Equal(0.0, p[2]);
 
         // Every position hidden: the documented result is all zeros (not NaN).
         Assert.Equal(new double[4], SoftmaxFn.Masked(x, [false, false, false, false]).ToArray());
         // Nothing hidden: the plain softmax; with a temperature too.
-        Check.Close(SoftmaxFn.Of(x, 3).ToRowMatrix(), SoftmaxFn.Masked(x, [true, true, true, true], 3).ToRowMatrix(), 0);
+        Expect.Close(SoftmaxFn.Of(x, 3).ToRowMatrix(), SoftmaxFn.Masked(x, [true, true, true, true], 3).ToRowMatrix(),
+            0);
 
-        Check.ThrowsArgument(() => SoftmaxFn.Masked(x, [true, false]), "Softmax.Masked", "4", "2");
+        Expect.ThrowsArgument(() => SoftmaxFn.Masked(x, [true, false]), "Softmax.Masked", "4", "2");
     }
 
     [Fact]
@@ -151,11 +153,11 @@ public class SoftmaxTests
                 var minus = x.Clone();
                 minus[j] -= h;
                 var column = (SoftmaxFn.Of(plus) - SoftmaxFn.Of(minus)) / (2 * h);
-                for (int i = 0; i < n; i++) Check.Close(column[i], jac[i, j], 1e-9, $"J[{i},{j}]");
+                for (int i = 0; i < n; i++) Expect.Close(column[i], jac[i, j], 1e-9, $"J[{i},{j}]");
             }
             // Each row sums to 0 (probabilities keep summing to 1), and J is symmetric.
-            for (int i = 0; i < n; i++) Check.Close(0, jac.Row(i).Sum(), 1e-15);
-            Check.Close(jac, jac.Transpose(), 0);
+            for (int i = 0; i < n; i++) Expect.Close(0, jac.Row(i).Sum(), 1e-15);
+            Expect.Close(jac, jac.Transpose(), 0);
         }
     }
 
@@ -165,19 +167,20 @@ public class SoftmaxTests
         var rng = new Rng(102);
         var x = DenseMatrix.Create(4, 5, (_, _) => 2 * rng.NextGaussian());
         var y = SoftmaxFn.Rows(x);
-        for (int i = 0; i < 4; i++) Check.Close(SoftmaxFn.Of(x.Row(i)).ToRowMatrix(), y.Row(i).ToRowMatrix(), 1e-15);
+        for (int i = 0; i < 4; i++) Expect.Close(SoftmaxFn.Of(x.Row(i)).ToRowMatrix(), y.Row(i).ToRowMatrix(), 1e-15);
 
         var mask = DenseMatrix.Create(1, 5, (_, j) => j >= 3 ? double.NegativeInfinity : 0);
         var ym = SoftmaxFn.Rows(x, mask);
         for (int i = 0; i < 4; i++)
-            Check.Close(SoftmaxFn.Masked(x.Row(i), [true, true, true, false, false]).ToRowMatrix(), ym.Row(i).ToRowMatrix(), 1e-15);
+            Expect.Close(SoftmaxFn.Masked(x.Row(i), [true, true, true, false, false]).ToRowMatrix(),
+                ym.Row(i).ToRowMatrix(), 1e-15);
     }
 
     [Fact]
     public void RejectsNaNAndPlusInfinity()
     {
-        Check.ThrowsArgument(() => SoftmaxFn.Of(V(1, double.NaN)), "Softmax", "NaN");
-        Check.ThrowsArgument(() => SoftmaxFn.Log(V(double.PositiveInfinity, 1)), "LogSoftmax");
+        Expect.ThrowsArgument(() => SoftmaxFn.Of(V(1, double.NaN)), "Softmax", "NaN");
+        Expect.ThrowsArgument(() => SoftmaxFn.Log(V(double.PositiveInfinity, 1)), "LogSoftmax");
         // −∞ is a mask, not an error.
         Assert.Equal(new[] { 0.0, 1 }, SoftmaxFn.Of(V(double.NegativeInfinity, 1)).ToArray());
     }

@@ -8,20 +8,13 @@ public sealed partial class Tensor
     /// Row-wise softmax: Yᵢⱼ = exp(Zᵢⱼ − mᵢ) / Σₖ exp(Zᵢₖ − mᵢ), with Z = X + mask and mᵢ the row maximum.
     /// Gradient: ∂Xᵢⱼ = Yᵢⱼ (∂Yᵢⱼ − Σₖ ∂Yᵢₖ Yᵢₖ).
     /// </summary>
-    /// <param name="additiveMask">Optional; rows×cols or 1×cols (applied to every row); entries 0 (visible) or −∞ (hidden).
+    /// <param name="additiveMask">Optional; rows×cols or 1×cols (applied to every row); entries 0 (visible) or −∞
+    /// (hidden).
     /// A fully hidden row gives zeros and a zero gradient (see <see cref="TransformerCourse.Softmax"/>).</param>
     public Tensor Softmax(Matrix<double>? additiveMask = null)
     {
         var (z, rows, cols) = MaskedRows("Softmax", additiveMask);
-        var y = new double[rows * cols];
-        var zr = new double[cols];
-        var yr = new double[cols];
-        for (int i = 0; i < rows; i++)
-        {
-            for (int j = 0; j < cols; j++) zr[j] = z[i + j * rows];
-            TransformerCourse.Softmax.SoftmaxRow(zr, yr);
-            for (int j = 0; j < cols; j++) y[i + j * rows] = yr[j];
-        }
+        var y = EachRow(z, rows, cols, (row, p) => TransformerCourse.Softmax.SoftmaxRow(row, p));
         var self = this;
         return FromOp(Shapes.Wrap(rows, cols, y), "Softmax", [this], g =>
         {
@@ -45,19 +38,12 @@ public sealed partial class Tensor
     /// Row-wise log-softmax: Yᵢⱼ = Zᵢⱼ − mᵢ − log Σₖ exp(Zᵢₖ − mᵢ), with Z = X + mask.
     /// Gradient: ∂Xᵢⱼ = ∂Yᵢⱼ − softmax(Z)ᵢⱼ Σₖ ∂Yᵢₖ (hidden positions get none).
     /// </summary>
-    /// <param name="additiveMask">As for <see cref="Softmax(Matrix{double})"/>. Hidden positions give −∞; a fully hidden row is all −∞ with a zero gradient.</param>
+    /// <param name="additiveMask">As for <see cref="Softmax(Matrix{double})"/>. Hidden positions give −∞; a fully
+    /// hidden row is all −∞ with a zero gradient.</param>
     public Tensor LogSoftmax(Matrix<double>? additiveMask = null)
     {
         var (z, rows, cols) = MaskedRows("LogSoftmax", additiveMask);
-        var y = new double[rows * cols];
-        var zr = new double[cols];
-        var yr = new double[cols];
-        for (int i = 0; i < rows; i++)
-        {
-            for (int j = 0; j < cols; j++) zr[j] = z[i + j * rows];
-            TransformerCourse.Softmax.LogSoftmaxRow(zr, yr);
-            for (int j = 0; j < cols; j++) y[i + j * rows] = yr[j];
-        }
+        var y = EachRow(z, rows, cols, TransformerCourse.Softmax.LogSoftmaxRow);
         var self = this;
         return FromOp(Shapes.Wrap(rows, cols, y), "LogSoftmax", [this], g =>
         {
@@ -81,6 +67,26 @@ public sealed partial class Tensor
         });
     }
 
+    /// <summary>A function of one row, written into <paramref name="y"/> (which may be <paramref name="z"/>).</summary>
+    internal delegate void RowFunction(ReadOnlySpan<double> z, Span<double> y);
+
+    /// <summary>
+    /// y = f(z) row by row, for a column-major rows×cols array z: each row is copied out, transformed by the shared
+    /// row routine (softmax or log-softmax of <see cref="TransformerCourse.Softmax"/>) and copied back.
+    /// </summary>
+    internal static double[] EachRow(double[] z, int rows, int cols, RowFunction f)
+    {
+        var y = GC.AllocateUninitializedArray<double>(rows * cols); // every entry is written below
+        var row = new double[cols];
+        for (int i = 0; i < rows; i++)
+        {
+            for (int j = 0; j < cols; j++) row[j] = z[i + j * rows];
+            f(row, row);
+            for (int j = 0; j < cols; j++) y[i + j * rows] = row[j];
+        }
+        return y;
+    }
+
     /// <summary>Z = X + mask as a column-major array, after checking shapes and that X has no NaN or +∞.</summary>
     private (double[] Z, int Rows, int Cols) MaskedRows(string op, Matrix<double>? mask)
     {
@@ -91,7 +97,8 @@ public sealed partial class Tensor
         for (int k = 0; k < x.Length; k++)
         {
             if (double.IsNaN(x[k]) || double.IsPositiveInfinity(x[k]))
-                throw new ArgumentException($"{op}: the {Shape} input has {x[k]} at row {k % rows}, column {k / rows}; logits must be finite.");
+                throw new ArgumentException($"{op}: the {Shape} input has {x[k]} at row {k % rows}, column " +
+                    $"{k / rows}; logits must be finite.");
             z[k] = x[k];
         }
         if (mask is not null)
@@ -104,7 +111,8 @@ public sealed partial class Tensor
                 {
                     double m = perRow ? mv[j] : mv[i + j * rows];
                     if (double.IsNaN(m) || double.IsPositiveInfinity(m))
-                        throw new ArgumentException($"{op}: mask has {m} at row {(perRow ? 0 : i)}, column {j}; use 0 (visible) or −∞ (hidden).");
+                        throw new ArgumentException($"{op}: mask has {m} at row {(perRow ? 0 : i)}, column {j}; use " +
+                            "0 (visible) or −∞ (hidden).");
                     z[i + j * rows] += m;
                 }
             }

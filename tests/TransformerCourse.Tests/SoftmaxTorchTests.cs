@@ -3,7 +3,7 @@ using TransformerCourse.Autograd;
 using TransformerCourse.Tests.Fixtures;
 using TransformerCourse.Tests.Support;
 
-namespace TransformerCourse.Tests.Softmax;
+namespace TransformerCourse.Tests;
 
 /// <summary>Softmax and log-softmax against PyTorch 1.13 in float64 (tests/fixtures/torch).</summary>
 public class SoftmaxTorchTests
@@ -11,7 +11,8 @@ public class SoftmaxTorchTests
     private const double Tol = 1e-12;
 
     /// <summary>0/1 "hidden" flags to an additive mask of 0 and −∞.</summary>
-    private static Matrix<double> Additive(Matrix<double> hidden) => hidden.Map(h => h != 0 ? double.NegativeInfinity : 0.0);
+    private static Matrix<double> Additive(Matrix<double> hidden) =>
+        hidden.Map(h => h != 0 ? double.NegativeInfinity : 0.0);
 
     [Theory]
     [InlineData("softmax", false)]
@@ -22,15 +23,15 @@ public class SoftmaxTorchTests
         var x = Tensor.Parameter(f.Matrix("input.x"));
         var y = log ? x.LogSoftmax() : x.Softmax();
         // Log-probabilities reach −2e4 here, whose ulp is 3.6e-12: compare them relative to their size.
-        Check.CloseRelative(f.Matrix("output.y"), y.Data, Tol, "y");
+        Expect.CloseRelative(f.Matrix("output.y"), y.Data, Tol, "y");
         y.Backward(f.Matrix("input.upstream"));
-        Check.Close(f.Matrix("grad_input.x"), x.Grad!, Tol, "∂x");
+        Expect.Close(f.Matrix("grad_input.x"), x.Grad!, Tol, "∂x");
 
         // The plain vector functions agree too.
         for (int i = 0; i < x.Rows; i++)
         {
             var row = log ? TransformerCourse.Softmax.Log(x.Data.Row(i)) : TransformerCourse.Softmax.Of(x.Data.Row(i));
-            Check.CloseRelative(f.Matrix("output.y").Row(i).ToRowMatrix(), row.ToRowMatrix(), Tol, $"row {i}");
+            Expect.CloseRelative(f.Matrix("output.y").Row(i).ToRowMatrix(), row.ToRowMatrix(), Tol, $"row {i}");
         }
     }
 
@@ -41,11 +42,11 @@ public class SoftmaxTorchTests
         double t = f.ConfigDouble("temperature");
         var x = Tensor.Parameter(f.Matrix("input.x"));
         var y = x.Scale(1 / t).Softmax();
-        Check.Close(f.Matrix("output.y"), y.Data, Tol, "y");
+        Expect.Close(f.Matrix("output.y"), y.Data, Tol, "y");
         y.Backward(f.Matrix("input.upstream"));
-        Check.Close(f.Matrix("grad_input.x"), x.Grad!, Tol, "∂x");
+        Expect.Close(f.Matrix("grad_input.x"), x.Grad!, Tol, "∂x");
         for (int i = 0; i < x.Rows; i++)
-            Check.Close(f.Matrix("output.y").Row(i), TransformerCourse.Softmax.Of(x.Data.Row(i), t), Tol, $"row {i}");
+            Expect.Close(f.Matrix("output.y").Row(i), TransformerCourse.Softmax.Of(x.Data.Row(i), t), Tol, $"row {i}");
     }
 
     [Theory]
@@ -59,7 +60,7 @@ public class SoftmaxTorchTests
         var y = log ? x.LogSoftmax(Additive(hidden)) : x.Softmax(Additive(hidden));
         // PyTorch's −∞ outputs are written as 0 in the log-softmax fixture: compare those entries as −∞ ↔ 0.
         var got = y.Data.Map(v => double.IsNegativeInfinity(v) ? 0.0 : v);
-        Check.Close(f.Matrix("output.y"), got, Tol, "y");
+        Expect.Close(f.Matrix("output.y"), got, Tol, "y");
         if (log)
         {
             for (int i = 0; i < hidden.RowCount; i++)
@@ -67,14 +68,15 @@ public class SoftmaxTorchTests
                     Assert.Equal(hidden[i, j] != 0, double.IsNegativeInfinity(y.Data[i, j]));
         }
         y.Backward(f.Matrix("input.upstream"));
-        Check.Close(f.Matrix("grad_input.x"), x.Grad!, Tol, "∂x");
+        Expect.Close(f.Matrix("grad_input.x"), x.Grad!, Tol, "∂x");
 
         if (!log)
         {
             for (int i = 0; i < x.Rows; i++)
             {
                 var keep = hidden.Row(i).Select(h => h == 0).ToArray();
-                Check.Close(f.Matrix("output.y").Row(i), TransformerCourse.Softmax.Masked(x.Data.Row(i), keep), Tol, $"row {i}");
+                Expect.Close(f.Matrix("output.y").Row(i), TransformerCourse.Softmax.Masked(x.Data.Row(i), keep), Tol,
+                    $"row {i}");
             }
         }
     }

@@ -35,13 +35,16 @@ public static class Softmax
         return DenseVector.OfArray(p);
     }
 
-    /// <summary>Softmax over the visible positions only (keep[i] true); hidden positions get 0. All hidden gives all zeros.</summary>
+    /// <summary>
+    /// Softmax over the visible positions only (keep[i] true); hidden positions get 0. All hidden gives all zeros.
+    /// </summary>
     public static Vector<double> Masked(Vector<double> logits, IReadOnlyList<bool> keep, double temperature = 1.0)
     {
         ArgumentNullException.ThrowIfNull(logits);
         ArgumentNullException.ThrowIfNull(keep);
         if (keep.Count != logits.Count)
-            throw new ArgumentException($"Softmax.Masked: logits have {logits.Count} entries, the mask has {keep.Count}.");
+            throw new ArgumentException($"Softmax.Masked: logits have {logits.Count} entries, the mask has " +
+                $"{keep.Count}.");
         CheckTemperature("Softmax.Masked", temperature);
         var row = logits.ToArray();
         CheckLogits("Softmax.Masked", row);
@@ -69,7 +72,9 @@ public static class Softmax
         return DenseMatrix.OfDiagonalVector(p) - p.OuterProduct(p);
     }
 
-    /// <summary>Row-wise softmax of a matrix, with an optional additive mask (same shape, or 1×cols for every row).</summary>
+    /// <summary>
+    /// Row-wise softmax of a matrix, with an optional additive mask (same shape, or 1×cols for every row).
+    /// </summary>
     public static Matrix<double> Rows(Matrix<double> logits, Matrix<double>? additiveMask = null) =>
         new Tensor(logits).Softmax(additiveMask).Data;
 
@@ -114,15 +119,19 @@ public static class Softmax
         }
     }
 
-    /// <summary>p = softmax(z) for one row; a row with no finite entry gives zeros.</summary>
-    internal static void SoftmaxRow(ReadOnlySpan<double> z, Span<double> p)
+    /// <summary>
+    /// p = softmax(z) for one row, the routine every softmax in the library uses; a row with no finite entry gives
+    /// zeros. <paramref name="p"/> may be <paramref name="z"/> itself. Returns Σ exp(zᵢ − max), 0 for such a row (a
+    /// non-finite sum means a NaN or +∞ logit).
+    /// </summary>
+    internal static double SoftmaxRow(ReadOnlySpan<double> z, Span<double> p)
     {
         double max = double.NegativeInfinity;
         foreach (var v in z) if (v > max) max = v;
         if (double.IsNegativeInfinity(max))
         {
             p.Clear();
-            return;
+            return 0.0;
         }
         double sum = 0;
         for (int i = 0; i < z.Length; i++)
@@ -132,9 +141,14 @@ public static class Softmax
         }
         double inv = 1.0 / sum;
         for (int i = 0; i < z.Length; i++) p[i] *= inv;
+        return sum;
     }
 
-    /// <summary>y = log softmax(z) for one row; a row with no finite entry gives −∞ everywhere.</summary>
+    /// <summary>
+    /// y = log softmax(z) for one row, the routine every log-softmax in the library uses (cross-entropy too); a row
+    /// with
+    /// no finite entry gives −∞ everywhere. <paramref name="y"/> may be <paramref name="z"/> itself.
+    /// </summary>
     internal static void LogSoftmaxRow(ReadOnlySpan<double> z, Span<double> y)
     {
         double max = double.NegativeInfinity;
@@ -147,7 +161,8 @@ public static class Softmax
         double sum = 0;
         for (int i = 0; i < z.Length; i++) sum += Math.Exp(z[i] - max);
         double logSum = Math.Log(sum);
-        // (z − m) − log Σ, not z − (m + log Σ): for logits near ±1e4 the latter rounds m + log Σ to an ulp of 1e4 (~1e-12).
+        // (z − m) − log Σ, not z − (m + log Σ): for logits near ±1e4 the latter rounds m + log Σ to an ulp of 1e4
+        // (~1e-12).
         for (int i = 0; i < z.Length; i++) y[i] = (z[i] - max) - logSum;
     }
 }

@@ -1,9 +1,11 @@
 using System.Numerics;
 using System.Runtime.InteropServices;
 
-namespace TransformerCourse.Autograd;
+namespace TransformerCourse.Autograd.Kernels;
 
-/// <summary>Element-wise loops over spans with SIMD (System.Numerics.Vector), for the hot paths of the operations.</summary>
+/// <summary>
+/// Element-wise loops over spans with SIMD (System.Numerics.Vector), for the hot paths of the operations.
+/// </summary>
 internal static class Simd
 {
     /// <summary>z = x + y.</summary>
@@ -156,7 +158,8 @@ internal static class Simd
     }
 
     /// <summary>x̂ = (x − μ)·(1/σ).</summary>
-    public static void Normalize(ReadOnlySpan<double> x, ReadOnlySpan<double> mean, ReadOnlySpan<double> invStd, Span<double> xhat)
+    public static void Normalize(ReadOnlySpan<double> x, ReadOnlySpan<double> mean, ReadOnlySpan<double> invStd,
+        Span<double> xhat)
     {
         int i = 0;
         if (Vector.IsHardwareAccelerated)
@@ -172,7 +175,8 @@ internal static class Simd
     }
 
     /// <summary>y = γ·((x − μ)·(1/σ)) + β for one column (one γ and β).</summary>
-    public static void NormalizeAffine(ReadOnlySpan<double> x, ReadOnlySpan<double> mean, ReadOnlySpan<double> invStd, double gamma, double beta, Span<double> y)
+    public static void NormalizeAffine(ReadOnlySpan<double> x, ReadOnlySpan<double> mean, ReadOnlySpan<double> invStd,
+        double gamma, double beta, Span<double> y)
     {
         int i = 0;
         if (Vector.IsHardwareAccelerated)
@@ -189,7 +193,8 @@ internal static class Simd
     }
 
     /// <summary>With ĝ = g·γ: m1 += ĝ and m2 += ĝ·x̂, element-wise (the row sums of layer norm's backward).</summary>
-    public static void AccumulateScaled(ReadOnlySpan<double> g, double gamma, ReadOnlySpan<double> xhat, Span<double> m1, Span<double> m2)
+    public static void AccumulateScaled(ReadOnlySpan<double> g, double gamma, ReadOnlySpan<double> xhat,
+        Span<double> m1, Span<double> m2)
     {
         int i = 0;
         if (Vector.IsHardwareAccelerated)
@@ -215,7 +220,9 @@ internal static class Simd
         }
     }
 
-    /// <summary>∂x = (1/σ)·(g·γ − m1 − x̂·m2), element-wise (layer norm's input gradient, m1 and m2 already means).</summary>
+    /// <summary>
+    /// ∂x = (1/σ)·(g·γ − m1 − x̂·m2), element-wise (layer norm's input gradient, m1 and m2 already means).
+    /// </summary>
     public static void LayerNormInputGradient(ReadOnlySpan<double> g, double gamma, ReadOnlySpan<double> xhat,
         ReadOnlySpan<double> m1, ReadOnlySpan<double> m2, ReadOnlySpan<double> invStd, Span<double> dx)
     {

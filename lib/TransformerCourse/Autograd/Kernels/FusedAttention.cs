@@ -1,11 +1,15 @@
+using TransformerCourse.Attention;
 using TransformerCourse.Autograd;
 
-namespace TransformerCourse.Attention;
+namespace TransformerCourse.Autograd.Kernels;
 
-/// <summary>The result of batched multi-head attention: the output tensor and the weights of every sequence and head.</summary>
-/// <param name="Output">(B·T_q)×(h·d_v): head h's output in columns [h·d_v, (h+1)·d_v) (the heads concatenated).</param>
+/// <summary>
+/// The result of batched multi-head attention: the output tensor and the weights of every sequence and head.
+/// </summary>
+/// <param name="Output">(B·T_q)×(h·d_v): head h's output in columns [h·d_v, (h+1)·d_v) (the heads
+/// concatenated).</param>
 /// <param name="Weights">The B×h×T_q×T_k attention weights (before dropout).</param>
-public sealed record BatchedAttentionResult(Tensor Output, AttentionWeights Weights);
+internal sealed record BatchedAttentionResult(Tensor Output, AttentionWeights Weights);
 
 /// <summary>
 /// Scaled dot-product attention for a whole batch and every head in ONE autograd operation:
@@ -15,14 +19,15 @@ public sealed record BatchedAttentionResult(Tensor Output, AttentionWeights Weig
 /// <para>Layout (see <see cref="SequenceBatch"/>): Q is (B·T_q)×(h·d_k), K is (B·T_k)×(h·d_k), V is (B·T_k)×(h·d_v);
 /// Q_bh is rows [b·T_q, (b+1)·T_q) and columns [h·d_k, (h+1)·d_k) of Q, and so on. The output O is
 /// (B·T_q)×(h·d_v), O_bh in the same place, i.e. the heads already concatenated.</para>
-/// <para>It computes exactly what <see cref="ScaledDotProductAttention.Forward"/> computes, once per (b, h), but as one
-/// node with a hand-written backward instead of ~10 graph nodes per (b, h). With S = Q Kᵀ·s, P = softmax(S + M), O = P V:
+/// <para>It computes exactly what <see cref="ScaledDotProductAttention"/> computes, once per (b, h), but as one
+/// node with a hand-written backward instead of ~10 graph nodes per (b, h). With S = Q Kᵀ·s, P = softmax(S + M), O = P
+/// V:
 /// ∂V = Pᵀ ∂O;  ∂P = ∂O Vᵀ;  ∂S = P ⊙ (∂P − rowsum(∂P ⊙ P));  ∂Q = s·∂S K;  ∂K = s·∂Sᵀ Q.
 /// With attention dropout (mask D, entries 0 or 1/(1−p)), O = (P ⊙ D) V and ∂P is multiplied by D.</para>
 /// <para>Each (b, h) block is independent, so blocks run in parallel on all cores; each block's products go through
 /// MathNet's linear-algebra provider (native BLAS when one is active).</para>
 /// </remarks>
-public static class FusedAttention
+internal static class FusedAttention
 {
     /// <summary>
     /// Multi-head scaled dot-product attention over a batch. Q, K, V must already be projected (no weights here).
@@ -34,7 +39,8 @@ public static class FusedAttention
     /// <param name="batch">B; T_q = rows(Q)/B and T_k = rows(K)/B.</param>
     /// <param name="mask">Which keys each query may see (padding, causal, additive), or null for all.</param>
     /// <param name="scale">The factor s on the scores; default 1/√d_k (use 1 for plain dot-product attention).</param>
-    /// <param name="dropout">Attention dropout probability p on the weights (applied only when <paramref name="rng"/> is given).</param>
+    /// <param name="dropout">Attention dropout probability p on the weights (applied only when <paramref name="rng"/>
+    /// is given).</param>
     /// <param name="rng">The random source for attention dropout; null means no dropout (evaluation).</param>
     /// <returns>The output (B·T_q)×(h·d_v) and the weights.</returns>
     public static BatchedAttentionResult Forward(Tensor q, Tensor k, Tensor v, int heads, int batch,
@@ -45,7 +51,8 @@ public static class FusedAttention
         ArgumentNullException.ThrowIfNull(v);
         if (heads <= 0 || q.Cols % heads != 0 || k.Cols != q.Cols || v.Cols % heads != 0)
             throw new ArgumentException(
-                $"FusedAttention: Q is {q.Shape}, K is {k.Shape}, V is {v.Shape} with h={heads}; Q and K need the same columns and Q and V a multiple of h.");
+                $"FusedAttention: Q is {q.Shape}, K is {k.Shape}, V is {v.Shape} with h={heads}; Q and K need the " +
+                    "same columns and Q and V a multiple of h.");
         return Forward(q, 0, k, 0, v, 0, heads, q.Cols / heads, v.Cols / heads, batch, mask, scale, dropout, rng);
     }
 
@@ -59,9 +66,11 @@ public static class FusedAttention
         const string op = "FusedAttention";
         if (batch <= 0 || q.Rows % batch != 0 || k.Rows % batch != 0 || v.Rows != k.Rows)
             throw new ArgumentException(
-                $"{op}: Q is {q.Shape}, K is {k.Shape}, V is {v.Shape}; with B={batch} sequences Q and K need a multiple of B rows and V as many rows as K.");
+                $"{op}: Q is {q.Shape}, K is {k.Shape}, V is {v.Shape}; with B={batch} sequences Q and K need a " +
+                    "multiple of B rows and V as many rows as K.");
         if (qCol + heads * dk > q.Cols || kCol + heads * dk > k.Cols || vCol + heads * dv > v.Cols)
-            throw new ArgumentException($"{op}: h={heads} heads of d_k={dk}, d_v={dv} do not fit Q {q.Shape}, K {k.Shape}, V {v.Shape}.");
+            throw new ArgumentException($"{op}: h={heads} heads of d_k={dk}, d_v={dv} do not fit Q {q.Shape}, K " +
+                $"{k.Shape}, V {v.Shape}.");
         if (dropout < 0 || dropout >= 1 || double.IsNaN(dropout))
             throw new ArgumentOutOfRangeException(nameof(dropout), dropout, $"{op}: dropout must be in [0, 1).");
         int tq = q.Rows / batch, tk = k.Rows / batch;
@@ -180,7 +189,9 @@ public static class FusedAttention
         return list.ToArray();
     }
 
-    /// <summary>Softmax of each column of a rows×cols column-major block, after adding the row-major cols×rows mask (if any).</summary>
+    /// <summary>
+    /// Softmax of each column of a rows×cols column-major block, after adding the row-major cols×rows mask (if any).
+    /// </summary>
     internal static void SoftmaxColumns(double[] z, int rows, int cols, double[]? mask)
     {
         for (int i = 0; i < cols; i++)
@@ -191,28 +202,16 @@ public static class FusedAttention
                 var m = mask.AsSpan(i * rows, rows);
                 for (int j = 0; j < rows; j++) col[j] += m[j];
             }
-            double max = double.NegativeInfinity;
-            for (int j = 0; j < rows; j++) if (col[j] > max) max = col[j];
-            if (double.IsNegativeInfinity(max))
-            {
-                col.Clear(); // every key hidden: zero weights, not NaN
-                continue;
-            }
-            double sum = 0;
-            for (int j = 0; j < rows; j++)
-            {
-                double e = Math.Exp(col[j] - max);
-                col[j] = e;
-                sum += e;
-            }
+            double sum = TransformerCourse.Softmax.SoftmaxRow(col, col); // every key hidden: zero weights, not NaN
             if (!double.IsFinite(sum))
-                throw new ArgumentException("FusedAttention: a score is NaN or +∞; Q, K and the mask must be finite (−∞ only in the mask).");
-            double inv = 1.0 / sum;
-            for (int j = 0; j < rows; j++) col[j] *= inv;
+                throw new ArgumentException(
+                    "FusedAttention: a score is NaN or +∞; Q, K and the mask must be finite (−∞ only in the mask).");
         }
     }
 
-    /// <summary>∂S = P ⊙ (∂P − Σ ∂P ⊙ P) down each column (P and ∂P both rows×cols column-major); overwrites ∂P.</summary>
+    /// <summary>
+    /// ∂S = P ⊙ (∂P − Σ ∂P ⊙ P) down each column (P and ∂P both rows×cols column-major); overwrites ∂P.
+    /// </summary>
     internal static void SoftmaxBackwardColumns(double[] p, double[] dp, int rows, int cols)
     {
         for (int i = 0; i < cols; i++)
@@ -224,7 +223,9 @@ public static class FusedAttention
         }
     }
 
-    /// <summary>Shapes, sources and scratch buffers of one call; copies (b, h) blocks in and out of the batch layout.</summary>
+    /// <summary>
+    /// Shapes, sources and scratch buffers of one call; copies (b, h) blocks in and out of the batch layout.
+    /// </summary>
     private sealed class Plan(Tensor q, int qCol, Tensor k, int kCol, Tensor v, int vCol,
         int heads, int dk, int dv, int batch, int tq, int tk)
     {
@@ -271,14 +272,20 @@ public static class FusedAttention
 
         public void PackV(int b, int h, double[] dest) => PackBlock(_v, v.Rows, b * tk, vCol + h * dv, tk, dv, dest);
 
-        /// <summary>Copies rows [row0, row0+rows) × columns [col0, col0+cols) of a column-major matrix with n rows into dest.</summary>
+        /// <summary>
+        /// Copies rows [row0, row0+rows) × columns [col0, col0+cols) of a column-major matrix with n rows into dest.
+        /// </summary>
         public static void PackBlock(double[] src, int n, int row0, int col0, int rows, int cols, double[] dest)
         {
             for (int c = 0; c < cols; c++) Array.Copy(src, row0 + (col0 + c) * n, dest, c * rows, rows);
         }
 
-        /// <summary>Writes (or adds) a rows×width block for (b, h) into a column-major matrix with n rows, at columns col0 + h·width.</summary>
-        public static void Unpack(int b, int h, double[] block, double[] dest, int n, int col0, int width, int rows, bool accumulate)
+        /// <summary>
+        /// Writes (or adds) a rows×width block for (b, h) into a column-major matrix with n rows, at columns col0 +
+        /// h·width.
+        /// </summary>
+        public static void Unpack(int b, int h, double[] block, double[] dest, int n, int col0, int width, int rows,
+            bool accumulate)
         {
             int row0 = b * rows;
             for (int c = 0; c < width; c++)

@@ -1,22 +1,27 @@
 using System.Diagnostics;
 
-namespace TransformerCourse.Autograd;
+namespace TransformerCourse.Autograd.Kernels;
 
-/// <summary>The time spent in one kind of operation: how many times it ran, for how long in total, and what it allocated.</summary>
+/// <summary>
+/// The time spent in one kind of operation: how many times it ran, for how long in total, and what it allocated.
+/// </summary>
 /// <param name="Calls">Number of calls.</param>
 /// <param name="Seconds">Total wall-clock seconds.</param>
-/// <param name="Bytes">Total managed bytes allocated on the recording thread (to within a few kilobytes per call).</param>
+/// <param name="Bytes">Total managed bytes allocated on the recording thread (to within a few kilobytes per
+/// call).</param>
 public readonly record struct OpTime(int Calls, double Seconds, long Bytes);
 
 /// <summary>
 /// A simple per-operation timer for the autograd graph, to see where a training step spends its time.
-/// Set <see cref="Tensor.Profile"/> to an instance, run some steps, read <see cref="Forward"/> and <see cref="Backward"/>.
+/// Set <see cref="Tensor.Profile"/> to an instance, run some steps, read <see cref="Forward"/> and
+/// <see cref="Backward"/>.
 /// </summary>
 /// <remarks>
 /// <para><b>Backward</b> times are exact: each operation's backward rule is timed on its own.
 /// <b>Forward</b> times are the time between one operation's result and the next (the first after <see cref="Mark"/>
 /// counts from the mark), so each includes the operation's own work and whatever glue code ran just before it.</para>
-/// <para>Allocations are counted on the recording thread only (work an operation hands to other threads is not counted).
+/// <para>Allocations are counted on the recording thread only (work an operation hands to other threads is not
+/// counted).
 /// Not thread-safe: record from one thread (the one building the graph and calling Backward). Profiling wraps
 /// every backward rule in a timing closure, so a profiled step allocates a little more than a plain one.</para>
 /// </remarks>
@@ -48,8 +53,11 @@ public sealed class OpProfile
         Mark();
     }
 
-    /// <summary>Records that <paramref name="op"/> just produced its result, and returns its backward rule, timed.</summary>
-    internal Action<MathNet.Numerics.LinearAlgebra.Matrix<double>> Record(string op, Action<MathNet.Numerics.LinearAlgebra.Matrix<double>> backward)
+    /// <summary>
+    /// Records that <paramref name="op"/> just produced its result, and returns its backward rule, timed.
+    /// </summary>
+    internal Action<MathNet.Numerics.LinearAlgebra.Matrix<double>> Record(string op,
+        Action<MathNet.Numerics.LinearAlgebra.Matrix<double>> backward)
     {
         long now = Stopwatch.GetTimestamp(), bytes = GC.GetAllocatedBytesForCurrentThread();
         Add(_forward, op, now - _last, bytes - _lastBytes);
@@ -63,12 +71,14 @@ public sealed class OpProfile
         };
     }
 
-    private static void Add(Dictionary<string, (int Calls, long Ticks, long Bytes)> table, string op, long ticks, long bytes)
+    private static void Add(Dictionary<string, (int Calls, long Ticks, long Bytes)> table, string op, long ticks,
+        long bytes)
     {
         var (calls, total, allocated) = table.GetValueOrDefault(op);
         table[op] = (calls + 1, total + ticks, allocated + bytes);
     }
 
     private static Dictionary<string, OpTime> Convert(Dictionary<string, (int Calls, long Ticks, long Bytes)> table) =>
-        table.ToDictionary(kv => kv.Key, kv => new OpTime(kv.Value.Calls, kv.Value.Ticks / (double)Stopwatch.Frequency, kv.Value.Bytes));
+        table.ToDictionary(kv => kv.Key, kv => new OpTime(kv.Value.Calls, kv.Value.Ticks / (double)Stopwatch.Frequency,
+            kv.Value.Bytes));
 }

@@ -3,14 +3,17 @@ using MathNet.Numerics.LinearAlgebra.Double;
 using TransformerCourse.Autograd;
 using TransformerCourse.Tests.Support;
 
-namespace TransformerCourse.Tests.Softmax;
+namespace TransformerCourse.Tests.Autograd;
 
 /// <summary>Row-wise <see cref="Tensor.Softmax"/> and <see cref="Tensor.LogSoftmax"/> with additive masks.</summary>
 public class SoftmaxOpsTests
 {
     private const double Hidden = double.NegativeInfinity;
 
-    /// <summary>A rows×cols additive mask hiding a seeded random subset, with row 0 partially hidden and, if asked, the last row fully hidden.</summary>
+    /// <summary>
+    /// A rows×cols additive mask hiding a seeded random subset, with row 0 partially hidden and, if asked, the last row
+    /// fully hidden.
+    /// </summary>
     private static Matrix<double> RandomMask(int rows, int cols, Rng rng, bool fullyMaskedRow)
     {
         var m = DenseMatrix.Create(rows, cols, (_, _) => rng.NextDouble() < 0.35 ? Hidden : 0);
@@ -34,14 +37,14 @@ public class SoftmaxOpsTests
         foreach (var (r, c) in Gen.Shapes(111))
         {
             var x = Gen.Param(r, c, rng, "x");
-            Check.Gradients(() => x.Softmax(), x);
+            Expect.Gradients(() => x.Softmax(), x);
             var partial = RandomMask(r, c, rng, fullyMaskedRow: false);
-            Check.Gradients(() => x.Softmax(partial), x);
+            Expect.Gradients(() => x.Softmax(partial), x);
             var withEmptyRow = RandomMask(r, c, rng, fullyMaskedRow: true);
-            if (r > 1) Check.Gradients(() => x.Softmax(withEmptyRow), x);
+            if (r > 1) Expect.Gradients(() => x.Softmax(withEmptyRow), x);
             // A 1×cols mask shared by every row (a key-padding mask).
             var shared = RandomMask(1, c, rng, fullyMaskedRow: false);
-            Check.Gradients(() => x.Softmax(shared), x);
+            Expect.Gradients(() => x.Softmax(shared), x);
         }
     }
 
@@ -52,12 +55,12 @@ public class SoftmaxOpsTests
         foreach (var (r, c) in Gen.Shapes(113))
         {
             var x = Gen.Param(r, c, rng, "x");
-            Check.Gradients(() => x.LogSoftmax(), x);
+            Expect.Gradients(() => x.LogSoftmax(), x);
             // A shared mask hiding the last columns: the visible block is finite, so it can be checked directly.
             if (c > 2)
             {
                 var mask = DenseMatrix.Create(1, c, (_, j) => j >= c - 2 ? Hidden : 0);
-                Check.Gradients(() => x.LogSoftmax(mask).SliceCols(0, c - 2), x);
+                Expect.Gradients(() => x.LogSoftmax(mask).SliceCols(0, c - 2), x);
             }
         }
     }
@@ -65,7 +68,8 @@ public class SoftmaxOpsTests
     [Fact]
     public void LogSoftmaxGradientWithPartlyAndFullyMaskedRows()
     {
-        // Hidden entries are −∞, so the weighted sum is taken over the visible entries only, against finite differences.
+        // Hidden entries are −∞, so the weighted sum is taken over the visible entries only, against finite
+        // differences.
         var rng = new Rng(114);
         var x = Gen.Param(5, 6, rng, "x");
         var mask = RandomMask(5, 6, rng, fullyMaskedRow: true);
@@ -82,7 +86,7 @@ public class SoftmaxOpsTests
         var seed = w.PointwiseMultiply(mask.Map(m => double.IsNegativeInfinity(m) ? 0.0 : 1.0));
         x.Grad = null;
         x.LogSoftmax(mask).Backward(seed);
-        Check.Close(Check.NumericGradient(Loss, x.Data), x.Grad!, 1e-8, "∂x");
+        Expect.Close(Expect.NumericGradient(Loss, x.Data), x.Grad!, 1e-8, "∂x");
         Assert.Equal(0.0, x.Grad!.Row(4).AbsoluteMaximum()); // the fully masked row
     }
 
@@ -93,13 +97,13 @@ public class SoftmaxOpsTests
         var mask = DenseMatrix.OfArray(new double[,] { { 0, Hidden, 0 }, { Hidden, Hidden, Hidden } });
         var p = x.Softmax(mask);
         Assert.Equal(new double[] { 0, 0, 0 }, p.Data.Row(1).ToArray());
-        Check.Close(1 / (1 + Math.E * Math.E), p.Data[0, 0], 1e-15);
+        Expect.Close(1 / (1 + Math.E * Math.E), p.Data[0, 0], 1e-15);
         Assert.Equal(0.0, p.Data[0, 1]);
 
         var lp = x.LogSoftmax(mask);
         Assert.All(lp.Data.Row(1), v => Assert.Equal(double.NegativeInfinity, v));
         Assert.Equal(double.NegativeInfinity, lp.Data[0, 1]);
-        Check.Close(-Math.Log(1 + Math.E * Math.E), lp.Data[0, 0], 1e-15);
+        Expect.Close(-Math.Log(1 + Math.E * Math.E), lp.Data[0, 0], 1e-15);
 
         var seed = DenseMatrix.OfArray(new double[,] { { 1, 2, 3 }, { 4, 5, 6 } });
         p.Backward(seed);
@@ -116,7 +120,8 @@ public class SoftmaxOpsTests
     [Fact]
     public void HugeLogitsGiveFiniteValuesAndGradients()
     {
-        var x = Tensor.FromArray(new double[,] { { 1e4, -1e4, 0, 1 }, { -1e4, -1e4, -1e4 + 2, -1e4 }, { 1e4, 1e4, 1e4, 1e4 } }, requiresGrad: true);
+        var x = Tensor.FromArray(new double[,] { { 1e4, -1e4, 0, 1 }, { -1e4, -1e4, -1e4 + 2, -1e4 }, { 1e4, 1e4, 1e4,
+            1e4 } }, requiresGrad: true);
         foreach (var y in new[] { x.Softmax(), x.LogSoftmax() })
         {
             Assert.All(y.Data.Enumerate(), v => Assert.True(double.IsFinite(v)));
@@ -125,11 +130,12 @@ public class SoftmaxOpsTests
             Assert.All(x.Grad!.Enumerate(), g => Assert.True(double.IsFinite(g)));
         }
         Assert.All(x.Softmax().Data.Row(2), v => Assert.Equal(0.25, v));
-        // Large but not huge logits (a finite-difference step on 1e4 would lose six digits): saturated rows still check out.
+        // Large but not huge logits (a finite-difference step on 1e4 would lose six digits): saturated rows still check
+        // out.
         var big = Gen.Param(3, 5, new Rng(118), "big");
         big.Data.MapInplace(v => 30 * v);
-        Check.Gradients(() => big.Softmax(), big);
-        Check.Gradients(() => big.LogSoftmax(), big);
+        Expect.Gradients(() => big.Softmax(), big);
+        Expect.Gradients(() => big.LogSoftmax(), big);
     }
 
     [Fact]
@@ -141,11 +147,11 @@ public class SoftmaxOpsTests
         var lp = x.LogSoftmax();
         for (int i = 0; i < 4; i++)
         {
-            Check.Close(TransformerCourse.Softmax.Of(x.Data.Row(i)).ToRowMatrix(), p.Data.Row(i).ToRowMatrix(), 0);
-            Check.Close(TransformerCourse.Softmax.Log(x.Data.Row(i)).ToRowMatrix(), lp.Data.Row(i).ToRowMatrix(), 0);
-            Check.Close(1.0, p.Data.Row(i).Sum(), 1e-15);
+            Expect.Close(TransformerCourse.Softmax.Of(x.Data.Row(i)).ToRowMatrix(), p.Data.Row(i).ToRowMatrix(), 0);
+            Expect.Close(TransformerCourse.Softmax.Log(x.Data.Row(i)).ToRowMatrix(), lp.Data.Row(i).ToRowMatrix(), 0);
+            Expect.Close(1.0, p.Data.Row(i).Sum(), 1e-15);
         }
-        Check.Close(p.Data.PointwiseLog(), lp.Data, 1e-14);
+        Expect.Close(p.Data.PointwiseLog(), lp.Data, 1e-14);
     }
 
     [Fact]
@@ -181,9 +187,9 @@ public class SoftmaxOpsTests
     public void MaskAndInputErrors()
     {
         var x = Tensor.Zeros(4, 3, requiresGrad: true);
-        Check.ThrowsArgument(() => x.Softmax(new DenseMatrix(2, 3)), "Softmax", "input is 4×3", "mask is 2×3");
-        Check.ThrowsArgument(() => x.LogSoftmax(new DenseMatrix(4, 2)), "LogSoftmax", "input is 4×3", "mask is 4×2");
-        Check.ThrowsArgument(() => x.Softmax(DenseMatrix.Create(4, 3, double.NaN)), "Softmax", "mask");
-        Check.ThrowsArgument(() => Tensor.Row(1, double.NaN).Softmax(), "Softmax", "NaN");
+        Expect.ThrowsArgument(() => x.Softmax(new DenseMatrix(2, 3)), "Softmax", "input is 4×3", "mask is 2×3");
+        Expect.ThrowsArgument(() => x.LogSoftmax(new DenseMatrix(4, 2)), "LogSoftmax", "input is 4×3", "mask is 4×2");
+        Expect.ThrowsArgument(() => x.Softmax(DenseMatrix.Create(4, 3, double.NaN)), "Softmax", "mask");
+        Expect.ThrowsArgument(() => Tensor.Row(1, double.NaN).Softmax(), "Softmax", "NaN");
     }
 }
