@@ -8,7 +8,8 @@ namespace TransformerCourse;
 /// <remarks>
 /// <para>Each layer's <c>Forward</c> shows both side by side, e.g. in <c>MultiHeadAttention</c>:
 /// <c>Kernels.Fused ? FusedAttention.Forward(...) : ScaledDotProductAttention.Forward(...)</c>. The tests prove that
-/// the two give the same outputs and gradients (to ~1e-12). The kernels live in <c>Autograd/Kernels/</c>.</para>
+/// the two give the same outputs and gradients (to ~1e-12). The kernels live in <c>Autograd/Kernels/</c>, the
+/// attention kernel, which needs the attention masks, in <c>Attention/Kernels/</c>.</para>
 /// <para>Set it once, e.g. <c>Kernels.Fused = false;</c> in a notebook, to step through the readable path.</para>
 /// </remarks>
 public static class Kernels

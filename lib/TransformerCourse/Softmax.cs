@@ -1,7 +1,6 @@
 using System.Globalization;
 using MathNet.Numerics.LinearAlgebra;
 using MathNet.Numerics.LinearAlgebra.Double;
-using TransformerCourse.Autograd;
 
 namespace TransformerCourse;
 
@@ -75,8 +74,36 @@ public static class Softmax
     /// <summary>
     /// Row-wise softmax of a matrix, with an optional additive mask (same shape, or 1×cols for every row).
     /// </summary>
-    public static Matrix<double> Rows(Matrix<double> logits, Matrix<double>? additiveMask = null) =>
-        new Tensor(logits).Softmax(additiveMask).Data;
+    public static Matrix<double> Rows(Matrix<double> logits, Matrix<double>? additiveMask = null)
+    {
+        ArgumentNullException.ThrowIfNull(logits);
+        int rows = logits.RowCount, cols = logits.ColumnCount;
+        string shape = $"{rows}×{cols}";
+        if (additiveMask is not null && additiveMask.ColumnCount != cols
+            || additiveMask is not null && additiveMask.RowCount != rows && additiveMask.RowCount != 1)
+            throw new ArgumentException($"Softmax: input is {shape}, mask is {additiveMask.RowCount}×" +
+                $"{additiveMask.ColumnCount}; the mask must be {shape} or 1×{cols}.");
+        var p = Matrix<double>.Build.Dense(rows, cols);
+        var row = new double[cols];
+        for (int i = 0; i < rows; i++)
+        {
+            for (int j = 0; j < cols; j++)
+            {
+                double x = logits[i, j];
+                if (double.IsNaN(x) || double.IsPositiveInfinity(x))
+                    throw new ArgumentException($"Softmax: the {shape} input has {x} at row {i}, column {j}; " +
+                        "logits must be finite.");
+                double m = additiveMask is null ? 0 : additiveMask[additiveMask.RowCount == 1 ? 0 : i, j];
+                if (double.IsNaN(m) || double.IsPositiveInfinity(m))
+                    throw new ArgumentException($"Softmax: mask has {m} at row {(additiveMask!.RowCount == 1 ? 0 : i)}, " +
+                        $"column {j}; use 0 (visible) or −∞ (hidden).");
+                row[j] = additiveMask is null ? x : x + m;       // Z = X + mask, one row at a time
+            }
+            SoftmaxRow(row, row);
+            for (int j = 0; j < cols; j++) p[i, j] = row[j];
+        }
+        return p;
+    }
 
     internal static void CheckTemperature(string op, double temperature)
     {

@@ -1,5 +1,6 @@
 using MathNet.Numerics.LinearAlgebra;
 using MathNet.Numerics.LinearAlgebra.Double;
+using TransformerCourse.Attention.Kernels;
 using TransformerCourse.Autograd;
 
 namespace TransformerCourse.Attention;
@@ -18,7 +19,7 @@ public sealed record AttentionResult(Tensor Output, Tensor Weights);
 /// not grow with d_k, turn each row into weights with a softmax (masked keys get −∞, so weight 0), and take the
 /// weighted sum of the values. <see cref="MultiHeadAttention"/> calls it once per sequence and head; with
 /// <see cref="Kernels.Fused"/> on (the default) it runs instead a fused kernel
-/// (<c>Autograd/Kernels/FusedAttention.cs</c>)
+/// (<c>Attention/Kernels/FusedAttention.cs</c>)
 /// that computes the same numbers for the whole batch and every head in one operation.
 /// </remarks>
 public static class ScaledDotProductAttention

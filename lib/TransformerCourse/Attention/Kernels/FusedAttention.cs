@@ -1,7 +1,7 @@
-using TransformerCourse.Attention;
 using TransformerCourse.Autograd;
+using TransformerCourse.Autograd.Kernels;
 
-namespace TransformerCourse.Autograd.Kernels;
+namespace TransformerCourse.Attention.Kernels;
 
 /// <summary>
 /// The result of batched multi-head attention: the output tensor and the weights of every sequence and head.

@@ -2,7 +2,7 @@ using TransformerCourse.Autograd;
 using TransformerCourse.Autograd.Kernels;
 using TransformerCourse.Tests.Support;
 
-namespace TransformerCourse.Tests.Attention;
+namespace TransformerCourse.Tests.Autograd.Kernels;
 
 public class FastGemmTests
 {
