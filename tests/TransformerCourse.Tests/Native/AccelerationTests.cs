@@ -180,32 +180,3 @@ public sealed class AccelerationTests : IDisposable
         AssertManagedIsActive();
     }
 }
-
-[Trait("Category", "Native")]
-public class OpenBlasKernelAdviceTests
-{
-    [Fact]
-    public void Old_kernels_on_a_newer_cpu_get_the_OPENBLAS_CORETYPE_advice()
-    {
-        var advice = CblasLibrary.OpenBlasKernelAdvice("Prescott");
-        if (System.Runtime.Intrinsics.X86.Avx2.IsSupported)
-        {
-            Assert.NotNull(advice);
-            var expected = System.Runtime.Intrinsics.X86.Avx512F.IsSupported ? "OPENBLAS_CORETYPE=SkylakeX" : "OPENBLAS_CORETYPE=Haswell";
-            Assert.Contains(expected, advice);
-            Assert.Contains("'Prescott'", advice);
-        }
-        else
-        {
-            Assert.Null(advice); // the old kernels are the right ones on an old CPU
-        }
-    }
-
-    [Theory]
-    [InlineData("Haswell")]
-    [InlineData("SkylakeX")]
-    [InlineData("Zen")]
-    [InlineData(null)]
-    public void Kernels_that_use_AVX2_or_better_need_no_advice(string? core) =>
-        Assert.Null(CblasLibrary.OpenBlasKernelAdvice(core));
-}
