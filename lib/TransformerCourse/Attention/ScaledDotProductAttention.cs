@@ -1,6 +1,5 @@
 using MathNet.Numerics.LinearAlgebra;
 using MathNet.Numerics.LinearAlgebra.Double;
-using TransformerCourse.Attention.Kernels;
 using TransformerCourse.Autograd;
 
 namespace TransformerCourse.Attention;

@@ -1,25 +1,16 @@
 using TransformerCourse.Autograd;
-using TransformerCourse.Autograd.Kernels;
 
-namespace TransformerCourse.Attention.Kernels;
-
-/// <summary>
-/// The result of batched multi-head attention: the output tensor and the weights of every sequence and head.
-/// </summary>
-/// <param name="Output">(B·T_q)×(h·d_v): head h's output in columns [h·d_v, (h+1)·d_v) (the heads
-/// concatenated).</param>
-/// <param name="Weights">The B×h×T_q×T_k attention weights (before dropout).</param>
-internal sealed record BatchedAttentionResult(Tensor Output, AttentionWeights Weights);
+namespace TransformerCourse.Autograd.Kernels;
 
 /// <summary>
 /// Scaled dot-product attention for a whole batch and every head in ONE autograd operation:
 /// for each sequence b and head h, O_bh = P_bh V_bh with P_bh = softmax(Q_bh K_bhᵀ · s + M_b) and s = 1/√d_k.
 /// </summary>
 /// <remarks>
-/// <para>Layout (see <see cref="SequenceBatch"/>): Q is (B·T_q)×(h·d_k), K is (B·T_k)×(h·d_k), V is (B·T_k)×(h·d_v);
+/// <para>Layout (see <c>Attention/SequenceBatch.cs</c>): Q is (B·T_q)×(h·d_k), K is (B·T_k)×(h·d_k), V is (B·T_k)×(h·d_v);
 /// Q_bh is rows [b·T_q, (b+1)·T_q) and columns [h·d_k, (h+1)·d_k) of Q, and so on. The output O is
 /// (B·T_q)×(h·d_v), O_bh in the same place, i.e. the heads already concatenated.</para>
-/// <para>It computes exactly what <see cref="ScaledDotProductAttention"/> computes, once per (b, h), but as one
+/// <para>It computes exactly what <c>ScaledDotProductAttention</c> computes, once per (b, h), but as one
 /// node with a hand-written backward instead of ~10 graph nodes per (b, h). With S = Q Kᵀ·s, P = softmax(S + M), O = P
 /// V:
 /// ∂V = Pᵀ ∂O;  ∂P = ∂O Vᵀ;  ∂S = P ⊙ (∂P − rowsum(∂P ⊙ P));  ∂Q = s·∂S K;  ∂K = s·∂Sᵀ Q.
@@ -27,41 +18,19 @@ internal sealed record BatchedAttentionResult(Tensor Output, AttentionWeights We
 /// <para>Each (b, h) block is independent, so blocks run in parallel on all cores; each block's products go through
 /// MathNet's linear-algebra provider (native BLAS when one is active).</para>
 /// </remarks>
-internal static class FusedAttention
+internal static class AttentionKernel
 {
     /// <summary>
-    /// Multi-head scaled dot-product attention over a batch. Q, K, V must already be projected (no weights here).
+    /// Q, K and V are column ranges of possibly the same tensor (e.g. a packed (B·T)×3d projection [Q | K | V]),
+    /// starting at columns qCol, kCol, vCol, with h heads of d_k (Q, K) and d_v (V) columns each; B sequences.
+    /// <c>masks[b]</c> is sequence b's additive T_q×T_k mask (row-major), null where nothing is hidden (masks null:
+    /// no mask at all); <c>Attention/FusedAttention.cs</c> builds them from an AttentionMask. Scale s defaults to
+    /// 1/√d_k; attention dropout p applies only when rng is given. Returns the output (B·T_q)×(h·d_v) and, for each
+    /// block b·h + h, the weights Pᵀ (T_k×T_q, column-major).
     /// </summary>
-    /// <param name="q">Queries, (B·T_q)×(h·d_k).</param>
-    /// <param name="k">Keys, (B·T_k)×(h·d_k).</param>
-    /// <param name="v">Values, (B·T_k)×(h·d_v).</param>
-    /// <param name="heads">h; the columns of Q, K and V are split into h equal blocks.</param>
-    /// <param name="batch">B; T_q = rows(Q)/B and T_k = rows(K)/B.</param>
-    /// <param name="mask">Which keys each query may see (padding, causal, additive), or null for all.</param>
-    /// <param name="scale">The factor s on the scores; default 1/√d_k (use 1 for plain dot-product attention).</param>
-    /// <param name="dropout">Attention dropout probability p on the weights (applied only when <paramref name="rng"/>
-    /// is given).</param>
-    /// <param name="rng">The random source for attention dropout; null means no dropout (evaluation).</param>
-    /// <returns>The output (B·T_q)×(h·d_v) and the weights.</returns>
-    public static BatchedAttentionResult Forward(Tensor q, Tensor k, Tensor v, int heads, int batch,
-        AttentionMask? mask = null, double? scale = null, double dropout = 0.0, Rng? rng = null)
-    {
-        ArgumentNullException.ThrowIfNull(q);
-        ArgumentNullException.ThrowIfNull(k);
-        ArgumentNullException.ThrowIfNull(v);
-        if (heads <= 0 || q.Cols % heads != 0 || k.Cols != q.Cols || v.Cols % heads != 0)
-            throw new ArgumentException(
-                $"FusedAttention: Q is {q.Shape}, K is {k.Shape}, V is {v.Shape} with h={heads}; Q and K need the " +
-                    "same columns and Q and V a multiple of h.");
-        return Forward(q, 0, k, 0, v, 0, heads, q.Cols / heads, v.Cols / heads, batch, mask, scale, dropout, rng);
-    }
-
-    /// <summary>
-    /// The general form: Q, K and V are column ranges of possibly the same tensor (e.g. a packed (B·T)×3d
-    /// projection [Q | K | V]), starting at the given columns. This avoids copying them apart.
-    /// </summary>
-    internal static BatchedAttentionResult Forward(Tensor q, int qCol, Tensor k, int kCol, Tensor v, int vCol,
-        int heads, int dk, int dv, int batch, AttentionMask? mask, double? scale, double dropout, Rng? rng)
+    internal static (Tensor Output, double[][] Probabilities) Forward(Tensor q, int qCol, Tensor k, int kCol,
+        Tensor v, int vCol, int heads, int dk, int dv, int batch, double[]?[]? masks, double? scale, double dropout,
+        Rng? rng)
     {
         const string op = "FusedAttention";
         if (batch <= 0 || q.Rows % batch != 0 || k.Rows % batch != 0 || v.Rows != k.Rows)
@@ -74,24 +43,11 @@ internal static class FusedAttention
         if (dropout < 0 || dropout >= 1 || double.IsNaN(dropout))
             throw new ArgumentOutOfRangeException(nameof(dropout), dropout, $"{op}: dropout must be in [0, 1).");
         int tq = q.Rows / batch, tk = k.Rows / batch;
-        mask?.Validate(op, batch, tq, tk);
-        if (mask is { IsEmpty: true }) mask = null;
         double s = scale ?? 1.0 / Math.Sqrt(dk);
         bool useDropout = dropout > 0 && rng is not null;
 
         var plan = new Plan(q, qCol, k, kCol, v, vCol, heads, dk, dv, batch, tq, tk);
         int blocks = batch * heads;
-
-        // The masks of each sequence (shared by its heads), row-major T_q×T_k; null where nothing is hidden.
-        var masks = new double[batch][];
-        if (mask is not null)
-        {
-            for (int b = 0; b < batch; b++)
-            {
-                var m = new double[tq * tk];
-                if (mask.Fill(b, tq, tk, m)) masks[b] = m;
-            }
-        }
 
         // Dropout keep-factors, drawn in a fixed order on this thread so that results do not depend on scheduling.
         double[][]? keep = null;
@@ -121,7 +77,7 @@ internal static class FusedAttention
             // Sᵀ = s·K Qᵀ (T_k×T_q), then a softmax down each column.
             var pt = new double[tk * tq];
             FastGemm.Multiply(false, true, s, w.K, tk, dk, w.Q, tq, dk, 0.0, pt);
-            SoftmaxColumns(pt, tk, tq, masks[b]);
+            SoftmaxColumns(pt, tk, tq, masks?[b]);
             probs[blk] = pt;
             var used = pt;
             if (keep is not null)
@@ -136,7 +92,6 @@ internal static class FusedAttention
             Plan.Unpack(b, h, w.O, output, q.Rows, 0, dv, tq, accumulate: false);
         });
 
-        var weights = new AttentionWeights(batch, heads, tq, tk, probs);
         var result = Tensor.FromOp(Shapes.Wrap(q.Rows, heads * dv, output), "FusedAttention", Distinct(q, k, v), g =>
         {
             var gv = Shapes.Values(g);
@@ -178,7 +133,7 @@ internal static class FusedAttention
                 }
             });
         });
-        return new BatchedAttentionResult(result, weights);
+        return (result, probs);
     }
 
     private static Tensor[] Distinct(Tensor q, Tensor k, Tensor v)

@@ -1,0 +1,79 @@
+using TransformerCourse.Autograd;
+using TransformerCourse.Autograd.Kernels;
+
+namespace TransformerCourse.Attention;
+
+/// <summary>
+/// The result of batched multi-head attention: the output tensor and the weights of every sequence and head.
+/// </summary>
+/// <param name="Output">(B·T_q)×(h·d_v): head h's output in columns [h·d_v, (h+1)·d_v) (the heads
+/// concatenated).</param>
+/// <param name="Weights">The B×h×T_q×T_k attention weights (before dropout).</param>
+internal sealed record BatchedAttentionResult(Tensor Output, AttentionWeights Weights);
+
+/// <summary>
+/// Scaled dot-product attention for a whole batch and every head in one autograd operation, with the course's masks
+/// and weights: it turns an <see cref="AttentionMask"/> into each sequence's additive T_q×T_k scores, runs the kernel
+/// (<c>Autograd/Kernels/AttentionKernel.cs</c>, which knows nothing of attention's types) and keeps the weights as
+/// <see cref="AttentionWeights"/>. It computes what <see cref="ScaledDotProductAttention"/> computes for each
+/// (b, h); <see cref="MultiHeadAttention"/> calls it when <see cref="Kernels.Fused"/> is on.
+/// </summary>
+internal static class FusedAttention
+{
+    /// <summary>
+    /// Multi-head scaled dot-product attention over a batch. Q, K, V must already be projected (no weights here).
+    /// </summary>
+    /// <param name="q">Queries, (B·T_q)×(h·d_k).</param>
+    /// <param name="k">Keys, (B·T_k)×(h·d_k).</param>
+    /// <param name="v">Values, (B·T_k)×(h·d_v).</param>
+    /// <param name="heads">h; the columns of Q, K and V are split into h equal blocks.</param>
+    /// <param name="batch">B; T_q = rows(Q)/B and T_k = rows(K)/B.</param>
+    /// <param name="mask">Which keys each query may see (padding, causal, additive), or null for all.</param>
+    /// <param name="scale">The factor s on the scores; default 1/√d_k (use 1 for plain dot-product attention).</param>
+    /// <param name="dropout">Attention dropout probability p on the weights (applied only when <paramref name="rng"/>
+    /// is given).</param>
+    /// <param name="rng">The random source for attention dropout; null means no dropout (evaluation).</param>
+    /// <returns>The output (B·T_q)×(h·d_v) and the weights.</returns>
+    public static BatchedAttentionResult Forward(Tensor q, Tensor k, Tensor v, int heads, int batch,
+        AttentionMask? mask = null, double? scale = null, double dropout = 0.0, Rng? rng = null)
+    {
+        ArgumentNullException.ThrowIfNull(q);
+        ArgumentNullException.ThrowIfNull(k);
+        ArgumentNullException.ThrowIfNull(v);
+        if (heads <= 0 || q.Cols % heads != 0 || k.Cols != q.Cols || v.Cols % heads != 0)
+            throw new ArgumentException(
+                $"FusedAttention: Q is {q.Shape}, K is {k.Shape}, V is {v.Shape} with h={heads}; Q and K need the " +
+                    "same columns and Q and V a multiple of h.");
+        return Forward(q, 0, k, 0, v, 0, heads, q.Cols / heads, v.Cols / heads, batch, mask, scale, dropout, rng);
+    }
+
+    /// <summary>
+    /// The general form: Q, K and V are column ranges of possibly the same tensor (e.g. a packed (B·T)×3d
+    /// projection [Q | K | V]), starting at the given columns. This avoids copying them apart.
+    /// </summary>
+    internal static BatchedAttentionResult Forward(Tensor q, int qCol, Tensor k, int kCol, Tensor v, int vCol,
+        int heads, int dk, int dv, int batch, AttentionMask? mask, double? scale, double dropout, Rng? rng)
+    {
+        // The masks of each sequence (shared by its heads), row-major T_q×T_k; null where nothing is hidden.
+        // A batch that does not divide the rows is left to the kernel, which names the shapes.
+        double[]?[]? masks = null;
+        bool rowsFit = batch > 0 && q.Rows % batch == 0 && k.Rows % batch == 0;
+        int tq = rowsFit ? q.Rows / batch : 0, tk = rowsFit ? k.Rows / batch : 0;
+        if (rowsFit && mask is not null)
+        {
+            mask.Validate("FusedAttention", batch, tq, tk);
+            if (!mask.IsEmpty)
+            {
+                masks = new double[batch][];
+                for (int b = 0; b < batch; b++)
+                {
+                    var m = new double[tq * tk];
+                    if (mask.Fill(b, tq, tk, m)) masks[b] = m;
+                }
+            }
+        }
+        var (output, probabilities) = AttentionKernel.Forward(q, qCol, k, kCol, v, vCol, heads, dk, dv, batch, masks,
+            scale, dropout, rng);
+        return new BatchedAttentionResult(output, new AttentionWeights(batch, heads, tq, tk, probabilities));
+    }
+}
