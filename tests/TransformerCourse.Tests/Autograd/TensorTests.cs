@@ -1,6 +1,5 @@
 using MathNet.Numerics.LinearAlgebra;
 using TransformerCourse.Autograd;
-using TransformerCourse.Autograd.Kernels;
 using TransformerCourse.Tests.Support;
 
 namespace TransformerCourse.Tests.Autograd;
@@ -256,33 +255,5 @@ public class TensorTests
         Assert.Equal(new double[,] { { 0.5, -1, 2 } }, seed.ToArray());
         Assert.Equal(new double[,] { { 3, -6, 12 } }, x.Grad!.ToArray());
         Assert.Equal(new double[,] { { 1, -2, 4 } }, y.Grad!.ToArray());
-    }
-
-    [Fact]
-    public void ProfileCountsOperationsForwardAndBackward()
-    {
-        var rng = new Rng(93);
-        var x = Gen.Param(3, 4, rng, "x");
-        var w = Gen.Param(4, 2, rng, "w");
-        var profile = new OpProfile();
-        Tensor.Profile = profile;
-        try
-        {
-            x.MatMul(w).Tanh().Sum().Backward();
-        }
-        finally
-        {
-            Tensor.Profile = null;
-        }
-        foreach (var op in new[] { "MatMul", "Tanh", "Sum" })
-        {
-            Assert.Equal(1, profile.Forward[op].Calls);
-            Assert.Equal(1, profile.Backward[op].Calls);
-            Assert.True(profile.Forward[op].Seconds >= 0);
-        }
-        Assert.True(profile.Forward["MatMul"].Bytes >= 3 * 2 * sizeof(double)); // at least its 3×2 result
-
-        x.MatMul(w); // not recorded any more
-        Assert.Equal(1, profile.Forward["MatMul"].Calls);
     }
 }
