@@ -35,7 +35,8 @@ public static class Masks
         for (int b = 0; b < lengths.Count; b++)
         {
             if (lengths[b] < 0 || lengths[b] > time)
-                throw new ArgumentException($"Masks.Padding: length {lengths[b]} of sequence {b} is outside [0, {time}].");
+                throw new ArgumentException($"Masks.Padding: length {lengths[b]} of sequence {b} is outside " +
+                    $"[0, {time}].");
         }
         return DenseMatrix.Create(lengths.Count, time, (b, t) => t >= lengths[b] ? double.NegativeInfinity : 0.0);
     }
@@ -51,7 +52,8 @@ public static class Masks
     public static Matrix<double> FromFlags(bool[,] hidden)
     {
         ArgumentNullException.ThrowIfNull(hidden);
-        return DenseMatrix.Create(hidden.GetLength(0), hidden.GetLength(1), (i, j) => hidden[i, j] ? double.NegativeInfinity : 0.0);
+        return DenseMatrix.Create(hidden.GetLength(0), hidden.GetLength(1),
+            (i, j) => hidden[i, j] ? double.NegativeInfinity : 0.0);
     }
 
     /// <summary>

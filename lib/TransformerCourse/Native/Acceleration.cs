@@ -52,7 +52,8 @@ public static class Acceleration
     {
         ArgumentNullException.ThrowIfNull(options);
         if (options.Threads is < 1)
-            throw new ArgumentOutOfRangeException(nameof(options), options.Threads, "Acceleration.Enable: threads must be at least 1.");
+            throw new ArgumentOutOfRangeException(nameof(options), options.Threads,
+                "Acceleration.Enable: threads must be at least 1.");
         lock (Gate)
         {
             _last = EnableCore(options);
@@ -145,7 +146,8 @@ public static class Acceleration
         var what = auto ? "no CBLAS library found" : $"{source} could not be used";
         var triedText = tried.Count == 0 ? "no candidate to try" : $"tried {string.Join("; ", tried)}";
         return StayManaged(tried, $"{what} ({triedText}). "
-            + "Install OpenBLAS (Debian/Ubuntu: apt-get install libopenblas0-pthread) or MKL and call Acceleration.Enable() again");
+            + "Install OpenBLAS (Debian/Ubuntu: apt-get install libopenblas0-pthread) or MKL and call " +
+                "Acceleration.Enable() again");
     }
 
     static AccelerationResult? TryOfficialMkl(List<string> tried)
@@ -161,7 +163,8 @@ public static class Acceleration
         }
         if (!ok)
         {
-            tried.Add("MathNet.Numerics.Providers.MKL: not available (package not referenced or its native library not found)");
+            tried.Add("MathNet.Numerics.Providers.MKL: not available (package not referenced or its native library " +
+                "not found)");
             return null;
         }
         var name = LinearAlgebraControl.Provider.ToString() ?? "MathNet MKL provider";
@@ -172,7 +175,8 @@ public static class Acceleration
     static AccelerationResult StayManaged(IReadOnlyList<string> tried, string why)
     {
         LinearAlgebraControl.UseManaged();
-        return new AccelerationResult(AccelerationKind.Managed, "none", null, LinearAlgebraControl.Provider.ToString() ?? "Managed",
+        return new AccelerationResult(AccelerationKind.Managed, "none", null, LinearAlgebraControl.Provider.ToString()
+            ?? "Managed",
             null, tried, $"Managed linear algebra (MathNet's C# provider): {why}.");
     }
 
