@@ -102,7 +102,8 @@ public sealed class AttentionMask
                 $"must be T_q×T_k = {tq}×{tk}.");
         if (PerSequence is not null && (PerSequence.RowCount != batch * tq || PerSequence.ColumnCount != tk))
             throw new ArgumentException(
-                $"{op}: the per-sequence mask is {PerSequence.RowCount}×{PerSequence.ColumnCount} but must be (B·T_q)×T_k = {batch * tq}×{tk}.");
+                $"{op}: the per-sequence mask is {PerSequence.RowCount}×{PerSequence.ColumnCount} " +
+                $"but must be (B·T_q)×T_k = {batch * tq}×{tk}.");
     }
 
     /// <summary>

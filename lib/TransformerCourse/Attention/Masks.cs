@@ -71,7 +71,8 @@ public static class Masks
         {
             if (m.ColumnCount != cols || (m.RowCount != rows && m.RowCount != 1))
                 throw new ArgumentException(
-                    $"Masks.Combine: shapes {string.Join(", ", masks.Select(x => $"{x.RowCount}×{x.ColumnCount}"))}; each must be {rows}×{cols} or 1×{cols}.");
+                    $"Masks.Combine: shapes {string.Join(", ", masks.Select(x => $"{x.RowCount}×{x.ColumnCount}"))}; " +
+                    $"each must be {rows}×{cols} or 1×{cols}.");
         }
         var result = new DenseMatrix(rows, cols);
         foreach (var m in masks)

@@ -112,5 +112,6 @@ public sealed class SequenceBatch
 
     /// <inheritdoc/>
     public override string ToString() =>
-        $"SequenceBatch(B={Batch}, T={Time}{(Lengths is null ? "" : ", lengths [" + string.Join(", ", Lengths) + "]")})";
+        $"SequenceBatch(B={Batch}, T={Time}" +
+        $"{(Lengths is null ? "" : ", lengths [" + string.Join(", ", Lengths) + "]")})";
 }

@@ -55,7 +55,9 @@ public static class TokenTasks
         int total = trainCount + validCount + testCount;
         double possible = Enumerable.Range(minLength, maxLength - minLength + 1).Sum(n => Math.Pow(symbols.Length, n));
         if (total > possible)
-            throw new ArgumentException($"TokenTasks.Splits: {total} distinct sequences asked for, but lengths {minLength}..{maxLength} over {symbols.Length} symbols allow only {possible}; ask for fewer or allow longer sequences");
+            throw new ArgumentException($"TokenTasks.Splits: {total} distinct sequences asked for, " +
+                $"but lengths {minLength}..{maxLength} over {symbols.Length} symbols allow only {possible}; " +
+                "ask for fewer or allow longer sequences");
         var rng = new SplitMix64((ulong)seed);
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var all = new List<TextPair>(total);

@@ -138,7 +138,8 @@ public static class Acceleration
                 threadNote = $" ({library.Family} has no thread control; {n} threads not applied)";
             return new AccelerationResult(AccelerationKind.Cblas, library!.Family, library.Path, provider.ToString(),
                 library.Threads, tried,
-                $"Native linear algebra: {library.Version ?? library.Family} from {library.Path}{ThreadsText(library.Threads)}{threadNote}; "
+                $"Native linear algebra: {library.Version ?? library.Family} from {library.Path}"
+                + $"{ThreadsText(library.Threads)}{threadNote}; "
                 + "matrix products and BLAS-1 run natively, everything else in MathNet's managed code."
                 + (library.Advice is { } advice ? $" Note: {advice}." : ""));
         }
@@ -157,7 +158,8 @@ public static class Acceleration
         {
             ok = Control.TryUseNativeMKL();
         }
-        catch (Exception e) when (e is TypeLoadException or IOException or DllNotFoundException or BadImageFormatException)
+        catch (Exception e)
+            when (e is TypeLoadException or IOException or DllNotFoundException or BadImageFormatException)
         {
             ok = false;
         }

@@ -69,7 +69,8 @@ public sealed unsafe partial class CblasLinearAlgebraProvider : ILinearAlgebraPr
         if (!c.AsSpan().SequenceEqual(expected) || !ct.AsSpan().SequenceEqual(expectedT))
         {
             throw new NotSupportedException(
-                $"Acceleration: {_blas} computed a wrong 2×3·3×2 product ([{string.Join(", ", c)}], expected [{string.Join(", ", expected)}]); is it a 64-bit-integer (ILP64) build?");
+                $"Acceleration: {_blas} computed a wrong 2×3·3×2 product ([{string.Join(", ", c)}], " +
+                $"expected [{string.Join(", ", expected)}]); is it a 64-bit-integer (ILP64) build?");
         }
     }
 
