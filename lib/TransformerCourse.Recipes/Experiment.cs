@@ -162,8 +162,7 @@ public sealed class Experiment
         }
         if (scale < 1.0)
         {
-            int steps = Math.Max(10,
-                (int)Math.Round(scale * (options.MaxSteps
+            int steps = Math.Max(10, (int)Math.Round(scale * (options.MaxSteps
                 ?? options.Epochs * Math.Ceiling(text.Train.Count / (double)options.BatchSize))));
             options = options with { MaxSteps = steps, EvalEvery = 0, ValidationLimit = 200 };
         }

@@ -49,8 +49,8 @@ public static class HeadsOnTop
     /// affirmative ones.
     /// The input is &lt;bos&gt; followed by the Korean words; the &lt;bos&gt; position's output is the sentence vector.
     /// </summary>
-    public static (EncoderClassifier Model, Vocabulary Vocabulary,
-        ClassifierResult Result) TrainNegationClassifier(int steps = 300, int seed = 1)
+    public static (EncoderClassifier Model, Vocabulary Vocabulary, ClassifierResult Result) TrainNegationClassifier(
+        int steps = 300, int seed = 1)
     {
         var splits = KoEnDataset.Create();
         var vocab = Vocabulary.Build(splits.Train.Select(p => p.Source), WordTokenizer.Instance);
@@ -100,8 +100,8 @@ public static class HeadsOnTop
     /// each read as &lt;bos&gt; w₁ … wₙ &lt;eos&gt;; reports held-out perplexity against a unigram baseline and a few
     /// samples.
     /// </summary>
-    public static (DecoderOnlyLM Model, Vocabulary Vocabulary,
-        LanguageModelResult Result) TrainEnglishLanguageModel(int steps = 400, int seed = 1)
+    public static (DecoderOnlyLM Model, Vocabulary Vocabulary, LanguageModelResult Result) TrainEnglishLanguageModel(
+        int steps = 400, int seed = 1)
     {
         var splits = KoEnDataset.Create();
         var vocab = Vocabulary.Build(splits.Train.Select(p => p.Target), WordTokenizer.Instance);

@@ -108,8 +108,8 @@ public static class KoEnDataset
         var profession = rng.Pick(KoEnLexicon.Professions.Where(p => p.Korean != subject.Korean).ToList());
         string korean = KoreanParticles.Topic(subject.Korean) + " " +
             KoreanCopula.Predicate(profession.Korean, tense, politeness, negated);
-        string noun = subject.IsPlural ? profession.Plural : EnglishGrammar.Article(profession.Singular) + " " +
-            profession.Singular;
+        string noun = subject.IsPlural ? profession.Plural
+            : EnglishGrammar.Article(profession.Singular) + " " + profession.Singular;
         string english = $"{subject.English} {EnglishGrammar.Be(subject.Agreement, tense, negated)} {noun}";
         return new TextPair(korean, EnglishGrammar.Capitalise(english));
     }
@@ -129,8 +129,8 @@ public static class KoEnDataset
         KoTime? time = rng.NextDouble() < 0.35 ? rng.Pick(times) : null;
         bool motion = verbs == KoEnLexicon.Motion;
         KoObject? obj = verb.Objects.Length > 0 ? KoEnLexicon.Object(rng.Pick(verb.Objects)) : null;
-        KoPlace? place = verb.Places.Length > 0
-            && rng.NextDouble() < placeChance ? KoEnLexicon.Place(rng.Pick(verb.Places)) : null;
+        KoPlace? place = verb.Places.Length > 0 && rng.NextDouble() < placeChance
+            ? KoEnLexicon.Place(rng.Pick(verb.Places)) : null;
 
         var korean = new List<string> { KoreanParticles.Topic(subject.Korean) };
         if (time != null) korean.Add(time.Korean);

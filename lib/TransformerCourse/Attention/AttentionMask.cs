@@ -124,8 +124,8 @@ public sealed class AttentionMask
             for (int j = 0; j < tk; j++)
             {
                 bool hidden = (Causal && j > i) || j >= length || (KeyPadding is not null && KeyPadding[b, j]);
-                dest[i * tk + j] = hidden ? double.NegativeInfinity : (Additive?[i, j] ?? 0.0) +
-                    (PerSequence?[b * tq + i, j] ?? 0.0);
+                dest[i * tk + j] = hidden ? double.NegativeInfinity
+                    : (Additive?[i, j] ?? 0.0) + (PerSequence?[b * tq + i, j] ?? 0.0);
             }
         }
         return true;

@@ -47,8 +47,7 @@ public sealed class Seq2SeqBatch
     /// function of (<paramref name="seed"/>, <paramref name="epoch"/>).
     /// </summary>
     public static IEnumerable<Seq2SeqBatch> Epoch(IReadOnlyList<EncodedPair> pairs, int batchSize, int seed, int epoch,
-        int poolSize = 0)
-        =>
+        int poolSize = 0) =>
         Bucketing.Plan(pairs.Select(p => p.Source.Length + p.Target.Length).ToList(), batchSize, seed, epoch, poolSize)
             .Select(indices => Create(pairs, indices));
 

@@ -45,7 +45,8 @@ public sealed class Vocabulary
 
     /// <summary>The token with id <paramref name="id"/>; throws naming the id and the size when out of range.</summary>
     public string Token(int id) =>
-        (uint)id < (uint)_tokens.Count ? _tokens[id] : throw new ArgumentOutOfRangeException(nameof(id),
+        (uint)id < (uint)_tokens.Count ? _tokens[id]
+            : throw new ArgumentOutOfRangeException(nameof(id),
             $"Vocabulary.Token: id {id} is outside 0..{_tokens.Count - 1}");
 
     /// <summary>True when <paramref name="token"/> has an id of its own.</summary>

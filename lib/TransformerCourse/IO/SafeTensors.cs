@@ -68,8 +68,8 @@ public sealed record SafeTensor(string Name, SafeTensorsDType DType, int[] Shape
 /// <summary>The contents of a safetensors file: tensors by name, and the optional string metadata.</summary>
 /// <param name="Tensors">The tensors, by name.</param>
 /// <param name="Metadata">The <c>__metadata__</c> entries (empty when absent).</param>
-public sealed record SafeTensorsFile(IReadOnlyDictionary<string, SafeTensor> Tensors, IReadOnlyDictionary<string,
-    string> Metadata);
+public sealed record SafeTensorsFile(IReadOnlyDictionary<string, SafeTensor> Tensors,
+    IReadOnlyDictionary<string, string> Metadata);
 
 /// <summary>
 /// The safetensors format (Hugging Face), which PyTorch models are commonly saved in: an 8-byte little-endian
@@ -93,17 +93,16 @@ public static class SafeTensors
 
     /// <summary>Writes tensors (and optional metadata) to a file: tensors in sorted name order, metadata in the given
     /// order.</summary>
-    public static void Write(string path, IEnumerable<SafeTensor> tensors, IReadOnlyDictionary<string,
-        string>? metadata = null)
-        =>
+    public static void Write(string path, IEnumerable<SafeTensor> tensors,
+        IReadOnlyDictionary<string, string>? metadata = null) =>
         File.WriteAllBytes(path, Serialize(tensors, metadata));
 
     /// <summary>Reads a whole file.</summary>
     public static SafeTensorsFile Read(string path) => Deserialize(File.ReadAllBytes(path), Path.GetFileName(path));
 
     /// <summary>The bytes of a safetensors file holding these tensors.</summary>
-    public static byte[] Serialize(IEnumerable<SafeTensor> tensors, IReadOnlyDictionary<string,
-        string>? metadata = null)
+    public static byte[] Serialize(IEnumerable<SafeTensor> tensors,
+        IReadOnlyDictionary<string, string>? metadata = null)
     {
         ArgumentNullException.ThrowIfNull(tensors);
         var list = tensors.OrderBy(t => t.Name, StringComparer.Ordinal).ToList();
@@ -215,8 +214,8 @@ public static class SafeTensors
                         throw new InvalidDataException(
                             $"{source}: \"{MetadataKey}\" is {Json(entry.Value)}; expected an object of strings.");
                     foreach (var m in entry.Value.EnumerateObject())
-                        metadata[m.Name] =
-                            m.Value.ValueKind == JsonValueKind.String ? m.Value.GetString()! : m.Value.GetRawText();
+                        metadata[m.Name] = m.Value.ValueKind == JsonValueKind.String ? m.Value.GetString()!
+                            : m.Value.GetRawText();
                     continue;
                 }
                 tensors[entry.Name] = ReadTensor(source, entry.Name, entry.Value, bytes, dataStart, dataLength);
@@ -318,8 +317,7 @@ public static class SafeTensors
 
     /// <summary>Saves a module's parameters (its state dict) to a safetensors file.</summary>
     public static void Save(Module module, string path, SafeTensorsDType dtype = SafeTensorsDType.F64,
-        IReadOnlyDictionary<string, string>? metadata = null)
-        =>
+        IReadOnlyDictionary<string, string>? metadata = null) =>
         Write(path, FromModule(module, dtype), metadata);
 
     /// <summary>

@@ -177,8 +177,8 @@ public static class Acceleration
     static AccelerationResult StayManaged(IReadOnlyList<string> tried, string why)
     {
         LinearAlgebraControl.UseManaged();
-        return new AccelerationResult(AccelerationKind.Managed, "none", null, LinearAlgebraControl.Provider.ToString()
-            ?? "Managed",
+        return new AccelerationResult(AccelerationKind.Managed, "none", null,
+            LinearAlgebraControl.Provider.ToString() ?? "Managed",
             null, tried, $"Managed linear algebra (MathNet's C# provider): {why}.");
     }
 

@@ -23,8 +23,8 @@ internal sealed unsafe class CblasLibrary
     public readonly delegate* unmanaged<int, int, int, int, int, int, double, double*, int, double*, int, double,
         double*, int, void> Dgemm;
     /// <summary>cblas_sgemm, the single-precision twin of <see cref="Dgemm"/>.</summary>
-    public readonly delegate* unmanaged<int, int, int, int, int, int, float, float*, int, float*, int, float, float*,
-        int, void> Sgemm;
+    public readonly delegate* unmanaged<int, int, int, int, int, int, float, float*, int, float*, int, float,
+        float*, int, void> Sgemm;
     /// <summary>cblas_daxpy(N, alpha, X, incX, Y, incY): Y ← alpha·X + Y.</summary>
     public readonly delegate* unmanaged<int, double, double*, int, double*, int, void> Daxpy;
     /// <summary>cblas_dscal(N, alpha, X, incX): X ← alpha·X.</summary>
@@ -54,10 +54,10 @@ internal sealed unsafe class CblasLibrary
     CblasLibrary(string candidate, IntPtr handle)
     {
         Candidate = candidate;
-        Dgemm = (delegate* unmanaged<int, int, int, int, int, int, double, double*, int, double*, int, double, double*,
-            int, void>)Export(handle, "cblas_dgemm");
-        Sgemm = (delegate* unmanaged<int, int, int, int, int, int, float, float*, int, float*, int, float, float*, int,
-            void>)Export(handle, "cblas_sgemm");
+        Dgemm = (delegate* unmanaged<int, int, int, int, int, int, double, double*, int, double*, int, double,
+            double*, int, void>)Export(handle, "cblas_dgemm");
+        Sgemm = (delegate* unmanaged<int, int, int, int, int, int, float, float*, int, float*, int, float,
+            float*, int, void>)Export(handle, "cblas_sgemm");
         Daxpy = (delegate* unmanaged<int, double, double*, int, double*, int, void>)Export(handle, "cblas_daxpy");
         Dscal = (delegate* unmanaged<int, double, double*, int, void>)Export(handle, "cblas_dscal");
         Ddot = (delegate* unmanaged<int, double*, int, double*, int, double>)Export(handle, "cblas_ddot");

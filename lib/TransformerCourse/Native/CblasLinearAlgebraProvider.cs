@@ -281,8 +281,8 @@ public sealed unsafe partial class CblasLinearAlgebraProvider : ILinearAlgebraPr
             if (k != kb || (long)rowsA * columnsA != la || (long)rowsB * columnsB != lb || (long)m * n != lc)
                 return false;
             // Real matrices: a conjugate transpose is a transpose.
-            plan = new Gemm(ta ? CblasLibrary.Trans : CblasLibrary.NoTrans,
-                tb ? CblasLibrary.Trans : CblasLibrary.NoTrans,
+            plan = new Gemm(ta ? CblasLibrary.Trans : CblasLibrary.NoTrans, tb ? CblasLibrary.Trans
+                : CblasLibrary.NoTrans,
                 m, n, k, Math.Max(1, rowsA), Math.Max(1, rowsB), Math.Max(1, m));
             return true;
         }

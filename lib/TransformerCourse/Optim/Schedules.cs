@@ -34,8 +34,8 @@ public sealed record WarmupSchedule(int DModel, int Warmup, double Factor = 1.0)
 
 /// <summary>Linear warm-up from 0 to <c>Peak</c> over <c>Warmup</c> steps, then cosine decay to <c>Floor</c> at
 /// <c>Total</c> steps.</summary>
-public sealed record WarmupCosineSchedule(double Peak, int Warmup, int Total,
-    double Floor = 0.0) : ILearningRateSchedule
+public sealed record WarmupCosineSchedule(double Peak, int Warmup, int Total, double Floor = 0.0)
+    : ILearningRateSchedule
 {
     /// <inheritdoc/>
     public double At(int step)

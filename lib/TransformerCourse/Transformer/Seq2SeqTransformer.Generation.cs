@@ -68,8 +68,8 @@ public sealed partial class Seq2SeqTransformer
             new State(st.Memory, st.Lengths, st.SourceTime, prefixes, st.SourceRows));
     }
 
-    private sealed class State(Tensor memory, int[] lengths, int sourceTime, int[][] prefixes,
-        int[] sources) : DecoderState
+    private sealed class State(Tensor memory, int[] lengths, int sourceTime, int[][] prefixes, int[] sources)
+        : DecoderState
     {
         public Tensor Memory => memory;
 

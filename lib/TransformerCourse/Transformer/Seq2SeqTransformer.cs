@@ -41,8 +41,8 @@ public sealed partial class Seq2SeqTransformer : Seq2SeqModel
             throw new ArgumentException($"Seq2SeqTransformer: shared embeddings need one vocabulary, got " +
                 $"V_src={sourceVocab}, V_tgt={targetVocab}.");
         SourceEmbedding = RegisterModule("src_embed", TokenEmbedding.Create(sourceVocab, config.DModel, rng));
-        TargetEmbedding = shareEmbeddings ? SourceEmbedding : RegisterModule("tgt_embed",
-            TokenEmbedding.Create(targetVocab, config.DModel, rng));
+        TargetEmbedding = shareEmbeddings ? SourceEmbedding
+            : RegisterModule("tgt_embed", TokenEmbedding.Create(targetVocab, config.DModel, rng));
         var positional = TokenEmbedding.CreatePositional(config, rng);
         if (positional is not null) Positional = RegisterModule("positional_encoding", positional);
         Body = RegisterModule("transformer", new EncoderDecoder(config, rng));
@@ -85,8 +85,7 @@ public sealed partial class Seq2SeqTransformer : Seq2SeqModel
 
     /// <summary>The decoder's output for target ids int[B·T] (causal) against the memory: (B·T)×d_model.</summary>
     public Tensor Decode(IReadOnlyList<int> targetIds, SequenceBatch targetBatch, Tensor memory,
-        SequenceBatch sourceBatch)
-        =>
+        SequenceBatch sourceBatch) =>
         Body.Decode(TokenEmbedding.Apply(TargetEmbedding, Positional, targetIds, targetBatch), targetBatch, memory,
             sourceBatch);
 
@@ -95,8 +94,7 @@ public sealed partial class Seq2SeqTransformer : Seq2SeqModel
 
     /// <summary>Logits for teacher forcing: (B·T)×V_tgt, row b·T + t predicting target token t + 1.</summary>
     public Tensor Forward(IReadOnlyList<int> sourceIds, SequenceBatch sourceBatch, IReadOnlyList<int> targetIds,
-        SequenceBatch targetBatch)
-        =>
+        SequenceBatch targetBatch) =>
         Logits(Decode(targetIds, targetBatch, Encode(sourceIds, sourceBatch), sourceBatch));
 
     /// <summary>
