@@ -52,8 +52,8 @@ public static class Masks
     public static Matrix<double> FromFlags(bool[,] hidden)
     {
         ArgumentNullException.ThrowIfNull(hidden);
-        return DenseMatrix.Create(hidden.GetLength(0), hidden.GetLength(1), (i, j) => hidden[i, j]
-            ? double.NegativeInfinity : 0.0);
+        return DenseMatrix.Create(hidden.GetLength(0), hidden.GetLength(1),
+            (i, j) => hidden[i, j] ? double.NegativeInfinity : 0.0);
     }
 
     /// <summary>
