@@ -23,9 +23,11 @@ public sealed class Experiment
 
     /// <summary>The model kinds: gru (no attention), bahdanau, luong-dot, luong-general, luong-concat,
     /// transformer.</summary>
-    public static readonly string[] ModelKinds = ["gru", "bahdanau", "luong-dot", "luong-general", "luong-concat", "transformer"];
+    public static readonly string[] ModelKinds = ["gru", "bahdanau", "luong-dot", "luong-general", "luong-concat",
+        "transformer"];
 
-    private Experiment(string task, string modelKind, PairEncoder encoder, DatasetSplits text, Seq2SeqModel model, Optimizer optimizer, TrainingOptions options)
+    private Experiment(string task, string modelKind, PairEncoder encoder, DatasetSplits text, Seq2SeqModel model,
+        Optimizer optimizer, TrainingOptions options)
     {
         Task = task;
         ModelKind = modelKind;
@@ -94,11 +96,18 @@ public sealed class Experiment
         Func<Seq2SeqSizes, Seq2SeqSizes>? sizes = null, int? evalEvery = null)
     {
         if (sizes is not null && modelKind == "transformer")
-            throw new ArgumentException("Experiment: a sizes override applies to the recurrent models, not to 'transformer'.", nameof(sizes));
-        if (evalEvery is < 0) throw new ArgumentOutOfRangeException(nameof(evalEvery), evalEvery, "Experiment: evalEvery must be ≥ 0.");
-        if (!Tasks.Contains(task)) throw new ArgumentException($"Experiment: unknown task '{task}'; choose one of {string.Join(", ", Tasks)}.");
-        if (!ModelKinds.Contains(modelKind)) throw new ArgumentException($"Experiment: unknown model '{modelKind}'; choose one of {string.Join(", ", ModelKinds)}.");
-        if (!(scale > 0)) throw new ArgumentOutOfRangeException(nameof(scale), scale, "Experiment: scale must be positive.");
+            throw new ArgumentException("Experiment: a sizes override applies to the recurrent models, not to " +
+                "'transformer'.", nameof(sizes));
+        if (evalEvery is < 0)
+            throw new ArgumentOutOfRangeException(nameof(evalEvery), evalEvery, "Experiment: evalEvery must be ≥ 0.");
+        if (!Tasks.Contains(task))
+            throw new ArgumentException($"Experiment: unknown task '{task}'; choose one " +
+                $"of {string.Join(", ", Tasks)}.");
+        if (!ModelKinds.Contains(modelKind))
+            throw new ArgumentException($"Experiment: unknown model '{modelKind}'; choose one " +
+                $"of {string.Join(", ", ModelKinds)}.");
+        if (!(scale > 0))
+            throw new ArgumentOutOfRangeException(nameof(scale), scale, "Experiment: scale must be positive.");
 
         DatasetSplits text = task switch
         {
@@ -125,8 +134,10 @@ public sealed class Experiment
             var standard = task == "ko-en"
                 ? new Seq2SeqSizes(sv, tv, Embed: 32, EncoderHidden: 64, DecoderHidden: 128, Attention: 64)
                 : new Seq2SeqSizes(sv, tv, Embed: 16, EncoderHidden: 32, DecoderHidden: 64, Attention: 32);
-            // The baseline without attention is the classic one: a one-way encoder whose last state is the whole context.
-            if (modelKind == "gru") standard = standard with { EncoderHidden = 2 * standard.EncoderHidden, Bidirectional = false };
+            // The baseline without attention is the classic one: a one-way encoder whose last state is the whole
+            // context.
+            if (modelKind == "gru")
+                standard = standard with { EncoderHidden = 2 * standard.EncoderHidden, Bidirectional = false };
             var chosen = sizes is null ? standard : sizes(standard) with { SourceVocab = sv, TargetVocab = tv };
             model = modelKind switch
             {
@@ -151,7 +162,8 @@ public sealed class Experiment
         }
         if (scale < 1.0)
         {
-            int steps = Math.Max(10, (int)Math.Round(scale * (options.MaxSteps ?? options.Epochs * Math.Ceiling(text.Train.Count / (double)options.BatchSize))));
+            int steps = Math.Max(10, (int)Math.Round(scale * (options.MaxSteps
+                ?? options.Epochs * Math.Ceiling(text.Train.Count / (double)options.BatchSize))));
             options = options with { MaxSteps = steps, EvalEvery = 0, ValidationLimit = 200 };
         }
         if (evalEvery is int every) options = options with { EvalEvery = every };
@@ -163,7 +175,8 @@ public sealed class Experiment
     /// short),
     /// Adam with the paper's β₂ = 0.98 and ε = 1e-9, a warm-up then cosine learning rate, label smoothing 0.1.
     /// </summary>
-    private static (Seq2SeqModel, Optimizer, TrainingOptions) TransformerSetup(string task, int sv, int tv, int trainCount, int seed, Rng rng)
+    private static (Seq2SeqModel, Optimizer, TrainingOptions) TransformerSetup(string task, int sv, int tv,
+        int trainCount, int seed, Rng rng)
     {
         bool koEn = task == "ko-en";
         var config = new TransformerConfig
@@ -234,6 +247,7 @@ public sealed class Experiment
             }
         }
         Model.Train();
-        return right.OrderBy(kv => kv.Key).Select(kv => (kv.Key, (double)kv.Value.Ok / kv.Value.All, kv.Value.All)).ToList();
+        return right.OrderBy(kv => kv.Key).Select(kv => (kv.Key, (double)kv.Value.Ok / kv.Value.All, kv.Value.All))
+            .ToList();
     }
 }

@@ -15,7 +15,8 @@ namespace TransformerCourse.Recipes;
 /// <param name="Losses">Mean training loss per 50 steps.</param>
 /// <param name="Steps">Optimiser steps.</param>
 /// <param name="Seconds">Training time.</param>
-public sealed record ClassifierResult(double TestAccuracy, double MajorityBaseline, IReadOnlyList<double> Losses, int Steps, double Seconds);
+public sealed record ClassifierResult(double TestAccuracy, double MajorityBaseline, IReadOnlyList<double> Losses,
+    int Steps, double Seconds);
 
 /// <summary>What a language-model run reports.</summary>
 /// <param name="TestPerplexity">exp(mean cross-entropy per next token) on held-out sentences.</param>
@@ -24,7 +25,8 @@ public sealed record ClassifierResult(double TestAccuracy, double MajorityBaseli
 /// <param name="Losses">Mean training loss per 50 steps.</param>
 /// <param name="Steps">Optimiser steps.</param>
 /// <param name="Seconds">Training time.</param>
-public sealed record LanguageModelResult(double TestPerplexity, double UnigramPerplexity, IReadOnlyList<string> Samples, IReadOnlyList<double> Losses, int Steps, double Seconds);
+public sealed record LanguageModelResult(double TestPerplexity, double UnigramPerplexity, IReadOnlyList<string> Samples,
+    IReadOnlyList<double> Losses, int Steps, double Seconds);
 
 /// <summary>
 /// The same Transformer blocks with other heads (curriculum notebook 12), on the ko→en corpus:
@@ -47,11 +49,13 @@ public static class HeadsOnTop
     /// affirmative ones.
     /// The input is &lt;bos&gt; followed by the Korean words; the &lt;bos&gt; position's output is the sentence vector.
     /// </summary>
-    public static (EncoderClassifier Model, Vocabulary Vocabulary, ClassifierResult Result) TrainNegationClassifier(int steps = 300, int seed = 1)
+    public static (EncoderClassifier Model, Vocabulary Vocabulary, ClassifierResult Result) TrainNegationClassifier(
+        int steps = 300, int seed = 1)
     {
         var splits = KoEnDataset.Create();
         var vocab = Vocabulary.Build(splits.Train.Select(p => p.Source), WordTokenizer.Instance);
-        var config = new TransformerConfig { DModel = 32, Heads = 2, DFF = 64, EncoderLayers = 2, Dropout = 0.1, NormFirst = true, MaxLength = 32 };
+        var config = new TransformerConfig { DModel = 32, Heads = 2, DFF = 64, EncoderLayers = 2, Dropout = 0.1,
+            NormFirst = true, MaxLength = 32 };
         var rng = new Rng((ulong)seed);
         var model = new EncoderClassifier(vocab.Count, 2, config, rng);
         var optimizer = new Adam(model.Parameters(), 1e-3, 0.9, 0.98, 1e-9);
@@ -60,7 +64,8 @@ public static class HeadsOnTop
         var labels = splits.Train.Select(Negated).ToArray();
         var (losses, seconds) = Fit(steps, train.Count, seed, optimizer, schedule, chosen =>
         {
-            var (ids, batch) = SequenceBatch.Pad(chosen.Select(i => (IReadOnlyList<int>)train[i]).ToList(), Vocabulary.Pad);
+            var (ids, batch) = SequenceBatch.Pad(chosen.Select(i => (IReadOnlyList<int>)train[i]).ToList(),
+                Vocabulary.Pad);
             return model.Forward(ids, batch).CrossEntropy(chosen.Select(i => labels[i]).ToList());
         });
         double accuracy = Accuracy(model, Encode(splits.Test, vocab), splits.Test.Select(Negated).ToArray());
@@ -95,11 +100,13 @@ public static class HeadsOnTop
     /// each read as &lt;bos&gt; w₁ … wₙ &lt;eos&gt;; reports held-out perplexity against a unigram baseline and a few
     /// samples.
     /// </summary>
-    public static (DecoderOnlyLM Model, Vocabulary Vocabulary, LanguageModelResult Result) TrainEnglishLanguageModel(int steps = 400, int seed = 1)
+    public static (DecoderOnlyLM Model, Vocabulary Vocabulary, LanguageModelResult Result) TrainEnglishLanguageModel(
+        int steps = 400, int seed = 1)
     {
         var splits = KoEnDataset.Create();
         var vocab = Vocabulary.Build(splits.Train.Select(p => p.Target), WordTokenizer.Instance);
-        var config = new TransformerConfig { DModel = 32, Heads = 2, DFF = 64, DecoderLayers = 2, Dropout = 0.0, NormFirst = true, MaxLength = 32 };
+        var config = new TransformerConfig { DModel = 32, Heads = 2, DFF = 64, DecoderLayers = 2, Dropout = 0.0,
+            NormFirst = true, MaxLength = 32 };
         var rng = new Rng((ulong)seed);
         var model = new DecoderOnlyLM(vocab.Count, config, rng);
         var optimizer = new Adam(model.Parameters(), 1e-3, 0.9, 0.98, 1e-9);
@@ -107,13 +114,15 @@ public static class HeadsOnTop
         var train = EncodeEnglish(splits.Train, vocab);
         var (losses, seconds) = Fit(steps, train.Count, seed, optimizer, schedule, chosen =>
         {
-            var (ids, batch) = SequenceBatch.Pad(chosen.Select(i => (IReadOnlyList<int>)train[i]).ToList(), Vocabulary.Pad);
+            var (ids, batch) = SequenceBatch.Pad(chosen.Select(i => (IReadOnlyList<int>)train[i]).ToList(),
+                Vocabulary.Pad);
             return model.Loss(ids, batch, Vocabulary.Pad);
         });
         var test = EncodeEnglish(splits.Test, vocab);
         double perplexity = Perplexity(model, test);
         double unigram = UnigramPerplexity(train, test, vocab.Count);
-        var samples = Enumerable.Range(0, 5).Select(i => Sample(model, vocab, new Rng((ulong)(100 + i)), temperature: 0.8)).ToList();
+        var samples = Enumerable.Range(0, 5)
+            .Select(i => Sample(model, vocab, new Rng((ulong)(100 + i)), temperature: 0.8)).ToList();
         return (model, vocab, new LanguageModelResult(perplexity, unigram, samples, losses, steps, seconds));
     }
 
@@ -141,7 +150,8 @@ public static class HeadsOnTop
 
     /// <summary>A sentence drawn token by token from p(w | previous words)^(1/T), starting from &lt;bos&gt;, until
     /// &lt;eos&gt;.</summary>
-    public static string Sample(DecoderOnlyLM model, Vocabulary vocab, Rng rng, double temperature = 1.0, int maxWords = 20)
+    public static string Sample(DecoderOnlyLM model, Vocabulary vocab, Rng rng, double temperature = 1.0,
+        int maxWords = 20)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(vocab);
@@ -171,7 +181,8 @@ public static class HeadsOnTop
     /// The shared loop: batches of 32 examples in a seeded shuffled order, loss → backward → clip → Adam step with the
     /// schedule's learning rate; returns the mean loss of every 50 steps and the training time.
     /// </summary>
-    private static (List<double> Losses, double Seconds) Fit(int steps, int count, int seed, Optimizer optimizer, ILearningRateSchedule schedule, Func<List<int>, Tensor> loss)
+    private static (List<double> Losses, double Seconds) Fit(int steps, int count, int seed, Optimizer optimizer,
+        ILearningRateSchedule schedule, Func<List<int>, Tensor> loss)
     {
         const int batchSize = 32;
         var order = new Rng((ulong)seed + 1);
@@ -182,7 +193,8 @@ public static class HeadsOnTop
         for (int step = 1; step <= steps; step++)
         {
             if ((step - 1) * batchSize % count < batchSize) order.Shuffle(indices);     // a new order for every pass
-            var chosen = Enumerable.Range(0, batchSize).Select(k => indices[((step - 1) * batchSize + k) % count]).ToList();
+            var chosen = Enumerable.Range(0, batchSize).Select(k => indices[((step - 1) * batchSize + k) % count])
+                .ToList();
             optimizer.LearningRate = schedule.At(step);
             optimizer.ZeroGrad();
             var value = loss(chosen);

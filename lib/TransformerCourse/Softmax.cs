@@ -95,7 +95,8 @@ public static class Softmax
                         "logits must be finite.");
                 double m = additiveMask is null ? 0 : additiveMask[additiveMask.RowCount == 1 ? 0 : i, j];
                 if (double.IsNaN(m) || double.IsPositiveInfinity(m))
-                    throw new ArgumentException($"Softmax: mask has {m} at row {(additiveMask!.RowCount == 1 ? 0 : i)}, " +
+                    throw new ArgumentException($"Softmax: mask has {m} at " +
+                        $"row {(additiveMask!.RowCount == 1 ? 0 : i)}, " +
                         $"column {j}; use 0 (visible) or −∞ (hidden).");
                 row[j] = additiveMask is null ? x : x + m;       // Z = X + mask, one row at a time
             }

@@ -80,6 +80,36 @@ public class LayoutTests
         Assert.DoesNotContain("TransformerCourse.Transformer", uses["TransformerCourse.Training"]);
     }
 
+    /// <summary>The longest line a library file may have, in Unicode characters (code points, not bytes).</summary>
+    private const int MaxLineLength = 120;
+
+    [Fact]
+    public void NoLibraryLineIsLongerThan120Characters()
+    {
+        var offenders = new List<string>();
+        foreach (var project in new[] { "TransformerCourse", "TransformerCourse.Recipes" })
+        {
+            string root = Path.Combine(RepoPaths.Root, "lib", project);
+            foreach (var file in Directory.EnumerateFiles(root, "*.cs", SearchOption.AllDirectories))
+            {
+                string relative = Path.GetRelativePath(root, file).Replace('\\', '/');
+                if (relative.StartsWith("obj/", StringComparison.Ordinal)
+                    || relative.StartsWith("bin/", StringComparison.Ordinal))
+                    continue;
+                string[] lines = File.ReadAllLines(file);
+                for (int i = 0; i < lines.Length; i++)
+                {
+                    int length = lines[i].EnumerateRunes().Count();
+                    if (length > MaxLineLength)
+                        offenders.Add($"lib/{project}/{relative}:{i + 1} ({length} characters)");
+                }
+            }
+        }
+        offenders.Sort(StringComparer.Ordinal);
+        Assert.True(offenders.Count == 0,
+            $"lines longer than {MaxLineLength} characters:\n  {string.Join("\n  ", offenders)}");
+    }
+
     private static bool Reaches(Dictionary<string, HashSet<string>> uses, string from, string to)
     {
         var seen = new HashSet<string> { from };

@@ -36,7 +36,8 @@ internal static class EnglishGrammar
     {
         string be = tense switch
         {
-            Tense.Present => agreement switch { Agreement.FirstSingular => "am", Agreement.ThirdSingular => "is", _ => "are" },
+            Tense.Present
+                => agreement switch { Agreement.FirstSingular => "am", Agreement.ThirdSingular => "is", _ => "are" },
             Tense.Past => agreement == Agreement.Other ? "were" : "was",
             _ => throw new ArgumentException("EnglishGrammar.Be: only Present and Past are generated"),
         };

@@ -64,7 +64,9 @@ internal static class Hangul
     /// <summary>The (initial, medial, final) letter indices of a syllable: '학' → (18, 0, 1).</summary>
     public static (int Initial, int Medial, int Final) Decompose(char syllable)
     {
-        if (!IsSyllable(syllable)) throw new ArgumentException($"Hangul.Decompose: '{syllable}' (U+{(int)syllable:X4}) is not a Hangul syllable");
+        if (!IsSyllable(syllable))
+            throw new ArgumentException($"Hangul.Decompose: '{syllable}' (U+{(int)syllable:X4}) is not a Hangul " +
+                $"syllable");
         int index = syllable - First;
         return (index / (21 * 28), index / 28 % 21, index % 28);
     }
@@ -73,7 +75,8 @@ internal static class Hangul
     public static char Compose(int initial, int medial, int final)
     {
         if ((uint)initial > 18 || (uint)medial > 20 || (uint)final > 27)
-            throw new ArgumentException($"Hangul.Compose: indices ({initial}, {medial}, {final}) are outside 0–18, 0–20, 0–27");
+            throw new ArgumentException($"Hangul.Compose: indices ({initial}, {medial}, {final}) are outside 0–18, " +
+                $"0–20, 0–27");
         return (char)(First + (initial * 21 + medial) * 28 + final);
     }
 

@@ -48,9 +48,12 @@ public static class KoEnDataset
     /// two splits, and validation/test sentences use only words (Korean and English) that occur in training, so every
     /// held-out sentence is a new combination of known words. The test split starts with <see cref="SeedPair"/>.
     /// </summary>
-    public static DatasetSplits Create(int seed = DefaultSeed, int trainCount = 4000, int validCount = 500, int testCount = 500)
+    public static DatasetSplits Create(int seed = DefaultSeed, int trainCount = 4000, int validCount = 500,
+        int testCount = 500)
     {
-        if (testCount < 1) throw new ArgumentException($"KoEnDataset.Create: the test split holds at least the seed pair, got testCount {testCount}");
+        if (testCount < 1)
+            throw new ArgumentException($"KoEnDataset.Create: the test split holds at least the seed pair, got " +
+                $"testCount {testCount}");
         var rng = new SplitMix64((ulong)seed);
         var seen = new Dictionary<string, string>(StringComparer.Ordinal);
         Record(seen, SeedPair);
@@ -60,14 +63,19 @@ public static class KoEnDataset
             var pair = Sample(rng);
             if (Record(seen, pair)) train.Add(pair);
         }
-        var known = new HashSet<string>(train.SelectMany(p => Words(p.Source).Concat(Words(p.Target))), StringComparer.Ordinal);
+        var known = new HashSet<string>(train.SelectMany(p => Words(p.Source).Concat(Words(p.Target))),
+            StringComparer.Ordinal);
         bool Known(TextPair p) => Words(p.Source).Concat(Words(p.Target)).All(known.Contains);
-        if (!Known(SeedPair)) throw new InvalidOperationException($"KoEnDataset.Create: seed {seed} leaves a word of the seed pair out of training");
+        if (!Known(SeedPair))
+            throw new InvalidOperationException($"KoEnDataset.Create: seed {seed} leaves a word of the seed pair out " +
+                $"of training");
         var valid = new List<TextPair>(validCount);
         var test = new List<TextPair>(testCount) { SeedPair };
         for (int tries = 0; valid.Count < validCount || test.Count < testCount; tries++)
         {
-            if (tries > 100 * (validCount + testCount)) throw new InvalidOperationException("KoEnDataset.Create: the grammar cannot supply enough new sentences");
+            if (tries > 100 * (validCount + testCount))
+                throw new InvalidOperationException("KoEnDataset.Create: the grammar cannot supply enough new " +
+                    "sentences");
             var pair = Sample(rng);
             if (!Known(pair) || !Record(seen, pair)) continue;
             (valid.Count < validCount ? valid : test).Add(pair);
@@ -87,7 +95,8 @@ public static class KoEnDataset
                 : kind < 0.65 ? VerbSentence(rng, subject, politeness, KoEnLexicon.Transitive, placeChance: 0.4)
                 : kind < 0.85 ? VerbSentence(rng, subject, politeness, KoEnLexicon.Intransitive, placeChance: 0.75)
                 : VerbSentence(rng, subject, politeness, KoEnLexicon.Motion, placeChance: 1.0);
-            if (Words(pair.Source).Length <= MaxKoreanWords && Words(pair.Target).Length <= MaxEnglishWords) return pair;
+            if (Words(pair.Source).Length <= MaxKoreanWords && Words(pair.Target).Length <= MaxEnglishWords)
+                return pair;
         }
     }
 
@@ -97,8 +106,10 @@ public static class KoEnDataset
         var tense = rng.Next(2) == 0 ? Tense.Present : Tense.Past;
         bool negated = rng.NextDouble() < 0.3;
         var profession = rng.Pick(KoEnLexicon.Professions.Where(p => p.Korean != subject.Korean).ToList());
-        string korean = KoreanParticles.Topic(subject.Korean) + " " + KoreanCopula.Predicate(profession.Korean, tense, politeness, negated);
-        string noun = subject.IsPlural ? profession.Plural : EnglishGrammar.Article(profession.Singular) + " " + profession.Singular;
+        string korean = KoreanParticles.Topic(subject.Korean) + " " +
+            KoreanCopula.Predicate(profession.Korean, tense, politeness, negated);
+        string noun = subject.IsPlural ? profession.Plural
+            : EnglishGrammar.Article(profession.Singular) + " " + profession.Singular;
         string english = $"{subject.English} {EnglishGrammar.Be(subject.Agreement, tense, negated)} {noun}";
         return new TextPair(korean, EnglishGrammar.Capitalise(english));
     }
@@ -107,7 +118,8 @@ public static class KoEnDataset
     /// Korean: subject-는 [time] [place-에서/에] [object-를] verb; English: subject verb [object] [at/to place] [time].
     /// Motion verbs take the destination (에, "to …"), the others the location (에서, "at …").
     /// </summary>
-    internal static TextPair VerbSentence(SplitMix64 rng, KoSubject subject, Politeness politeness, KoVerb[] verbs, double placeChance)
+    internal static TextPair VerbSentence(SplitMix64 rng, KoSubject subject, Politeness politeness, KoVerb[] verbs,
+        double placeChance)
     {
         var verb = rng.Pick(verbs);
         var tense = (Tense)rng.Next(3);
@@ -117,7 +129,8 @@ public static class KoEnDataset
         KoTime? time = rng.NextDouble() < 0.35 ? rng.Pick(times) : null;
         bool motion = verbs == KoEnLexicon.Motion;
         KoObject? obj = verb.Objects.Length > 0 ? KoEnLexicon.Object(rng.Pick(verb.Objects)) : null;
-        KoPlace? place = verb.Places.Length > 0 && rng.NextDouble() < placeChance ? KoEnLexicon.Place(rng.Pick(verb.Places)) : null;
+        KoPlace? place = verb.Places.Length > 0 && rng.NextDouble() < placeChance
+            ? KoEnLexicon.Place(rng.Pick(verb.Places)) : null;
 
         var korean = new List<string> { KoreanParticles.Topic(subject.Korean) };
         if (time != null) korean.Add(time.Korean);
@@ -125,7 +138,8 @@ public static class KoEnDataset
         if (obj != null) korean.Add(KoreanParticles.Object(obj.Korean));
         korean.Add(verb.Korean.Conjugate(tense, politeness, negation));
 
-        var english = new List<string> { subject.English, verb.English.Conjugate(subject.Agreement, tense, negation != Negation.None) };
+        var english = new List<string> { subject.English,
+            verb.English.Conjugate(subject.Agreement, tense, negation != Negation.None) };
         if (obj != null) english.Add(verb.General ? obj.General : obj.One);
         if (place != null) english.Add(motion ? place.To : place.At);
         if (time != null) english.Add(time.English);
@@ -141,7 +155,8 @@ public static class KoEnDataset
         if (seen.TryGetValue(pair.Source, out string? target))
         {
             if (target != pair.Target)
-                throw new InvalidOperationException($"KoEnDataset: '{pair.Source}' was translated both '{target}' and '{pair.Target}'");
+                throw new InvalidOperationException($"KoEnDataset: '{pair.Source}' was translated both '{target}' " +
+                    $"and '{pair.Target}'");
             return false;
         }
         seen.Add(pair.Source, pair.Target);

@@ -26,7 +26,8 @@ internal sealed record KoTime(string Korean, string English, Tense[] Tenses);
 /// where it plausibly happens (destinations for motion verbs). General: the object is meant in general ("likes
 /// apples").
 /// </summary>
-internal sealed record KoVerb(KoreanVerb Korean, EnglishVerb English, string[] Objects, string[] Places, bool General = false);
+internal sealed record KoVerb(KoreanVerb Korean, EnglishVerb English, string[] Objects, string[] Places,
+    bool General = false);
 
 /// <summary>
 /// The ko→en grammar's words. Every Korean word form maps to exactly one English rendering, so each generated
@@ -125,9 +126,11 @@ internal static class KoEnLexicon
         new(new("읽다"), new("read", "reads", "read"), ["책", "신문", "편지"], ["도서관", "집", "카페", "학교", "공원"]),
         new(new("쓰다"), new("write", "writes", "wrote"), ["편지", "책"], ["집", "도서관", "카페", "학교", "회사"]),
         new(new("보다"), new("watch", "watches", "watched"), ["영화", "뉴스"], ["집", "카페", "학교"]),
-        new(new("듣다", digeutIrregular: true), new("listen to", "listens to", "listened to"), ["음악", "뉴스"], ["집", "카페", "공원", "회사"]),
+        new(new("듣다", digeutIrregular: true), new("listen to", "listens to", "listened to"), ["음악", "뉴스"],
+            ["집", "카페", "공원", "회사"]),
         new(new("사다"), new("buy", "buys", "bought"), ["사과", "빵", "책", "가방", "우유", "커피", "케이크"], ["시장", "카페"]),
-        new(new("좋아하다"), new("like", "likes", "liked"), ["사과", "커피", "음악", "영화", "책", "수학", "우유", "차"], [], General: true),
+        new(new("좋아하다"), new("like", "likes", "liked"), ["사과", "커피", "음악", "영화", "책", "수학", "우유", "차"], [],
+            General: true),
         new(new("만나다"), new("meet", "meets", "met"), ["친구", "선생님"], ["학교", "카페", "공원", "식당", "도서관", "병원", "회사"]),
         new(Study, StudyEn, ["한국어", "영어", "수학"], ["학교", "집", "도서관", "카페"]),
         new(new("배우다"), new("learn", "learns", "learned"), ["한국어", "영어", "수학"], ["학교", "집", "도서관"]),

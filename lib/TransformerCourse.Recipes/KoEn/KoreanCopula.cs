@@ -15,7 +15,8 @@ internal static class KoreanCopula
     /// copula).</summary>
     public static string Predicate(string noun, Tense tense, Politeness politeness, bool negated)
     {
-        if (tense == Tense.Future) throw new ArgumentException("KoreanCopula.Predicate: only Present and Past are generated");
+        if (tense == Tense.Future)
+            throw new ArgumentException("KoreanCopula.Predicate: only Present and Past are generated");
         bool batchim = Hangul.HasBatchim(noun);
         if (negated)
         {

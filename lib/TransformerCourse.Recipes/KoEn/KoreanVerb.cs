@@ -80,7 +80,8 @@ internal sealed class KoreanVerb
     private static string FormalPresent(string stem)
     {
         int final = Hangul.FinalOf(stem);
-        if (final == Hangul.NoFinal || final == Hangul.FinalRieul) return Hangul.ReplaceLastFinal(stem, Hangul.FinalBieup) + "니다";
+        if (final == Hangul.NoFinal || final == Hangul.FinalRieul)
+            return Hangul.ReplaceLastFinal(stem, Hangul.FinalBieup) + "니다";
         return stem + "습니다";
     }
 
@@ -98,7 +99,9 @@ internal sealed class KoreanVerb
             Hangul.Vowel.U => Hangul.Vowel.Wo,                                                // 배우 → 배워
             Hangul.Vowel.I => Hangul.Vowel.Yeo,                                               // 마시 → 마셔
             Hangul.Vowel.Oe => Hangul.Vowel.Wae,                                              // 되 → 돼
-            Hangul.Vowel.Eu => stem.Length > 1 && IsBright(Hangul.Decompose(stem[^2]).Medial) ? Hangul.Vowel.A : Hangul.Vowel.Eo, // 쓰 → 써, 바쁘 → 바빠
+            // 쓰 → 써, 바쁘 → 바빠
+            Hangul.Vowel.Eu
+                => stem.Length > 1 && IsBright(Hangul.Decompose(stem[^2]).Medial) ? Hangul.Vowel.A : Hangul.Vowel.Eo,
             _ => throw new ArgumentException($"KoreanVerb: no 아/어 contraction rule for the stem '{stem}'"),
         };
         return stem[..^1] + Hangul.WithMedial(stem[^1], contracted);

@@ -24,7 +24,8 @@ public sealed class AttentionMask
     /// <param name="additive">A T_q×T_k matrix added to every sequence's scores (0/−∞, or any finite bias).</param>
     /// <param name="perSequence">A (B·T_q)×T_k matrix: rows [b·T_q, (b+1)·T_q) are added to sequence b's
     /// scores.</param>
-    public AttentionMask(bool causal = false, int[]? keyLengths = null, bool[,]? keyPadding = null, Matrix<double>? additive = null,
+    public AttentionMask(bool causal = false, int[]? keyLengths = null, bool[,]? keyPadding = null,
+        Matrix<double>? additive = null,
         Matrix<double>? perSequence = null)
     {
         Causal = causal;
@@ -40,7 +41,8 @@ public sealed class AttentionMask
         foreach (var x in m.Enumerate())
         {
             if (double.IsNaN(x) || double.IsPositiveInfinity(x))
-                throw new ArgumentException($"AttentionMask: the {what} mask contains {x}; use 0 (visible), −∞ (hidden) or a finite bias.");
+                throw new ArgumentException($"AttentionMask: the {what} mask contains {x}; use 0 (visible), −∞ " +
+                    $"(hidden) or a finite bias.");
         }
         return m;
     }
@@ -64,7 +66,8 @@ public sealed class AttentionMask
     public Matrix<double>? PerSequence { get; }
 
     /// <summary>Whether this mask hides nothing.</summary>
-    public bool IsEmpty => !Causal && KeyLengths is null && KeyPadding is null && Additive is null && PerSequence is null;
+    public bool IsEmpty
+        => !Causal && KeyLengths is null && KeyPadding is null && Additive is null && PerSequence is null;
 
     /// <summary>The padding mask of a batch of keys (from its lengths), optionally also causal.</summary>
     public static AttentionMask ForKeys(SequenceBatch keys, bool causal = false)
@@ -82,20 +85,25 @@ public sealed class AttentionMask
         if (KeyLengths is not null)
         {
             if (KeyLengths.Length != batch)
-                throw new ArgumentException($"{op}: the mask has {KeyLengths.Length} key lengths for a batch of {batch} sequences.");
+                throw new ArgumentException($"{op}: the mask has {KeyLengths.Length} key lengths for a batch " +
+                    $"of {batch} sequences.");
             for (int b = 0; b < batch; b++)
             {
                 if (KeyLengths[b] < 0 || KeyLengths[b] > tk)
-                    throw new ArgumentException($"{op}: key length {KeyLengths[b]} of sequence {b} is outside [0, {tk}].");
+                    throw new ArgumentException($"{op}: key length {KeyLengths[b]} of sequence {b} is outside " +
+                        $"[0, {tk}].");
             }
         }
         if (KeyPadding is not null && (KeyPadding.GetLength(0) != batch || KeyPadding.GetLength(1) != tk))
-            throw new ArgumentException($"{op}: key padding flags are {KeyPadding.GetLength(0)}×{KeyPadding.GetLength(1)} but must be B×T_k = {batch}×{tk}.");
+            throw new ArgumentException($"{op}: key padding flags " +
+                $"are {KeyPadding.GetLength(0)}×{KeyPadding.GetLength(1)} but must be B×T_k = {batch}×{tk}.");
         if (Additive is not null && (Additive.RowCount != tq || Additive.ColumnCount != tk))
-            throw new ArgumentException($"{op}: the additive mask is {Additive.RowCount}×{Additive.ColumnCount} but must be T_q×T_k = {tq}×{tk}.");
+            throw new ArgumentException($"{op}: the additive mask is {Additive.RowCount}×{Additive.ColumnCount} but " +
+                $"must be T_q×T_k = {tq}×{tk}.");
         if (PerSequence is not null && (PerSequence.RowCount != batch * tq || PerSequence.ColumnCount != tk))
             throw new ArgumentException(
-                $"{op}: the per-sequence mask is {PerSequence.RowCount}×{PerSequence.ColumnCount} but must be (B·T_q)×T_k = {batch * tq}×{tk}.");
+                $"{op}: the per-sequence mask is {PerSequence.RowCount}×{PerSequence.ColumnCount} " +
+                $"but must be (B·T_q)×T_k = {batch * tq}×{tk}.");
     }
 
     /// <summary>
@@ -116,7 +124,8 @@ public sealed class AttentionMask
             for (int j = 0; j < tk; j++)
             {
                 bool hidden = (Causal && j > i) || j >= length || (KeyPadding is not null && KeyPadding[b, j]);
-                dest[i * tk + j] = hidden ? double.NegativeInfinity : (Additive?[i, j] ?? 0.0) + (PerSequence?[b * tq + i, j] ?? 0.0);
+                dest[i * tk + j] = hidden ? double.NegativeInfinity
+                    : (Additive?[i, j] ?? 0.0) + (PerSequence?[b * tq + i, j] ?? 0.0);
             }
         }
         return true;

@@ -74,7 +74,8 @@ public sealed class AttentionWeights
     private double[] Block(int b, int h)
     {
         if (b < 0 || b >= Batch || h < 0 || h >= Heads)
-            throw new ArgumentOutOfRangeException(nameof(b), $"AttentionWeights: (sequence {b}, head {h}) is outside B={Batch}, h={Heads}.");
+            throw new ArgumentOutOfRangeException(nameof(b),
+                $"AttentionWeights: (sequence {b}, head {h}) is outside B={Batch}, h={Heads}.");
         return _blocks[b * Heads + h];
     }
 

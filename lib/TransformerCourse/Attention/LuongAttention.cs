@@ -49,7 +49,8 @@ public sealed class LuongAttention : Module
         {
             case LuongScore.Dot:
                 if (queryDim != keyDim)
-                    throw new ArgumentException($"LuongAttention: the dot score needs d_query = d_key, got {queryDim} and {keyDim}.");
+                    throw new ArgumentException($"LuongAttention: the dot score needs d_query = d_key, " +
+                        $"got {queryDim} and {keyDim}.");
                 break;
             case LuongScore.General:
                 W = RegisterModule("W", new Linear(keyDim, queryDim, rng, bias: false)); // weight d_query×d_key
@@ -88,7 +89,8 @@ public sealed class LuongAttention : Module
         ArgumentNullException.ThrowIfNull(query);
         ArgumentNullException.ThrowIfNull(keys);
         if (query.Cols != QueryDim || keys.Cols != KeyDim)
-            throw new ArgumentException($"LuongAttention: query is {query.Shape} and keys {keys.Shape}; need {QueryDim} and {KeyDim} columns.");
+            throw new ArgumentException($"LuongAttention: query is {query.Shape} and keys {keys.Shape}; " +
+                $"need {QueryDim} and {KeyDim} columns.");
         if (time <= 0 || keys.Rows != query.Rows * time)
             throw new ArgumentException(
                 $"LuongAttention: query is {query.Shape} and keys {keys.Shape} with T={time}; need B×d and (B·T)×d.");
@@ -110,7 +112,8 @@ public sealed class LuongAttention : Module
         return Tensor.ConcatRows(rows);
     }
 
-    /// <summary>e_bt = vᵀ tanh(W [s_b; h_bt]) = vᵀ tanh(W_s s_b + W_h h_bt), W = [W_s | W_h] split by columns.</summary>
+    /// <summary>e_bt = vᵀ tanh(W [s_b; h_bt]) = vᵀ tanh(W_s s_b + W_h h_bt), W = [W_s | W_h] split by
+    /// columns.</summary>
     private Tensor ConcatScores(Tensor query, Tensor keys, int time)
     {
         var ws = query.MatMul(W!.Weight.SliceCols(0, QueryDim), transposeOther: true);       // W_s s_b, B×a
@@ -141,7 +144,8 @@ public sealed class LuongAttention : Module
         ArgumentNullException.ThrowIfNull(batch);
         batch.CheckRows("LuongAttention", keys, "keys");
         if (query.Rows != batch.Batch)
-            throw new ArgumentException($"LuongAttention: query is {query.Shape} but the batch has B={batch.Batch} sequences; need one query row per sequence.");
+            throw new ArgumentException($"LuongAttention: query is {query.Shape} but the batch has " +
+                $"B={batch.Batch} sequences; need one query row per sequence.");
         return AttentionOps.Attend(Scores(query, keys, batch.Time), keys, batch);
     }
 }

@@ -35,7 +35,8 @@ public static class Masks
         for (int b = 0; b < lengths.Count; b++)
         {
             if (lengths[b] < 0 || lengths[b] > time)
-                throw new ArgumentException($"Masks.Padding: length {lengths[b]} of sequence {b} is outside [0, {time}].");
+                throw new ArgumentException($"Masks.Padding: length {lengths[b]} of sequence {b} is outside " +
+                    $"[0, {time}].");
         }
         return DenseMatrix.Create(lengths.Count, time, (b, t) => t >= lengths[b] ? double.NegativeInfinity : 0.0);
     }
@@ -51,7 +52,8 @@ public static class Masks
     public static Matrix<double> FromFlags(bool[,] hidden)
     {
         ArgumentNullException.ThrowIfNull(hidden);
-        return DenseMatrix.Create(hidden.GetLength(0), hidden.GetLength(1), (i, j) => hidden[i, j] ? double.NegativeInfinity : 0.0);
+        return DenseMatrix.Create(hidden.GetLength(0), hidden.GetLength(1),
+            (i, j) => hidden[i, j] ? double.NegativeInfinity : 0.0);
     }
 
     /// <summary>
@@ -69,7 +71,8 @@ public static class Masks
         {
             if (m.ColumnCount != cols || (m.RowCount != rows && m.RowCount != 1))
                 throw new ArgumentException(
-                    $"Masks.Combine: shapes {string.Join(", ", masks.Select(x => $"{x.RowCount}×{x.ColumnCount}"))}; each must be {rows}×{cols} or 1×{cols}.");
+                    $"Masks.Combine: shapes {string.Join(", ", masks.Select(x => $"{x.RowCount}×{x.ColumnCount}"))}; " +
+                    $"each must be {rows}×{cols} or 1×{cols}.");
         }
         var result = new DenseMatrix(rows, cols);
         foreach (var m in masks)

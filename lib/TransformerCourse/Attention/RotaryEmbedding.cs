@@ -19,8 +19,10 @@ public sealed class RotaryEmbedding
     /// <summary>Creates RoPE for vectors of size <paramref name="dim"/> (d_k per head; must be even).</summary>
     public RotaryEmbedding(int dim, double theta = 10000.0)
     {
-        if (dim <= 0 || dim % 2 != 0) throw new ArgumentException($"RotaryEmbedding: the dimension must be positive and even, got {dim}.");
-        if (!(theta > 1)) throw new ArgumentOutOfRangeException(nameof(theta), theta, "RotaryEmbedding: the base must be > 1.");
+        if (dim <= 0 || dim % 2 != 0)
+            throw new ArgumentException($"RotaryEmbedding: the dimension must be positive and even, got {dim}.");
+        if (!(theta > 1))
+            throw new ArgumentOutOfRangeException(nameof(theta), theta, "RotaryEmbedding: the base must be > 1.");
         Dim = dim;
         Base = theta;
     }
@@ -47,7 +49,8 @@ public sealed class RotaryEmbedding
     {
         ArgumentNullException.ThrowIfNull(x);
         if (time <= 0 || x.Rows % time != 0 || x.Cols != heads * Dim)
-            throw new ArgumentException($"RotaryEmbedding: input is {x.Shape}; it must be (B·T)×(h·d) with T={time}, h={heads}, d={Dim}.");
+            throw new ArgumentException($"RotaryEmbedding: input is {x.Shape}; it must be (B·T)×(h·d) with T={time}, " +
+                $"h={heads}, d={Dim}.");
         int n = x.Rows, half = Dim / 2;
         var cos = new double[time * half];
         var sin = new double[time * half];

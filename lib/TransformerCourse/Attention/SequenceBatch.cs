@@ -31,11 +31,13 @@ public sealed class SequenceBatch
         if (lengths is not null)
         {
             if (lengths.Length != batch)
-                throw new ArgumentException($"SequenceBatch: {lengths.Length} lengths given for a batch of {batch} sequences.");
+                throw new ArgumentException($"SequenceBatch: {lengths.Length} lengths given for a batch " +
+                    $"of {batch} sequences.");
             for (int b = 0; b < batch; b++)
             {
                 if (lengths[b] < 0 || lengths[b] > time)
-                    throw new ArgumentException($"SequenceBatch: length {lengths[b]} of sequence {b} is outside [0, {time}].");
+                    throw new ArgumentException($"SequenceBatch: length {lengths[b]} of sequence {b} is outside " +
+                        $"[0, {time}].");
             }
             lengths = (int[])lengths.Clone();
         }
@@ -79,13 +81,15 @@ public sealed class SequenceBatch
     /// padded with <paramref name="padId"/>, and the batch shape (T = the longest, or <paramref name="time"/> if
     /// given).
     /// </summary>
-    public static (int[] Ids, SequenceBatch Batch) Pad(IReadOnlyList<IReadOnlyList<int>> sequences, int padId, int? time = null)
+    public static (int[] Ids, SequenceBatch Batch) Pad(IReadOnlyList<IReadOnlyList<int>> sequences, int padId,
+        int? time = null)
     {
         ArgumentNullException.ThrowIfNull(sequences);
         if (sequences.Count == 0) throw new ArgumentException("SequenceBatch.Pad: no sequences given.");
         int longest = sequences.Max(s => s.Count);
         int t = time ?? Math.Max(1, longest);
-        if (longest > t) throw new ArgumentException($"SequenceBatch.Pad: a sequence has {longest} tokens but T is {t}.");
+        if (longest > t)
+            throw new ArgumentException($"SequenceBatch.Pad: a sequence has {longest} tokens but T is {t}.");
         var ids = new int[sequences.Count * t];
         Array.Fill(ids, padId);
         var lengths = new int[sequences.Count];
@@ -102,10 +106,12 @@ public sealed class SequenceBatch
     internal void CheckRows(string op, Autograd.Tensor x, string what = "input")
     {
         if (x.Rows != Rows)
-            throw new ArgumentException($"{op}: {what} is {x.Shape} but the batch has B={Batch} sequences of T={Time} positions, so it needs B·T = {Rows} rows.");
+            throw new ArgumentException($"{op}: {what} is {x.Shape} but the batch has B={Batch} sequences of " +
+                $"T={Time} positions, so it needs B·T = {Rows} rows.");
     }
 
     /// <inheritdoc/>
     public override string ToString() =>
-        $"SequenceBatch(B={Batch}, T={Time}{(Lengths is null ? "" : ", lengths [" + string.Join(", ", Lengths) + "]")})";
+        $"SequenceBatch(B={Batch}, T={Time}" +
+        $"{(Lengths is null ? "" : ", lengths [" + string.Join(", ", Lengths) + "]")})";
 }

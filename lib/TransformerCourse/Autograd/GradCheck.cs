@@ -12,7 +12,8 @@ namespace TransformerCourse.Autograd;
 /// <param name="Analytic">The gradient back-propagation gave there.</param>
 /// <param name="Numeric">The central-difference estimate there.</param>
 /// <param name="Checked">How many elements were compared.</param>
-public sealed record GradCheckResult(double MaxError, string Input, int Row, int Col, double Analytic, double Numeric, int Checked)
+public sealed record GradCheckResult(double MaxError, string Input, int Row, int Col, double Analytic, double Numeric,
+    int Checked)
 {
     /// <summary>Whether the worst error is at most <paramref name="tolerance"/>.</summary>
     public bool Passed(double tolerance = 1e-6) => MaxError <= tolerance;
@@ -39,14 +40,16 @@ public static class GradCheck
     /// <param name="h">The finite-difference step.</param>
     /// <param name="maxElementsPerInput">At most this many elements of each input are checked (spread evenly), to keep
     /// big checks fast.</param>
-    public static GradCheckResult Check(Func<Tensor> f, IReadOnlyList<Tensor> inputs, double h = 1e-6, int maxElementsPerInput = 200)
+    public static GradCheckResult Check(Func<Tensor> f, IReadOnlyList<Tensor> inputs, double h = 1e-6,
+        int maxElementsPerInput = 200)
     {
         ArgumentNullException.ThrowIfNull(f);
         ArgumentNullException.ThrowIfNull(inputs);
         for (int i = 0; i < inputs.Count; i++)
         {
             if (!inputs[i].RequiresGrad)
-                throw new ArgumentException($"GradCheck: input {Label(inputs[i], i)} does not require a gradient; make it with Tensor.Parameter.");
+                throw new ArgumentException($"GradCheck: input {Label(inputs[i], i)} does not require a gradient; " +
+                    $"make it with Tensor.Parameter.");
         }
 
         var probe = f();
@@ -96,7 +99,8 @@ public static class GradCheck
 
     /// <summary>As <see cref="Check(Func{Tensor}, IReadOnlyList{Tensor}, double, int)"/>, with the inputs listed
     /// inline.</summary>
-    public static GradCheckResult Check(Func<Tensor> f, params Tensor[] inputs) => Check(f, (IReadOnlyList<Tensor>)inputs);
+    public static GradCheckResult Check(Func<Tensor> f, params Tensor[] inputs)
+        => Check(f, (IReadOnlyList<Tensor>)inputs);
 
     private static string Label(Tensor x, int index) => x.Name ?? $"input {index}";
 }

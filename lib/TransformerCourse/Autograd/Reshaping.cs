@@ -58,7 +58,8 @@ public sealed partial class Tensor
         foreach (var p in parts)
         {
             if (p.Cols != cols)
-                throw new ArgumentException($"ConcatRows: shapes {string.Join(", ", parts.Select(x => x.Shape))}; all must have {cols} columns.");
+                throw new ArgumentException($"ConcatRows: shapes {string.Join(", ", parts.Select(x => x.Shape))}; " +
+                    $"all must have {cols} columns.");
             rows += p.Rows;
         }
         var data = Shapes.Dense(rows, cols);
@@ -90,7 +91,8 @@ public sealed partial class Tensor
         foreach (var p in parts)
         {
             if (p.Rows != rows)
-                throw new ArgumentException($"ConcatCols: shapes {string.Join(", ", parts.Select(x => x.Shape))}; all must have {rows} rows.");
+                throw new ArgumentException($"ConcatCols: shapes {string.Join(", ", parts.Select(x => x.Shape))}; " +
+                    $"all must have {rows} rows.");
             cols += p.Cols;
         }
         var values = new double[rows * cols];
@@ -136,7 +138,8 @@ public sealed partial class Tensor
         {
             int r = indices[i];
             if (r < 0 || r >= rows)
-                throw new ArgumentException($"GatherRows: index {r} at position {i} is outside [0, {rows}) for a {Shape} table.");
+                throw new ArgumentException($"GatherRows: index {r} at position {i} is outside [0, {rows}) for " +
+                    $"a {Shape} table.");
             idx[i] = r;
         }
         // Column by column (the storage order of both matrices).
@@ -170,7 +173,8 @@ public sealed partial class Tensor
     public Tensor Reshape(int newRows, int newCols)
     {
         if (newRows * newCols != Rows * Cols)
-            throw new ArgumentException($"Reshape: a {Shape} tensor has {Rows * Cols} values, which do not fit {newRows}×{newCols}.");
+            throw new ArgumentException($"Reshape: a {Shape} tensor has {Rows * Cols} values, which do not " +
+                $"fit {newRows}×{newCols}.");
         int rows = Rows, cols = Cols;
         var data = Shapes.Dense(newRows, newCols);
         var src = Shapes.Values(Data);

@@ -23,7 +23,8 @@ internal static class Shapes
     public static void Same(string op, Tensor a, Tensor b, string left = "left", string right = "right")
     {
         if (a.Rows != b.Rows || a.Cols != b.Cols)
-            throw new ArgumentException($"{op}: {left} is {a.Shape}, {right} is {b.Shape}; they must have the same shape.");
+            throw new ArgumentException($"{op}: {left} is {a.Shape}, {right} is {b.Shape}; they must have the same " +
+                $"shape.");
     }
 
     public static void Mask(string op, Tensor x, Matrix<double>? mask)
@@ -32,7 +33,8 @@ internal static class Shapes
         bool same = mask.RowCount == x.Rows && mask.ColumnCount == x.Cols;
         bool row = mask.RowCount == 1 && mask.ColumnCount == x.Cols;
         if (!same && !row)
-            throw new ArgumentException($"{op}: input is {x.Shape}, mask is {Of(mask)}; the mask must be {x.Shape} or 1×{x.Cols}.");
+            throw new ArgumentException($"{op}: input is {x.Shape}, mask is {Of(mask)}; the mask must " +
+                $"be {x.Shape} or 1×{x.Cols}.");
     }
 
     public static void Finite(string op, Matrix<double> m, string what)
@@ -41,7 +43,8 @@ internal static class Shapes
         for (int k = 0; k < v.Length; k++)
         {
             if (!double.IsFinite(v[k]))
-                throw new ArgumentException($"{op}: {what} has a non-finite value {v[k]} at row {k % m.RowCount}, column {k / m.RowCount}.");
+                throw new ArgumentException($"{op}: {what} has a non-finite value {v[k]} at row {k % m.RowCount}, " +
+                    $"column {k / m.RowCount}.");
         }
     }
 }

@@ -205,7 +205,8 @@ public sealed partial class Tensor
     {
         if (Rows != 1 || Cols != 1)
             throw new InvalidOperationException(
-                $"Backward: only a 1×1 tensor (a loss) can start back-propagation without a seed; this one is {Shape}. " +
+                "Backward: only a 1×1 tensor (a loss) can start back-propagation without a seed; " +
+                $"this one is {Shape}. " +
                 "Reduce it first (Sum(), Mean()) or call Backward(seed).");
         Backward(DenseMatrix.Create(1, 1, 1.0));
     }

@@ -44,7 +44,8 @@ public sealed class Batch
         if (sequences.Count == 0) throw new ArgumentException("Batch.Pad: a batch needs at least one sequence");
         int longest = sequences.Max(s => s.Length);
         int time = padTo ?? longest;
-        if (time < longest) throw new ArgumentException($"Batch.Pad: padTo {time} is shorter than the longest sequence ({longest})");
+        if (time < longest)
+            throw new ArgumentException($"Batch.Pad: padTo {time} is shorter than the longest sequence ({longest})");
         var ids = new int[sequences.Count, time];
         var mask = new bool[sequences.Count, time];
         var lengths = new int[sequences.Count];

@@ -14,9 +14,12 @@ public static class Bucketing
     /// example i (e.g. source + target length); <paramref name="poolSize"/> defaults to 50 batches
     /// (0 or less = default); a pool as large as the data sorts everything, a pool of one batch does not bucket at all.
     /// </summary>
-    public static IReadOnlyList<int[]> Plan(IReadOnlyList<int> lengths, int batchSize, int seed, int epoch = 0, int poolSize = 0)
+    public static IReadOnlyList<int[]> Plan(IReadOnlyList<int> lengths, int batchSize, int seed, int epoch = 0,
+        int poolSize = 0)
     {
-        if (batchSize < 1) throw new ArgumentOutOfRangeException(nameof(batchSize), $"Bucketing.Plan: batchSize must be ≥ 1, got {batchSize}");
+        if (batchSize < 1)
+            throw new ArgumentOutOfRangeException(nameof(batchSize),
+                $"Bucketing.Plan: batchSize must be ≥ 1, got {batchSize}");
         if (poolSize <= 0) poolSize = 50 * batchSize;
         var rng = SplitMix64.ForStream(seed, epoch);
         var order = Enumerable.Range(0, lengths.Count).ToArray();
@@ -34,7 +37,9 @@ public static class Bucketing
     /// <summary>Batches in data order with no shuffling or sorting (for evaluation): [0..B), [B..2B), ….</summary>
     public static IReadOnlyList<int[]> InOrder(int count, int batchSize)
     {
-        if (batchSize < 1) throw new ArgumentOutOfRangeException(nameof(batchSize), $"Bucketing.InOrder: batchSize must be ≥ 1, got {batchSize}");
+        if (batchSize < 1)
+            throw new ArgumentOutOfRangeException(nameof(batchSize),
+                $"Bucketing.InOrder: batchSize must be ≥ 1, got {batchSize}");
         return Enumerable.Range(0, count).Chunk(batchSize).ToList();
     }
 }

@@ -7,10 +7,12 @@ namespace TransformerCourse.Data;
 /// <param name="Train">The training pairs.</param>
 /// <param name="Valid">The validation pairs.</param>
 /// <param name="Test">The held-out test pairs.</param>
-public sealed record DatasetSplits(IReadOnlyList<TextPair> Train, IReadOnlyList<TextPair> Valid, IReadOnlyList<TextPair> Test)
+public sealed record DatasetSplits(IReadOnlyList<TextPair> Train, IReadOnlyList<TextPair> Valid,
+    IReadOnlyList<TextPair> Test)
 {
     /// <summary>The file names used for the three splits in a data set folder.</summary>
-    public static readonly (string Name, string File)[] Files = [("train", "train.tsv"), ("valid", "valid.tsv"), ("test", "test.tsv")];
+    public static readonly (string Name, string File)[] Files = [("train", "train.tsv"), ("valid", "valid.tsv"),
+        ("test", "test.tsv")];
 
     /// <summary>
     /// Reads <c>train.tsv</c>, <c>valid.tsv</c> and <c>test.tsv</c> from <paramref name="directory"/>

@@ -11,10 +11,12 @@ public sealed record DateFormat(string Name, Func<DateOnly, string> Render)
 {
     /// <summary>English month names, January first.</summary>
     public static readonly IReadOnlyList<string> Months =
-        ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+        ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November",
+            "December"];
 
     /// <summary>English weekday names, Sunday first (the order of <see cref="DayOfWeek"/>).</summary>
-    public static readonly IReadOnlyList<string> Weekdays = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
+    public static readonly IReadOnlyList<string> Weekdays = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday",
+        "Friday", "Saturday"];
 
     /// <summary>
     /// The 14 formats of the dates set, with the rendering of 21 March 1994 (a Monday):

@@ -25,13 +25,16 @@ public static class DatesDataset
     public static IReadOnlyList<(TextPair Pair, int Format)> GenerateWithFormats(int seed, int count)
     {
         int days = MaxDate.DayNumber - MinDate.DayNumber + 1;
-        if (count < 0 || count > days) throw new ArgumentOutOfRangeException(nameof(count), $"DatesDataset.Generate: count must be in 0..{days}, got {count}");
+        if (count < 0 || count > days)
+            throw new ArgumentOutOfRangeException(nameof(count),
+                $"DatesDataset.Generate: count must be in 0..{days}, got {count}");
         var rng = new SplitMix64((ulong)seed);
         var dayNumbers = Enumerable.Range(MinDate.DayNumber, days).ToArray();
         var examples = new List<(TextPair, int)>(count);
         for (int i = 0; i < count; i++)
         {
-            int j = i + rng.Next(days - i);  // partial Fisher–Yates: dayNumbers[i] becomes a fresh, uniformly chosen date
+            // partial Fisher–Yates: dayNumbers[i] becomes a fresh, uniformly chosen date
+            int j = i + rng.Next(days - i);
             (dayNumbers[i], dayNumbers[j]) = (dayNumbers[j], dayNumbers[i]);
             var date = DateOnly.FromDayNumber(dayNumbers[i]);
             int format = rng.Next(DateFormat.All.Count);
@@ -41,7 +44,8 @@ public static class DatesDataset
     }
 
     /// <summary>As <see cref="GenerateWithFormats"/>, the pairs only.</summary>
-    public static IReadOnlyList<TextPair> Generate(int seed, int count) => GenerateWithFormats(seed, count).Select(e => e.Pair).ToList();
+    public static IReadOnlyList<TextPair> Generate(int seed, int count)
+        => GenerateWithFormats(seed, count).Select(e => e.Pair).ToList();
 
     /// <summary>
     /// The fixed split: the first <paramref name="trainCount"/> generated examples train, the next
@@ -49,10 +53,12 @@ public static class DatesDataset
     /// default). datasets/dates/valid.tsv and test.tsv hold the default validation and test splits; the training
     /// split is not committed (≈ 600 KB) — this method makes it, identically on every machine.
     /// </summary>
-    public static DatasetSplits Create(int seed = DefaultSeed, int trainCount = 20_000, int validCount = 1_000, int testCount = 1_000)
+    public static DatasetSplits Create(int seed = DefaultSeed, int trainCount = 20_000, int validCount = 1_000,
+        int testCount = 1_000)
     {
         var all = Generate(seed, trainCount + validCount + testCount);
-        return new DatasetSplits(Slice(all, 0, trainCount), Slice(all, trainCount, validCount), Slice(all, trainCount + validCount, testCount));
+        return new DatasetSplits(Slice(all, 0, trainCount), Slice(all, trainCount, validCount),
+            Slice(all, trainCount + validCount, testCount));
     }
 
     /// <summary>
@@ -64,5 +70,6 @@ public static class DatesDataset
             .GroupBy(e => e.Format).OrderBy(g => g.Key)
             .SelectMany(g => g.Take(perFormat).Select(e => e.Pair)).ToList();
 
-    private static IReadOnlyList<TextPair> Slice(IReadOnlyList<TextPair> all, int start, int count) => all.Skip(start).Take(count).ToList();
+    private static IReadOnlyList<TextPair> Slice(IReadOnlyList<TextPair> all, int start, int count)
+        => all.Skip(start).Take(count).ToList();
 }

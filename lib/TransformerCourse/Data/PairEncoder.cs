@@ -8,13 +8,15 @@ namespace TransformerCourse.Data;
 /// <param name="SourceVocabulary">Maps source tokens to ids.</param>
 /// <param name="TargetTokenizer">Cuts target texts.</param>
 /// <param name="TargetVocabulary">Maps target tokens to ids.</param>
-public sealed record PairEncoder(ITokenizer SourceTokenizer, Vocabulary SourceVocabulary, ITokenizer TargetTokenizer, Vocabulary TargetVocabulary)
+public sealed record PairEncoder(ITokenizer SourceTokenizer, Vocabulary SourceVocabulary, ITokenizer TargetTokenizer,
+    Vocabulary TargetVocabulary)
 {
     /// <summary>
     /// Builds both vocabularies from <paramref name="pairs"/> (normally the training split only, so that held-out
     /// text cannot leak into the vocabulary), keeping tokens seen at least <paramref name="minCount"/> times.
     /// </summary>
-    public static PairEncoder Build(IEnumerable<TextPair> pairs, ITokenizer sourceTokenizer, ITokenizer targetTokenizer, int minCount = 1)
+    public static PairEncoder Build(IEnumerable<TextPair> pairs, ITokenizer sourceTokenizer, ITokenizer targetTokenizer,
+        int minCount = 1)
     {
         var list = pairs as IReadOnlyList<TextPair> ?? pairs.ToList();
         return new PairEncoder(
@@ -24,7 +26,8 @@ public sealed record PairEncoder(ITokenizer SourceTokenizer, Vocabulary SourceVo
 
     /// <summary>The ids of one pair (no special tokens).</summary>
     public EncodedPair Encode(TextPair pair) =>
-        new(SourceVocabulary.Encode(SourceTokenizer.Tokenize(pair.Source)), TargetVocabulary.Encode(TargetTokenizer.Tokenize(pair.Target)));
+        new(SourceVocabulary.Encode(SourceTokenizer.Tokenize(pair.Source)),
+            TargetVocabulary.Encode(TargetTokenizer.Tokenize(pair.Target)));
 
     /// <summary>The ids of every pair, in order.</summary>
     public IReadOnlyList<EncodedPair> EncodeAll(IEnumerable<TextPair> pairs) => pairs.Select(Encode).ToList();

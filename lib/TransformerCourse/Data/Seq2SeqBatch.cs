@@ -46,7 +46,8 @@ public sealed class Seq2SeqBatch
     /// One training epoch: bucketed by source + target length and shuffled (<see cref="Bucketing.Plan"/>), a pure
     /// function of (<paramref name="seed"/>, <paramref name="epoch"/>).
     /// </summary>
-    public static IEnumerable<Seq2SeqBatch> Epoch(IReadOnlyList<EncodedPair> pairs, int batchSize, int seed, int epoch, int poolSize = 0) =>
+    public static IEnumerable<Seq2SeqBatch> Epoch(IReadOnlyList<EncodedPair> pairs, int batchSize, int seed, int epoch,
+        int poolSize = 0) =>
         Bucketing.Plan(pairs.Select(p => p.Source.Length + p.Target.Length).ToList(), batchSize, seed, epoch, poolSize)
             .Select(indices => Create(pairs, indices));
 

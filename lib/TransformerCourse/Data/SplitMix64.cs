@@ -14,7 +14,8 @@ internal sealed class SplitMix64
 
     /// <summary>A generator for one (seed, stream) pair, e.g. one epoch of shuffling: independent streams per
     /// epoch.</summary>
-    public static SplitMix64 ForStream(long seed, long stream) => new(Mix((ulong)seed ^ Mix((ulong)stream + 0x632BE59BD9B4E019UL)));
+    public static SplitMix64 ForStream(long seed, long stream)
+        => new(Mix((ulong)seed ^ Mix((ulong)stream + 0x632BE59BD9B4E019UL)));
 
     /// <summary>The SplitMix64 finaliser: a bijective mix of 64 bits.</summary>
     public static ulong Mix(ulong z)

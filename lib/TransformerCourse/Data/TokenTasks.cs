@@ -34,7 +34,8 @@ public static class TokenTasks
     /// <paramref name="count"/> examples of <paramref name="task"/>, a pure function of all the arguments
     /// (the same seed gives the same list). Sources may repeat; use <see cref="Splits"/> for disjoint sets.
     /// </summary>
-    public static IReadOnlyList<TextPair> Generate(TokenTask task, int count, int minLength, int maxLength, int seed, string symbols = Digits)
+    public static IReadOnlyList<TextPair> Generate(TokenTask task, int count, int minLength, int maxLength, int seed,
+        string symbols = Digits)
     {
         Check(minLength, maxLength, symbols);
         var rng = new SplitMix64((ulong)seed);
@@ -47,27 +48,34 @@ public static class TokenTasks
     /// cannot supply that many distinct sequences. (Short lengths run out first, so asking for most of all possible
     /// sequences makes long ones more common than the uniform length would.)
     /// </summary>
-    public static DatasetSplits Splits(TokenTask task, int trainCount, int validCount, int testCount, int minLength, int maxLength, int seed, string symbols = Digits)
+    public static DatasetSplits Splits(TokenTask task, int trainCount, int validCount, int testCount, int minLength,
+        int maxLength, int seed, string symbols = Digits)
     {
         Check(minLength, maxLength, symbols);
         int total = trainCount + validCount + testCount;
         double possible = Enumerable.Range(minLength, maxLength - minLength + 1).Sum(n => Math.Pow(symbols.Length, n));
         if (total > possible)
-            throw new ArgumentException($"TokenTasks.Splits: {total} distinct sequences asked for, but lengths {minLength}..{maxLength} over {symbols.Length} symbols allow only {possible}; ask for fewer or allow longer sequences");
+            throw new ArgumentException($"TokenTasks.Splits: {total} distinct sequences asked for, " +
+                $"but lengths {minLength}..{maxLength} over {symbols.Length} symbols allow only {possible}; " +
+                "ask for fewer or allow longer sequences");
         var rng = new SplitMix64((ulong)seed);
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var all = new List<TextPair>(total);
         for (long tries = 0; all.Count < total; tries++)
         {
-            if (tries > 100L * total) throw new ArgumentException($"TokenTasks.Splits: could not draw {total} distinct sequences of lengths {minLength}..{maxLength}; allow longer sequences");
+            if (tries > 100L * total)
+                throw new ArgumentException($"TokenTasks.Splits: could not draw {total} distinct sequences of " +
+                    $"lengths {minLength}..{maxLength}; allow longer sequences");
             var pair = Example(task, rng, minLength, maxLength, symbols);
             if (seen.Add(pair.Source)) all.Add(pair);
         }
-        return new DatasetSplits(all.GetRange(0, trainCount), all.GetRange(trainCount, validCount), all.GetRange(trainCount + validCount, testCount));
+        return new DatasetSplits(all.GetRange(0, trainCount), all.GetRange(trainCount, validCount),
+            all.GetRange(trainCount + validCount, testCount));
     }
 
     /// <summary>The vocabulary of the task: the special tokens, then one id per symbol in alphabet order.</summary>
-    public static Vocabulary Vocabulary(string symbols = Digits) => Data.Vocabulary.FromTokens(symbols.Select(c => c.ToString()));
+    public static Vocabulary Vocabulary(string symbols = Digits)
+        => Data.Vocabulary.FromTokens(symbols.Select(c => c.ToString()));
 
     private static TextPair Example(TokenTask task, SplitMix64 rng, int minLength, int maxLength, string symbols)
     {

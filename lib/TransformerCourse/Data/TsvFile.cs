@@ -10,7 +10,8 @@ namespace TransformerCourse.Data;
 /// </summary>
 public static class TsvFile
 {
-    private static readonly UTF8Encoding Utf8NoBom = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+    private static readonly UTF8Encoding Utf8NoBom = new(encoderShouldEmitUTF8Identifier: false,
+        throwOnInvalidBytes: true);
 
     /// <summary>
     /// Reads every pair of the TSV file at <paramref name="path"/> (the path is used as written in error messages).
@@ -99,6 +100,7 @@ public static class TsvFile
     private static void Check(string field, int index, string which)
     {
         if (field.Length == 0 || field.AsSpan().IndexOfAny('\t', '\n', '\r') >= 0)
-            throw new ArgumentException($"TsvFile.Format: pair {index} has an empty {which} or one holding a tab or line break: '{field}'");
+            throw new ArgumentException($"TsvFile.Format: pair {index} has an empty {which} or one holding a tab or " +
+                $"line break: '{field}'");
     }
 }

@@ -45,7 +45,9 @@ public sealed class Vocabulary
 
     /// <summary>The token with id <paramref name="id"/>; throws naming the id and the size when out of range.</summary>
     public string Token(int id) =>
-        (uint)id < (uint)_tokens.Count ? _tokens[id] : throw new ArgumentOutOfRangeException(nameof(id), $"Vocabulary.Token: id {id} is outside 0..{_tokens.Count - 1}");
+        (uint)id < (uint)_tokens.Count ? _tokens[id]
+            : throw new ArgumentOutOfRangeException(nameof(id),
+            $"Vocabulary.Token: id {id} is outside 0..{_tokens.Count - 1}");
 
     /// <summary>True when <paramref name="token"/> has an id of its own.</summary>
     public bool Contains(string token) => _ids.ContainsKey(token);
@@ -74,7 +76,9 @@ public sealed class Vocabulary
     /// </summary>
     public static Vocabulary Build(IEnumerable<IEnumerable<string>> tokenisedTexts, int minCount = 1)
     {
-        if (minCount < 1) throw new ArgumentOutOfRangeException(nameof(minCount), $"Vocabulary.Build: minCount must be ≥ 1, got {minCount}");
+        if (minCount < 1)
+            throw new ArgumentOutOfRangeException(nameof(minCount),
+                $"Vocabulary.Build: minCount must be ≥ 1, got {minCount}");
         var counts = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var text in tokenisedTexts)
             foreach (string token in text)
@@ -151,13 +155,15 @@ public sealed class Vocabulary
             tokens.Add(token);
         }
         if (tokens.Count < Specials.Count)
-            throw new ArgumentException($"{path}: expected at least the {Specials.Count} special tokens, found {tokens.Count} lines");
+            throw new ArgumentException($"{path}: expected at least the {Specials.Count} special tokens, " +
+                $"found {tokens.Count} lines");
         return new Vocabulary(tokens, ids);
     }
 
     private static void CheckToken(string token, string operation)
     {
         if (token.Length == 0 || token.Contains('\n'))
-            throw new ArgumentException($"{operation}: a token must be non-empty and hold no line break, got '{token}'");
+            throw new ArgumentException($"{operation}: a token must be non-empty and hold no line break, got " +
+                $"'{token}'");
     }
 }

@@ -44,7 +44,8 @@ public sealed record SafeTensor(string Name, SafeTensorsDType DType, int[] Shape
     }
 
     /// <summary>A tensor from a matrix, with the given PyTorch shape (default [rows, cols]) and element type.</summary>
-    public static SafeTensor FromMatrix(string name, Matrix<double> m, int[]? shape = null, SafeTensorsDType dtype = SafeTensorsDType.F64)
+    public static SafeTensor FromMatrix(string name, Matrix<double> m, int[]? shape = null,
+        SafeTensorsDType dtype = SafeTensorsDType.F64)
     {
         ArgumentNullException.ThrowIfNull(m);
         shape ??= [m.RowCount, m.ColumnCount];
@@ -67,7 +68,8 @@ public sealed record SafeTensor(string Name, SafeTensorsDType DType, int[] Shape
 /// <summary>The contents of a safetensors file: tensors by name, and the optional string metadata.</summary>
 /// <param name="Tensors">The tensors, by name.</param>
 /// <param name="Metadata">The <c>__metadata__</c> entries (empty when absent).</param>
-public sealed record SafeTensorsFile(IReadOnlyDictionary<string, SafeTensor> Tensors, IReadOnlyDictionary<string, string> Metadata);
+public sealed record SafeTensorsFile(IReadOnlyDictionary<string, SafeTensor> Tensors,
+    IReadOnlyDictionary<string, string> Metadata);
 
 /// <summary>
 /// The safetensors format (Hugging Face), which PyTorch models are commonly saved in: an 8-byte little-endian
@@ -91,14 +93,16 @@ public static class SafeTensors
 
     /// <summary>Writes tensors (and optional metadata) to a file: tensors in sorted name order, metadata in the given
     /// order.</summary>
-    public static void Write(string path, IEnumerable<SafeTensor> tensors, IReadOnlyDictionary<string, string>? metadata = null) =>
+    public static void Write(string path, IEnumerable<SafeTensor> tensors,
+        IReadOnlyDictionary<string, string>? metadata = null) =>
         File.WriteAllBytes(path, Serialize(tensors, metadata));
 
     /// <summary>Reads a whole file.</summary>
     public static SafeTensorsFile Read(string path) => Deserialize(File.ReadAllBytes(path), Path.GetFileName(path));
 
     /// <summary>The bytes of a safetensors file holding these tensors.</summary>
-    public static byte[] Serialize(IEnumerable<SafeTensor> tensors, IReadOnlyDictionary<string, string>? metadata = null)
+    public static byte[] Serialize(IEnumerable<SafeTensor> tensors,
+        IReadOnlyDictionary<string, string>? metadata = null)
     {
         ArgumentNullException.ThrowIfNull(tensors);
         var list = tensors.OrderBy(t => t.Name, StringComparer.Ordinal).ToList();
@@ -176,10 +180,12 @@ public static class SafeTensors
     {
         ArgumentNullException.ThrowIfNull(bytes);
         if (bytes.Length < 8)
-            throw new InvalidDataException($"{source}: {bytes.Length} bytes is too short for the 8-byte header length; the file is truncated.");
+            throw new InvalidDataException($"{source}: {bytes.Length} bytes is too short for the 8-byte header " +
+                $"length; the file is truncated.");
         ulong n = BinaryPrimitives.ReadUInt64LittleEndian(bytes);
         if (n > (ulong)(bytes.Length - 8))
-            throw new InvalidDataException($"{source}: the header length is {n} bytes but only {bytes.Length - 8} bytes follow; the file is truncated or not safetensors.");
+            throw new InvalidDataException($"{source}: the header length is {n} bytes but " +
+                $"only {bytes.Length - 8} bytes follow; the file is truncated or not safetensors.");
         int headerLength = (int)n;
         long dataStart = 8 + headerLength;
         long dataLength = bytes.Length - dataStart;
@@ -191,7 +197,8 @@ public static class SafeTensors
         }
         catch (JsonException e)
         {
-            throw new InvalidDataException($"{source}: the {headerLength}-byte header is not valid JSON ({e.Message}).", e);
+            throw new InvalidDataException($"{source}: the {headerLength}-byte header is not valid JSON ({e.Message}).",
+                e);
         }
         using (doc)
         {
@@ -207,7 +214,8 @@ public static class SafeTensors
                         throw new InvalidDataException(
                             $"{source}: \"{MetadataKey}\" is {Json(entry.Value)}; expected an object of strings.");
                     foreach (var m in entry.Value.EnumerateObject())
-                        metadata[m.Name] = m.Value.ValueKind == JsonValueKind.String ? m.Value.GetString()! : m.Value.GetRawText();
+                        metadata[m.Name] = m.Value.ValueKind == JsonValueKind.String ? m.Value.GetString()!
+                            : m.Value.GetRawText();
                     continue;
                 }
                 tensors[entry.Name] = ReadTensor(source, entry.Name, entry.Value, bytes, dataStart, dataLength);
@@ -216,7 +224,8 @@ public static class SafeTensors
         }
     }
 
-    private static SafeTensor ReadTensor(string source, string name, JsonElement e, byte[] bytes, long dataStart, long dataLength)
+    private static SafeTensor ReadTensor(string source, string name, JsonElement e, byte[] bytes, long dataStart,
+        long dataLength)
     {
         string where = $"{source}: tensor '{name}'";
         if (e.ValueKind != JsonValueKind.Object)
@@ -298,14 +307,17 @@ public static class SafeTensors
     // ---- modules and state dicts ---------------------------------------------------------------
 
     /// <summary>The module's parameters as tensors under their PyTorch names and shapes.</summary>
-    public static IEnumerable<SafeTensor> FromModule(Module module, SafeTensorsDType dtype = SafeTensorsDType.F64, string prefix = "")
+    public static IEnumerable<SafeTensor> FromModule(Module module, SafeTensorsDType dtype = SafeTensorsDType.F64,
+        string prefix = "")
     {
         ArgumentNullException.ThrowIfNull(module);
-        return module.NamedParameters().Select(p => SafeTensor.FromMatrix(prefix + p.Name, p.Value.Data, p.Shape, dtype));
+        return module.NamedParameters()
+            .Select(p => SafeTensor.FromMatrix(prefix + p.Name, p.Value.Data, p.Shape, dtype));
     }
 
     /// <summary>Saves a module's parameters (its state dict) to a safetensors file.</summary>
-    public static void Save(Module module, string path, SafeTensorsDType dtype = SafeTensorsDType.F64, IReadOnlyDictionary<string, string>? metadata = null) =>
+    public static void Save(Module module, string path, SafeTensorsDType dtype = SafeTensorsDType.F64,
+        IReadOnlyDictionary<string, string>? metadata = null) =>
         Write(path, FromModule(module, dtype), metadata);
 
     /// <summary>
@@ -399,7 +411,8 @@ public static class SafeTensors
         ArgumentNullException.ThrowIfNull(model);
         var tensors = FromModule(model, SafeTensorsDType.F64, "model.").ToList();
         if (optimizer is not null)
-            tensors.AddRange(optimizer.StateDict().Select(kv => SafeTensor.FromMatrix("optimizer." + kv.Key, kv.Value)));
+            tensors.AddRange(optimizer.StateDict()
+                .Select(kv => SafeTensor.FromMatrix("optimizer." + kv.Key, kv.Value)));
         var meta = metadata?.ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal)
             ?? new Dictionary<string, string>(StringComparer.Ordinal);
         meta["step"] = step.ToString(CultureInfo.InvariantCulture);

@@ -52,7 +52,8 @@ public static class Acceleration
     {
         ArgumentNullException.ThrowIfNull(options);
         if (options.Threads is < 1)
-            throw new ArgumentOutOfRangeException(nameof(options), options.Threads, "Acceleration.Enable: threads must be at least 1.");
+            throw new ArgumentOutOfRangeException(nameof(options), options.Threads,
+                "Acceleration.Enable: threads must be at least 1.");
         lock (Gate)
         {
             _last = EnableCore(options);
@@ -137,7 +138,8 @@ public static class Acceleration
                 threadNote = $" ({library.Family} has no thread control; {n} threads not applied)";
             return new AccelerationResult(AccelerationKind.Cblas, library!.Family, library.Path, provider.ToString(),
                 library.Threads, tried,
-                $"Native linear algebra: {library.Version ?? library.Family} from {library.Path}{ThreadsText(library.Threads)}{threadNote}; "
+                $"Native linear algebra: {library.Version ?? library.Family} from {library.Path}"
+                + $"{ThreadsText(library.Threads)}{threadNote}; "
                 + "matrix products and BLAS-1 run natively, everything else in MathNet's managed code."
                 + (library.Advice is { } advice ? $" Note: {advice}." : ""));
         }
@@ -145,7 +147,8 @@ public static class Acceleration
         var what = auto ? "no CBLAS library found" : $"{source} could not be used";
         var triedText = tried.Count == 0 ? "no candidate to try" : $"tried {string.Join("; ", tried)}";
         return StayManaged(tried, $"{what} ({triedText}). "
-            + "Install OpenBLAS (Debian/Ubuntu: apt-get install libopenblas0-pthread) or MKL and call Acceleration.Enable() again");
+            + "Install OpenBLAS (Debian/Ubuntu: apt-get install libopenblas0-pthread) or MKL and call " +
+                "Acceleration.Enable() again");
     }
 
     static AccelerationResult? TryOfficialMkl(List<string> tried)
@@ -155,13 +158,15 @@ public static class Acceleration
         {
             ok = Control.TryUseNativeMKL();
         }
-        catch (Exception e) when (e is TypeLoadException or IOException or DllNotFoundException or BadImageFormatException)
+        catch (Exception e)
+            when (e is TypeLoadException or IOException or DllNotFoundException or BadImageFormatException)
         {
             ok = false;
         }
         if (!ok)
         {
-            tried.Add("MathNet.Numerics.Providers.MKL: not available (package not referenced or its native library not found)");
+            tried.Add("MathNet.Numerics.Providers.MKL: not available (package not referenced or its native library " +
+                "not found)");
             return null;
         }
         var name = LinearAlgebraControl.Provider.ToString() ?? "MathNet MKL provider";
@@ -172,7 +177,8 @@ public static class Acceleration
     static AccelerationResult StayManaged(IReadOnlyList<string> tried, string why)
     {
         LinearAlgebraControl.UseManaged();
-        return new AccelerationResult(AccelerationKind.Managed, "none", null, LinearAlgebraControl.Provider.ToString() ?? "Managed",
+        return new AccelerationResult(AccelerationKind.Managed, "none", null,
+            LinearAlgebraControl.Provider.ToString() ?? "Managed",
             null, tried, $"Managed linear algebra (MathNet's C# provider): {why}.");
     }
 

@@ -20,9 +20,11 @@ internal sealed unsafe class CblasLibrary
     internal const int ColMajor = 102, NoTrans = 111, Trans = 112;
 
     /// <summary>cblas_dgemm(order, transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc).</summary>
-    public readonly delegate* unmanaged<int, int, int, int, int, int, double, double*, int, double*, int, double, double*, int, void> Dgemm;
+    public readonly delegate* unmanaged<int, int, int, int, int, int, double, double*, int, double*, int, double,
+        double*, int, void> Dgemm;
     /// <summary>cblas_sgemm, the single-precision twin of <see cref="Dgemm"/>.</summary>
-    public readonly delegate* unmanaged<int, int, int, int, int, int, float, float*, int, float*, int, float, float*, int, void> Sgemm;
+    public readonly delegate* unmanaged<int, int, int, int, int, int, float, float*, int, float*, int, float,
+        float*, int, void> Sgemm;
     /// <summary>cblas_daxpy(N, alpha, X, incX, Y, incY): Y ← alpha·X + Y.</summary>
     public readonly delegate* unmanaged<int, double, double*, int, double*, int, void> Daxpy;
     /// <summary>cblas_dscal(N, alpha, X, incX): X ← alpha·X.</summary>
@@ -52,8 +54,10 @@ internal sealed unsafe class CblasLibrary
     CblasLibrary(string candidate, IntPtr handle)
     {
         Candidate = candidate;
-        Dgemm = (delegate* unmanaged<int, int, int, int, int, int, double, double*, int, double*, int, double, double*, int, void>)Export(handle, "cblas_dgemm");
-        Sgemm = (delegate* unmanaged<int, int, int, int, int, int, float, float*, int, float*, int, float, float*, int, void>)Export(handle, "cblas_sgemm");
+        Dgemm = (delegate* unmanaged<int, int, int, int, int, int, double, double*, int, double*, int, double,
+            double*, int, void>)Export(handle, "cblas_dgemm");
+        Sgemm = (delegate* unmanaged<int, int, int, int, int, int, float, float*, int, float*, int, float,
+            float*, int, void>)Export(handle, "cblas_sgemm");
         Daxpy = (delegate* unmanaged<int, double, double*, int, double*, int, void>)Export(handle, "cblas_daxpy");
         Dscal = (delegate* unmanaged<int, double, double*, int, void>)Export(handle, "cblas_dscal");
         Ddot = (delegate* unmanaged<int, double*, int, double*, int, double>)Export(handle, "cblas_ddot");
@@ -92,7 +96,9 @@ internal sealed unsafe class CblasLibrary
     /// <summary>Sets the library's thread count (all callers in the process share it); false if unsupported.</summary>
     public bool TrySetThreads(int threads)
     {
-        if (threads < 1) throw new ArgumentOutOfRangeException(nameof(threads), threads, "Acceleration: the thread count must be at least 1.");
+        if (threads < 1)
+            throw new ArgumentOutOfRangeException(nameof(threads), threads,
+                "Acceleration: the thread count must be at least 1.");
         if (_setThreads == null) return false;
         _setThreads(threads);
         return true;
@@ -156,7 +162,8 @@ internal sealed unsafe class CblasLibrary
     [DllImport("libc", EntryPoint = "getenv", CharSet = CharSet.Ansi)]
     static extern IntPtr getenv(string name);
 
-    internal static readonly string[] RequiredSymbols = ["cblas_dgemm", "cblas_sgemm", "cblas_daxpy", "cblas_dscal", "cblas_ddot"];
+    internal static readonly string[] RequiredSymbols = ["cblas_dgemm", "cblas_sgemm", "cblas_daxpy", "cblas_dscal",
+        "cblas_ddot"];
 
     static IntPtr Export(IntPtr handle, string name) =>
         NativeLibrary.TryGetExport(handle, name, out var address) ? address : IntPtr.Zero;
@@ -170,14 +177,17 @@ internal sealed unsafe class CblasLibrary
     // OpenBLAS core types without AVX2 kernels.
     static readonly string[] PreAvx2Cores =
         ["Prescott", "Core2", "Penryn", "Dunnington", "Nehalem", "Sandybridge", "Atom", "Katmai", "Coppermine",
-         "Northwood", "Banias", "Opteron", "Barcelona", "Bobcat", "Bulldozer", "Piledriver", "Steamroller", "Excavator"];
+         "Northwood", "Banias", "Opteron", "Barcelona", "Bobcat", "Bulldozer", "Piledriver", "Steamroller",
+             "Excavator"];
 
     internal static string? OpenBlasKernelAdvice(string? core)
     {
-        if (core is null || !PreAvx2Cores.Contains(core, StringComparer.OrdinalIgnoreCase) || !Avx2.IsSupported) return null;
+        if (core is null || !PreAvx2Cores.Contains(core, StringComparer.OrdinalIgnoreCase) || !Avx2.IsSupported)
+            return null;
         var (better, feature) = Avx512F.IsSupported ? ("SkylakeX", "AVX-512") : ("Haswell", "AVX2");
         return $"OpenBLAS chose its '{core}' kernels, older than this CPU ({feature}); start the process with "
-            + $"OPENBLAS_CORETYPE={better} in its environment for its {feature} kernels (products often several times faster)";
+            + $"OPENBLAS_CORETYPE={better} in its environment for its {feature} kernels (products often several " +
+                $"times faster)";
     }
 
     static string? MklVersion(IntPtr handle)
@@ -203,7 +213,8 @@ internal sealed unsafe class CblasLibrary
                 var space = line.IndexOf(' ');
                 if (dash < 0 || space < dash) continue;
                 var start = ulong.Parse(line.AsSpan(0, dash), NumberStyles.HexNumber, CultureInfo.InvariantCulture);
-                var end = ulong.Parse(line.AsSpan(dash + 1, space - dash - 1), NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+                var end = ulong.Parse(line.AsSpan(dash + 1, space - dash - 1), NumberStyles.HexNumber,
+                    CultureInfo.InvariantCulture);
                 if (target < start || target >= end) continue;
                 var slash = line.IndexOf('/');
                 return slash < 0 ? null : line[slash..];

@@ -69,7 +69,8 @@ public sealed unsafe partial class CblasLinearAlgebraProvider : ILinearAlgebraPr
         if (!c.AsSpan().SequenceEqual(expected) || !ct.AsSpan().SequenceEqual(expectedT))
         {
             throw new NotSupportedException(
-                $"Acceleration: {_blas} computed a wrong 2×3·3×2 product ([{string.Join(", ", c)}], expected [{string.Join(", ", expected)}]); is it a 64-bit-integer (ILP64) build?");
+                $"Acceleration: {_blas} computed a wrong 2×3·3×2 product ([{string.Join(", ", c)}], " +
+                $"expected [{string.Join(", ", expected)}]); is it a 64-bit-integer (ILP64) build?");
         }
     }
 
@@ -87,9 +88,11 @@ public sealed unsafe partial class CblasLinearAlgebraProvider : ILinearAlgebraPr
     /// <param name="rowsY">Rows of y.</param>
     /// <param name="columnsY">Columns of y.</param>
     /// <param name="result">rowsX×columnsY, overwritten.</param>
-    public void MatrixMultiply(double[] x, int rowsX, int columnsX, double[] y, int rowsY, int columnsY, double[] result)
+    public void MatrixMultiply(double[] x, int rowsX, int columnsX, double[] y, int rowsY, int columnsY,
+        double[] result)
     {
-        if (!Gemm.TryPlan(Transpose.DontTranspose, Transpose.DontTranspose, x?.Length, rowsX, columnsX, y?.Length, rowsY, columnsY, result?.Length, out var plan))
+        if (!Gemm.TryPlan(Transpose.DontTranspose, Transpose.DontTranspose, x?.Length, rowsX, columnsX, y?.Length,
+            rowsY, columnsY, result?.Length, out var plan))
         {
             Managed.MatrixMultiply(x!, rowsX, columnsX, y!, rowsY, columnsY, result!); // throws MathNet's own exception
             return;
@@ -112,11 +115,14 @@ public sealed unsafe partial class CblasLinearAlgebraProvider : ILinearAlgebraPr
     /// <param name="columnsB">Stored columns of b.</param>
     /// <param name="beta">Scale of the old c (0: c is overwritten, its old values are never read).</param>
     /// <param name="c">rows(op(a))×columns(op(b)), updated in place.</param>
-    public void MatrixMultiplyWithUpdate(Transpose transposeA, Transpose transposeB, double alpha, double[] a, int rowsA, int columnsA, double[] b, int rowsB, int columnsB, double beta, double[] c)
+    public void MatrixMultiplyWithUpdate(Transpose transposeA, Transpose transposeB, double alpha, double[] a,
+        int rowsA, int columnsA, double[] b, int rowsB, int columnsB, double beta, double[] c)
     {
-        if (!Gemm.TryPlan(transposeA, transposeB, a?.Length, rowsA, columnsA, b?.Length, rowsB, columnsB, c?.Length, out var plan))
+        if (!Gemm.TryPlan(transposeA, transposeB, a?.Length, rowsA, columnsA, b?.Length, rowsB, columnsB, c?.Length,
+            out var plan))
         {
-            Managed.MatrixMultiplyWithUpdate(transposeA, transposeB, alpha, a!, rowsA, columnsA, b!, rowsB, columnsB, beta, c!);
+            Managed.MatrixMultiplyWithUpdate(transposeA, transposeB, alpha, a!, rowsA, columnsA, b!, rowsB, columnsB,
+                beta, c!);
             return;
         }
         Run(plan, alpha, a!, b!, beta, c!);
@@ -133,7 +139,8 @@ public sealed unsafe partial class CblasLinearAlgebraProvider : ILinearAlgebraPr
     /// <param name="result">rowsX×columnsY, overwritten.</param>
     public void MatrixMultiply(float[] x, int rowsX, int columnsX, float[] y, int rowsY, int columnsY, float[] result)
     {
-        if (!Gemm.TryPlan(Transpose.DontTranspose, Transpose.DontTranspose, x?.Length, rowsX, columnsX, y?.Length, rowsY, columnsY, result?.Length, out var plan))
+        if (!Gemm.TryPlan(Transpose.DontTranspose, Transpose.DontTranspose, x?.Length, rowsX, columnsX, y?.Length,
+            rowsY, columnsY, result?.Length, out var plan))
         {
             Managed.MatrixMultiply(x!, rowsX, columnsX, y!, rowsY, columnsY, result!);
             return;
@@ -153,11 +160,14 @@ public sealed unsafe partial class CblasLinearAlgebraProvider : ILinearAlgebraPr
     /// <param name="columnsB">Stored columns of b.</param>
     /// <param name="beta">Scale of the old c.</param>
     /// <param name="c">rows(op(a))×columns(op(b)), updated in place.</param>
-    public void MatrixMultiplyWithUpdate(Transpose transposeA, Transpose transposeB, float alpha, float[] a, int rowsA, int columnsA, float[] b, int rowsB, int columnsB, float beta, float[] c)
+    public void MatrixMultiplyWithUpdate(Transpose transposeA, Transpose transposeB, float alpha, float[] a, int rowsA,
+        int columnsA, float[] b, int rowsB, int columnsB, float beta, float[] c)
     {
-        if (!Gemm.TryPlan(transposeA, transposeB, a?.Length, rowsA, columnsA, b?.Length, rowsB, columnsB, c?.Length, out var plan))
+        if (!Gemm.TryPlan(transposeA, transposeB, a?.Length, rowsA, columnsA, b?.Length, rowsB, columnsB, c?.Length,
+            out var plan))
         {
-            Managed.MatrixMultiplyWithUpdate(transposeA, transposeB, alpha, a!, rowsA, columnsA, b!, rowsB, columnsB, beta, c!);
+            Managed.MatrixMultiplyWithUpdate(transposeA, transposeB, alpha, a!, rowsA, columnsA, b!, rowsB, columnsB,
+                beta, c!);
             return;
         }
         Run(plan, alpha, a!, b!, beta, c!);
@@ -179,10 +189,12 @@ public sealed unsafe partial class CblasLinearAlgebraProvider : ILinearAlgebraPr
         fixed (T* pa = a, pb = b, pc = c)
         {
             if (typeof(T) == typeof(double))
-                _blas.Dgemm(CblasLibrary.ColMajor, p.TransA, p.TransB, p.M, p.N, p.K, double.CreateTruncating(alpha), (double*)pa, p.Lda,
+                _blas.Dgemm(CblasLibrary.ColMajor, p.TransA, p.TransB, p.M, p.N, p.K, double.CreateTruncating(alpha),
+                    (double*)pa, p.Lda,
                     (double*)pb, p.Ldb, double.CreateTruncating(beta), (double*)pc, p.Ldc);
             else
-                _blas.Sgemm(CblasLibrary.ColMajor, p.TransA, p.TransB, p.M, p.N, p.K, float.CreateTruncating(alpha), (float*)pa, p.Lda,
+                _blas.Sgemm(CblasLibrary.ColMajor, p.TransA, p.TransB, p.M, p.N, p.K, float.CreateTruncating(alpha),
+                    (float*)pa, p.Lda,
                     (float*)pb, p.Ldb, float.CreateTruncating(beta), (float*)pc, p.Ldc);
         }
     }
@@ -266,9 +278,11 @@ public sealed unsafe partial class CblasLinearAlgebraProvider : ILinearAlgebraPr
             bool ta = transA != Transpose.DontTranspose, tb = transB != Transpose.DontTranspose;
             int m = ta ? columnsA : rowsA, k = ta ? rowsA : columnsA;
             int kb = tb ? columnsB : rowsB, n = tb ? rowsB : columnsB;
-            if (k != kb || (long)rowsA * columnsA != la || (long)rowsB * columnsB != lb || (long)m * n != lc) return false;
+            if (k != kb || (long)rowsA * columnsA != la || (long)rowsB * columnsB != lb || (long)m * n != lc)
+                return false;
             // Real matrices: a conjugate transpose is a transpose.
-            plan = new Gemm(ta ? CblasLibrary.Trans : CblasLibrary.NoTrans, tb ? CblasLibrary.Trans : CblasLibrary.NoTrans,
+            plan = new Gemm(ta ? CblasLibrary.Trans : CblasLibrary.NoTrans, tb ? CblasLibrary.Trans
+                : CblasLibrary.NoTrans,
                 m, n, k, Math.Max(1, rowsA), Math.Max(1, rowsB), Math.Max(1, m));
             return true;
         }

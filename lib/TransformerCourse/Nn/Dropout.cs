@@ -11,7 +11,8 @@ public sealed class Dropout : Module, ILayer
     /// <summary>Creates the layer; masks are drawn from <paramref name="rng"/>.</summary>
     public Dropout(double p, Rng rng)
     {
-        if (p < 0 || p >= 1 || double.IsNaN(p)) throw new ArgumentOutOfRangeException(nameof(p), p, "Dropout: p must be in [0, 1).");
+        if (p < 0 || p >= 1 || double.IsNaN(p))
+            throw new ArgumentOutOfRangeException(nameof(p), p, "Dropout: p must be in [0, 1).");
         P = p;
         _rng = rng ?? throw new ArgumentNullException(nameof(rng));
     }

@@ -14,7 +14,8 @@ public sealed class Embedding : Module
     {
         ArgumentNullException.ThrowIfNull(rng);
         if (vocabSize <= 0 || dim <= 0)
-            throw new ArgumentException($"Embedding: sizes must be positive, got vocabulary {vocabSize}, dimension {dim}.");
+            throw new ArgumentException($"Embedding: sizes must be positive, got vocabulary {vocabSize}, " +
+                $"dimension {dim}.");
         if (paddingIndex is int p && (p < 0 || p >= vocabSize))
             throw new ArgumentException($"Embedding: padding index {p} is outside [0, {vocabSize}).");
         VocabSize = vocabSize;
@@ -43,7 +44,8 @@ public sealed class Embedding : Module
         for (int i = 0; i < ids.Count; i++)
         {
             if (ids[i] < 0 || ids[i] >= VocabSize)
-                throw new ArgumentException($"Embedding: id {ids[i]} at position {i} is outside the vocabulary [0, {VocabSize}).");
+                throw new ArgumentException($"Embedding: id {ids[i]} at position {i} is outside the vocabulary " +
+                    $"[0, {VocabSize}).");
         }
         return Weight.GatherRows(ids, PaddingIndex);
     }

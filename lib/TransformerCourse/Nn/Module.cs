@@ -28,12 +28,14 @@ public abstract class Module
     {
         ArgumentNullException.ThrowIfNull(value);
         if (!value.RequiresGrad)
-            throw new ArgumentException($"{GetType().Name}: parameter '{name}' must require a gradient (use Tensor.Parameter).");
+            throw new ArgumentException($"{GetType().Name}: parameter '{name}' must require a gradient (use " +
+                $"Tensor.Parameter).");
         if (_parameters.Any(p => p.Name == name) || _children.Any(c => c.Name == name))
             throw new ArgumentException($"{GetType().Name}: the name '{name}' is already registered.");
         var shape = torchShape.Length > 0 ? torchShape : [value.Rows, value.Cols];
         if (shape.Aggregate(1, (a, b) => a * b) != value.Rows * value.Cols)
-            throw new ArgumentException($"{GetType().Name}: parameter '{name}' is {value.Shape} but its PyTorch shape [{string.Join(", ", shape)}] has a different size.");
+            throw new ArgumentException($"{GetType().Name}: parameter '{name}' is {value.Shape} but its PyTorch " +
+                $"shape [{string.Join(", ", shape)}] has a different size.");
         value.Name ??= name;
         _parameters.Add((name, value, shape));
         return value;

@@ -22,17 +22,20 @@ public class Adam : Optimizer
     private readonly Matrix<double>[] _v;
 
     /// <summary>Creates Adam (L2 weight decay added to the gradient, default 0).</summary>
-    public Adam(IEnumerable<Tensor> parameters, double learningRate = 1e-3, double beta1 = 0.9, double beta2 = 0.999, double eps = 1e-8, double weightDecay = 0)
+    public Adam(IEnumerable<Tensor> parameters, double learningRate = 1e-3, double beta1 = 0.9, double beta2 = 0.999,
+        double eps = 1e-8, double weightDecay = 0)
         : this(parameters, learningRate, beta1, beta2, eps, weightDecay, decoupled: false)
     {
     }
 
     /// <summary>Creates Adam or, with <paramref name="decoupled"/>, AdamW.</summary>
-    protected Adam(IEnumerable<Tensor> parameters, double learningRate, double beta1, double beta2, double eps, double weightDecay, bool decoupled)
+    protected Adam(IEnumerable<Tensor> parameters, double learningRate, double beta1, double beta2, double eps,
+        double weightDecay, bool decoupled)
         : base(parameters, learningRate)
     {
         if (beta1 < 0 || beta1 >= 1 || beta2 < 0 || beta2 >= 1)
-            throw new ArgumentOutOfRangeException(nameof(beta1), $"{GetType().Name}: betas must be in [0, 1), got ({beta1}, {beta2}).");
+            throw new ArgumentOutOfRangeException(nameof(beta1),
+                $"{GetType().Name}: betas must be in [0, 1), got ({beta1}, {beta2}).");
         Beta1 = beta1;
         Beta2 = beta2;
         Eps = eps;
@@ -81,7 +84,8 @@ public class Adam : Optimizer
     /// time).</summary>
     private void Update(double[] theta, double[] grad, double[] m, double[] v, double stepSize, double sqrtBias2)
     {
-        double b1 = Beta1, b2 = Beta2, c1 = 1 - Beta1, c2 = 1 - Beta2, eps = Eps, wd = WeightDecay, decay = 1 - LearningRate * WeightDecay;
+        double b1 = Beta1, b2 = Beta2, c1 = 1 - Beta1, c2 = 1 - Beta2, eps = Eps, wd = WeightDecay,
+            decay = 1 - LearningRate * WeightDecay;
         bool l2 = wd != 0 && !Decoupled, decoupled = wd != 0 && Decoupled;
         int k = 0;
         if (Vector.IsHardwareAccelerated)
@@ -127,7 +131,8 @@ public class Adam : Optimizer
 public sealed class AdamW : Adam
 {
     /// <summary>Creates AdamW.</summary>
-    public AdamW(IEnumerable<Tensor> parameters, double learningRate = 1e-3, double beta1 = 0.9, double beta2 = 0.999, double eps = 1e-8, double weightDecay = 1e-2)
+    public AdamW(IEnumerable<Tensor> parameters, double learningRate = 1e-3, double beta1 = 0.9, double beta2 = 0.999,
+        double eps = 1e-8, double weightDecay = 1e-2)
         : base(parameters, learningRate, beta1, beta2, eps, weightDecay, decoupled: true)
     {
     }

@@ -14,7 +14,8 @@ public static class GradClip
     public static double ClipGradNorm(IEnumerable<Tensor> parameters, double maxNorm)
     {
         ArgumentNullException.ThrowIfNull(parameters);
-        if (!(maxNorm > 0)) throw new ArgumentOutOfRangeException(nameof(maxNorm), maxNorm, "ClipGradNorm: maxNorm must be positive.");
+        if (!(maxNorm > 0))
+            throw new ArgumentOutOfRangeException(nameof(maxNorm), maxNorm, "ClipGradNorm: maxNorm must be positive.");
         var withGrad = parameters.Where(p => p.Grad is not null).ToList();
         double sumSq = 0;
         foreach (var p in withGrad)

@@ -25,19 +25,23 @@ public sealed record WarmupSchedule(int DModel, int Warmup, double Factor = 1.0)
     public double At(int step)
     {
         if (step < 1) throw new ArgumentOutOfRangeException(nameof(step), step, "WarmupSchedule: steps count from 1.");
-        if (DModel <= 0 || Warmup <= 0) throw new InvalidOperationException($"WarmupSchedule: d_model ({DModel}) and warmup ({Warmup}) must be positive.");
+        if (DModel <= 0 || Warmup <= 0)
+            throw new InvalidOperationException($"WarmupSchedule: d_model ({DModel}) and warmup ({Warmup}) must be " +
+                $"positive.");
         return Factor * Math.Pow(DModel, -0.5) * Math.Min(Math.Pow(step, -0.5), step * Math.Pow(Warmup, -1.5));
     }
 }
 
 /// <summary>Linear warm-up from 0 to <c>Peak</c> over <c>Warmup</c> steps, then cosine decay to <c>Floor</c> at
 /// <c>Total</c> steps.</summary>
-public sealed record WarmupCosineSchedule(double Peak, int Warmup, int Total, double Floor = 0.0) : ILearningRateSchedule
+public sealed record WarmupCosineSchedule(double Peak, int Warmup, int Total, double Floor = 0.0)
+    : ILearningRateSchedule
 {
     /// <inheritdoc/>
     public double At(int step)
     {
-        if (step < 1) throw new ArgumentOutOfRangeException(nameof(step), step, "WarmupCosineSchedule: steps count from 1.");
+        if (step < 1)
+            throw new ArgumentOutOfRangeException(nameof(step), step, "WarmupCosineSchedule: steps count from 1.");
         if (step <= Warmup) return Peak * step / Warmup;
         if (step >= Total) return Floor;
         double progress = (double)(step - Warmup) / (Total - Warmup);

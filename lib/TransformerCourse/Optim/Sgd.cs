@@ -20,7 +20,8 @@ public sealed class Sgd : Optimizer
     /// <param name="weightDecay">λ, L2 penalty added to the gradient.</param>
     /// <param name="dampening">τ.</param>
     /// <param name="nesterov">Use Nesterov momentum.</param>
-    public Sgd(IEnumerable<Tensor> parameters, double learningRate, double momentum = 0, double weightDecay = 0, double dampening = 0, bool nesterov = false)
+    public Sgd(IEnumerable<Tensor> parameters, double learningRate, double momentum = 0, double weightDecay = 0,
+        double dampening = 0, bool nesterov = false)
         : base(parameters, learningRate)
     {
         if (nesterov && (momentum <= 0 || dampening != 0))

@@ -38,10 +38,12 @@ public sealed class BahdanauSeq2Seq : RecurrentSeq2Seq
     protected override Linear Output { get; }
 
     /// <inheritdoc/>
-    protected override Memory Prepare(Encoded encoded) => base.Prepare(encoded) with { Keys = Attention.ProjectKeys(encoded.States) };
+    protected override Memory Prepare(Encoded encoded)
+        => base.Prepare(encoded) with { Keys = Attention.ProjectKeys(encoded.States) };
 
     /// <inheritdoc/>
-    protected override (Tensor State, Tensor Features, Tensor? Weights) Advance(Memory memory, Tensor embedded, Tensor state)
+    protected override (Tensor State, Tensor Features, Tensor? Weights) Advance(Memory memory, Tensor embedded,
+        Tensor state)
     {
         var (context, weights) = Attention.Forward(state, memory.Encoded.States, memory.Layout, memory.Keys);
         var s = Cell.Forward(Tensor.ConcatCols(embedded, context), state);

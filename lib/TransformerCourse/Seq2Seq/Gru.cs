@@ -53,7 +53,8 @@ public sealed class Gru : Module
     /// Runs the GRU over each sequence from h₀ = 0, or from <paramref name="initial"/> (B×H) for the forward direction
     /// and <paramref name="initialReverse"/> (B×H) for the backward one.
     /// </summary>
-    public GruOutput Forward(Tensor x, int batch, IReadOnlyList<int> lengths, Tensor? initial = null, Tensor? initialReverse = null)
+    public GruOutput Forward(Tensor x, int batch, IReadOnlyList<int> lengths, Tensor? initial = null,
+        Tensor? initialReverse = null)
     {
         ArgumentNullException.ThrowIfNull(x);
         ArgumentNullException.ThrowIfNull(lengths);
@@ -81,7 +82,8 @@ public sealed class Gru : Module
         return new GruOutput(Tensor.ConcatCols(fwd.Outputs, bwd.Outputs), Tensor.ConcatCols(fwd.Final, bwd.Final));
     }
 
-    private static GruOutput Run(GruCell cell, Tensor x, int batch, int time, IReadOnlyList<int> lengths, bool reverse, Tensor? initial)
+    private static GruOutput Run(GruCell cell, Tensor x, int batch, int time, IReadOnlyList<int> lengths, bool reverse,
+        Tensor? initial)
     {
         int hs = cell.HiddenSize;
         var gates = cell.InputGates(x);                       // (B·T)×3H, all time steps in one product

@@ -23,7 +23,8 @@ public sealed record Encoded(Tensor States, Tensor Final, int[] Lengths, int Tim
         for (int i = 0; i < sources.Count; i++)
             for (int j = 0; j < Time; j++)
                 rows[i * Time + j] = sources[i] * Time + j;
-        return new Encoded(States.GatherRows(rows), Final.GatherRows(sources), sources.Select(s => Lengths[s]).ToArray(), Time);
+        return new Encoded(States.GatherRows(rows), Final.GatherRows(sources),
+            sources.Select(s => Lengths[s]).ToArray(), Time);
     }
 }
 

@@ -26,7 +26,8 @@ public sealed class GruSeq2Seq : RecurrentSeq2Seq
     protected override Linear Output { get; }
 
     /// <inheritdoc/>
-    protected override (Tensor State, Tensor Features, Tensor? Weights) Advance(Memory memory, Tensor embedded, Tensor state)
+    protected override (Tensor State, Tensor Features, Tensor? Weights) Advance(Memory memory, Tensor embedded,
+        Tensor state)
     {
         var context = memory.Encoded.Final;
         var s = Cell.Forward(Tensor.ConcatCols(embedded, context), state);

@@ -21,7 +21,8 @@ public sealed class LuongSeq2Seq : RecurrentSeq2Seq
         int d = Encoder.OutputSize, hd = sizes.DecoderHidden;
         Score = score;
         if (score == LuongScore.Dot && hd != d)
-            throw new ArgumentException($"LuongSeq2Seq: the dot score needs the decoder size ({hd}) to equal the encoder state size ({d}).");
+            throw new ArgumentException($"LuongSeq2Seq: the dot score needs the decoder size ({hd}) to equal the " +
+                $"encoder state size ({d}).");
         Attention = RegisterModule("attention", new LuongAttention(score, hd, d, rng, sizes.Attention));
         Cell = RegisterModule("cell", new GruCell(sizes.Embed, hd, rng));
         Wc = RegisterModule("attn_combine", new Linear(d + hd, hd, rng, bias: false));
@@ -44,7 +45,8 @@ public sealed class LuongSeq2Seq : RecurrentSeq2Seq
     protected override Linear Output { get; }
 
     /// <inheritdoc/>
-    protected override (Tensor State, Tensor Features, Tensor? Weights) Advance(Memory memory, Tensor embedded, Tensor state)
+    protected override (Tensor State, Tensor Features, Tensor? Weights) Advance(Memory memory, Tensor embedded,
+        Tensor state)
     {
         var s = Cell.Forward(embedded, state);
         var (context, weights) = Attention.Forward(s, memory.Encoded.States, memory.Layout);

@@ -27,8 +27,10 @@ public abstract class RecurrentSeq2Seq : Seq2SeqModel
     {
         ArgumentNullException.ThrowIfNull(sizes);
         Sizes = sizes;
-        Encoder = RegisterModule("encoder", new GruEncoder(sizes.SourceVocab, sizes.Embed, sizes.EncoderHidden, rng, sizes.Bidirectional));
-        TargetEmbedding = RegisterModule("embedding", new Embedding(sizes.TargetVocab, sizes.Embed, rng, Vocabulary.Pad));
+        Encoder = RegisterModule("encoder",
+            new GruEncoder(sizes.SourceVocab, sizes.Embed, sizes.EncoderHidden, rng, sizes.Bidirectional));
+        TargetEmbedding = RegisterModule("embedding",
+            new Embedding(sizes.TargetVocab, sizes.Embed, rng, Vocabulary.Pad));
         Bridge = RegisterModule("bridge", new Linear(Encoder.OutputSize, sizes.DecoderHidden, rng));
     }
 
@@ -58,7 +60,8 @@ public abstract class RecurrentSeq2Seq : Seq2SeqModel
     /// One decoder step for n rows: from the embedded previous tokens (n×E) and the previous state s (n×H_dec), the new
     /// state, the features the output layer reads, and the attention weights used (n×S), if any.
     /// </summary>
-    protected abstract (Tensor State, Tensor Features, Tensor? Weights) Advance(Memory memory, Tensor embedded, Tensor state);
+    protected abstract (Tensor State, Tensor Features, Tensor? Weights) Advance(Memory memory, Tensor embedded,
+        Tensor state);
 
     /// <inheritdoc/>
     public override Tensor Logits(Seq2SeqBatch batch)
@@ -129,7 +132,8 @@ public abstract class RecurrentSeq2Seq : Seq2SeqModel
         public override IReadOnlyList<int> Sources => sources;
 
         public override DecoderState Select(IReadOnlyList<int> rows) =>
-            new State(model, model.Prepare(memory.Encoded.Select(rows)), s.GatherRows(rows), rows.Select(r => sources[r]).ToArray());
+            new State(model, model.Prepare(memory.Encoded.Select(rows)), s.GatherRows(rows),
+                rows.Select(r => sources[r]).ToArray());
     }
 }
 
@@ -141,4 +145,5 @@ public abstract class RecurrentSeq2Seq : Seq2SeqModel
 /// <param name="DecoderHidden">Decoder GRU size.</param>
 /// <param name="Attention">Size of the additive attention's hidden layer.</param>
 /// <param name="Bidirectional">Whether the encoder reads both ways (then D = 2·EncoderHidden).</param>
-public sealed record Seq2SeqSizes(int SourceVocab, int TargetVocab, int Embed = 32, int EncoderHidden = 64, int DecoderHidden = 128, int Attention = 64, bool Bidirectional = true);
+public sealed record Seq2SeqSizes(int SourceVocab, int TargetVocab, int Embed = 32, int EncoderHidden = 64,
+    int DecoderHidden = 128, int Attention = 64, bool Bidirectional = true);

@@ -23,7 +23,8 @@ public abstract class Seq2SeqModel : Module
 
     /// <summary>Mean cross-entropy over the real (non-padding) target tokens, optionally label-smoothed.</summary>
     public Tensor Loss(Seq2SeqBatch batch, double labelSmoothing = 0.0) =>
-        Logits(batch).CrossEntropy(batch.DecoderTarget.FlatIds(), ignoreIndex: Vocabulary.Pad, labelSmoothing: labelSmoothing);
+        Logits(batch)
+            .CrossEntropy(batch.DecoderTarget.FlatIds(), ignoreIndex: Vocabulary.Pad, labelSmoothing: labelSmoothing);
 
     /// <summary>Encodes a batch of sources and returns the decoder state before the first target token (one hypothesis
     /// per source).</summary>

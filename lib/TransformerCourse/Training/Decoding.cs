@@ -25,7 +25,8 @@ public static class Decoding
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(source);
-        if (maxLength <= 0) throw new ArgumentOutOfRangeException(nameof(maxLength), maxLength, "Greedy: maxLength must be positive.");
+        if (maxLength <= 0)
+            throw new ArgumentOutOfRangeException(nameof(maxLength), maxLength, "Greedy: maxLength must be positive.");
         using var noGrad = Tensor.NoGrad();
         int n = source.Size;
         var tokens = Enumerable.Range(0, n).Select(_ => new List<int>()).ToArray();
@@ -46,7 +47,8 @@ public static class Decoding
                 var row = result.LogProbs.Row(h);
                 int best = row.MaximumIndex();
                 logProb[src] += row[best];
-                if (result.Attention is not null) attention[src].Add(result.Attention.Row(h).SubVector(0, source.Lengths[src]));
+                if (result.Attention is not null)
+                    attention[src].Add(result.Attention.Row(h).SubVector(0, source.Lengths[src]));
                 if (best == Vocabulary.Eos) finished[src] = true;
                 else
                 {
@@ -71,12 +73,16 @@ public static class Decoding
     /// every token, keep the best again. A finished hypothesis is ranked by log p / |y|^α (length normalisation:
     /// α = 0 ranks by log p, which favours short outputs; α ≈ 0.6–1 removes most of that bias).
     /// </summary>
-    public static IReadOnlyList<Decoded> Beam(Seq2SeqModel model, Batch source, int beamWidth, int maxLength, double lengthPenalty = 1.0)
+    public static IReadOnlyList<Decoded> Beam(Seq2SeqModel model, Batch source, int beamWidth, int maxLength,
+        double lengthPenalty = 1.0)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(source);
-        if (beamWidth <= 0) throw new ArgumentOutOfRangeException(nameof(beamWidth), beamWidth, "Beam: the beam width must be positive.");
-        if (maxLength <= 0) throw new ArgumentOutOfRangeException(nameof(maxLength), maxLength, "Beam: maxLength must be positive.");
+        if (beamWidth <= 0)
+            throw new ArgumentOutOfRangeException(nameof(beamWidth), beamWidth,
+                "Beam: the beam width must be positive.");
+        if (maxLength <= 0)
+            throw new ArgumentOutOfRangeException(nameof(maxLength), maxLength, "Beam: maxLength must be positive.");
         using var noGrad = Tensor.NoGrad();
         var all = model.Start(source);
         var results = new List<Decoded>();
@@ -87,14 +93,16 @@ public static class Decoding
 
     private sealed record Hypothesis(List<int> Tokens, double LogProb, List<Vector<double>> Attention);
 
-    private static Decoded BeamOne(Seq2SeqModel model, DecoderState state, int sourceLength, int width, int maxLength, double alpha)
+    private static Decoded BeamOne(Seq2SeqModel model, DecoderState state, int sourceLength, int width, int maxLength,
+        double alpha)
     {
         double Normalised(double logProb, int length) => logProb / Math.Pow(Math.Max(1, length), alpha);
         var beams = new List<Hypothesis> { new([], 0.0, []) };
         var done = new List<(Hypothesis H, double Score)>();
         for (int step = 0; step < maxLength && beams.Count > 0; step++)
         {
-            var result = model.Step(state, beams.Select(b => b.Tokens.Count == 0 ? Vocabulary.Bos : b.Tokens[^1]).ToList());
+            var result = model.Step(state,
+                beams.Select(b => b.Tokens.Count == 0 ? Vocabulary.Bos : b.Tokens[^1]).ToList());
             var candidates = new List<(int Beam, int Token, double LogProb)>();
             for (int b = 0; b < beams.Count; b++)
             {
@@ -121,7 +129,9 @@ public static class Decoding
                 if (next.Count == width && done.Count >= width) break;
             }
             // Stop once no live beam can beat the best finished one (log p only falls as tokens are added).
-            if (done.Count >= width && next.Count > 0 && done.Max(d => d.Score) >= next.Max(h => Normalised(h.LogProb, maxLength))) break;
+            if (done.Count >= width && next.Count > 0
+                && done.Max(d => d.Score) >= next.Max(h => Normalised(h.LogProb, maxLength)))
+                break;
             beams = next;
             if (beams.Count > 0) state = result.State.Select(rows);
         }

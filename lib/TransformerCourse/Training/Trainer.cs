@@ -62,7 +62,8 @@ public sealed record TrainingOptions
 /// <param name="TokensPerSecond">Training target tokens processed per second since the previous record.</param>
 /// <param name="LearningRate">The learning rate of the last step.</param>
 /// <param name="Seconds">Training time so far (excluding evaluation).</param>
-public sealed record TrainingRecord(int Step, int Epoch, double TrainLoss, double ValidLoss, double TokenAccuracy, double ExactMatch, double TokensPerSecond, double LearningRate, double Seconds);
+public sealed record TrainingRecord(int Step, int Epoch, double TrainLoss, double ValidLoss, double TokenAccuracy,
+    double ExactMatch, double TokensPerSecond, double LearningRate, double Seconds);
 
 /// <summary>What the trainer reports after every step, for a progress line or bar.</summary>
 /// <param name="Step">Steps so far.</param>
@@ -71,14 +72,16 @@ public sealed record TrainingRecord(int Step, int Epoch, double TrainLoss, doubl
 /// <param name="Loss">Loss of the latest batch.</param>
 /// <param name="TokensPerSecond">Recent training throughput.</param>
 /// <param name="LastEvaluation">The latest evaluation, if any.</param>
-public sealed record TrainingProgress(int Step, int TotalSteps, int Epoch, double Loss, double TokensPerSecond, TrainingRecord? LastEvaluation)
+public sealed record TrainingProgress(int Step, int TotalSteps, int Epoch, double Loss, double TokensPerSecond,
+    TrainingRecord? LastEvaluation)
 {
     /// <summary>One line for a notebook's updating display: "epoch 2 · step 480/1252 · loss 0.5510 · 12,605 tok/s ·
     /// valid exact 95.5%".</summary>
     public override string ToString()
     {
         var valid = LastEvaluation is { } e ? FormattableString.Invariant($" · valid exact {e.ExactMatch:P1}") : "";
-        return FormattableString.Invariant($"epoch {Epoch} · step {Step}/{TotalSteps} · loss {Loss:F4} · {TokensPerSecond:N0} tok/s{valid}");
+        return FormattableString.Invariant($"epoch {Epoch} · step {Step}/{TotalSteps} · ") +
+            FormattableString.Invariant($"loss {Loss:F4} · {TokensPerSecond:N0} tok/s{valid}");
     }
 }
 
@@ -142,7 +145,8 @@ public sealed class Trainer
         Optimizer.Step();
         double value = loss.Item();
         if (!double.IsFinite(value))
-            throw new ArithmeticException($"Trainer: the loss became {value} at step {Optimizer.StepCount}; lower the learning rate or clip harder.");
+            throw new ArithmeticException($"Trainer: the loss became {value} at step {Optimizer.StepCount}; lower " +
+                $"the learning rate or clip harder.");
         return value;
     }
 
@@ -151,7 +155,8 @@ public sealed class Trainer
     {
         ArgumentNullException.ThrowIfNull(history);
         if (epoch < 1 || batchInEpoch < 0)
-            throw new ArgumentOutOfRangeException(nameof(epoch), $"Trainer.Resume: epoch {epoch} (from 1) and batch {batchInEpoch} (from 0) are out of range.");
+            throw new ArgumentOutOfRangeException(nameof(epoch),
+                $"Trainer.Resume: epoch {epoch} (from 1) and batch {batchInEpoch} (from 0) are out of range.");
         Epoch = epoch;
         BatchInEpoch = batchInEpoch;
         History.Clear();
@@ -198,12 +203,14 @@ public sealed class Trainer
                 tokens += batch.DecoderTarget.TokenCount;
                 lastRate = Optimizer.LearningRate;
                 double rate = tokens / Math.Max(1e-9, window.Elapsed.TotalSeconds);
-                OnProgress?.Invoke(new TrainingProgress(Optimizer.StepCount, total, Epoch, value, rate, History.LastOrDefault()));
+                OnProgress?.Invoke(new TrainingProgress(Optimizer.StepCount, total, Epoch, value, rate,
+                    History.LastOrDefault()));
 
                 bool evalNow = Options.EvalEvery > 0 && Optimizer.StepCount % Options.EvalEvery == 0;
                 if (evalNow || (Options.EvalEvery <= 0 && BatchInEpoch == perEpoch) || Stop())
                 {
-                    var record = Record(valid, lossSum / lossCount, rate, lastRate, trainSeconds + clock.Elapsed.TotalSeconds);
+                    var record = Record(valid, lossSum / lossCount, rate, lastRate,
+                        trainSeconds + clock.Elapsed.TotalSeconds);
                     lossSum = 0; lossCount = 0; tokens = 0;
                     if (record.ExactMatch > best) { best = record.ExactMatch; sinceBest = 0; }
                     else sinceBest++;
@@ -218,14 +225,17 @@ public sealed class Trainer
                 }
             }
         }
-        if (lossCount > 0) Record(valid, lossSum / lossCount, tokens / Math.Max(1e-9, window.Elapsed.TotalSeconds), lastRate, trainSeconds + clock.Elapsed.TotalSeconds);
+        if (lossCount > 0)
+            Record(valid, lossSum / lossCount, tokens / Math.Max(1e-9, window.Elapsed.TotalSeconds), lastRate,
+                trainSeconds + clock.Elapsed.TotalSeconds);
         return History;
 
         TrainingRecord Record(IReadOnlyList<EncodedPair> v, double trainLoss, double tps, double lr, double seconds)
         {
             clock.Stop();
             var eval = Evaluate(Model, v, Options.BatchSize, Options.MaxDecodeLength, Options.ValidationLimit);
-            var record = new TrainingRecord(Optimizer.StepCount, Epoch, trainLoss, eval.Loss, eval.TokenAccuracy, eval.ExactMatch, tps, lr, seconds);
+            var record = new TrainingRecord(Optimizer.StepCount, Epoch, trainLoss, eval.Loss, eval.TokenAccuracy,
+                eval.ExactMatch, tps, lr, seconds);
             History.Add(record);
             OnProgress?.Invoke(new TrainingProgress(Optimizer.StepCount, total, Epoch, trainLoss, tps, record));
             clock.Start();
@@ -238,7 +248,8 @@ public sealed class Trainer
     /// decoding
     /// over the first <paramref name="limit"/> (0 = all). The model is put in evaluation mode.
     /// </summary>
-    public static Evaluation Evaluate(Seq2SeqModel model, IReadOnlyList<EncodedPair> pairs, int batchSize = 64, int maxDecodeLength = 40, int limit = 0)
+    public static Evaluation Evaluate(Seq2SeqModel model, IReadOnlyList<EncodedPair> pairs, int batchSize = 64,
+        int maxDecodeLength = 40, int limit = 0)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(pairs);
@@ -271,6 +282,7 @@ public sealed class Trainer
             }
         }
         model.Train();
-        return new Evaluation(lossSum / tokenCount, (double)correct / tokenCount, (double)exact / subset.Count, subset.Count);
+        return new Evaluation(lossSum / tokenCount, (double)correct / tokenCount, (double)exact / subset.Count,
+            subset.Count);
     }
 }

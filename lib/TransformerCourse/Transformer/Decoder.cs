@@ -37,21 +37,25 @@ public sealed class Decoder : Module
     public LayerNorm? Norm { get; }
 
     /// <summary>Each layer's masked self-attention weights from the last call (B×h×T×T).</summary>
-    public IReadOnlyList<AttentionWeights?> SelfAttentionWeights => _layers.Select(l => l.SelfAttentionWeights).ToList();
+    public IReadOnlyList<AttentionWeights?> SelfAttentionWeights
+        => _layers.Select(l => l.SelfAttentionWeights).ToList();
 
     /// <summary>Each layer's cross-attention weights from the last call (B×h×T×S).</summary>
-    public IReadOnlyList<AttentionWeights?> CrossAttentionWeights => _layers.Select(l => l.CrossAttentionWeights).ToList();
+    public IReadOnlyList<AttentionWeights?> CrossAttentionWeights
+        => _layers.Select(l => l.CrossAttentionWeights).ToList();
 
     /// <summary>Runs the stack with the standard masks (causal + target padding; source padding).</summary>
     public Tensor Forward(Tensor x, SequenceBatch batch, Tensor memory, SequenceBatch memoryBatch)
     {
         ArgumentNullException.ThrowIfNull(batch);
         ArgumentNullException.ThrowIfNull(memoryBatch);
-        return Forward(x, batch, memory, memoryBatch, AttentionMask.ForKeys(batch, causal: true), AttentionMask.ForKeys(memoryBatch));
+        return Forward(x, batch, memory, memoryBatch, AttentionMask.ForKeys(batch, causal: true),
+            AttentionMask.ForKeys(memoryBatch));
     }
 
     /// <summary>Runs the stack with explicit masks.</summary>
-    public Tensor Forward(Tensor x, SequenceBatch batch, Tensor memory, SequenceBatch memoryBatch, AttentionMask selfMask, AttentionMask memoryMask)
+    public Tensor Forward(Tensor x, SequenceBatch batch, Tensor memory, SequenceBatch memoryBatch,
+        AttentionMask selfMask, AttentionMask memoryMask)
     {
         foreach (var layer in _layers) x = layer.Forward(x, batch, memory, memoryBatch, selfMask, memoryMask);
         return Norm is null ? x : Norm.Forward(x);

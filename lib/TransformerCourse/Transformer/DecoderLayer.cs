@@ -12,15 +12,19 @@ namespace TransformerCourse.Transformer;
 /// Pre-LN: x = x + SA(LN₁(x)); x = x + CA(LN₂(x), m); y = x + FF(LN₃(x)). The memory m is not normalised here.
 /// </summary>
 /// <remarks>
-/// <para>Parameters (PyTorch names): <c>self_attn.*</c>, <c>multihead_attn.*</c> (each as <see cref="MultiHeadAttention"/>),
+/// <para>Parameters (PyTorch names): <c>self_attn.*</c>, <c>multihead_attn.*</c> (each as
+/// <see cref="MultiHeadAttention"/>),
 /// <c>linear1.*</c>, <c>linear2.*</c>, <c>norm1.*</c>, <c>norm2.*</c>, <c>norm3.*</c>.</para>
 /// <para>Shapes: x (B·T)×d_model (target), memory (B·S)×d_model (source), result (B·T)×d_model.
-/// After each call <see cref="SelfAttentionWeights"/> (B×h×T×T) and <see cref="CrossAttentionWeights"/> (B×h×T×S) hold the weights.</para>
+/// After each call <see cref="SelfAttentionWeights"/> (B×h×T×T) and <see cref="CrossAttentionWeights"/> (B×h×T×S) hold
+/// the weights.</para>
 /// </remarks>
 public sealed class DecoderLayer : Module
 {
-    /// <summary>Creates the layer (arguments as <see cref="EncoderLayer"/>; RoPE, if given, is used in self-attention only).</summary>
-    public DecoderLayer(int dModel, int heads, int dFF, Rng rng, double dropout = 0.1, Activation activation = Activation.Relu,
+    /// <summary>Creates the layer (arguments as <see cref="EncoderLayer"/>; RoPE, if given, is used in self-attention
+    /// only).</summary>
+    public DecoderLayer(int dModel, int heads, int dFF, Rng rng, double dropout = 0.1,
+        Activation activation = Activation.Relu,
         bool normFirst = false, double layerNormEps = 1e-5, RotaryEmbedding? rotary = null)
     {
         ArgumentNullException.ThrowIfNull(rng);
@@ -41,7 +45,8 @@ public sealed class DecoderLayer : Module
 
     /// <summary>Creates the layer from a configuration.</summary>
     public DecoderLayer(TransformerConfig config, Rng rng, RotaryEmbedding? rotary = null)
-        : this(config.Validate().DModel, config.Heads, config.DFF, rng, config.Dropout, config.Activation, config.NormFirst, config.LayerNormEps, rotary)
+        : this(config.Validate().DModel, config.Heads, config.DFF, rng, config.Dropout, config.Activation,
+            config.NormFirst, config.LayerNormEps, rotary)
     {
     }
 
@@ -78,10 +83,12 @@ public sealed class DecoderLayer : Module
     /// <summary>The self-attention weights of the last call, B×h×T×T.</summary>
     public AttentionWeights? SelfAttentionWeights => SelfAttn.LastWeights;
 
-    /// <summary>The cross-attention weights of the last call, B×h×T×S: which source positions each target position read.</summary>
+    /// <summary>The cross-attention weights of the last call, B×h×T×S: which source positions each target position
+    /// read.</summary>
     public AttentionWeights? CrossAttentionWeights => CrossAttn.LastWeights;
 
-    /// <summary>Decodes a target batch against the memory: causal self-attention (and target padding hidden), source padding hidden.</summary>
+    /// <summary>Decodes a target batch against the memory: causal self-attention (and target padding hidden), source
+    /// padding hidden.</summary>
     /// <param name="x">(B·T)×d_model.</param>
     /// <param name="batch">The target batch (B, T, lengths).</param>
     /// <param name="memory">(B·S)×d_model, the encoder output.</param>
@@ -91,11 +98,14 @@ public sealed class DecoderLayer : Module
     {
         ArgumentNullException.ThrowIfNull(batch);
         ArgumentNullException.ThrowIfNull(memoryBatch);
-        return Forward(x, batch, memory, memoryBatch, AttentionMask.ForKeys(batch, causal: true), AttentionMask.ForKeys(memoryBatch));
+        return Forward(x, batch, memory, memoryBatch, AttentionMask.ForKeys(batch, causal: true),
+            AttentionMask.ForKeys(memoryBatch));
     }
 
-    /// <summary>Decodes with explicit masks (PyTorch's <c>tgt_mask</c> + <c>tgt_key_padding_mask</c>, and <c>memory_key_padding_mask</c>).</summary>
-    public Tensor Forward(Tensor x, SequenceBatch batch, Tensor memory, SequenceBatch memoryBatch, AttentionMask selfMask, AttentionMask memoryMask)
+    /// <summary>Decodes with explicit masks (PyTorch's <c>tgt_mask</c> + <c>tgt_key_padding_mask</c>, and
+    /// <c>memory_key_padding_mask</c>).</summary>
+    public Tensor Forward(Tensor x, SequenceBatch batch, Tensor memory, SequenceBatch memoryBatch,
+        AttentionMask selfMask, AttentionMask memoryMask)
     {
         ArgumentNullException.ThrowIfNull(x);
         ArgumentNullException.ThrowIfNull(batch);
@@ -104,9 +114,11 @@ public sealed class DecoderLayer : Module
         batch.CheckRows("DecoderLayer", x, "x");
         memoryBatch.CheckRows("DecoderLayer", memory, "memory");
         if (memoryBatch.Batch != batch.Batch)
-            throw new ArgumentException($"DecoderLayer: the target batch has B={batch.Batch} sequences but the memory has B={memoryBatch.Batch}.");
+            throw new ArgumentException($"DecoderLayer: the target batch has B={batch.Batch} sequences but the " +
+                $"memory has B={memoryBatch.Batch}.");
         x = Residual.Apply(x, h => SelfAttn.Forward(h, h, h, batch.Batch, selfMask), Norm1, Dropout1, Placement);
-        x = Residual.Apply(x, h => CrossAttn.Forward(h, memory, memory, batch.Batch, memoryMask), Norm2, Dropout2, Placement);
+        x = Residual.Apply(x, h => CrossAttn.Forward(h, memory, memory, batch.Batch, memoryMask), Norm2, Dropout2,
+            Placement);
         return Residual.Apply(x, FeedForward.Forward, Norm3, Dropout3, Placement);
     }
 }

@@ -27,7 +27,8 @@ public sealed class DecoderOnlyLM : Module
         Embedding = RegisterModule("embed", TokenEmbedding.Create(vocab, config.DModel, rng));
         var positional = TokenEmbedding.CreatePositional(config, rng);
         if (positional is not null) Positional = RegisterModule("positional_encoding", positional);
-        Transformer = RegisterModule("transformer", new Encoder(config, rng, finalNorm: true, layers: config.DecoderLayers));
+        Transformer = RegisterModule("transformer",
+            new Encoder(config, rng, finalNorm: true, layers: config.DecoderLayers));
         Head = tieWeights
             ? RegisterModule("lm_head", new TiedLinear(Embedding.Weight))
             : RegisterModule("lm_head", new Linear(config.DModel, vocab, rng));

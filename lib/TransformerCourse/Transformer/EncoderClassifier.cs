@@ -32,7 +32,8 @@ public sealed class EncoderClassifier : Module
     private readonly Dropout _dropout;
 
     /// <summary>Creates the model with config.EncoderLayers layers.</summary>
-    public EncoderClassifier(int vocab, int classes, TransformerConfig config, Rng rng, Pooling pooling = Pooling.FirstToken)
+    public EncoderClassifier(int vocab, int classes, TransformerConfig config, Rng rng,
+        Pooling pooling = Pooling.FirstToken)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(rng);
@@ -81,5 +82,6 @@ public sealed class EncoderClassifier : Module
     }
 
     /// <summary>Class logits, B×C, for the B·T ids of a batch.</summary>
-    public Tensor Forward(IReadOnlyList<int> ids, SequenceBatch batch) => Classifier.Forward(_dropout.Forward(Encode(ids, batch)));
+    public Tensor Forward(IReadOnlyList<int> ids, SequenceBatch batch)
+        => Classifier.Forward(_dropout.Forward(Encode(ids, batch)));
 }

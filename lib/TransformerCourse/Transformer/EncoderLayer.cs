@@ -12,9 +12,11 @@ namespace TransformerCourse.Transformer;
 /// <remarks>
 /// <para>Parameters (PyTorch names): <c>self_attn.in_proj_weight</c> [3d, d], <c>self_attn.in_proj_bias</c> [3d],
 /// <c>self_attn.out_proj.weight</c> [d, d], <c>self_attn.out_proj.bias</c> [d], <c>linear1.weight</c> [d_ff, d],
-/// <c>linear1.bias</c> [d_ff], <c>linear2.weight</c> [d, d_ff], <c>linear2.bias</c> [d], <c>norm1.*</c>, <c>norm2.*</c> [d].</para>
+/// <c>linear1.bias</c> [d_ff], <c>linear2.weight</c> [d, d_ff], <c>linear2.bias</c> [d], <c>norm1.*</c>, <c>norm2.*</c>
+/// [d].</para>
 /// <para>Shapes: x (B·T)×d_model in the <see cref="SequenceBatch"/> layout → (B·T)×d_model. Padded keys are hidden;
-/// with <c>causal</c> also later positions (a GPT block). The weights of the last call are in <see cref="SelfAttentionWeights"/>.</para>
+/// with <c>causal</c> also later positions (a GPT block). The weights of the last call are in
+/// <see cref="SelfAttentionWeights"/>.</para>
 /// </remarks>
 public sealed class EncoderLayer : Module
 {
@@ -28,7 +30,8 @@ public sealed class EncoderLayer : Module
     /// <param name="normFirst">Pre-LN (true) or post-LN (false, the paper and PyTorch's default).</param>
     /// <param name="layerNormEps">ε of the layer norms.</param>
     /// <param name="rotary">Optional RoPE for the self-attention.</param>
-    public EncoderLayer(int dModel, int heads, int dFF, Rng rng, double dropout = 0.1, Activation activation = Activation.Relu,
+    public EncoderLayer(int dModel, int heads, int dFF, Rng rng, double dropout = 0.1,
+        Activation activation = Activation.Relu,
         bool normFirst = false, double layerNormEps = 1e-5, RotaryEmbedding? rotary = null)
     {
         ArgumentNullException.ThrowIfNull(rng);
@@ -47,7 +50,8 @@ public sealed class EncoderLayer : Module
 
     /// <summary>Creates the layer from a configuration.</summary>
     public EncoderLayer(TransformerConfig config, Rng rng, RotaryEmbedding? rotary = null)
-        : this(config.Validate().DModel, config.Heads, config.DFF, rng, config.Dropout, config.Activation, config.NormFirst, config.LayerNormEps, rotary)
+        : this(config.Validate().DModel, config.Heads, config.DFF, rng, config.Dropout, config.Activation,
+            config.NormFirst, config.LayerNormEps, rotary)
     {
     }
 
@@ -57,7 +61,8 @@ public sealed class EncoderLayer : Module
     /// <summary>The self-attention.</summary>
     public MultiHeadAttention SelfAttn { get; }
 
-    /// <summary>The feed-forward network (its parameters are registered here as <c>linear1</c>, <c>linear2</c>).</summary>
+    /// <summary>The feed-forward network (its parameters are registered here as <c>linear1</c>,
+    /// <c>linear2</c>).</summary>
     public PositionwiseFeedForward FeedForward { get; }
 
     /// <summary>The layer norm around self-attention.</summary>
@@ -75,7 +80,8 @@ public sealed class EncoderLayer : Module
     /// <summary>The self-attention weights of the last call, B×h×T×T.</summary>
     public AttentionWeights? SelfAttentionWeights => SelfAttn.LastWeights;
 
-    /// <summary>Encodes a batch; padded keys are hidden, and with <paramref name="causal"/> later positions too.</summary>
+    /// <summary>Encodes a batch; padded keys are hidden, and with <paramref name="causal"/> later positions
+    /// too.</summary>
     /// <param name="x">(B·T)×d_model.</param>
     /// <param name="batch">B, T, lengths.</param>
     /// <param name="causal">Use a look-ahead mask (a decoder-only block).</param>
@@ -86,7 +92,8 @@ public sealed class EncoderLayer : Module
         return Forward(x, batch, AttentionMask.ForKeys(batch, causal));
     }
 
-    /// <summary>Encodes a batch with an explicit mask (PyTorch's <c>src_mask</c> and <c>src_key_padding_mask</c>).</summary>
+    /// <summary>Encodes a batch with an explicit mask (PyTorch's <c>src_mask</c> and
+    /// <c>src_key_padding_mask</c>).</summary>
     public Tensor Forward(Tensor x, SequenceBatch batch, AttentionMask mask)
     {
         ArgumentNullException.ThrowIfNull(x);

@@ -21,7 +21,8 @@ public sealed class LearnedPositionalEncoding : Nn.Module
     {
         ArgumentNullException.ThrowIfNull(rng);
         if (maxLength <= 0 || dModel <= 0)
-            throw new ArgumentException($"LearnedPositionalEncoding: sizes must be positive, got maxLength={maxLength}, d_model={dModel}.");
+            throw new ArgumentException($"LearnedPositionalEncoding: sizes must be positive, got " +
+                $"maxLength={maxLength}, d_model={dModel}.");
         Weight = RegisterParameter("weight", Nn.Init.Normal(maxLength, dModel, 0, 1, rng));
         _dropout = RegisterModule("dropout", new Nn.Dropout(dropout, rng.Fork()));
     }
@@ -37,9 +38,11 @@ public sealed class LearnedPositionalEncoding : Nn.Module
     {
         ArgumentNullException.ThrowIfNull(x);
         if (x.Cols != Weight.Cols || time <= 0 || x.Rows % time != 0)
-            throw new ArgumentException($"LearnedPositionalEncoding: input is {x.Shape}; it must be (B·T)×{Weight.Cols} with T={time}.");
+            throw new ArgumentException($"LearnedPositionalEncoding: input is {x.Shape}; it must be " +
+                $"(B·T)×{Weight.Cols} with T={time}.");
         if (startPosition < 0 || startPosition + time > MaxLength)
-            throw new ArgumentException($"LearnedPositionalEncoding: positions {startPosition}…{startPosition + time - 1} are beyond the table of {MaxLength}.");
+            throw new ArgumentException($"LearnedPositionalEncoding: " +
+                $"positions {startPosition}…{startPosition + time - 1} are beyond the table of {MaxLength}.");
         var positions = new int[x.Rows];
         for (int r = 0; r < positions.Length; r++) positions[r] = startPosition + r % time;
         return _dropout.Forward(x + Weight.GatherRows(positions));

@@ -26,7 +26,8 @@ public static class Residual
 {
     /// <summary>Applies <paramref name="sublayer"/> to x with a residual connection and layer norm placed as <paramref
     /// name="placement"/> says.</summary>
-    public static Tensor Apply(Tensor x, Func<Tensor, Tensor> sublayer, LayerNorm norm, Dropout dropout, NormPlacement placement)
+    public static Tensor Apply(Tensor x, Func<Tensor, Tensor> sublayer, LayerNorm norm, Dropout dropout,
+        NormPlacement placement)
     {
         ArgumentNullException.ThrowIfNull(x);
         ArgumentNullException.ThrowIfNull(sublayer);

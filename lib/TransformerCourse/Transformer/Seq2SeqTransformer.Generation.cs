@@ -17,7 +17,8 @@ public sealed partial class Seq2SeqTransformer
     public override Tensor Logits(Seq2SeqBatch batch)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        return Forward(batch.Source.FlatIds(), Layout(batch.Source), batch.DecoderInput.FlatIds(), Layout(batch.DecoderInput));
+        return Forward(batch.Source.FlatIds(), Layout(batch.Source), batch.DecoderInput.FlatIds(),
+            Layout(batch.DecoderInput));
     }
 
     /// <summary>The cross-attention of every decoder layer for a teacher-forced batch (after <see
@@ -32,7 +33,8 @@ public sealed partial class Seq2SeqTransformer
         ArgumentNullException.ThrowIfNull(source);
         var layout = Layout(source);
         var memory = Encode(source.FlatIds(), layout);
-        return new State(memory, source.Lengths, source.Time, Enumerable.Range(0, source.Size).Select(_ => Array.Empty<int>()).ToArray(),
+        return new State(memory, source.Lengths, source.Time,
+            Enumerable.Range(0, source.Size).Select(_ => Array.Empty<int>()).ToArray(),
             Enumerable.Range(0, source.Size).ToArray());
     }
 
@@ -62,10 +64,12 @@ public sealed partial class Seq2SeqTransformer
             attention = Matrix<double>.Build.Dense(n, st.SourceTime);
             for (int b = 0; b < n; b++) attention.SetRow(b, weights.MeanOverHeads(b).Row(t - 1));
         }
-        return new StepResult(logProbs.Data, attention, new State(st.Memory, st.Lengths, st.SourceTime, prefixes, st.SourceRows));
+        return new StepResult(logProbs.Data, attention,
+            new State(st.Memory, st.Lengths, st.SourceTime, prefixes, st.SourceRows));
     }
 
-    private sealed class State(Tensor memory, int[] lengths, int sourceTime, int[][] prefixes, int[] sources) : DecoderState
+    private sealed class State(Tensor memory, int[] lengths, int sourceTime, int[][] prefixes, int[] sources)
+        : DecoderState
     {
         public Tensor Memory => memory;
 

@@ -31,15 +31,18 @@ public sealed partial class Seq2SeqTransformer : Seq2SeqModel
     /// <param name="rng">The random source for weights and dropout.</param>
     /// <param name="tieOutput">Share the target embedding with the generator's weight.</param>
     /// <param name="shareEmbeddings">Share one embedding between source and target (needs V_src = V_tgt).</param>
-    public Seq2SeqTransformer(int sourceVocab, int targetVocab, TransformerConfig config, Rng rng, bool tieOutput = false, bool shareEmbeddings = false)
+    public Seq2SeqTransformer(int sourceVocab, int targetVocab, TransformerConfig config, Rng rng,
+        bool tieOutput = false, bool shareEmbeddings = false)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(rng);
         Config = config.Validate();
         if (shareEmbeddings && sourceVocab != targetVocab)
-            throw new ArgumentException($"Seq2SeqTransformer: shared embeddings need one vocabulary, got V_src={sourceVocab}, V_tgt={targetVocab}.");
+            throw new ArgumentException($"Seq2SeqTransformer: shared embeddings need one vocabulary, got " +
+                $"V_src={sourceVocab}, V_tgt={targetVocab}.");
         SourceEmbedding = RegisterModule("src_embed", TokenEmbedding.Create(sourceVocab, config.DModel, rng));
-        TargetEmbedding = shareEmbeddings ? SourceEmbedding : RegisterModule("tgt_embed", TokenEmbedding.Create(targetVocab, config.DModel, rng));
+        TargetEmbedding = shareEmbeddings ? SourceEmbedding
+            : RegisterModule("tgt_embed", TokenEmbedding.Create(targetVocab, config.DModel, rng));
         var positional = TokenEmbedding.CreatePositional(config, rng);
         if (positional is not null) Positional = RegisterModule("positional_encoding", positional);
         Body = RegisterModule("transformer", new EncoderDecoder(config, rng));
@@ -81,14 +84,17 @@ public sealed partial class Seq2SeqTransformer : Seq2SeqModel
         Body.Encode(TokenEmbedding.Apply(SourceEmbedding, Positional, sourceIds, sourceBatch), sourceBatch);
 
     /// <summary>The decoder's output for target ids int[B·T] (causal) against the memory: (B·T)×d_model.</summary>
-    public Tensor Decode(IReadOnlyList<int> targetIds, SequenceBatch targetBatch, Tensor memory, SequenceBatch sourceBatch) =>
-        Body.Decode(TokenEmbedding.Apply(TargetEmbedding, Positional, targetIds, targetBatch), targetBatch, memory, sourceBatch);
+    public Tensor Decode(IReadOnlyList<int> targetIds, SequenceBatch targetBatch, Tensor memory,
+        SequenceBatch sourceBatch) =>
+        Body.Decode(TokenEmbedding.Apply(TargetEmbedding, Positional, targetIds, targetBatch), targetBatch, memory,
+            sourceBatch);
 
     /// <summary>Vocabulary logits of decoder outputs: n×d_model → n×V_tgt.</summary>
     public Tensor Logits(Tensor decoded) => Generator.Forward(decoded);
 
     /// <summary>Logits for teacher forcing: (B·T)×V_tgt, row b·T + t predicting target token t + 1.</summary>
-    public Tensor Forward(IReadOnlyList<int> sourceIds, SequenceBatch sourceBatch, IReadOnlyList<int> targetIds, SequenceBatch targetBatch) =>
+    public Tensor Forward(IReadOnlyList<int> sourceIds, SequenceBatch sourceBatch, IReadOnlyList<int> targetIds,
+        SequenceBatch targetBatch) =>
         Logits(Decode(targetIds, targetBatch, Encode(sourceIds, sourceBatch), sourceBatch));
 
     /// <summary>

@@ -33,8 +33,10 @@ public static class TokenEmbedding
         ArgumentNullException.ThrowIfNull(rng);
         return config.Positional switch
         {
-            PositionalEncodingKind.Sinusoidal => new SinusoidalPositionalEncoding(config.DModel, config.MaxLength, config.Dropout, rng.Fork()),
-            PositionalEncodingKind.Learned => new LearnedPositionalEncoding(config.MaxLength, config.DModel, rng, config.Dropout),
+            PositionalEncodingKind.Sinusoidal
+                => new SinusoidalPositionalEncoding(config.DModel, config.MaxLength, config.Dropout, rng.Fork()),
+            PositionalEncodingKind.Learned
+                => new LearnedPositionalEncoding(config.MaxLength, config.DModel, rng, config.Dropout),
             _ => null,
         };
     }
@@ -43,13 +45,15 @@ public static class TokenEmbedding
     /// x = table[ids]·√d_model + PE(t) for the B·T ids of a batch (row b·T + t); (B·T)×d_model.
     /// With no positional module (RoPE), only the scaled embeddings.
     /// </summary>
-    public static Tensor Apply(Embedding table, Module? positional, IReadOnlyList<int> ids, SequenceBatch batch, int startPosition = 0)
+    public static Tensor Apply(Embedding table, Module? positional, IReadOnlyList<int> ids, SequenceBatch batch,
+        int startPosition = 0)
     {
         ArgumentNullException.ThrowIfNull(table);
         ArgumentNullException.ThrowIfNull(ids);
         ArgumentNullException.ThrowIfNull(batch);
         if (ids.Count != batch.Rows)
-            throw new ArgumentException($"TokenEmbedding: {ids.Count} ids for a batch of B={batch.Batch}×T={batch.Time} = {batch.Rows} positions.");
+            throw new ArgumentException($"TokenEmbedding: {ids.Count} ids for a batch of " +
+                $"B={batch.Batch}×T={batch.Time} = {batch.Rows} positions.");
         var x = table.Forward(ids).Scale(Math.Sqrt(table.Dim));
         return positional switch
         {

@@ -66,11 +66,16 @@ public sealed record TransformerConfig
     public TransformerConfig Validate()
     {
         if (DModel <= 0 || Heads <= 0 || DModel % Heads != 0)
-            throw new ArgumentException($"TransformerConfig: d_model={DModel} must be a positive multiple of h={Heads}.");
+            throw new ArgumentException($"TransformerConfig: d_model={DModel} must be a positive multiple of " +
+                $"h={Heads}.");
         if (DFF <= 0) throw new ArgumentException($"TransformerConfig: d_ff must be positive, got {DFF}.");
-        if (EncoderLayers < 0 || DecoderLayers < 0) throw new ArgumentException($"TransformerConfig: layer counts must be ≥ 0, got {EncoderLayers} and {DecoderLayers}.");
-        if (Dropout < 0 || Dropout >= 1 || double.IsNaN(Dropout)) throw new ArgumentException($"TransformerConfig: dropout must be in [0, 1), got {Dropout}.");
-        if (MaxLength <= 0) throw new ArgumentException($"TransformerConfig: MaxLength must be positive, got {MaxLength}.");
+        if (EncoderLayers < 0 || DecoderLayers < 0)
+            throw new ArgumentException($"TransformerConfig: layer counts must be ≥ 0, " +
+                $"got {EncoderLayers} and {DecoderLayers}.");
+        if (Dropout < 0 || Dropout >= 1 || double.IsNaN(Dropout))
+            throw new ArgumentException($"TransformerConfig: dropout must be in [0, 1), got {Dropout}.");
+        if (MaxLength <= 0)
+            throw new ArgumentException($"TransformerConfig: MaxLength must be positive, got {MaxLength}.");
         if (Positional == PositionalEncodingKind.Rotary && DK % 2 != 0)
             throw new ArgumentException($"TransformerConfig: rotary positions need an even d_k, got {DK}.");
         return this;

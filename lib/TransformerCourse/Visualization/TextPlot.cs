@@ -18,13 +18,15 @@ public static class TextPlot
     /// values between the matrix's minimum and maximum (or [<paramref name="min"/>, <paramref name="max"/>] when given,
     /// e.g. [0, 1] for attention weights). Row labels on the left; column labels written vertically underneath.
     /// </summary>
-    public static string Heatmap(Matrix<double> values, IReadOnlyList<string>? rowLabels = null, IReadOnlyList<string>? columnLabels = null, double? min = null, double? max = null)
+    public static string Heatmap(Matrix<double> values, IReadOnlyList<string>? rowLabels = null,
+        IReadOnlyList<string>? columnLabels = null, double? min = null, double? max = null)
     {
         ArgumentNullException.ThrowIfNull(values);
         if (rowLabels is not null && rowLabels.Count != values.RowCount)
             throw new ArgumentException($"Heatmap: {rowLabels.Count} row labels for {values.RowCount} rows.");
         if (columnLabels is not null && columnLabels.Count != values.ColumnCount)
-            throw new ArgumentException($"Heatmap: {columnLabels.Count} column labels for {values.ColumnCount} columns.");
+            throw new ArgumentException($"Heatmap: {columnLabels.Count} column labels " +
+                $"for {values.ColumnCount} columns.");
         double lo = min ?? (values.RowCount * values.ColumnCount == 0 ? 0 : values.Enumerate().Min());
         double hi = max ?? (values.RowCount * values.ColumnCount == 0 ? 1 : values.Enumerate().Max());
         int width = rowLabels is null ? 0 : rowLabels.Max(l => DisplayWidth(l));
@@ -58,7 +60,8 @@ public static class TextPlot
             {
                 // Words: number the columns under the cells and list the words.
                 sb.Append(indent);
-                for (int j = 0; j < columnLabels.Count; j++) sb.Append((j % 10).ToString(CultureInfo.InvariantCulture)).Append(' ');
+                for (int j = 0; j < columnLabels.Count; j++)
+                    sb.Append((j % 10).ToString(CultureInfo.InvariantCulture)).Append(' ');
                 sb.Append('\n').Append(indent);
                 sb.AppendJoin("  ", columnLabels.Select((l, j) => $"{j}={l}"));
                 sb.Append('\n');
@@ -92,7 +95,10 @@ public static class TextPlot
     }
 
     // Hangul and other East Asian characters take two columns in a terminal.
-    private static bool IsWide(char c) => c >= '\u1100' && (c <= '\u115F' || (c >= '\u2E80' && c <= '\uA4CF') || (c >= '\uAC00' && c <= '\uD7A3') || (c >= '\uF900' && c <= '\uFAFF') || (c >= '\uFF00' && c <= '\uFF60'));
+    private static bool IsWide(char c)
+        => c >= '\u1100'
+            && (c <= '\u115F' || (c >= '\u2E80' && c <= '\uA4CF') || (c >= '\uAC00' && c <= '\uD7A3')
+            || (c >= '\uF900' && c <= '\uFAFF') || (c >= '\uFF00' && c <= '\uFF60'));
 
     private static int DisplayWidth(string s) => s.Sum(c => IsWide(c) ? 2 : 1);
 

@@ -7,7 +7,8 @@ namespace TransformerCourse.Autograd.Kernels;
 /// for each sequence b and head h, O_bh = P_bh V_bh with P_bh = softmax(Q_bh K_bhᵀ · s + M_b) and s = 1/√d_k.
 /// </summary>
 /// <remarks>
-/// <para>Layout (see <c>Attention/SequenceBatch.cs</c>): Q is (B·T_q)×(h·d_k), K is (B·T_k)×(h·d_k), V is (B·T_k)×(h·d_v);
+/// <para>Layout (see <c>Attention/SequenceBatch.cs</c>): Q is (B·T_q)×(h·d_k), K is (B·T_k)×(h·d_k), V is
+/// (B·T_k)×(h·d_v);
 /// Q_bh is rows [b·T_q, (b+1)·T_q) and columns [h·d_k, (h+1)·d_k) of Q, and so on. The output O is
 /// (B·T_q)×(h·d_v), O_bh in the same place, i.e. the heads already concatenated.</para>
 /// <para>It computes exactly what <c>ScaledDotProductAttention</c> computes, once per (b, h), but as one
