@@ -18,4 +18,15 @@ public class ActivationsTests
         Assert.Equal(x.Sigmoid().Data, new Sigmoid().Forward(x).Data);
         Assert.Equal(0, new ReLU().ParameterCount);
     }
+
+    [Fact]
+    public void SequentialGradient()
+    {
+        var rng = new Rng(228);
+        var mlp = new Sequential(new Linear(4, 6, rng), new GELU(), new Linear(6, 5, rng), new Tanh(),
+            new LayerNorm(5), new Linear(5, 3, rng), new Sigmoid());
+        var x = Gen.Param(3, 4, rng, "x");
+        Expect.Gradients(() => mlp.Forward(x), [x, .. mlp.Parameters()]);
+        Expect.Gradients(() => mlp.Forward(x).CrossEntropy([0, 2, 1], labelSmoothing: 0.1), [x, .. mlp.Parameters()]);
+    }
 }

@@ -20,4 +20,25 @@ public class LayerNormTests
         x.Data[0, 2] = 0;
         Assert.All(ln.Forward(x).Data.Enumerate(), v => Assert.True(double.IsFinite(v)));
     }
+
+    [Fact]
+    public void LayerNormModule()
+    {
+        var rng = new Rng(226);
+        var ln = new LayerNorm(6);
+        Assert.Equal(["weight", "bias"], ln.NamedParameters().Select(p => p.Name));
+        Assert.Equal([6], ln.NamedParameters().First().Shape);
+        Assert.All(ln.Weight.Data.Enumerate(), v => Assert.Equal(1.0, v));
+        Assert.All(ln.Bias.Data.Enumerate(), v => Assert.Equal(0.0, v));
+        Assert.Equal(1e-5, ln.Eps);
+
+        ln.Weight.Data.MapInplace(_ => rng.NextUniform(0.5, 1.5));
+        ln.Bias.Data.MapInplace(_ => rng.NextGaussian());
+        foreach (int n in new[] { 1, 4 })
+        {
+            var x = Gen.Param(n, 6, rng, "x");
+            Expect.Gradients(() => ln.Forward(x), x, ln.Weight, ln.Bias);
+        }
+        Expect.ThrowsArgument(() => ln.Forward(Tensor.Zeros(2, 5)), "LayerNorm", "input is 2×5", "gamma is 1×6");
+    }
 }

@@ -33,4 +33,21 @@ public class EncoderClassifierTests
         var table = model.Embedding.Weight;
         Expect.Gradients(() => model.Forward(ids, batch).CrossEntropy([0, 2]), table, model.Classifier.Weight);
     }
+
+    [Fact]
+    public void DropoutActsOnlyInTrainingAndIsReproducible()
+    {
+        var config = Small with { Dropout = 0.3 };
+        var x = Tensor.Randn(2 * 4, 8, new Rng(7));
+        var batch = new SequenceBatch(2, 4, [4, 3]);
+        var a = new EncoderLayer(config, new Rng(8));
+        var b = new EncoderLayer(config, new Rng(8));
+        var first = a.Forward(x, batch).Data;
+        Expect.Close(first, b.Forward(x, batch).Data, 0, "same seed, same dropout masks");
+        Assert.True((first - a.Forward(x, batch).Data).FrobeniusNorm() > 1e-6, "a new mask each call");
+        var noDropout = new EncoderLayer(config with { Dropout = 0 }, new Rng(9));
+        noDropout.LoadStateDict(a.StateDict());
+        a.Eval();
+        Expect.Close(noDropout.Forward(x, batch).Data, a.Forward(x, batch).Data, 1e-15, "evaluation mode = no dropout");
+    }
 }
