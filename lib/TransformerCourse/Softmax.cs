@@ -78,32 +78,66 @@ public static class Softmax
     {
         ArgumentNullException.ThrowIfNull(logits);
         int rows = logits.RowCount, cols = logits.ColumnCount;
-        string shape = $"{rows}×{cols}";
-        if (additiveMask is not null && additiveMask.ColumnCount != cols
-            || additiveMask is not null && additiveMask.RowCount != rows && additiveMask.RowCount != 1)
-            throw new ArgumentException($"Softmax: input is {shape}, mask is {additiveMask.RowCount}×" +
-                $"{additiveMask.ColumnCount}; the mask must be {shape} or 1×{cols}.");
-        var p = Matrix<double>.Build.Dense(rows, cols);
+        var z = MaskedLogits("Softmax", logits, additiveMask);
+        return DenseMatrix.Build.Dense(rows, cols, EachRow(z, rows, cols, (row, p) => SoftmaxRow(row, p)));
+    }
+
+    /// <summary>A function of one row, written into <paramref name="y"/> (which may be <paramref name="z"/>).</summary>
+    internal delegate void RowFunction(ReadOnlySpan<double> z, Span<double> y);
+
+    /// <summary>
+    /// y = f(z) row by row, for a column-major rows×cols array z: each row is copied out, transformed by the shared
+    /// row routine (<see cref="SoftmaxRow"/> or <see cref="LogSoftmaxRow"/>) and copied back.
+    /// </summary>
+    internal static double[] EachRow(double[] z, int rows, int cols, RowFunction f)
+    {
+        var y = GC.AllocateUninitializedArray<double>(rows * cols); // every entry is written below
         var row = new double[cols];
         for (int i = 0; i < rows; i++)
         {
+            for (int j = 0; j < cols; j++) row[j] = z[i + j * rows];
+            f(row, row);
+            for (int j = 0; j < cols; j++) y[i + j * rows] = row[j];
+        }
+        return y;
+    }
+
+    /// <summary>
+    /// Z = X + mask as a column-major array (the mask rows×cols, or 1×cols for every row), after checking the shapes,
+    /// that X has no NaN or +∞ and that the mask holds only finite values or −∞. Shared by <see cref="Rows"/> and
+    /// the autograd softmax and log-softmax.
+    /// </summary>
+    internal static double[] MaskedLogits(string op, Matrix<double> x, Matrix<double>? mask)
+    {
+        int rows = x.RowCount, cols = x.ColumnCount;
+        string shape = $"{rows}×{cols}";
+        if (mask is not null && (mask.ColumnCount != cols || mask.RowCount != rows && mask.RowCount != 1))
+            throw new ArgumentException($"{op}: input is {shape}, mask is {mask.RowCount}×{mask.ColumnCount}; the " +
+                $"mask must be {shape} or 1×{cols}.");
+        var z = x.ToColumnMajorArray();
+        for (int k = 0; k < z.Length; k++)
+        {
+            if (double.IsNaN(z[k]) || double.IsPositiveInfinity(z[k]))
+                throw new ArgumentException($"{op}: the {shape} input has {z[k]} at row {k % rows}, column " +
+                    $"{k / rows}; logits must be finite.");
+        }
+        if (mask is not null)
+        {
+            var mv = mask.ToColumnMajorArray();
+            bool perRow = mask.RowCount == 1 && rows != 1;
             for (int j = 0; j < cols; j++)
             {
-                double x = logits[i, j];
-                if (double.IsNaN(x) || double.IsPositiveInfinity(x))
-                    throw new ArgumentException($"Softmax: the {shape} input has {x} at row {i}, column {j}; " +
-                        "logits must be finite.");
-                double m = additiveMask is null ? 0 : additiveMask[additiveMask.RowCount == 1 ? 0 : i, j];
-                if (double.IsNaN(m) || double.IsPositiveInfinity(m))
-                    throw new ArgumentException($"Softmax: mask has {m} at " +
-                        $"row {(additiveMask!.RowCount == 1 ? 0 : i)}, " +
-                        $"column {j}; use 0 (visible) or −∞ (hidden).");
-                row[j] = additiveMask is null ? x : x + m;       // Z = X + mask, one row at a time
+                for (int i = 0; i < rows; i++)
+                {
+                    double m = perRow ? mv[j] : mv[i + j * rows];
+                    if (double.IsNaN(m) || double.IsPositiveInfinity(m))
+                        throw new ArgumentException($"{op}: mask has {m} at row {(perRow ? 0 : i)}, column {j}; use " +
+                            "0 (visible) or −∞ (hidden).");
+                    z[i + j * rows] += m;
+                }
             }
-            SoftmaxRow(row, row);
-            for (int j = 0; j < cols; j++) p[i, j] = row[j];
         }
-        return p;
+        return z;
     }
 
     internal static void CheckTemperature(string op, double temperature)

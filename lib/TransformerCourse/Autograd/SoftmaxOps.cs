@@ -14,7 +14,8 @@ public sealed partial class Tensor
     public Tensor Softmax(Matrix<double>? additiveMask = null)
     {
         var (z, rows, cols) = MaskedRows("Softmax", additiveMask);
-        var y = EachRow(z, rows, cols, (row, p) => TransformerCourse.Softmax.SoftmaxRow(row, p));
+        var y = TransformerCourse.Softmax.EachRow(z, rows, cols,
+            (row, p) => TransformerCourse.Softmax.SoftmaxRow(row, p));
         var self = this;
         return FromOp(Shapes.Wrap(rows, cols, y), "Softmax", [this], g =>
         {
@@ -43,7 +44,7 @@ public sealed partial class Tensor
     public Tensor LogSoftmax(Matrix<double>? additiveMask = null)
     {
         var (z, rows, cols) = MaskedRows("LogSoftmax", additiveMask);
-        var y = EachRow(z, rows, cols, TransformerCourse.Softmax.LogSoftmaxRow);
+        var y = TransformerCourse.Softmax.EachRow(z, rows, cols, TransformerCourse.Softmax.LogSoftmaxRow);
         var self = this;
         return FromOp(Shapes.Wrap(rows, cols, y), "LogSoftmax", [this], g =>
         {
@@ -67,56 +68,7 @@ public sealed partial class Tensor
         });
     }
 
-    /// <summary>A function of one row, written into <paramref name="y"/> (which may be <paramref name="z"/>).</summary>
-    internal delegate void RowFunction(ReadOnlySpan<double> z, Span<double> y);
-
-    /// <summary>
-    /// y = f(z) row by row, for a column-major rows×cols array z: each row is copied out, transformed by the shared
-    /// row routine (softmax or log-softmax of <see cref="TransformerCourse.Softmax"/>) and copied back.
-    /// </summary>
-    internal static double[] EachRow(double[] z, int rows, int cols, RowFunction f)
-    {
-        var y = GC.AllocateUninitializedArray<double>(rows * cols); // every entry is written below
-        var row = new double[cols];
-        for (int i = 0; i < rows; i++)
-        {
-            for (int j = 0; j < cols; j++) row[j] = z[i + j * rows];
-            f(row, row);
-            for (int j = 0; j < cols; j++) y[i + j * rows] = row[j];
-        }
-        return y;
-    }
-
     /// <summary>Z = X + mask as a column-major array, after checking shapes and that X has no NaN or +∞.</summary>
-    private (double[] Z, int Rows, int Cols) MaskedRows(string op, Matrix<double>? mask)
-    {
-        Shapes.Mask(op, this, mask);
-        int rows = Rows, cols = Cols;
-        var x = Shapes.Values(Data);
-        var z = new double[x.Length];
-        for (int k = 0; k < x.Length; k++)
-        {
-            if (double.IsNaN(x[k]) || double.IsPositiveInfinity(x[k]))
-                throw new ArgumentException($"{op}: the {Shape} input has {x[k]} at row {k % rows}, column " +
-                    $"{k / rows}; logits must be finite.");
-            z[k] = x[k];
-        }
-        if (mask is not null)
-        {
-            var mv = Shapes.Values(Shapes.Dense(mask));
-            bool perRow = mask.RowCount == 1 && rows != 1;
-            for (int j = 0; j < cols; j++)
-            {
-                for (int i = 0; i < rows; i++)
-                {
-                    double m = perRow ? mv[j] : mv[i + j * rows];
-                    if (double.IsNaN(m) || double.IsPositiveInfinity(m))
-                        throw new ArgumentException($"{op}: mask has {m} at row {(perRow ? 0 : i)}, column {j}; use " +
-                            "0 (visible) or −∞ (hidden).");
-                    z[i + j * rows] += m;
-                }
-            }
-        }
-        return (z, rows, cols);
-    }
+    private (double[] Z, int Rows, int Cols) MaskedRows(string op, Matrix<double>? mask) =>
+        (TransformerCourse.Softmax.MaskedLogits(op, Data, mask), Rows, Cols);
 }
