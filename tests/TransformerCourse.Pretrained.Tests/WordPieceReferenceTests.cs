@@ -25,7 +25,17 @@ public class WordPieceReferenceTests
     });
 
     private static readonly Lazy<Tokenizers.DotNet.Tokenizer> LazyHuggingFace = new(() =>
-        new Tokenizers.DotNet.Tokenizer(WriteTokenizerJson()));
+    {
+        string path = WriteTokenizerJson();
+        try
+        {
+            return new Tokenizers.DotNet.Tokenizer(path);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    });
 
     /// <summary>Texts on which both references follow BERT's rules.</summary>
     public static readonly TheoryData<string> Texts = new()
