@@ -37,6 +37,7 @@ public class ByteLevelBpeReferenceTests
         "Numbers 1234567 and 3.14159, dates 2026-12-06, $1,000.",
         "Ünïcödé naïve café — “quotes” … ©",
         "日本語のテキストと中文文本",
+        "Astral letters 𝐀𝐁𝐂 and a𝐀b",                       // surrogates: both .NET implementations cut alike
         "   ",
         "",
     };

@@ -16,6 +16,10 @@ namespace TransformerCourse.Text;
 /// </para>
 /// <para>Merging by the rank of the merged sequence gives the same tokens as GPT-2's merge list, whose n-th merge
 /// made token 256 + n.</para>
+/// <para>.NET's regular expressions see UTF-16 code units: a letter outside the Basic Multilingual Plane (𝐀, U+1D400)
+/// is two surrogates, which match the "other symbols" branch rather than <c>\p{L}</c>, so such text may be cut
+/// differently from OpenAI's Python tiktoken (Microsoft.ML.Tokenizers does the same as this class). Emoji are
+/// symbols in both.</para>
 /// </remarks>
 public sealed class ByteLevelBpe
 {
