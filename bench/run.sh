@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Runs every benchmark and writes bench/results/results.md (the tables README.md quotes): GEMM throughput, one
-# Transformer encoder layer forward + backward, and a training step of the ko-en Transformer, each against PyTorch.
+# Transformer encoder layer forward + backward, and a training step of the ko-en Transformer, each against PyTorch;
+# and the pretrained all-MiniLM-L6-v2 forward against ONNX Runtime.
 #
 #   bash bench/run.sh                  # 1 and 2 threads, all sections (a few minutes)
 #   BENCH_THREADS=1 bash bench/run.sh  # other thread counts; extra arguments go to the C# harness
 #   BENCH_OUT=bench/results/other.md bash bench/run.sh   # another results file
 #   BENCH_SAMPLES=11 bash bench/run.sh                   # more samples per median (a busy machine)
-#   bash bench/run.sh --sections encoder,train           # some sections only (gemm, encoder, train)
+#   bash bench/run.sh --sections encoder,train           # some sections only (gemm, encoder, train, minilm)
+#   BENCH_OUT=bench/results/minilm.md bash bench/run.sh --sections minilm   # MiniLM vs ONNX Runtime alone
 #
 # Needs OpenBLAS for the native columns and PyTorch for its columns (Debian/Ubuntu):
 #   apt-get install -y libopenblas0-pthread python3-torch
