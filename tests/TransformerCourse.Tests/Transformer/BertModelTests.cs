@@ -29,7 +29,7 @@ public class BertModelTests
     {
         var batch = BertModel.BatchFromAttentionMask([1, 1, 1, 1, 1, 0, 0, 0], 2);
         Assert.Equal((2, 4), (batch.Batch, batch.Time));
-        Assert.Equal([4, 1], batch.Lengths);
+        Assert.Equal([4, 1], batch.Lengths!);
         Expect.ThrowsArgument(() => BertModel.BatchFromAttentionMask([1, 0, 1, 1], 1), "row 0", "position 2",
             "right padding");
         Expect.ThrowsArgument(() => BertModel.BatchFromAttentionMask([1, 2], 1), "flag 2");
