@@ -21,7 +21,9 @@ double TrainStep(Optimizer optimizer, Func<Tensor> computeLoss, double maxNorm)
     var loss = computeLoss();
     loss.Backward();
     var grads = optimizer.Parameters.Where(p => p.Grad is not null).ToList();
-    double norm = Math.Sqrt(grads.Sum(p => p.Grad!.Enumerate().Sum(g => g * g)));   // all gradients together
+    double sumOfSquares = 0;
+    foreach (var p in grads) sumOfSquares += Math.Pow(p.Grad!.FrobeniusNorm(), 2);
+    double norm = Math.Sqrt(sumOfSquares);                     // all gradients together
     if (norm > maxNorm)
         foreach (var p in grads) p.Grad = p.Grad! * (maxNorm / norm);
     optimizer.Step();
