@@ -64,7 +64,7 @@ double TrainStep(Optimizer optimizer, Func<Tensor> computeLoss, double maxNorm)
     loss.Backward();
     foreach (var p in optimizer.Parameters.Where(p => p.Grad is not null))
     {
-        double norm = Math.Sqrt(p.Grad!.Enumerate().Sum(g => g * g));
+        double norm = p.Grad!.FrobeniusNorm();
         if (norm > maxNorm) p.Grad = p.Grad * (maxNorm / norm);
     }
     optimizer.Step();
