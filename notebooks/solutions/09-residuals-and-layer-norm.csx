@@ -17,9 +17,18 @@ Matrix<double> LayerNormRows(Matrix<double> x, Vector<double> gamma, Vector<doub
 }
 
 // Exercise 09.2: a residual block, post-LN and pre-LN
-Tensor PostLN(Tensor x, Func<Tensor, Tensor> f, LayerNorm norm) => norm.Forward(x + f(x));
-Tensor PreLN(Tensor x, Func<Tensor, Tensor> f, LayerNorm norm) => x + f(norm.Forward(x));
+Matrix<double> PostLN(Matrix<double> x, Func<Matrix<double>, Matrix<double>> f, Vector<double> gamma, Vector<double> beta) =>
+    LayerNormRows(x + f(x), gamma, beta, 1e-5);
+Matrix<double> PreLN(Matrix<double> x, Func<Matrix<double>, Matrix<double>> f, Vector<double> gamma, Vector<double> beta) =>
+    x + f(LayerNormRows(x, gamma, beta, 1e-5));
 
-// Exercise 09.3: the learning rate of "Attention Is All You Need" at a step
-double NoamRate(int step, int dModel, int warmup) =>
-    Math.Pow(dModel, -0.5) * Math.Min(Math.Pow(step, -0.5), step * Math.Pow(warmup, -1.5));
+// Exercise 09.3: the gradient that reaches the input of a stack
+Vector<double> GradientAtInput(IReadOnlyList<Matrix<double>> jacobians, Vector<double> g, bool skips)
+{
+    for (int l = jacobians.Count - 1; l >= 0; l--)                       // from the top layer down
+    {
+        var step = skips ? Matrix<double>.Build.DenseIdentity(g.Count) + jacobians[l] : jacobians[l];   // ∂x_l/∂x_{l−1}
+        g = step.Transpose() * g;
+    }
+    return g;
+}

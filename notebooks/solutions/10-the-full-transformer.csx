@@ -11,20 +11,12 @@ Matrix<double> FeedForward(Matrix<double> x, Matrix<double> w1, Vector<double> b
     return y;
 }
 
-// Exercise 10.2: an encoder layer from the library's parts
-Tensor EncoderLayerByHand(EncoderLayer layer, Tensor x, SequenceBatch batch)
+// Exercise 10.2: the decoder layer from raw matrices
+Matrix<double> DecoderLayerForward(Matrix<double> x, Matrix<double> memory, DecoderParams p)
 {
-    var h = layer.Norm1.Forward(x + layer.SelfAttn.SelfAttention(x, batch));
-    return layer.Norm2.Forward(h + layer.FeedForward.Forward(h));
-}
-
-// Exercise 10.3: the parameter-count formula
-long TransformerParameters(long vocab, long dModel, long dFF, long layers)
-{
-    long attention = 4 * dModel * dModel + 4 * dModel;            // W^Q, W^K, W^V, W^O and their biases
-    long feedForward = 2 * dModel * dFF + dFF + dModel;           // W_1, b_1, W_2, b_2
-    long norm = 2 * dModel;                                       // γ and β
-    long encoderLayer = attention + feedForward + 2 * norm;
-    long decoderLayer = 2 * attention + feedForward + 3 * norm;
-    return vocab * dModel + layers * (encoderLayer + decoderLayer) + 2 * norm + vocab;
+    int T = x.RowCount;
+    var causal = M.Dense(T, T, (i, j) => j > i ? double.NegativeInfinity : 0);        // hide later positions
+    var a = LayerNormRows(x + Attend(x, x, p.SelfAttn, causal), p.Gamma1, p.Beta1);   // masked self-attention
+    var c = LayerNormRows(a + Attend(a, memory, p.CrossAttn, null), p.Gamma2, p.Beta2); // Q from a, K and V from memory
+    return LayerNormRows(c + FeedForward(c, p.W1, p.B1, p.W2, p.B2), p.Gamma3, p.Beta3);
 }

@@ -14,9 +14,21 @@ Matrix<double> SmoothedTargets(int[] targets, int classes, double eps, int ignor
     return q;
 }
 
-// Exercise 11.2: the warm-up learning-rate schedule
-double WarmupRate(int step, int dModel, int warmup) =>
-    Math.Pow(dModel, -0.5) * Math.Min(Math.Pow(step, -0.5), step * Math.Pow(warmup, -1.5));
+// Exercise 11.2: one training step
+double TrainStep(Optimizer optimizer, Func<Tensor> computeLoss, double maxNorm)
+{
+    optimizer.ZeroGrad();                                      // backward adds to the gradients already there
+    var loss = computeLoss();
+    loss.Backward();
+    var grads = optimizer.Parameters.Where(p => p.Grad is not null).ToList();
+    double sumOfSquares = 0;
+    foreach (var p in grads) sumOfSquares += Math.Pow(p.Grad!.FrobeniusNorm(), 2);
+    double norm = Math.Sqrt(sumOfSquares);                     // all gradients together
+    if (norm > maxNorm)
+        foreach (var p in grads) p.Grad = p.Grad! * (maxNorm / norm);
+    optimizer.Step();
+    return loss.Item();
+}
 
 // Exercise 11.3: one beam-search expansion step
 List<(int Beam, int Token, double Score)> ExpandBeams(double[] beamScores, Matrix<double> nextLogProbs, int k)

@@ -11,12 +11,20 @@ Matrix<double> ClassificationHead(Matrix<double> H, int T, Matrix<double> W, Vec
     return logits;
 }
 
-// Exercise 12.2: perplexity from per-token losses
-double Perplexity(IReadOnlyList<double[]> lossesPerSentence)
+// Exercise 12.2: the shifted causal language-model loss
+double CausalLmLoss(Matrix<double> logits, int[] ids, int batch, int padId)
 {
-    double total = lossesPerSentence.Sum(s => s.Sum());
-    int tokens = lossesPerSentence.Sum(s => s.Length);
-    return Math.Exp(total / tokens);
+    int T = ids.Length / batch;
+    double total = 0; int count = 0;
+    for (int b = 0; b < batch; b++)
+        for (int t = 0; t + 1 < T; t++)                          // the last position predicts nothing
+        {
+            int target = ids[b * T + t + 1];                     // the next token of the same sentence
+            if (target == padId) continue;
+            total -= Softmax.Log(logits.Row(b * T + t))[target];
+            count++;
+        }
+    return total / count;                                        // pooled over all predicted tokens
 }
 
 // Exercise 12.3: temperature and top-k
