@@ -8,10 +8,12 @@ Vector<double> StableSoftmax(Vector<double> x)
     return e / e.Sum();
 }
 
-// Exercise 01.2: softmax with temperature
-Vector<double> SoftmaxT(Vector<double> x, double T)
+// Exercise 01.2: the entropy of softmax(x / T)
+double SoftmaxEntropy(Vector<double> x, double T)
 {
-    return Softmax.Of(x / T);
+    var z = (x - x.Maximum()) / T;                  // the largest entry is 0: nothing overflows
+    var logP = z - Math.Log(z.PointwiseExp().Sum()); // ln p_i, finite even where p_i underflows to 0
+    return -logP.PointwiseExp().DotProduct(logP);
 }
 
 // Exercise 01.3: soft selection of a vector from a set with a query

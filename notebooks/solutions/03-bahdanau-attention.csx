@@ -26,11 +26,12 @@ Vector<double> ContextVector(Vector<double> alpha, Matrix<double> H)
     return c;
 }
 
-// Exercise 03.3: reading an alignment
-int[] MostAttended(Matrix<double> attention)
+// Exercise 03.3: Graves's location window
+Vector<double> GravesWindow(Vector<double> alpha, Vector<double> beta, Vector<double> kappa, int U)
 {
-    var best = new int[attention.RowCount];
-    for (var i = 0; i < attention.RowCount; i++)
-        best[i] = attention.Row(i).MaximumIndex();
-    return best;
+    var phi = Vector<double>.Build.Dense(U);
+    for (var u = 0; u < U; u++)
+        for (var k = 0; k < alpha.Count; k++)
+            phi[u] += alpha[k] * Math.Exp(-beta[k] * (kappa[k] - u) * (kappa[k] - u));
+    return phi;
 }

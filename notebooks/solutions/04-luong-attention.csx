@@ -1,10 +1,17 @@
 // Reference solutions for notebooks/04-luong-attention.ipynb. Each solution replaces the whole exercise cell with
 // the same "// Exercise <id>" first line; `course run --solutions` and the tests swap them in.
 
-// Exercise 04.1: the dot score
-Vector<double> DotScores(Vector<double> s, Matrix<double> H)
+// Exercise 04.1: dot attention for every decoder step at once
+Matrix<double> DotAttention(Matrix<double> S, Matrix<double> H)
 {
-    return H * s;                                     // entry j = h_j · s
+    var scores = S * H.Transpose();                                  // T_out×T_in
+    var weights = Matrix<double>.Build.Dense(scores.RowCount, scores.ColumnCount);
+    for (var i = 0; i < scores.RowCount; i++)
+    {
+        var e = (scores.Row(i) - scores.Row(i).Maximum()).PointwiseExp();
+        weights.SetRow(i, e / e.Sum());
+    }
+    return weights * H;                                              // T_out×d
 }
 
 // Exercise 04.2: the general (bilinear) score

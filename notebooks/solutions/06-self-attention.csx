@@ -8,13 +8,15 @@ Matrix<double> PlainSelfAttention(Matrix<double> X)
     return weights * X;                                                      // T×d
 }
 
-// Exercise 06.2: self-attention with W_Q, W_K, W_V
-Matrix<double> ProjectedSelfAttention(Matrix<double> X, Matrix<double> WQ, Matrix<double> WK, Matrix<double> WV)
+// Exercise 06.2: causal self-attention with W_Q, W_K, W_V
+Matrix<double> CausalSelfAttention(Matrix<double> X, Matrix<double> WQ, Matrix<double> WK, Matrix<double> WV)
 {
     var Q = X * WQ;                                                           // T×d_k
     var K = X * WK;                                                           // T×d_k
     var values = X * WV;                                                      // T×d_v
-    return Softmax.Rows(Q * K.Transpose() / Math.Sqrt(WQ.ColumnCount)) * values;
+    var scores = Q * K.Transpose() / Math.Sqrt(WQ.ColumnCount);               // T×T
+    var causal = M.Dense(X.RowCount, X.RowCount, (i, j) => j > i ? double.NegativeInfinity : 0.0);
+    return Softmax.Rows(scores, causal) * values;
 }
 
 // Exercise 06.3: a permutation-equivariance check

@@ -243,7 +243,7 @@ public class CliTests
         Assert.True(process.ExitCode == 0, printed + await stderr);
         Assert.Contains("Linear Algebra Provider: Managed", printed);
         Assert.Contains("c is 200×200", printed);
-        Assert.Contains("✔ Exercise 00.1: got the expected vector [2, 5]", printed);
+        Assert.Contains("✔ Exercise 00.1: got the expected 2×3 matrix [[-1.22474, 0, 1.22474], [-0.707107, -0.707107, 1.41421]]", printed);
         Assert.Contains("✔ Exercise 00.2: got the expected 3×3 matrix [[11, 22, 30], [13, 24, 32], [10, 19, 31]]", printed);
         Assert.DoesNotContain("✘", printed);
         // One line per exercise.

@@ -1,3 +1,4 @@
+using System.Collections;
 using System.Globalization;
 using MathNet.Numerics.LinearAlgebra;
 
@@ -164,11 +165,11 @@ public sealed class ExerciseChecks
         {
             if (actual.RowCount != expected.RowCount || actual.ColumnCount != expected.ColumnCount)
                 return (false, $"expected a {Shape(expected)} matrix, got {Shape(actual)}: {Show(actual)}");
-            var diff = (actual - expected).Enumerate().Select(Math.Abs).DefaultIfEmpty(0).Max();
-            return diff <= tolerance && !double.IsNaN(diff)
-                ? (true, $"got the expected {Shape(expected)} matrix {Show(expected)}")
-                : (false, $"expected {Show(expected)}, got {Show(actual)}; " +
-                          $"max |difference| {Num(diff)} > {Num(tolerance)}");
+            var entries = Enumerable.Range(0, expected.RowCount).SelectMany(i => Enumerable
+                .Range(0, expected.ColumnCount).Select(j => ($"[{i}, {j}]", actual[i, j], expected[i, j])));
+            return Compare(entries, tolerance) is { } why
+                ? (false, $"expected {Show(expected)}, got {Show(actual)}; {why}")
+                : (true, $"got the expected {Shape(expected)} matrix {Show(expected)}");
         });
 
     /// <summary>
@@ -183,11 +184,10 @@ public sealed class ExerciseChecks
             if (actual.Count != expected.Count)
                 return (false,
                     $"expected a vector of length {expected.Count}, got length {actual.Count}: {Show(actual)}");
-            var diff = (actual - expected).Enumerate().Select(Math.Abs).DefaultIfEmpty(0).Max();
-            return diff <= tolerance && !double.IsNaN(diff)
-                ? (true, $"got the expected vector {Show(expected)}")
-                : (false, $"expected {Show(expected)}, got {Show(actual)}; " +
-                          $"max |difference| {Num(diff)} > {Num(tolerance)}");
+            var entries = Enumerable.Range(0, expected.Count).Select(i => ($"[{i}]", actual[i], expected[i]));
+            return Compare(entries, tolerance) is { } why
+                ? (false, $"expected {Show(expected)}, got {Show(actual)}; {why}")
+                : (true, $"got the expected vector {Show(expected)}");
         });
 
     /// <summary>A number: |actual − expected| ≤ <paramref name="tolerance"/>.</summary>
@@ -198,13 +198,56 @@ public sealed class ExerciseChecks
         Run<object>(() => compute(), boxed =>
         {
             var actual = (double)boxed;
-            var diff = Math.Abs(actual - expected);
-            return diff <= tolerance
-                ? (true, $"got the expected {Num(expected)}")
-                : (false, $"expected {Num(expected)}, got {Num(actual)}; |difference| {Num(diff)} > {Num(tolerance)}");
+            return Compare([("", actual, expected)], tolerance) is { } why
+                ? (false, $"expected {Num(expected)}, got {Num(actual)}; {why}")
+                : (true, $"got the expected {Num(expected)}");
         });
 
-    /// <summary>The answer equals <paramref name="expected"/> by <see cref="EqualityComparer{T}.Default"/>.</summary>
+    /// <summary>
+    /// A sequence of numbers: the length of <paramref name="expected"/>, each entry within
+    /// <paramref name="tolerance"/> (NaN, ±∞ and lengths judged as for vectors).
+    /// </summary>
+    /// <param name="compute">Runs the learner's code and returns its answer.</param>
+    /// <param name="expected">The right answer.</param>
+    /// <param name="tolerance">Largest allowed absolute difference of one entry.</param>
+    public void Close(Func<IEnumerable<double>?> compute, IEnumerable<double> expected, double tolerance = 1e-9) =>
+        Close(() => compute() is { } a ? Vector<double>.Build.DenseOfEnumerable(a) : null,
+            Vector<double>.Build.DenseOfEnumerable(expected), tolerance);
+
+    /// <summary>
+    /// Why <paramref name="entries"/> (name, actual, expected) are not all close, or null when they are. NaN, ±∞
+    /// and finite values are never close to one another (equal infinities are equal, and NaN only matches NaN);
+    /// finite entries must be within <paramref name="tolerance"/>. Names the first entry that is not a finite
+    /// difference, else the entry of the largest difference.
+    /// </summary>
+    internal static string? Compare(IEnumerable<(string Name, double Actual, double Expected)> entries,
+        double tolerance)
+    {
+        var worst = (Name: "", Diff: 0.0);
+        foreach (var (name, actual, expected) in entries)
+        {
+            var at = name.Length == 0 ? "" : $"entry {name} ";
+            if (double.IsNaN(actual) != double.IsNaN(expected))
+                return $"{at}is {Num(actual)} where {Num(expected)} was expected";
+            if (double.IsNaN(actual)) continue;
+            if (double.IsInfinity(actual) || double.IsInfinity(expected))
+            {
+                if (actual == expected) continue;
+                return $"{at}is {Num(actual)} where {Num(expected)} was expected" +
+                       (double.IsInfinity(actual) ? " (an infinity is never close to a finite number)"
+                           : double.IsInfinity(expected) ? " (only the same infinity matches an infinity)" : "");
+            }
+            var diff = Math.Abs(actual - expected);
+            if (diff > worst.Diff) worst = (name, diff);
+        }
+        if (worst.Diff <= tolerance) return null;
+        return $"{(worst.Name.Length == 0 ? "" : "max ")}|difference| {Num(worst.Diff)} > {Num(tolerance)}";
+    }
+
+    /// <summary>
+    /// The answer equals <paramref name="expected"/> by <see cref="EqualityComparer{T}.Default"/>; a sequence
+    /// (an array, a list) equals another with the same length and equal items in order.
+    /// </summary>
     /// <typeparam name="T">The answer's type.</typeparam>
     /// <param name="compute">Runs the learner's code and returns its answer.</param>
     /// <param name="expected">The right answer.</param>
@@ -212,10 +255,30 @@ public sealed class ExerciseChecks
         Run<object>(() => compute(), boxed =>
         {
             var actual = (T)boxed;
+            if (expected is IEnumerable e and not string && boxed is IEnumerable a)
+                return SequenceDifference(a.Cast<object?>().ToList(), e.Cast<object?>().ToList()) is { } why
+                    ? (false, why)
+                    : (true, $"got the expected {ShowItems(e.Cast<object?>().ToList())}");
             return EqualityComparer<T>.Default.Equals(actual, expected)
                 ? (true, $"got the expected {expected}")
                 : (false, $"expected {expected}, got {actual}");
         });
+
+    private static string? SequenceDifference(List<object?> actual, List<object?> expected)
+    {
+        var shown = $"expected {ShowItems(expected)}, got {ShowItems(actual)}";
+        if (actual.Count != expected.Count)
+            return $"{shown}; {actual.Count} items where {expected.Count} were expected";
+        var i = Enumerable.Range(0, actual.Count).FirstOrDefault(k => !Equals(actual[k], expected[k]), -1);
+        return i < 0 ? null : $"{shown}; item [{i}] is {Item(actual[i])} where {Item(expected[i])} was expected";
+    }
+
+    private static string Item(object? x) => x is double d ? Num(d) : x?.ToString() ?? "null";
+
+    private static string ShowItems(List<object?> items) =>
+        items.Count <= 8
+            ? $"[{string.Join(", ", items.Select(Item))}]"
+            : $"[{string.Join(", ", items.Take(6).Select(Item))}, … ({items.Count} items)]";
 
     /// <summary>A property of the learner's code that a single expected value cannot express.</summary>
     /// <param name="condition">Runs the learner's code and returns whether the property holds.</param>

@@ -225,16 +225,19 @@ public sealed class Trainer
                 }
             }
         }
+        // The loop has moved Epoch past the last epoch it trained; the steps since the last evaluation belong to it.
         if (lossCount > 0)
             Record(valid, lossSum / lossCount, tokens / Math.Max(1e-9, window.Elapsed.TotalSeconds), lastRate,
-                trainSeconds + clock.Elapsed.TotalSeconds);
+                trainSeconds + clock.Elapsed.TotalSeconds, Epoch - 1);
         return History;
 
-        TrainingRecord Record(IReadOnlyList<EncodedPair> v, double trainLoss, double tps, double lr, double seconds)
+        TrainingRecord Record(IReadOnlyList<EncodedPair> v, double trainLoss, double tps, double lr, double seconds,
+            int? epoch = null)
         {
             clock.Stop();
             var eval = Evaluate(Model, v, Options.BatchSize, Options.MaxDecodeLength, Options.ValidationLimit);
-            var record = new TrainingRecord(Optimizer.StepCount, Epoch, trainLoss, eval.Loss, eval.TokenAccuracy,
+            var record = new TrainingRecord(Optimizer.StepCount, epoch ?? Epoch, trainLoss, eval.Loss,
+                eval.TokenAccuracy,
                 eval.ExactMatch, tps, lr, seconds);
             History.Add(record);
             OnProgress?.Invoke(new TrainingProgress(Optimizer.StepCount, total, Epoch, trainLoss, tps, record));

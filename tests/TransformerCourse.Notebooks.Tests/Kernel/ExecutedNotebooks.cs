@@ -120,7 +120,17 @@ public static class ExecutedNotebooks
         return Read(name, Engine.Runner, solutions, output, clock.Elapsed.TotalSeconds) with { RunResult = result };
     }
 
-    private static async Task<ExecutedNotebook> RunKernelAsync(string name, bool solutions)
+    private static Task<ExecutedNotebook> RunKernelAsync(string name, bool solutions) =>
+        RunKernelAsync(name, solutions ? "solutions" : "shipped",
+            solutions ? WithSolutions(TestPaths.CourseNotebook(name)) : File.ReadAllText(TestPaths.CourseNotebook(name)),
+            OutputFolder(Engine.Kernel, solutions), solutions);
+
+    /// <summary>
+    /// Executes <paramref name="notebookJson"/> (a variant of the notebook <paramref name="name"/>) in the kernel,
+    /// one kernel at a time, and writes it to <paramref name="outDir"/>.
+    /// </summary>
+    internal static async Task<ExecutedNotebook> RunKernelAsync(string name, string variant, string notebookJson,
+        string outDir, bool solutions)
     {
         await kernelGate.WaitAsync();
         try
@@ -128,9 +138,9 @@ public static class ExecutedNotebooks
             var clock = Stopwatch.StartNew();
             // The input copy sits in out/ (one level below the repository root, like notebooks/), so the notebook's
             // relative #r paths ("../lib/…") and the repository's dotnet tool manifest still apply.
-            var input = Path.Combine(TestPaths.RepoRoot, "out", $"kernel-input-{(solutions ? "solutions" : "shipped")}-{name}");
-            File.WriteAllText(input, solutions ? WithSolutions(TestPaths.CourseNotebook(name)) : File.ReadAllText(TestPaths.CourseNotebook(name)));
-            var outDir = OutputFolder(Engine.Kernel, solutions);
+            var input = Path.Combine(TestPaths.RepoRoot, "out", $"kernel-input-{variant}-{name}");
+            File.WriteAllText(input, notebookJson);
+            Directory.CreateDirectory(outDir);
             var (code, log) = await KernelSetup.NbConvertAsync(input, outDir, name);
             File.Delete(input);
             var output = Path.Combine(outDir, name);
@@ -159,7 +169,7 @@ public static class ExecutedNotebooks
         return json.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true });
     }
 
-    private static ExecutedNotebook Read(string name, Engine engine, bool solutions, string path, double seconds)
+    internal static ExecutedNotebook Read(string name, Engine engine, bool solutions, string path, double seconds)
     {
         var json = JsonNode.Parse(File.ReadAllText(path))!;
         var cells = new List<ExecutedCell>();

@@ -40,6 +40,21 @@ public class TrainerTests
     }
 
     [Fact]
+    public void TheLastRecordOfAFullRunBelongsToTheLastEpoch()
+    {
+        // 2 epochs of 200 pairs in batches of 50 = 8 steps; evaluations at steps 3 and 6 (EvalEvery 3), then the
+        // final one at step 8 for the two steps since: epochs 1, 2, 2 (the loop has already counted a third).
+        var (encoder, train, valid) = ReverseTask();
+        var sizes = new Seq2SeqSizes(encoder.SourceVocabulary.Count, encoder.TargetVocabulary.Count, 8, 8, 8, 8);
+        var model = new BahdanauSeq2Seq(sizes, new Rng(1));
+        var options = new TrainingOptions { BatchSize = 50, Epochs = 2, EvalEvery = 3, Seed = 1 };
+        var trainer = new Trainer(model, new Adam(model.Parameters(), 1e-3), options);
+        var history = trainer.Fit(train.Take(200).ToList(), valid.Take(5).ToList());
+        Assert.Equal([3, 6, 8], history.Select(h => h.Step));
+        Assert.Equal([1, 2, 2], history.Select(h => h.Epoch));
+    }
+
+    [Fact]
     public void TheSameSeedGivesTheSameLosses()
     {
         var (encoder, train, valid) = ReverseTask();
