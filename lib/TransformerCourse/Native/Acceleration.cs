@@ -115,7 +115,7 @@ public static class Acceleration
             return official;
 
         var all = options.Candidates ?? DefaultCandidates;
-        var usable = LoadUsable(CandidatesFor(choice, all), tried);
+        var usable = LoadUsable(CandidatesFor(choice, all), options.Threads, tried);
         if (usable.Count > 0)
             return Install(usable, options.Threads, tried);
 
@@ -136,10 +136,11 @@ public static class Acceleration
     }
 
     /// <summary>
-    /// Loads each candidate whose family has not loaded yet and checks it on a known product; the ones that load
-    /// and answer correctly are returned (at most one per family), the others are added to <paramref name="tried"/>.
+    /// Loads each candidate whose family has not loaded yet, checks it on a known product, sets its thread count and
+    /// times it (<see cref="CblasLibrary.MeasureGflops"/>); the ones that load and answer correctly are returned (at
+    /// most one per family), the others are added to <paramref name="tried"/>.
     /// </summary>
-    static List<CblasLibrary> LoadUsable(IReadOnlyList<string> candidates, List<string> tried)
+    static List<CblasLibrary> LoadUsable(IReadOnlyList<string> candidates, int? threads, List<string> tried)
     {
         var usable = new List<CblasLibrary>();
         foreach (var candidate in candidates)
@@ -154,6 +155,10 @@ public static class Acceleration
             {
                 new CblasLinearAlgebraProvider(library!).InitializeVerify();
                 usable.Add(library!);
+                // Timed now, before the next library loads: OpenBLAS's threads spin for a while after it loads
+                // and after each product, and an OpenMP library timed meanwhile would crawl.
+                if (threads is { } n) library!.TrySetThreads(n);
+                library!.MeasureGflops();
             }
             catch (NotSupportedException e)
             {
@@ -164,30 +169,43 @@ public static class Acceleration
     }
 
     /// <summary>
-    /// Sets the thread count, times a short dgemm in each usable library, and installs the fastest as MathNet's
-    /// provider.
+    /// Installs the fastest usable library as MathNet's provider.
     /// </summary>
     static AccelerationResult Install(List<CblasLibrary> usable, int? threads, List<string> tried)
     {
-        foreach (var library in usable)
-        {
-            if (threads is { } n) library.TrySetThreads(n);
-            library.MeasureGflops();
-        }
-        var chosen = usable.MaxBy(l => l.Gflops)!;
+        var chosen = usable[Fastest(usable.Select(l => (l.Family, l.Gflops ?? 0)).ToList())];
         var threadNote = threads is { } t && !chosen.CanSetThreads
             ? $" ({chosen.Family} has no thread control; {t} threads not applied)" : "";
         var provider = new CblasLinearAlgebraProvider(chosen);
         LinearAlgebraControl.Provider = provider; // runs provider.InitializeVerify()
         var others = usable.Where(l => l != chosen).ToList();
         _choice = $"{Gflops(chosen)}" + (others.Count == 0 ? "" : $", chosen over "
-            + string.Join(", ", others.Select(o => $"{o.Version ?? o.Family} ({Gflops(o)})")));
+            + string.Join(", ", others.Select(o => $"{o.Version ?? o.Family} ({Gflops(o)})")))
+            + (others.Any(o => o.Gflops > chosen.Gflops) ? $" (OpenBLAS stays unless another is over {Margin}× faster)"
+                : "");
         return new AccelerationResult(AccelerationKind.Cblas, chosen.Family, chosen.Path, provider.ToString(),
             chosen.Threads, tried,
             $"Native linear algebra: {chosen.Version ?? chosen.Family} from {chosen.Path}"
             + $"{ThreadsText(chosen.Threads)}{threadNote}; {_choice}; "
             + "matrix products and BLAS-1 run natively, everything else in MathNet's managed code."
             + (chosen.Advice is { } advice ? $" Note: {advice}." : ""));
+    }
+
+    /// <summary>How much faster than OpenBLAS another library must measure to be chosen over it.</summary>
+    internal const double Margin = 1.2;
+
+    /// <summary>
+    /// The library with the most GFLOP/s, except that OpenBLAS stays unless another is more than <see cref="Margin"/>
+    /// times faster: a probe of a few milliseconds on a busy machine is noisy, and MKL's OpenMP threads suffer more
+    /// than OpenBLAS's from a machine whose cores are shared.
+    /// </summary>
+    /// <param name="measured">Each usable library's family and measured GFLOP/s.</param>
+    /// <returns>The index of the library to use.</returns>
+    internal static int Fastest(IReadOnlyList<(string Family, double Gflops)> measured)
+    {
+        var fastest = Enumerable.Range(0, measured.Count).MaxBy(i => measured[i].Gflops);
+        var openBlas = Enumerable.Range(0, measured.Count).FirstOrDefault(i => measured[i].Family == "OpenBLAS", -1);
+        return openBlas >= 0 && measured[fastest].Gflops <= Margin * measured[openBlas].Gflops ? openBlas : fastest;
     }
 
     /// <summary>"; not used: …" for the candidates that were found but could not be used.</summary>
