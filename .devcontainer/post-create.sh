@@ -93,9 +93,13 @@ install_mkl() {
     $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq python3 >/dev/null
   fi
   add_apt_component "$component" /etc/apt/sources.list /etc/apt/sources.list.d/debian.sources \
-    /etc/apt/sources.list.d/ubuntu.sources
-  if $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends \
-      libmkl-rt libgomp1 >/dev/null; then
+    /etc/apt/sources.list.d/ubuntu.sources || echo "warning: could not add $component to the apt sources"
+  # MKL must not become the system's libblas.so.3 (PyTorch and NumPy load that): its package asks, default no.
+  if command -v debconf-set-selections >/dev/null 2>&1; then
+    echo "libmkl-rt libmkl-rt/use-as-default-blas-lapack boolean false" | $sudo debconf-set-selections
+  fi
+  if $sudo apt-get update -qq && $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+      --no-install-recommends libmkl-rt libgomp1 >/dev/null; then
     echo "installed libmkl-rt and libgomp1 ($(dpkg -s libmkl-rt | sed -n 's/^Version: //p'))"
   else
     echo "warning: could not install MKL (is the $component component reachable?); the course uses OpenBLAS"

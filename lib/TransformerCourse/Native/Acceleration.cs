@@ -181,8 +181,8 @@ public static class Acceleration
         var others = usable.Where(l => l != chosen).ToList();
         _choice = $"{Gflops(chosen)}" + (others.Count == 0 ? "" : $", chosen over "
             + string.Join(", ", others.Select(o => $"{o.Version ?? o.Family} ({Gflops(o)})")))
-            + (others.Any(o => o.Gflops > chosen.Gflops) ? $" (OpenBLAS stays unless another is over {Margin}× faster)"
-                : "");
+            + (others.Any(o => o.Gflops > chosen.Gflops) ? " (OpenBLAS stays unless another is over "
+                + $"{Margin.ToString(System.Globalization.CultureInfo.InvariantCulture)}× faster)" : "");
         return new AccelerationResult(AccelerationKind.Cblas, chosen.Family, chosen.Path, provider.ToString(),
             chosen.Threads, tried,
             $"Native linear algebra: {chosen.Version ?? chosen.Family} from {chosen.Path}"
