@@ -9,6 +9,8 @@
 #   BENCH_SAMPLES=11 bash bench/run.sh                   # more samples per median (a busy machine)
 #   bash bench/run.sh --sections encoder,train           # some sections only (gemm, encoder, train, minilm)
 #   BENCH_OUT=bench/results/minilm.md bash bench/run.sh --sections minilm   # MiniLM vs ONNX Runtime alone
+#   BENCH_MKL=/path/to/libmkl_rt.so bash bench/run.sh    # the GEMM section's MKL column from that file (default: the
+#                                                        # installed MKL; post-create.sh --mkl installs it)
 #
 # Needs OpenBLAS for the native columns and PyTorch for its columns (Debian/Ubuntu):
 #   apt-get install -y libopenblas0-pthread python3-torch

@@ -16,8 +16,12 @@ sealed class GemmSection : IBenchSection
 {
     public string Name => "gemm";
 
-    record Row(int Threads, int N, Timing Managed, Timing? Native, Timing? Raw, TorchResult? Torch, double MaxDifference)
+    record Row(int Threads, int N, Timing Managed, Timing? Native, Timing? Raw, TorchResult? Torch, double MaxDifference,
+        Timing? Mkl = null)
     {
+        /// <summary>MKL's speed over raw OpenBLAS, from side-by-side samples.</summary>
+        public double? MklOverRaw => Mkl is { } m && Raw is { } r ? m.SpeedOver(r) : null;
+
         /// <summary>
         /// Native speed over PyTorch's. Each process timed its side against raw OpenBLAS, interleaved, so
         /// (native / raw) × (raw / PyTorch) is fair even when the machine was busier for one process.
@@ -35,6 +39,8 @@ sealed class GemmSection : IBenchSection
 
     public string Run(BenchSettings settings)
     {
+        // MKL first, forced (BENCH_MKL: "mkl" or the path of a libmkl_rt.so), before OpenBLAS loads: see Mkl().
+        var (mkl, mklMessage) = Mkl(settings.Threads[0]);
         var enabled = Acceleration.Enable(threads: settings.Threads[0]);
         Console.Error.WriteLine($"[gemm] {enabled.Message}");
         var native = enabled.Kind == AccelerationKind.Cblas ? LinearAlgebraControl.Provider : null;
@@ -46,6 +52,7 @@ sealed class GemmSection : IBenchSection
             Control.MaxDegreeOfParallelism = threads; // the managed provider's parallel loops
             if (native != null) Acceleration.TrySetThreads(threads);
             if (raw) RawOpenBlas.SetThreads(threads);
+            if (mkl != null) SetThreads(mkl, threads, native);
             foreach (var n in settings.GemmSizes)
             {
                 var rng = new Random(n);
@@ -53,25 +60,31 @@ sealed class GemmSection : IBenchSection
                 var b = Matrix<double>.Build.Dense(n, n, (_, _) => 2 * rng.NextDouble() - 1);
                 var c = Matrix<double>.Build.Dense(n, n);
                 var cRaw = new double[n * n];
+                var cMkl = new double[n * n];
 
                 LinearAlgebraControl.UseManaged();
                 var managed = Measure.Interleaved(() => a.Multiply(b, c))[0];
                 var reference = c.Clone();
 
-                Timing? nativeTiming = null, rawTiming = null;
+                Timing? nativeTiming = null, rawTiming = null, mklTiming = null;
                 var maxDifference = 0.0;
                 if (native != null)
                 {
                     LinearAlgebraControl.Provider = native;
                     var actions = new List<Action> { () => a.Multiply(b, c) };
                     if (raw) actions.Add(() => RawOpenBlas.Dgemm(n, a.AsColumnMajorArray(), b.AsColumnMajorArray(), cRaw));
+                    if (mkl != null)
+                        actions.Add(() => mkl.MatrixMultiply(a.AsColumnMajorArray(), n, n, b.AsColumnMajorArray(), n, n, cMkl));
                     var timings = Measure.Interleaved([.. actions]);
                     nativeTiming = timings[0];
                     rawTiming = raw ? timings[1] : null;
+                    mklTiming = mkl != null ? timings[^1] : null;
                     maxDifference = (c - reference).Enumerate().Max(Math.Abs);
+                    if (mkl != null)
+                        maxDifference = Math.Max(maxDifference, cMkl.Zip(reference.AsColumnMajorArray(), (x, y) => Math.Abs(x - y)).Max());
                 }
                 var torch = settings.TorchResult("gemm", threads, n);
-                rows.Add(new Row(threads, n, managed, nativeTiming, rawTiming, torch, maxDifference));
+                rows.Add(new Row(threads, n, managed, nativeTiming, rawTiming, torch, maxDifference, mklTiming));
                 Console.Error.WriteLine($"[gemm] threads={threads} n={n}: managed {Gflops(n, managed.Seconds):F2}, native {Gflops(n, nativeTiming?.Seconds):F2}, "
                     + $"raw {Gflops(n, rawTiming?.Seconds):F2}, torch {Gflops(n, torch?.Seconds):F2} GFLOP/s");
             }
@@ -79,7 +92,29 @@ sealed class GemmSection : IBenchSection
         var overhead = CallOverhead(native, raw);
         LinearAlgebraControl.UseManaged();
         Control.MaxDegreeOfParallelism = Environment.ProcessorCount;
-        return Report(rows, enabled, settings) + overhead;
+        return Report(rows, enabled, settings, mklMessage) + overhead;
+    }
+
+    /// <summary>
+    /// MKL through our provider, forced, or null with why not. Loaded and timed before OpenBLAS: OpenBLAS's threads
+    /// spin for a while after it loads and after each product, and MKL's OpenMP threads crawl beside them.
+    /// </summary>
+    static (CblasLinearAlgebraProvider? Mkl, string Message) Mkl(int threads)
+    {
+        var choice = Environment.GetEnvironmentVariable("BENCH_MKL") ?? "mkl";
+        var result = Acceleration.Enable(new AccelerationOptions { Override = choice, Threads = threads });
+        var provider = LinearAlgebraControl.Provider as CblasLinearAlgebraProvider;
+        Console.Error.WriteLine($"[gemm] MKL: {result.Message}");
+        return provider is { LibraryFamily: "MKL" } ? (provider, $"*MKL*: {result.Message}")
+            : (null, "*MKL*: n/a (install it with `bash .devcontainer/post-create.sh --mkl`, or set BENCH_MKL to the path "
+                + $"of a libmkl_rt.so): {result.Message}");
+    }
+
+    static void SetThreads(ILinearAlgebraProvider mkl, int threads, ILinearAlgebraProvider? native)
+    {
+        LinearAlgebraControl.Provider = mkl;
+        Acceleration.TrySetThreads(threads);
+        if (native != null) LinearAlgebraControl.Provider = native;
     }
 
     /// <summary>The time of a 2×2 product, where there is nothing to compute: the cost of each route itself.</summary>
@@ -108,7 +143,7 @@ sealed class GemmSection : IBenchSection
 
     static double? Gflops(int n, double? seconds) => seconds is { } s ? 2.0 * n * n * n / s / 1e9 : null;
 
-    static string Report(List<Row> rows, AccelerationResult enabled, BenchSettings settings)
+    static string Report(List<Row> rows, AccelerationResult enabled, BenchSettings settings, string mklMessage)
     {
         var md = new StringBuilder();
         md.AppendLine("## GEMM: C = A·B, n×n, double");
@@ -118,12 +153,15 @@ sealed class GemmSection : IBenchSection
             + $"*PyTorch*: `torch.matmul(a, b, out=c)` ({settings.TorchDescription("gemm")}).");
         md.AppendLine(enabled.Message);
         md.AppendLine();
-        md.AppendLine("| threads | n | managed | native | raw OpenBLAS | PyTorch | native / raw | native / managed | native / PyTorch |");
-        md.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        md.AppendLine(mklMessage + " Its products are timed through our provider's `MatrixMultiply`, side by side with the others.");
+        md.AppendLine();
+        md.AppendLine("| threads | n | managed | native | raw OpenBLAS | MKL | PyTorch | native / raw | MKL / raw | native / managed | native / PyTorch |");
+        md.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var r in rows)
         {
             double? m = Gflops(r.N, r.Managed.Seconds), nat = Gflops(r.N, r.Native?.Seconds), raw = Gflops(r.N, r.Raw?.Seconds), torch = Gflops(r.N, r.Torch?.Seconds);
-            md.AppendLine($"| {r.Threads} | {r.N} | {F(m)} | {F(nat)} | {F(raw)} | {F(torch)} | {Ratio(r.NativeOverRaw, 1)} | {Ratio(nat, m, "×")} | {Ratio(r.NativeOverTorch, 1)} |");
+            md.AppendLine($"| {r.Threads} | {r.N} | {F(m)} | {F(nat)} | {F(raw)} | {F(Gflops(r.N, r.Mkl?.Seconds))} | {F(torch)} | {Ratio(r.NativeOverRaw, 1)} | "
+                + $"{Ratio(r.MklOverRaw, 1)} | {Ratio(nat, m, "×")} | {Ratio(r.NativeOverTorch, 1)} |");
         }
         md.AppendLine();
         md.AppendLine("*native / raw* is the median, over side-by-side samples, of the ratio of their speeds (so that a change of load "
@@ -143,7 +181,7 @@ sealed class GemmSection : IBenchSection
             md.AppendLine();
         }
         var worstDifference = rows.Max(r => r.MaxDifference);
-        md.AppendLine($"Largest |native − managed| entry over all products: {worstDifference.ToString("E1", CultureInfo.InvariantCulture)}.");
+        md.AppendLine($"Largest |native − managed| or |MKL − managed| entry over all products: {worstDifference.ToString("E1", CultureInfo.InvariantCulture)}.");
         md.AppendLine();
 
         md.AppendLine("Managed bytes allocated per product (`A.Multiply(B, C)` into an existing C; raw: the P/Invoke call):");

@@ -12,11 +12,12 @@ namespace TransformerCourse.Native;
 /// </summary>
 /// <remarks>
 /// <para>
-/// <see cref="Enable(bool, int?)"/> looks for a CBLAS library in this order: Intel MKL
-/// (<c>libmkl_rt</c>), OpenBLAS, Apple Accelerate. The first that loads, exports the CBLAS functions
-/// and computes a known product correctly becomes MathNet's provider
-/// (<see cref="LinearAlgebraControl.Provider"/>) as a <see cref="CblasLinearAlgebraProvider"/>.
-/// When none is found, MathNet stays on its managed provider and the result says so; nothing fails.
+/// <see cref="Enable(bool, int?)"/> looks for each CBLAS library it knows: Intel MKL (<c>libmkl_rt</c>, set up
+/// safely first: see <see cref="MklSetup"/>), OpenBLAS, Apple Accelerate. Of those that load, export the CBLAS
+/// functions and compute a known product correctly, it times a short dgemm in each and makes the fastest MathNet's
+/// provider (<see cref="LinearAlgebraControl.Provider"/>) as a <see cref="CblasLinearAlgebraProvider"/>: MKL on
+/// most Intel CPUs, OpenBLAS on AMD ones, where MKL takes a generic path. When none is found, MathNet stays on its
+/// managed provider and the result says so; nothing fails.
 /// </para>
 /// <para>
 /// The environment variable <c>TRANSFORMERCOURSE_BLAS</c> forces a choice: <c>managed</c>, <c>mkl</c>,
@@ -31,6 +32,7 @@ public static class Acceleration
     static readonly object Gate = new();
     static readonly string[] Families = ["mkl", "openblas", "accelerate"];
     static AccelerationResult? _last;
+    static string? _choice;
 
     /// <summary>The libraries tried by default on this operating system, in order: MKL, OpenBLAS, Accelerate.</summary>
     public static IReadOnlyList<string> DefaultCandidates { get; } = CandidatesForThisOs();
@@ -83,9 +85,11 @@ public static class Acceleration
         return provider switch
         {
             CblasLinearAlgebraProvider cblas => $"native: {cblas}{ThreadsText(cblas.Library.Threads)}"
+                + (_last is { Kind: AccelerationKind.Cblas } last && last.Path == cblas.LibraryPath
+                    ? $"; {_choice}" + NotUsed(last.Tried) : "")
                 + (cblas.Library.Advice is { } advice ? $". Note: {advice}" : ""),
             ManagedLinearAlgebraProvider => "managed: MathNet's managed provider"
-                + (_last is { Kind: AccelerationKind.Managed } last ? $" ({last.Message})" : ""),
+                + (_last is { Kind: AccelerationKind.Managed } managed ? $" ({managed.Message})" : ""),
             _ => $"native: {provider}",
         };
     }
@@ -111,38 +115,9 @@ public static class Acceleration
             return official;
 
         var all = options.Candidates ?? DefaultCandidates;
-        IReadOnlyList<string> candidates = auto ? all
-            : Families.Contains(choice, StringComparer.OrdinalIgnoreCase)
-                ? all.Where(c => c.Contains(choice, StringComparison.OrdinalIgnoreCase)).ToList()
-                : [choice];
-
-        foreach (var candidate in candidates)
-        {
-            if (!CblasLibrary.TryLoad(candidate, out var library, out var whyNot))
-            {
-                tried.Add($"{candidate}: {whyNot}");
-                continue;
-            }
-            var provider = new CblasLinearAlgebraProvider(library!);
-            try
-            {
-                LinearAlgebraControl.Provider = provider; // runs provider.InitializeVerify()
-            }
-            catch (NotSupportedException e)
-            {
-                tried.Add($"{candidate}: {e.Message}");
-                continue;
-            }
-            var threadNote = "";
-            if (options.Threads is { } n && !library!.TrySetThreads(n))
-                threadNote = $" ({library.Family} has no thread control; {n} threads not applied)";
-            return new AccelerationResult(AccelerationKind.Cblas, library!.Family, library.Path, provider.ToString(),
-                library.Threads, tried,
-                $"Native linear algebra: {library.Version ?? library.Family} from {library.Path}"
-                + $"{ThreadsText(library.Threads)}{threadNote}; "
-                + "matrix products and BLAS-1 run natively, everything else in MathNet's managed code."
-                + (library.Advice is { } advice ? $" Note: {advice}." : ""));
-        }
+        var usable = LoadUsable(CandidatesFor(choice, all), options.Threads, tried);
+        if (usable.Count > 0)
+            return Install(usable, options.Threads, tried);
 
         var what = auto ? "no CBLAS library found" : $"{source} could not be used";
         var triedText = tried.Count == 0 ? "no candidate to try" : $"tried {string.Join("; ", tried)}";
@@ -150,6 +125,99 @@ public static class Acceleration
             + "Install OpenBLAS (Debian/Ubuntu: apt-get install libopenblas0-pthread) or MKL and call " +
                 "Acceleration.Enable() again");
     }
+
+    /// <summary>The candidates a choice allows: all for auto, a family's (by name), or the path itself.</summary>
+    internal static IReadOnlyList<string> CandidatesFor(string choice, IReadOnlyList<string> all)
+    {
+        if (choice.Length == 0 || choice.Equals("auto", StringComparison.OrdinalIgnoreCase)) return all;
+        return Families.Contains(choice, StringComparer.OrdinalIgnoreCase)
+            ? all.Where(c => c.Contains(choice, StringComparison.OrdinalIgnoreCase)).ToList()
+            : [choice];
+    }
+
+    /// <summary>
+    /// Loads each candidate whose family has not loaded yet, checks it on a known product, sets its thread count and
+    /// times it (<see cref="CblasLibrary.MeasureGflops"/>); the ones that load and answer correctly are returned (at
+    /// most one per family), the others are added to <paramref name="tried"/>.
+    /// </summary>
+    static List<CblasLibrary> LoadUsable(IReadOnlyList<string> candidates, int? threads, List<string> tried)
+    {
+        var usable = new List<CblasLibrary>();
+        foreach (var candidate in candidates)
+        {
+            if (usable.Any(u => candidate.Contains(u.Family, StringComparison.OrdinalIgnoreCase))) continue;
+            if (!CblasLibrary.TryLoad(candidate, out var library, out var whyNot))
+            {
+                tried.Add($"{candidate}: {whyNot}");
+                continue;
+            }
+            try
+            {
+                new CblasLinearAlgebraProvider(library!).InitializeVerify();
+                usable.Add(library!);
+                // Timed now, before the next library loads: OpenBLAS's threads spin for a while after it loads
+                // and after each product, and an OpenMP library timed meanwhile would crawl.
+                if (threads is { } n) library!.TrySetThreads(n);
+                library!.MeasureGflops();
+            }
+            catch (NotSupportedException e)
+            {
+                tried.Add($"{candidate}: {e.Message}");
+            }
+        }
+        return usable;
+    }
+
+    /// <summary>
+    /// Installs the fastest usable library as MathNet's provider.
+    /// </summary>
+    static AccelerationResult Install(List<CblasLibrary> usable, int? threads, List<string> tried)
+    {
+        var chosen = usable[Fastest(usable.Select(l => (l.Family, l.Gflops ?? 0)).ToList())];
+        var threadNote = threads is { } t && !chosen.CanSetThreads
+            ? $" ({chosen.Family} has no thread control; {t} threads not applied)" : "";
+        var provider = new CblasLinearAlgebraProvider(chosen);
+        LinearAlgebraControl.Provider = provider; // runs provider.InitializeVerify()
+        var others = usable.Where(l => l != chosen).ToList();
+        _choice = $"{Gflops(chosen)}" + (others.Count == 0 ? "" : $", chosen over "
+            + string.Join(", ", others.Select(o => $"{o.Version ?? o.Family} ({Gflops(o)})")))
+            + (others.Any(o => o.Gflops > chosen.Gflops) ? " (OpenBLAS stays unless another is over "
+                + $"{Margin.ToString(System.Globalization.CultureInfo.InvariantCulture)}× faster)" : "");
+        return new AccelerationResult(AccelerationKind.Cblas, chosen.Family, chosen.Path, provider.ToString(),
+            chosen.Threads, tried,
+            $"Native linear algebra: {chosen.Version ?? chosen.Family} from {chosen.Path}"
+            + $"{ThreadsText(chosen.Threads)}{threadNote}; {_choice}; "
+            + "matrix products and BLAS-1 run natively, everything else in MathNet's managed code."
+            + (chosen.Advice is { } advice ? $" Note: {advice}." : ""));
+    }
+
+    /// <summary>How much faster than OpenBLAS another library must measure to be chosen over it.</summary>
+    internal const double Margin = 1.2;
+
+    /// <summary>
+    /// The library with the most GFLOP/s, except that OpenBLAS stays unless another is more than <see cref="Margin"/>
+    /// times faster: a probe of a few milliseconds on a busy machine is noisy, and MKL's OpenMP threads suffer more
+    /// than OpenBLAS's from a machine whose cores are shared.
+    /// </summary>
+    /// <param name="measured">Each usable library's family and measured GFLOP/s.</param>
+    /// <returns>The index of the library to use.</returns>
+    internal static int Fastest(IReadOnlyList<(string Family, double Gflops)> measured)
+    {
+        var fastest = Enumerable.Range(0, measured.Count).MaxBy(i => measured[i].Gflops);
+        var openBlas = Enumerable.Range(0, measured.Count).FirstOrDefault(i => measured[i].Family == "OpenBLAS", -1);
+        return openBlas >= 0 && measured[fastest].Gflops <= Margin * measured[openBlas].Gflops ? openBlas : fastest;
+    }
+
+    /// <summary>"; not used: …" for the candidates that were found but could not be used.</summary>
+    static string NotUsed(IReadOnlyList<string> tried)
+    {
+        var found = tried.Where(t => !t.EndsWith(": not found", StringComparison.Ordinal)).ToList();
+        return found.Count == 0 ? "" : $"; not used: {string.Join("; ", found)}";
+    }
+
+    static string Gflops(CblasLibrary library) =>
+        $"{library.Gflops?.ToString("F1", System.Globalization.CultureInfo.InvariantCulture)} GFLOP/s on a "
+        + $"{CblasLibrary.ProbeOrder}³ dgemm";
 
     static AccelerationResult? TryOfficialMkl(List<string> tried)
     {

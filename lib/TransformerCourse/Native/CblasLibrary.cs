@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics.X86;
+using System.Text.RegularExpressions;
 
 namespace TransformerCourse.Native;
 
@@ -51,9 +52,10 @@ internal sealed unsafe class CblasLibrary
     /// </summary>
     public string? Advice { get; }
 
-    CblasLibrary(string candidate, IntPtr handle)
+    CblasLibrary(string candidate, IntPtr handle, string? mklLayer)
     {
         Candidate = candidate;
+        ThreadingLayer = mklLayer;
         Dgemm = (delegate* unmanaged<int, int, int, int, int, int, double, double*, int, double*, int, double,
             double*, int, void>)Export(handle, "cblas_dgemm");
         Sgemm = (delegate* unmanaged<int, int, int, int, int, int, float, float*, int, float*, int, float,
@@ -87,6 +89,45 @@ internal sealed unsafe class CblasLibrary
         Path = LoadedFileOf((IntPtr)Dgemm) ?? candidate;
     }
 
+    /// <summary>MKL's threading layer and reproducibility, set before its first computation ("GNU OpenMP,
+    /// reproducible (CNR strict)" or "sequential, …"); null for other libraries.</summary>
+    public string? ThreadingLayer { get; }
+
+    /// <summary>GFLOP/s of the last <see cref="MeasureGflops"/>, or null before one.</summary>
+    public double? Gflops { get; private set; }
+
+    /// <summary>The order of the square dgemm <see cref="MeasureGflops"/> times.</summary>
+    internal const int ProbeOrder = 256;
+
+    /// <summary>
+    /// Times a few <see cref="ProbeOrder"/>³ dgemm calls (about 15 ms in all, after one warm-up call that also
+    /// loads MKL's kernels) and keeps the fastest as <see cref="Gflops"/>: 2n³ floating-point operations per call.
+    /// </summary>
+    /// <returns>The measured GFLOP/s.</returns>
+    public double MeasureGflops()
+    {
+        const int n = ProbeOrder;
+        var a = new double[n * n];
+        var c = new double[n * n];
+        for (var i = 0; i < a.Length; i++) a[i] = (i % 17 - 8) / 8.0;
+        var best = double.MaxValue;
+        var watch = new System.Diagnostics.Stopwatch();
+        var total = new System.Diagnostics.Stopwatch();
+        fixed (double* pa = a, pc = c)
+        {
+            Dgemm(ColMajor, NoTrans, NoTrans, n, n, n, 1.0, pa, n, pa, n, 0.0, pc, n); // warm-up
+            total.Start();
+            for (var rep = 0; rep < 30 && (rep < 3 || total.ElapsedMilliseconds < 15); rep++)
+            {
+                watch.Restart();
+                Dgemm(ColMajor, NoTrans, NoTrans, n, n, n, 1.0, pa, n, pa, n, 0.0, pc, n);
+                best = Math.Min(best, watch.Elapsed.TotalSeconds);
+            }
+        }
+        Gflops = 2.0 * n * n * n / Math.Max(best, 1e-9) / 1e9;
+        return Gflops.Value;
+    }
+
     /// <summary>True when the library lets us set its thread count (OpenBLAS, MKL).</summary>
     public bool CanSetThreads => _setThreads != null;
 
@@ -105,7 +146,8 @@ internal sealed unsafe class CblasLibrary
     }
 
     /// <summary>"OpenBLAS 0.3.21 … (/usr/lib/…/libopenblas.so.0)".</summary>
-    public override string ToString() => $"{Version ?? Family} ({Path})";
+    public override string ToString() =>
+        $"{Version ?? Family}{(ThreadingLayer is { } layer ? $", threading layer {layer}" : "")} ({Path})";
 
     /// <summary>
     /// Loads <paramref name="candidate"/> (a file name the system loader searches for, or a path)
@@ -113,7 +155,8 @@ internal sealed unsafe class CblasLibrary
     /// </summary>
     /// <param name="candidate">A library name such as <c>libopenblas.so.0</c> or an absolute path.</param>
     /// <param name="library">The loaded library, or null.</param>
-    /// <param name="whyNot">When loading fails: a short reason ("not found", "no cblas_dgemm").</param>
+    /// <param name="whyNot">When loading fails: a short reason ("not found", "no cblas_dgemm", why MKL could not be
+    /// set up safely).</param>
     public static bool TryLoad(string candidate, out CblasLibrary? library, out string whyNot)
     {
         library = null;
@@ -133,7 +176,18 @@ internal sealed unsafe class CblasLibrary
                 return false;
             }
         }
-        library = new CblasLibrary(candidate, handle);
+        string? layer = null;
+        if (Export(handle, "MKL_Set_Num_Threads") != IntPtr.Zero) // MKL: choose its threading layer before any call
+        {
+            var path = LoadedFileOf(Export(handle, "cblas_dgemm")) ?? candidate;
+            if (!MklSetup.TryPrepare(handle, path, out var mklLayer, out var why))
+            {
+                whyNot = $"MKL, not used: {why}";
+                return false;
+            }
+            layer = mklLayer;
+        }
+        library = new CblasLibrary(candidate, handle, layer);
         return true;
     }
 
@@ -156,10 +210,10 @@ internal sealed unsafe class CblasLibrary
         }
     }
 
-    [DllImport("libc", EntryPoint = "setenv", CharSet = CharSet.Ansi)]
+    [DllImport("libc.so.6", EntryPoint = "setenv", CharSet = CharSet.Ansi)]
     static extern int setenv(string name, string value, int overwrite);
 
-    [DllImport("libc", EntryPoint = "getenv", CharSet = CharSet.Ansi)]
+    [DllImport("libc.so.6", EntryPoint = "getenv", CharSet = CharSet.Ansi)]
     static extern IntPtr getenv(string name);
 
     internal static readonly string[] RequiredSymbols = ["cblas_dgemm", "cblas_sgemm", "cblas_daxpy", "cblas_dscal",
@@ -190,13 +244,23 @@ internal sealed unsafe class CblasLibrary
                 $"times faster)";
     }
 
-    static string? MklVersion(IntPtr handle)
+    /// <summary>"MKL 2020.0.4 (build 20200917)" from MKL's "Intel(R) Math Kernel Library Version 2020.0.4 Product
+    /// Build 20200917 for …".</summary>
+    static string MklVersion(IntPtr handle)
     {
         var get = Export(handle, "MKL_Get_Version_String");
         if (get == IntPtr.Zero) return "MKL";
         var buffer = stackalloc byte[256];
         ((delegate* unmanaged<byte*, int, void>)get)(buffer, 256);
-        return Marshal.PtrToStringAnsi((IntPtr)buffer)?.Trim();
+        return ShortMklVersion(Marshal.PtrToStringAnsi((IntPtr)buffer) ?? "");
+    }
+
+    internal static string ShortMklVersion(string text)
+    {
+        var version = Regex.Match(text, @"Version ([0-9][0-9.]*[0-9])");
+        var build = Regex.Match(text, @"Build ([0-9]+)");
+        return !version.Success ? "MKL"
+            : $"MKL {version.Groups[1].Value}" + (build.Success ? $" (build {build.Groups[1].Value})" : "");
     }
 
     /// <summary>On Linux, the file mapped at <paramref name="address"/>, read from /proc/self/maps.</summary>

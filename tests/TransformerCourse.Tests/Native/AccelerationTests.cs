@@ -10,17 +10,8 @@ namespace TransformerCourse.Tests.Native;
 /// </summary>
 [Trait("Category", "Native")]
 [Collection(MathNetProviderCollection.Name)]
-public sealed class AccelerationTests : IDisposable
+public sealed class AccelerationTests() : RestoresProviderAndVariable(Acceleration.EnvironmentVariable)
 {
-    readonly ILinearAlgebraProvider _saved = LinearAlgebraControl.Provider;
-    readonly string? _savedVariable = Environment.GetEnvironmentVariable(Acceleration.EnvironmentVariable);
-
-    public void Dispose()
-    {
-        Environment.SetEnvironmentVariable(Acceleration.EnvironmentVariable, _savedVariable);
-        LinearAlgebraControl.Provider = _saved;
-    }
-
     static void AssertManagedIsActive()
     {
         Assert.IsType<ManagedLinearAlgebraProvider>(LinearAlgebraControl.Provider);
@@ -101,6 +92,17 @@ public sealed class AccelerationTests : IDisposable
         Assert.StartsWith("MathNet.Numerics.Providers.MKL: not available", result.Tried[0]);
     }
 
+    [Theory]
+    [InlineData(new[] { "MKL", "OpenBLAS" }, new[] { 20.0, 51.0 }, 1)] // the AMD case of issue 22
+    [InlineData(new[] { "MKL", "OpenBLAS" }, new[] { 61.0, 50.0 }, 0)] // 1.22×: past the margin, MKL
+    [InlineData(new[] { "MKL", "OpenBLAS" }, new[] { 60.0, 50.0 }, 1)] // exactly 1.2×: OpenBLAS stays
+    [InlineData(new[] { "MKL", "OpenBLAS" }, new[] { 90.0, 50.0 }, 0)] // clearly faster: MKL
+    [InlineData(new[] { "MKL", "Accelerate" }, new[] { 20.0, 21.0 }, 1)] // no OpenBLAS: simply the fastest
+    [InlineData(new[] { "MKL" }, new[] { 5.0 }, 0)]
+    public void The_fastest_library_is_chosen_but_OpenBLAS_stays_unless_another_is_over_1_2_times_faster(
+        string[] families, double[] gflops, int expected) =>
+        Assert.Equal(expected, Acceleration.Fastest(families.Zip(gflops).ToList()));
+
     [Fact]
     public void Threads_below_one_are_refused()
     {
@@ -122,10 +124,11 @@ public sealed class AccelerationTests : IDisposable
         Matrix<double>[] expected = [a * b, a.TransposeThisAndMultiply(c), a.TransposeAndMultiply(a), 0.5 * a + a, (a * v).ToColumnMatrix()];
         var expectedDot = v.DotProduct(v);
 
-        var result = Acceleration.Enable(new AccelerationOptions { Override = "auto" });
+        var result = Acceleration.Enable(new AccelerationOptions { Override = NativeBlas.Choice });
         Assert.True(result.IsNative, result.Message);
         Assert.Equal(AccelerationKind.Cblas, result.Kind);
-        Assert.Equal(NativeBlas.Library!.Family, result.Library);
+        // Forced: that library; auto: the fastest of those installed, which need not be the first candidate.
+        if (NativeBlas.Choice != "auto") Assert.Equal(NativeBlas.Library!.Family, result.Library);
         Assert.NotNull(result.Path);
         if (OperatingSystem.IsLinux()) Assert.True(File.Exists(result.Path), $"{result.Path} should be the loaded file");
         Assert.StartsWith("Native linear algebra: ", result.Message);
@@ -156,9 +159,9 @@ public sealed class AccelerationTests : IDisposable
         var original = NativeBlas.Library!.Threads;
         try
         {
-            var result = Acceleration.Enable(new AccelerationOptions { Override = "auto", Threads = 1 });
+            var result = Acceleration.Enable(new AccelerationOptions { Override = NativeBlas.Choice, Threads = 1 });
             Assert.True(result.IsNative, result.Message);
-            if (!NativeBlas.Library.CanSetThreads) return; // Accelerate has no thread control
+            if (result.Library == "Accelerate") return; // Accelerate has no thread control
             Assert.Equal(1, result.Threads);
             Assert.Contains(", 1 thread", result.Message);
             Assert.True(Acceleration.TrySetThreads(2));
@@ -168,6 +171,18 @@ public sealed class AccelerationTests : IDisposable
         {
             if (original is { } n) NativeBlas.Library.TrySetThreads(n);
         }
+    }
+
+    [ForcedBlasFact]
+    public void The_library_this_test_run_forces_is_active()
+    {
+        // .ci/run sets TRANSFORMERCOURSE_TEST_BLAS=mkl for its second run of the fixture tests: they must go through MKL.
+        var result = ForcedTestBlas.Result!;
+        var forced = Environment.GetEnvironmentVariable(ForcedTestBlas.Variable)!;
+        Assert.True(result.IsNative, result.Message);
+        Assert.Equal(forced.Contains("mkl", StringComparison.OrdinalIgnoreCase) ? "MKL" : "OpenBLAS", result.Library);
+        var provider = Assert.IsType<CblasLinearAlgebraProvider>(SavedProvider);
+        Assert.Equal(result.Path, provider.LibraryPath);
     }
 
     [NativeFact]

@@ -35,7 +35,7 @@ public class CblasLibraryTests
     {
         var library = NativeBlas.Library!;
         Assert.Contains(library.Family, new[] { "MKL", "OpenBLAS", "Accelerate", "CBLAS" });
-        Assert.Contains(library.Candidate, Acceleration.DefaultCandidates);
+        Assert.Contains(library.Candidate, NativeBlas.Candidates);
         Assert.EndsWith($"({library.Path})", library.ToString());
         if (OperatingSystem.IsLinux())
             Assert.True(File.Exists(library.Path), $"{library.Path} should be the loaded file");
@@ -78,6 +78,15 @@ public class CblasLibraryTests
             Assert.Null(advice); // the old kernels are the right ones on an old CPU
         }
     }
+
+    [Theory]
+    [InlineData("Intel(R) Math Kernel Library Version 2020.0.4 Product Build 20200917 for Intel(R) 64 architecture "
+        + "applications", "MKL 2020.0.4 (build 20200917)")]
+    [InlineData("Intel(R) oneAPI Math Kernel Library Version 2024.0-Product Build 20231011 for Intel(R) 64 "
+        + "architecture applications", "MKL 2024.0 (build 20231011)")]
+    [InlineData("something else", "MKL")]
+    public void MKLs_version_string_is_shortened(string text, string expected) =>
+        Assert.Equal(expected, CblasLibrary.ShortMklVersion(text));
 
     [Theory]
     [InlineData("Haswell")]
