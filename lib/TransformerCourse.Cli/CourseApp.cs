@@ -42,6 +42,7 @@ public static class CourseApp
             PrintUsage(console);
             return args.Length == 0 ? 2 : 0;
         }
+        if (args[0] == NotebookProcess.ChildCommand) return await NotebookProcess.ChildAsync(cancel);
         var command = Commands.FirstOrDefault(c => c.Name == args[0]);
         if (command is null)
         {
@@ -99,7 +100,7 @@ public sealed class CommandArgs
 {
     private static readonly HashSet<string> valued =
         ["--out", "-o", "--model", "--seed", "--scale", "--save", "--beam", "--resume", "--stop-after",
-         "--nuget-config", "--cell-timeout"];
+         "--nuget-config", "--cell-timeout", "--reference"];
 
     private readonly List<string> given = [];
 

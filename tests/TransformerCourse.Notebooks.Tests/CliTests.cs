@@ -8,7 +8,7 @@ namespace TransformerCourse.Notebooks.Tests;
 /// <summary>The <c>course</c> command, called in process with a console that writes to a string.</summary>
 public class CliTests
 {
-    private static async Task<(int Exit, string Output)> Course(params string[] args)
+    internal static async Task<(int Exit, string Output)> Course(params string[] args)
     {
         var writer = new StringWriter();
         var console = AnsiConsole.Create(new AnsiConsoleSettings
@@ -113,7 +113,7 @@ public class CliTests
              "metadata": {"kernelspec": {"language": "python", "name": "python3"}}, "nbformat": 4, "nbformat_minor": 5}
             """);
 
-        var (exit, output) = await Course("check", path, "-q");
+        var (exit, output) = await Course("check", path, "--reference", path, "-q");
 
         Assert.Equal(1, exit);
         Assert.Contains($"✘ {path} is not a C# notebook (kernel: python3)", output);
@@ -123,7 +123,8 @@ public class CliTests
     [Fact]
     public async Task Check_scores_every_exercise_and_fails_if_any_failed()
     {
-        var (exit, output) = await Course("check", TestPaths.Fixture("exercises.ipynb"), "-q");
+        var (exit, output) = await Course(
+            "check", TestPaths.Fixture("exercises.ipynb"), "--reference", TestPaths.Fixture("exercises.ipynb"), "-q");
 
         Assert.Equal(1, exit);
         Assert.Matches(@"T\.1\s*│\s*✔ passed\s*│\s*got the expected 42", output);
@@ -150,7 +151,8 @@ public class CliTests
     [Fact]
     public async Task Check_passes_with_the_solutions()
     {
-        var (exit, output) = await Course("check", TestPaths.Fixture("exercises.ipynb"), "--solutions", "-q");
+        var (exit, output) = await Course("check", TestPaths.Fixture("exercises.ipynb"), "--solutions",
+            "--reference", TestPaths.Fixture("exercises.ipynb"), "-q");
 
         Assert.Equal(0, exit);
         Assert.Contains("4 of 4 exercises passed", output);

@@ -28,7 +28,7 @@ public sealed class RunCommand : ICourseCommand
         var quiet = args.Flags.Contains("--quiet") || args.Flags.Contains("-q");
         var solutions = args.Flags.Contains("--solutions");
         var timeout = NotebookFiles.CellTimeout(args);
-        var restorer = PackageRestorer.WithConfig(args.Options.GetValueOrDefault("--nuget-config"));
+        var nugetConfig = args.Options.GetValueOrDefault("--nuget-config");
         if (!await ReferencedProjects.EnsureBuiltAsync(notebooks, console.Profile.Out.Writer, cancel)) return 1;
 
         var results = new List<NotebookRunResult>();
@@ -38,22 +38,9 @@ public sealed class RunCommand : ICourseCommand
             var title = $"[bold]{Markup.Escape(NotebookFiles.Display(path))}[/]" +
                         (solutions ? " (reference solutions swapped in)" : "");
             console.Write(new Rule(title).LeftJustified());
-            NotebookRunResult result;
-            try
-            {
-                result = await NotebookRunner.RunAsync(path, new RunOptions
-                {
-                    UseSolutions = solutions,
-                    Restorer = restorer,
-                    CellTimeout = timeout,
-                    Echo = quiet ? null : console.Profile.Out.Writer,
-                    CellStarting = quiet ? null : cell => console.MarkupLineInterpolated($"[grey]── {cell.Label}[/]"),
-                }, cancel);
-            }
-            catch (OperationCanceledException) when (cancel.IsCancellationRequested)
-            {
-                break;    // Ctrl+C before the notebook's first cell: nothing of it ran, nothing to write
-            }
+            var request = new NotebookRequest(path, solutions, ContinueOnError: false, timeout, nugetConfig,
+                ReferencePath: null, Echo: !quiet);
+            var result = await NotebookProcess.RunAsync(request, console.Profile.Out.Writer, cancel);
             // Written as far as it ran, also after a timeout or Ctrl+C.
             string? written = null;
             if (result.Executed is { } executed)
@@ -109,16 +96,16 @@ public static class NotebookFiles
         Path.Combine(OutputFolder(notebookPath, requested), Path.GetFileName(notebookPath));
 
     /// <summary>
-    /// <c>--cell-timeout SECONDS</c>: how long one cell may run (default <see cref="RunOptions.DefaultCellTimeout"/>,
-    /// 0 for no limit).
+    /// <c>--cell-timeout SECONDS</c>: how long one cell may run in seconds (default
+    /// <see cref="RunOptions.DefaultCellTimeout"/>, 0 for no limit); NaN, ∞ and negative numbers are refused.
     /// </summary>
-    public static TimeSpan CellTimeout(CommandArgs args)
+    public static double CellTimeout(CommandArgs args)
     {
-        if (!args.Options.TryGetValue("--cell-timeout", out var text)) return RunOptions.DefaultCellTimeout;
+        if (!args.Options.TryGetValue("--cell-timeout", out var text)) return RunOptions.DefaultCellTimeout.TotalSeconds;
         if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds)
-            || seconds < 0 || seconds > int.MaxValue / 1000.0)
+            || !double.IsFinite(seconds) || seconds < 0 || seconds > int.MaxValue / 1000.0)
             throw new UsageException($"--cell-timeout needs a number of seconds (0 for no limit), got '{text}'");
-        return seconds == 0 ? Timeout.InfiniteTimeSpan : TimeSpan.FromSeconds(seconds);
+        return seconds;
     }
 
     /// <summary>A path as shown to people: relative to the current folder when inside it.</summary>

@@ -64,6 +64,27 @@ public static class TrainCheckpoint
         return created;
     }
 
+    /// <summary>
+    /// Takes the lock <c>FILE.lock</c> beside <c>--save FILE</c> for the whole run (released when the process ends,
+    /// however it ends); a usage error naming the file when another <c>course train</c> holds it.
+    /// </summary>
+    public static IDisposable Lock(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        string lockFile = Path.GetFullPath(path) + ".lock";
+        try
+        {
+            return new FileStream(lockFile, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1,
+                FileOptions.DeleteOnClose);
+        }
+        catch (IOException e)
+        {
+            throw new UsageException(
+                $"--save {path}: another course train is saving to that file (it holds {lockFile}); wait for it to " +
+                $"finish or give another --save ({e.Message})");
+        }
+    }
+
     /// <summary>Writes the checkpoint of <paramref name="experiment"/>'s run to <paramref name="path"/>.</summary>
     public static void Save(string path, Experiment experiment, TrainSettings settings, string state)
     {

@@ -36,6 +36,8 @@ public sealed class TrainCommand : ICourseCommand
         if (settings.IsHeads) return Task.FromResult(Heads(settings.CourseTask, settings.Seed, console, cancel));
         if (settings.Save is { } save && TrainCheckpoint.PrepareSavePath(save) is { } created)
             console.WriteLine($"created the folder {created} for --save");
+        // One run saves to a file at a time: a second run with the same --save is refused, not lost.
+        using var saveLock = settings.Save is { } file ? TrainCheckpoint.Lock(file) : null;
         return Task.FromResult(Train(settings, console, cancel));
     }
 
