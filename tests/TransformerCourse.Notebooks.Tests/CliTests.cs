@@ -159,6 +159,77 @@ public class CliTests
     }
 
     [Fact]
+    public async Task No_command_overwrites_its_input_notebook()
+    {
+        var dir = TestPaths.TempDir();
+        var notebook = Path.Combine(dir, "state.ipynb");
+        File.Copy(TestPaths.Fixture("state.ipynb"), notebook);
+        var before = File.ReadAllText(notebook);
+
+        var (runExit, runOutput) = await Course("run", notebook, "--solutions", "--out", dir, "-q");
+        var (exportExit, exportOutput) = await Course("export", notebook, "-o", notebook);
+
+        Assert.Equal(2, runExit);
+        Assert.Contains($"the executed copy of {notebook} would replace the notebook itself", runOutput);
+        Assert.Equal(2, exportExit);
+        Assert.Contains($"-o {notebook} is the notebook itself", exportOutput);
+        Assert.Equal(before, File.ReadAllText(notebook));
+    }
+
+    [Fact]
+    public async Task Out_pointing_at_a_file_fails_naming_the_path_and_keeps_the_file()
+    {
+        var file = Path.Combine(TestPaths.TempDir(), "a-file");
+        File.WriteAllText(file, "mine");
+
+        var (exit, output) = await Course("run", TestPaths.Fixture("state.ipynb"), "--out", file, "-q");
+
+        Assert.Equal(1, exit);
+        Assert.Contains(
+            $"✘ the executed notebook was not written: cannot write {Path.Combine(file, "state.ipynb")}: " +
+            $"{file} is a file, not a folder", output);
+        Assert.Equal("mine", File.ReadAllText(file));
+    }
+
+    [Theory]
+    [InlineData("NaN")]
+    [InlineData("Infinity")]
+    [InlineData("-1")]
+    public async Task A_cell_timeout_that_is_not_a_number_of_seconds_is_a_usage_error(string value)
+    {
+        var (exit, output) = await Course("run", TestPaths.Fixture("state.ipynb"), "--cell-timeout", value);
+
+        Assert.Equal(2, exit);
+        Assert.Contains($"--cell-timeout needs a number of seconds (0 for no limit), got '{value}'", output);
+    }
+
+    [Fact]
+    public async Task A_file_named_like_an_option_is_a_file_after_double_dash()
+    {
+        var dir = TestPaths.TempDir();
+        var notebook = Path.Combine(dir, "-dash.ipynb");
+        File.Copy(TestPaths.Fixture("state.ipynb"), notebook);
+
+        var (exit, output) = await Course("run", "--out", Path.Combine(dir, "out"), "-q", "--", notebook);
+
+        Assert.True(exit == 0, output);
+        Assert.Contains("-dash.ipynb: 3 cells run", output);
+    }
+
+    [Fact]
+    public async Task A_nuget_config_that_is_not_xml_fails_the_run_before_any_cell()
+    {
+        var config = Path.Combine(TestPaths.TempDir(), "nuget.config");
+        File.WriteAllText(config, "<configuration><packageSources>");
+
+        var (exit, output) = await Course("run", TestPaths.Fixture("state.ipynb"), "--nuget-config", config, "-q");
+
+        Assert.Equal(2, exit);
+        Assert.Contains($"--nuget-config {config}: not valid XML: ", output);
+        Assert.DoesNotContain("cells run", output);
+    }
+
+    [Fact]
     public async Task Usage_errors_exit_2()
     {
         Assert.Equal(2, (await Course()).Exit);

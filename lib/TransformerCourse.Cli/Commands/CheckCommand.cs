@@ -26,7 +26,7 @@ public sealed class CheckCommand : ICourseCommand
         var notebooks = NotebookFiles.Expand(args.Positionals);
         var quiet = args.Flags.Contains("--quiet") || args.Flags.Contains("-q");
         var timeout = NotebookFiles.CellTimeout(args);
-        var nugetConfig = args.Options.GetValueOrDefault("--nuget-config");
+        var nugetConfig = NotebookFiles.NuGetConfig(args);
         var reference = args.Options.GetValueOrDefault("--reference");
         if (reference is not null && notebooks.Count > 1)
             throw new UsageException("--reference names the course's copy of one notebook; give one notebook with it");
