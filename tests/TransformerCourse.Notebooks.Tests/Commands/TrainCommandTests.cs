@@ -184,6 +184,17 @@ public class TrainCommandTests
         }
     }
 
+    [Fact]
+    public async Task A_beam_wider_than_the_vocabulary_is_clamped_with_a_message()
+    {
+        var (exit, output) = await Course([.. Tiny, "--beam", "500"]);
+
+        var clamped = Regex.Match(output, @"--beam 500 is wider than the (\d+)-token target vocabulary; using \1");
+        Assert.True(clamped.Success, output);
+        Assert.Contains($"beam search (width {clamped.Groups[1].Value}) exact match on the first", output);
+        Assert.True(exit is 0 or 1, output);      // 1 when the tiny run learned nothing: see the scale test
+    }
+
     // ---- the real command in a child process -------------------------------------------------------------------
 
     private sealed class Child : IDisposable
