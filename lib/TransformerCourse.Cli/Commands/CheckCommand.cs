@@ -5,8 +5,9 @@ namespace TransformerCourse.Cli;
 
 /// <summary>
 /// <c>course check &lt;notebook&gt;</c>: runs a learner's notebook (going on past failed cells, so every exercise is
-/// scored) and prints a scoreboard: each exercise passed, or failed with the check's message. Exit code 1 if any
-/// exercise did not pass.
+/// scored) against the course's own copy (<see cref="ShippedNotebook"/> or <c>--reference FILE</c>): the exercise
+/// list and the check cells come from that copy, and missing, renamed or edited checks count as not passed. Prints a
+/// scoreboard: each exercise passed, or failed with the check's message. Exit code 1 if any exercise did not pass.
 /// </summary>
 public sealed class CheckCommand : ICourseCommand
 {
