@@ -42,6 +42,7 @@ public static class CourseApp
             PrintUsage(console);
             return args.Length == 0 ? 2 : 0;
         }
+        if (args[0] == NotebookProcess.ChildCommand) return await NotebookProcess.ChildAsync(cancel);
         var command = Commands.FirstOrDefault(c => c.Name == args[0]);
         if (command is null)
         {
@@ -99,7 +100,7 @@ public sealed class CommandArgs
 {
     private static readonly HashSet<string> valued =
         ["--out", "-o", "--model", "--seed", "--scale", "--save", "--beam", "--resume", "--stop-after",
-         "--nuget-config", "--cell-timeout"];
+         "--nuget-config", "--cell-timeout", "--reference"];
 
     private readonly List<string> given = [];
 
@@ -119,7 +120,7 @@ public sealed class CommandArgs
     /// Parses arguments; options that take a value (<c>--out</c>/<c>-o</c>, <c>--nuget-config</c>,
     /// <c>--cell-timeout</c> and <c>train</c>'s <c>--model</c>, <c>--seed</c>, <c>--scale</c>, <c>--save</c>,
     /// <c>--beam</c>, <c>--resume</c>, <c>--stop-after</c>) are written <c>--seed 2</c> or <c>--seed=2</c>. Which of
-    /// them a command accepts, it says with <see cref="Allow"/>.
+    /// them a command accepts, it says with <see cref="Allow"/>. After <c>--</c> every argument is a positional.
     /// </summary>
     public static CommandArgs Parse(IReadOnlyList<string> args)
     {
@@ -127,6 +128,12 @@ public sealed class CommandArgs
         for (var i = 0; i < args.Count; i++)
         {
             var a = args[i];
+            if (a == "--")
+            {
+                // Everything after "--" is a file, even "-dash.ipynb".
+                result.Positionals.AddRange(args.Skip(i + 1));
+                break;
+            }
             int eq = a.StartsWith("--", StringComparison.Ordinal) ? a.IndexOf('=', StringComparison.Ordinal) : -1;
             if (eq > 2 && valued.Contains(a[..eq]))
             {

@@ -1,4 +1,5 @@
 // The `course` command: run, check and export the course notebooks (see CourseApp for the subcommands).
+using System.Runtime.InteropServices;
 using Spectre.Console;
 using TransformerCourse.Cli;
 using TransformerCourse.Notebooks;
@@ -27,4 +28,16 @@ Console.CancelKeyPress += (_, e) =>
     ConsoleRouter.OriginalError.WriteLine("stopping after Ctrl+C (press it again to quit at once) …");
     cancel.Cancel();
 };
+// SIGTERM (a CI timeout, docker stop) and SIGHUP (a closed terminal) stop a command as the first Ctrl+C does, so
+// course train saves its run and course run writes what ran.
+using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+using var hangUp = PosixSignalRegistration.Create(PosixSignal.SIGHUP, Stop);
 return await CourseApp.RunAsync(args, console, cancel.Token);
+
+void Stop(PosixSignalContext context)
+{
+    if (cancel.IsCancellationRequested) return;
+    context.Cancel = true;
+    ConsoleRouter.OriginalError.WriteLine($"stopping after {context.Signal} …");
+    cancel.Cancel();
+}

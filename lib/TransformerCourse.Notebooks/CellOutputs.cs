@@ -18,6 +18,11 @@ public sealed class CellOutputs
     private int displayCount;
     private volatile bool closed;
 
+    // The last output while it is a stream: its text grows in a builder and becomes JSON lines only when read, so
+    // printing n lines costs O(n), not O(n²) (re-splitting the whole stream on every write).
+    private JsonObject? openStream;
+    private readonly StringBuilder openStreamText = new();
+
     /// <summary>Creates a collector; <paramref name="echo"/>, if given, receives the plain text live.</summary>
     public CellOutputs(TextWriter? echo = null) => this.echo = echo;
 
@@ -31,7 +36,11 @@ public sealed class CellOutputs
     /// <summary>A copy of the outputs as nbformat JSON.</summary>
     public JsonArray ToJson()
     {
-        lock (gate) return (JsonArray)outputs.DeepClone();
+        lock (gate)
+        {
+            if (openStream is not null) openStream["text"] = Lines(openStreamText.ToString());
+            return (JsonArray)outputs.DeepClone();
+        }
     }
 
     /// <summary>All plain text the cell showed (streams, text/plain of displays and results, errors).</summary>
@@ -52,10 +61,13 @@ public sealed class CellOutputs
         if (value.Length == 0 || closed) return;
         lock (gate)
         {
-            if (outputs.Count > 0 && outputs[^1] is JsonObject last && (string?)last["output_type"] == "stream" && (string?)last["name"] == name)
-                last["text"] = Lines(Join(last["text"]) + value);
-            else
-                outputs.Add(new JsonObject { ["output_type"] = "stream", ["name"] = name, ["text"] = Lines(value) });
+            if (openStream is null || (string?)openStream["name"] != name)
+            {
+                CloseStream();
+                openStream = new JsonObject { ["output_type"] = "stream", ["name"] = name, ["text"] = new JsonArray() };
+                outputs.Add(openStream);
+            }
+            openStreamText.Append(value);
             Show(value);
         }
     }
@@ -72,6 +84,7 @@ public sealed class CellOutputs
                 ["data"] = Data(formatted),
                 ["metadata"] = new JsonObject(),
             };
+            CloseStream();
             outputs.Add(output);
             displays[id] = output;
             ShowPlain(formatted);
@@ -95,6 +108,7 @@ public sealed class CellOutputs
     {
         lock (gate)
         {
+            CloseStream();
             outputs.Add(new JsonObject
             {
                 ["output_type"] = "execute_result",
@@ -111,6 +125,7 @@ public sealed class CellOutputs
     {
         lock (gate)
         {
+            CloseStream();
             outputs.Add(new JsonObject
             {
                 ["output_type"] = "error",
@@ -120,6 +135,14 @@ public sealed class CellOutputs
             });
             Show($"{name}: {value}\n");
         }
+    }
+
+    private void CloseStream()
+    {
+        if (openStream is null) return;
+        openStream["text"] = Lines(openStreamText.ToString());
+        openStream = null;
+        openStreamText.Clear();
     }
 
     private void ShowPlain(IReadOnlyList<(string MimeType, string Value)> formatted)
@@ -156,7 +179,4 @@ public sealed class CellOutputs
 
     private static JsonArray Lines(string value) =>
         new(NotebookCell.SplitLines(value).Select(l => (JsonNode)JsonValue.Create(l)!).ToArray());
-
-    private static string Join(JsonNode? node) =>
-        node is JsonArray a ? string.Concat(a.Select(l => l?.GetValue<string>())) : node?.GetValue<string>() ?? "";
 }

@@ -164,8 +164,7 @@ public sealed partial class Notebook
     /// <summary>Writes the notebook (with whatever outputs the cells now hold) as indented JSON, as Jupyter does.</summary>
     public void Save(string path)
     {
-        System.IO.Directory.CreateDirectory(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!);
-        File.WriteAllText(path, ToJson(), new UTF8Encoding(false));
+        AtomicFile.WriteAllText(path, ToJson());
     }
 
     /// <summary>The notebook as nbformat JSON text (one-space indent and a final newline, like Jupyter and VS Code).</summary>

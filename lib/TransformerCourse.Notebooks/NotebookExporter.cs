@@ -108,8 +108,7 @@ public static class NotebookExporter
         file.Append(types);
         file.Append(DisplayHelpers);
 
-        Directory.CreateDirectory(outDir);
-        File.WriteAllText(outputFile, file.ToString(), new UTF8Encoding(false));
+        AtomicFile.WriteAllText(outputFile, file.ToString());
         return file.ToString();
     }
 

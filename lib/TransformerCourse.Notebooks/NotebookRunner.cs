@@ -48,6 +48,17 @@ public sealed class RunOptions
 
     /// <summary>Called after each cell.</summary>
     public Action<CellResult>? CellCompleted { get; init; }
+
+    /// <summary>Called with the notebook once it is loaded (the executed copy fills in as cells finish).</summary>
+    public Action<Notebook>? Loaded { get; init; }
+
+    /// <summary>
+    /// The course's own notebook to grade against (<c>course check</c>), nbgrader-style: the exercise list comes
+    /// from it, and every check cell (matched by the id on its <c>// Check &lt;id&gt;</c> line) is put back to its
+    /// text before it runs. A check that is missing, renamed or edited is reported in
+    /// <see cref="NotebookRunResult.CheckProblems"/> and counts as not passed. Null: the notebook's own cells.
+    /// </summary>
+    public string? ReferencePath { get; init; }
 }
 
 /// <summary>
@@ -73,17 +84,20 @@ public static class NotebookRunner
 
     private const string Prelude = "using static TransformerCourse.Notebooks.Scripting.NotebookKernel;";
     private static readonly AsyncLocal<List<CheckOutcome>?> checks = new();
+    // The exercise id of the check cell running on this flow, set by the runner; verdicts count only for it.
+    private static readonly AsyncLocal<string?> runningCheck = new();
+    private static readonly Action<string, bool, string> sink = (exercise, passed, message) =>
+    {
+        var list = checks.Value;
+        if (list is null || runningCheck.Value != exercise) return;
+        lock (list) list.Add(new CheckOutcome(exercise, passed, message));
+    };
     private static readonly CSharpParseOptions parseOptions = new(LanguageVersion.CSharp12, kind: SourceCodeKind.Script);
 
     static NotebookRunner()
     {
         ConsoleRouter.Install();
-        AppDomain.CurrentDomain.SetData(CheckSinkKey, (Action<string, bool, string>)((exercise, passed, message) =>
-        {
-            var list = checks.Value;
-            if (list is null) return;
-            lock (list) list.Add(new CheckOutcome(exercise, passed, message));
-        }));
+        AppDomain.CurrentDomain.SetData(CheckSinkKey, sink);
     }
 
     /// <summary>Runs a notebook and returns every cell's outcome and the executed notebook.</summary>
@@ -122,11 +136,29 @@ public static class NotebookRunner
                 e is InvalidDataException ? e.Message : $"{path}: cannot be read: {e.Message}");
         }
         if (notebook.NotCSharp is { } notCSharp) return NotebookRunResult.NotRunnable(path, notCSharp);
+        Dictionary<string, string>? referenceChecks = null;
+        IReadOnlyList<string>? referenceExercises = null;
+        if (options.ReferencePath is { } referencePath)
+        {
+            try
+            {
+                var reference = Notebook.Load(referencePath);
+                referenceChecks = ReferenceChecks(reference);
+                referenceExercises = ReferenceExercises(reference);
+            }
+            catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
+            {
+                return NotebookRunResult.NotRunnable(path,
+                    $"the course's notebook to grade against cannot be read: {referencePath}: {e.Message}");
+            }
+        }
+        var checkProblems = new List<CheckOutcome>();
+        var checksSeen = new HashSet<string>(StringComparer.Ordinal);
+        options.Loaded?.Invoke(notebook);
         var solutions = options.Solutions ?? (options.UseSolutions ? LoadSolutionsFor(path) : null);
         var restorer = options.Restorer ?? PackageRestorer.Shared;
         var echo = options.Echo is null ? null : ConsoleRouter.Unwrap(options.Echo);
         var recorded = new List<CheckOutcome>();
-        checks.Value = recorded;
         ProcessState.Reset();
 
         var scriptOptions = ScriptOptions.Default
@@ -166,6 +198,25 @@ public static class NotebookRunner
             var exercise = Exercises.StubId(source);
             if (exercise is not null) exercises.Add(exercise);
             var checkId = Exercises.CheckId(source);
+            if (checkId is not null && referenceChecks is not null)
+            {
+                checksSeen.Add(checkId);
+                if (!referenceChecks.TryGetValue(checkId, out var shipped))
+                {
+                    checkProblems.Add(new CheckOutcome(checkId, false,
+                        $"the check cell \"// Check {checkId}\" ({cell.Name}) is not in the course's notebook " +
+                        "(renamed or added); it ran as the learner's code and its verdicts do not count"));
+                    checkId = null;
+                }
+                else if (Normalized(source) != Normalized(shipped))
+                {
+                    checkProblems.Add(new CheckOutcome(checkId, false,
+                        $"the check cell ({cell.Name}) was edited; it was put back as shipped and run, but an edited " +
+                        "check counts as not passed"));
+                    source = shipped;
+                    cell.Source = shipped;
+                }
+            }
             var result = new CellResult
             {
                 Number = cell.Number, Name = cell.Name, FirstLine = cell.FirstLine, Status = CellStatus.NotRun,
@@ -209,6 +260,12 @@ public static class NotebookRunner
             var clock = Stopwatch.StartNew();
             var cellOutputs = new CellOutputs(echo);
             CellOutputs.Current = cellOutputs;
+            // Verdicts count only while a check cell runs, only for its own exercise and only when the cell ends
+            // normally; the sink is put back first, whatever an earlier cell put in its slot.
+            runningCheck.Value = checkId;
+            var cellVerdicts = new List<CheckOutcome>();
+            checks.Value = cellVerdicts;
+            if (checkId is not null) AppDomain.CurrentDomain.SetData(CheckSinkKey, sink);
             int? count = null;
             try
             {
@@ -224,6 +281,12 @@ public static class NotebookRunner
             finally
             {
                 CellOutputs.Current = null;
+                runningCheck.Value = null;
+                checks.Value = null;
+            }
+            if (result.Status == CellStatus.Ran && checkId is not null)
+            {
+                lock (cellVerdicts) recorded.AddRange(cellVerdicts);
             }
             if (parsed.Time && result.Status == CellStatus.Ran)
                 cellOutputs.Display([("text/plain", $"Wall time: {clock.Elapsed.TotalMilliseconds}ms")]);
@@ -336,11 +399,19 @@ public static class NotebookRunner
             }
         }
 
-        List<CheckOutcome> verdicts;
-        lock (recorded) verdicts = [.. recorded];    // an abandoned cell's thread may still add to the list
+        if (referenceChecks is not null)
+        {
+            foreach (var id in referenceChecks.Keys.Where(id => !checksSeen.Contains(id)))
+            {
+                checkProblems.Add(new CheckOutcome(id, false,
+                    $"the check cell \"// Check {id}\" is missing from the notebook (deleted or renamed); " +
+                    "copy it back from the course's notebook"));
+            }
+        }
         return new NotebookRunResult
         {
-            Path = path, Executed = notebook, Cells = results, Checks = verdicts, Exercises = exercises,
+            Path = path, Executed = notebook, Cells = results, Checks = recorded,
+            Exercises = referenceExercises ?? exercises, CheckProblems = checkProblems,
         };
 
         void Finish(CellResult r)
@@ -387,6 +458,27 @@ public static class NotebookRunner
 
     private static bool HasReturnValue(Script script) =>
         hasReturnValue?.Invoke(script, null) as bool? ?? throw new MissingMethodException("Script.HasReturnValue is gone from this Roslyn version");
+
+    /// <summary>The exercise ids of a course notebook: its stub cells', then its check cells' not among them.</summary>
+    public static IReadOnlyList<string> ReferenceExercises(Notebook reference) =>
+        reference.Cells.Where(c => c.CellType == "code")
+            .Select(c => Exercises.StubId(c.Source))
+            .Concat(reference.Cells.Where(c => c.CellType == "code").Select(c => Exercises.CheckId(c.Source)))
+            .OfType<string>().Distinct(StringComparer.Ordinal).ToList();
+
+    private static Dictionary<string, string> ReferenceChecks(Notebook reference)
+    {
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var cell in reference.Cells.Where(c => c.CellType == "code"))
+        {
+            if (Exercises.CheckId(cell.Source) is { } id) result.TryAdd(id, cell.Source);
+        }
+        return result;
+    }
+
+    // Line endings and trailing spaces are not edits.
+    private static string Normalized(string source) =>
+        string.Join("\n", source.Replace("\r\n", "\n").Split('\n').Select(l => l.TrimEnd())).Trim();
 
     private static IReadOnlyDictionary<string, string> LoadSolutionsFor(string notebookPath)
     {

@@ -113,8 +113,14 @@ public sealed class NotebookRunResult
     /// <summary>Verdicts of the check cells in the order they ran: one per <c>Check</c> call (per exercise).</summary>
     public required IReadOnlyList<CheckOutcome> Checks { get; init; }
 
-    /// <summary>Exercise ids found in stub cells, in order.</summary>
+    /// <summary>Exercise ids found in stub cells, in order (graded against the course's notebook: its ids).</summary>
     public required IReadOnlyList<string> Exercises { get; init; }
+
+    /// <summary>
+    /// Checks graded as not passed whatever they printed: missing, renamed or edited check cells (see
+    /// <see cref="RunOptions.ReferencePath"/>).
+    /// </summary>
+    public IReadOnlyList<CheckOutcome> CheckProblems { get; init; } = [];
 
     /// <summary>
     /// One row per exercise (ids of stub cells, then of checks without a stub): it passed when every verdict for it
@@ -122,8 +128,10 @@ public sealed class NotebookRunResult
     /// <c>course run</c>'s summary and <c>course check</c>'s scoreboard both count these.
     /// </summary>
     public IReadOnlyList<CheckOutcome> Scoreboard =>
-        Exercises.Concat(Checks.Select(c => c.Exercise)).Distinct().Select(id =>
+        Exercises.Concat(Checks.Select(c => c.Exercise)).Concat(CheckProblems.Select(c => c.Exercise)).Distinct()
+            .Select(id =>
         {
+            if (CheckProblems.FirstOrDefault(c => c.Exercise == id) is { } problem) return problem;
             var verdicts = Checks.Where(c => c.Exercise == id).ToList();
             if (verdicts.Count > 0) return verdicts.FirstOrDefault(c => !c.Passed) ?? verdicts[^1];
             var stub = Cells.FirstOrDefault(c => c.Exercise == id);

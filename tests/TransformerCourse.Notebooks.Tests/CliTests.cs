@@ -8,7 +8,7 @@ namespace TransformerCourse.Notebooks.Tests;
 /// <summary>The <c>course</c> command, called in process with a console that writes to a string.</summary>
 public class CliTests
 {
-    private static async Task<(int Exit, string Output)> Course(params string[] args)
+    internal static async Task<(int Exit, string Output)> Course(params string[] args)
     {
         var writer = new StringWriter();
         var console = AnsiConsole.Create(new AnsiConsoleSettings
@@ -113,7 +113,7 @@ public class CliTests
              "metadata": {"kernelspec": {"language": "python", "name": "python3"}}, "nbformat": 4, "nbformat_minor": 5}
             """);
 
-        var (exit, output) = await Course("check", path, "-q");
+        var (exit, output) = await Course("check", path, "--reference", path, "-q");
 
         Assert.Equal(1, exit);
         Assert.Contains($"✘ {path} is not a C# notebook (kernel: python3)", output);
@@ -123,7 +123,8 @@ public class CliTests
     [Fact]
     public async Task Check_scores_every_exercise_and_fails_if_any_failed()
     {
-        var (exit, output) = await Course("check", TestPaths.Fixture("exercises.ipynb"), "-q");
+        var (exit, output) = await Course(
+            "check", TestPaths.Fixture("exercises.ipynb"), "--reference", TestPaths.Fixture("exercises.ipynb"), "-q");
 
         Assert.Equal(1, exit);
         Assert.Matches(@"T\.1\s*│\s*✔ passed\s*│\s*got the expected 42", output);
@@ -150,10 +151,82 @@ public class CliTests
     [Fact]
     public async Task Check_passes_with_the_solutions()
     {
-        var (exit, output) = await Course("check", TestPaths.Fixture("exercises.ipynb"), "--solutions", "-q");
+        var (exit, output) = await Course("check", TestPaths.Fixture("exercises.ipynb"), "--solutions",
+            "--reference", TestPaths.Fixture("exercises.ipynb"), "-q");
 
         Assert.Equal(0, exit);
         Assert.Contains("4 of 4 exercises passed", output);
+    }
+
+    [Fact]
+    public async Task No_command_overwrites_its_input_notebook()
+    {
+        var dir = TestPaths.TempDir();
+        var notebook = Path.Combine(dir, "state.ipynb");
+        File.Copy(TestPaths.Fixture("state.ipynb"), notebook);
+        var before = File.ReadAllText(notebook);
+
+        var (runExit, runOutput) = await Course("run", notebook, "--solutions", "--out", dir, "-q");
+        var (exportExit, exportOutput) = await Course("export", notebook, "-o", notebook);
+
+        Assert.Equal(2, runExit);
+        Assert.Contains($"the executed copy of {notebook} would replace the notebook itself", runOutput);
+        Assert.Equal(2, exportExit);
+        Assert.Contains($"-o {notebook} is the notebook itself", exportOutput);
+        Assert.Equal(before, File.ReadAllText(notebook));
+    }
+
+    [Fact]
+    public async Task Out_pointing_at_a_file_fails_naming_the_path_and_keeps_the_file()
+    {
+        var file = Path.Combine(TestPaths.TempDir(), "a-file");
+        File.WriteAllText(file, "mine");
+
+        var (exit, output) = await Course("run", TestPaths.Fixture("state.ipynb"), "--out", file, "-q");
+
+        Assert.Equal(1, exit);
+        Assert.Contains(
+            $"✘ the executed notebook was not written: cannot write {Path.Combine(file, "state.ipynb")}: " +
+            $"{file} is a file, not a folder", output);
+        Assert.Equal("mine", File.ReadAllText(file));
+    }
+
+    [Theory]
+    [InlineData("NaN")]
+    [InlineData("Infinity")]
+    [InlineData("-1")]
+    public async Task A_cell_timeout_that_is_not_a_number_of_seconds_is_a_usage_error(string value)
+    {
+        var (exit, output) = await Course("run", TestPaths.Fixture("state.ipynb"), "--cell-timeout", value);
+
+        Assert.Equal(2, exit);
+        Assert.Contains($"--cell-timeout needs a number of seconds (0 for no limit), got '{value}'", output);
+    }
+
+    [Fact]
+    public async Task A_file_named_like_an_option_is_a_file_after_double_dash()
+    {
+        var dir = TestPaths.TempDir();
+        var notebook = Path.Combine(dir, "-dash.ipynb");
+        File.Copy(TestPaths.Fixture("state.ipynb"), notebook);
+
+        var (exit, output) = await Course("run", "--out", Path.Combine(dir, "out"), "-q", "--", notebook);
+
+        Assert.True(exit == 0, output);
+        Assert.Contains("-dash.ipynb: 3 cells run", output);
+    }
+
+    [Fact]
+    public async Task A_nuget_config_that_is_not_xml_fails_the_run_before_any_cell()
+    {
+        var config = Path.Combine(TestPaths.TempDir(), "nuget.config");
+        File.WriteAllText(config, "<configuration><packageSources>");
+
+        var (exit, output) = await Course("run", TestPaths.Fixture("state.ipynb"), "--nuget-config", config, "-q");
+
+        Assert.Equal(2, exit);
+        Assert.Contains($"--nuget-config {config}: not valid XML: ", output);
+        Assert.DoesNotContain("cells run", output);
     }
 
     [Fact]

@@ -5,8 +5,9 @@ namespace TransformerCourse.Cli;
 
 /// <summary>
 /// <c>course check &lt;notebook&gt;</c>: runs a learner's notebook (going on past failed cells, so every exercise is
-/// scored) and prints a scoreboard: each exercise passed, or failed with the check's message. Exit code 1 if any
-/// exercise did not pass.
+/// scored) against the course's own copy (<see cref="ShippedNotebook"/> or <c>--reference FILE</c>): the exercise
+/// list and the check cells come from that copy, and missing, renamed or edited checks count as not passed. Prints a
+/// scoreboard: each exercise passed, or failed with the check's message. Exit code 1 if any exercise did not pass.
 /// </summary>
 public sealed class CheckCommand : ICourseCommand
 {
@@ -15,31 +16,33 @@ public sealed class CheckCommand : ICourseCommand
 
     /// <inheritdoc />
     public string Usage =>
-        "check <notebook.ipynb>... [--solutions] [--quiet] [--cell-timeout SECONDS] [--nuget-config FILE]" +
-        "   run a learner's notebook and score its exercises";
+        "check <notebook.ipynb>... [--reference FILE] [--solutions] [--quiet] [--cell-timeout SECONDS] " +
+        "[--nuget-config FILE]   score a learner's notebook against the course's own copy";
 
     /// <inheritdoc />
     public async Task<int> RunAsync(CommandArgs args, IAnsiConsole console, CancellationToken cancel)
     {
-        args.Allow("--solutions", "--quiet", "-q", "--cell-timeout SECONDS", "--nuget-config FILE");
+        args.Allow("--solutions", "--quiet", "-q", "--cell-timeout SECONDS", "--nuget-config FILE",
+            "--reference FILE");
         var notebooks = NotebookFiles.Expand(args.Positionals);
         var quiet = args.Flags.Contains("--quiet") || args.Flags.Contains("-q");
         var timeout = NotebookFiles.CellTimeout(args);
-        var restorer = PackageRestorer.WithConfig(args.Options.GetValueOrDefault("--nuget-config"));
+        var nugetConfig = NotebookFiles.NuGetConfig(args);
+        var reference = args.Options.GetValueOrDefault("--reference");
+        if (reference is not null && notebooks.Count > 1)
+            throw new UsageException("--reference names the course's copy of one notebook; give one notebook with it");
+        if (reference is not null && !File.Exists(reference))
+            throw new FileNotFoundException($"no such notebook to grade against (--reference): {reference}");
+        var references = notebooks.ToDictionary(p => p, p => reference ?? ShippedNotebook(p));
         if (!await ReferencedProjects.EnsureBuiltAsync(notebooks, console.Profile.Out.Writer, cancel)) return 1;
 
         var allPassed = true;
         foreach (var path in notebooks)
         {
             console.Write(new Rule($"[bold]{Markup.Escape(NotebookFiles.Display(path))}[/]").LeftJustified());
-            var result = await NotebookRunner.RunAsync(path, new RunOptions
-            {
-                UseSolutions = args.Flags.Contains("--solutions"),
-                ContinueOnError = true,
-                Restorer = restorer,
-                CellTimeout = timeout,
-                Echo = quiet ? null : console.Profile.Out.Writer,
-            }, cancel);
+            var request = new NotebookRequest(path, args.Flags.Contains("--solutions"), ContinueOnError: true, timeout,
+                nugetConfig, references[path], Echo: !quiet);
+            var result = await NotebookProcess.RunAsync(request, console.Profile.Out.Writer, cancel);
             if (result.Interrupted || cancel.IsCancellationRequested)
             {
                 console.Profile.Out.Writer.WriteLine($"✘ interrupted (Ctrl+C): {result.FailureMessage ?? path}");
@@ -55,9 +58,27 @@ public sealed class CheckCommand : ICourseCommand
             Render(console, path, board);
             if (result.Cells.FirstOrDefault(c => c.TimedOut) is { } slow)
                 console.Profile.Out.Writer.WriteLine($"✘ {result.Path}: {slow.Where}: {slow.Error}");
+            if (result.FailureMessage is { } failure && failure.Contains("process ended", StringComparison.Ordinal))
+                console.Profile.Out.Writer.WriteLine($"✘ {failure}");
             allPassed &= board.Count > 0 && board.All(e => e.Passed);
         }
         return allPassed ? 0 : 1;
+    }
+
+    /// <summary>
+    /// The course's own copy of a notebook, graded against by default: the notebook of the same name in the
+    /// <c>notebooks/</c> folder of the course this <c>course</c> command was built from.
+    /// </summary>
+    public static string ShippedNotebook(string notebook)
+    {
+        var root = ReferencedProjects.FindRepositoryRoot(AppContext.BaseDirectory);
+        var folder = root is null ? null : Path.Combine(root, "notebooks");
+        var shipped = folder is null ? null : Path.Combine(folder, Path.GetFileName(notebook));
+        if (shipped is null || !File.Exists(shipped))
+            throw new UsageException(
+                $"{notebook}: no notebook of that name in the course's notebooks folder ({folder ?? "not found"}) " +
+                "to grade against; name the course's copy with --reference FILE");
+        return shipped;
     }
 
     private static void Render(IAnsiConsole console, string path, IReadOnlyList<CheckOutcome> board)

@@ -24,6 +24,8 @@ public sealed class ExportCommand : ICourseCommand
         if (!File.Exists(path)) throw new FileNotFoundException($"no such notebook: {path}");
         var output = args.Options.GetValueOrDefault("--out")
                      ?? Path.Combine(NotebookFiles.OutputFolder(path, null, "export"), Path.GetFileNameWithoutExtension(path) + ".cs");
+        if (Path.GetFullPath(output) == Path.GetFullPath(path))
+            throw new UsageException($"-o {output} is the notebook itself; export writes C#, give another file name");
         var solutions = args.Flags.Contains("--solutions") ? Exercises.LoadSolutions(Exercises.SolutionsPath(path)) : null;
         NotebookExporter.Export(path, output, solutions);
         console.MarkupLineInterpolated($"wrote {NotebookFiles.Display(output)}; run it with: dotnet run {NotebookFiles.Display(output)}");

@@ -22,7 +22,7 @@ public sealed class RestoreCommand : ICourseCommand
     public async Task<int> RunAsync(CommandArgs args, IAnsiConsole console, CancellationToken cancel)
     {
         args.Allow("--nuget-config FILE");
-        var restorer = PackageRestorer.WithConfig(args.Options.GetValueOrDefault("--nuget-config"));
+        var restorer = PackageRestorer.WithConfig(NotebookFiles.NuGetConfig(args));
         var exit = 0;
         foreach (var path in NotebookFiles.Expand(args.Positionals))
         {

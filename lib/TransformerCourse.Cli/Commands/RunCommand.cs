@@ -28,41 +28,51 @@ public sealed class RunCommand : ICourseCommand
         var quiet = args.Flags.Contains("--quiet") || args.Flags.Contains("-q");
         var solutions = args.Flags.Contains("--solutions");
         var timeout = NotebookFiles.CellTimeout(args);
-        var restorer = PackageRestorer.WithConfig(args.Options.GetValueOrDefault("--nuget-config"));
+        var nugetConfig = NotebookFiles.NuGetConfig(args);
+        var outFolder = args.Options.GetValueOrDefault("--out");
+        // Never over an input: --out in a notebook's own folder would replace the learner's notebook (and its answers).
+        foreach (var path in notebooks)
+        {
+            if (Path.GetFullPath(NotebookFiles.OutputPath(path, outFolder)) == Path.GetFullPath(path))
+                throw new UsageException(
+                    $"--out {outFolder}: the executed copy of {path} would replace the notebook itself; choose " +
+                    "another folder");
+        }
         if (!await ReferencedProjects.EnsureBuiltAsync(notebooks, console.Profile.Out.Writer, cancel)) return 1;
 
         var results = new List<NotebookRunResult>();
+        var writeFailed = false;
         foreach (var path in notebooks)
         {
             if (cancel.IsCancellationRequested) break;
             var title = $"[bold]{Markup.Escape(NotebookFiles.Display(path))}[/]" +
                         (solutions ? " (reference solutions swapped in)" : "");
             console.Write(new Rule(title).LeftJustified());
-            NotebookRunResult result;
-            try
-            {
-                result = await NotebookRunner.RunAsync(path, new RunOptions
-                {
-                    UseSolutions = solutions,
-                    Restorer = restorer,
-                    CellTimeout = timeout,
-                    Echo = quiet ? null : console.Profile.Out.Writer,
-                    CellStarting = quiet ? null : cell => console.MarkupLineInterpolated($"[grey]── {cell.Label}[/]"),
-                }, cancel);
-            }
-            catch (OperationCanceledException) when (cancel.IsCancellationRequested)
-            {
-                break;    // Ctrl+C before the notebook's first cell: nothing of it ran, nothing to write
-            }
-            // Written as far as it ran, also after a timeout or Ctrl+C.
+            var request = new NotebookRequest(path, solutions, ContinueOnError: false, timeout, nugetConfig,
+                ReferencePath: null, Echo: !quiet);
+            var result = await NotebookProcess.RunAsync(request, console.Profile.Out.Writer, cancel);
+            // Written as far as it ran, also after a timeout or Ctrl+C; whole or not at all.
             string? written = null;
+            string? notWritten = null;
             if (result.Executed is { } executed)
             {
-                written = NotebookFiles.OutputPath(path, args.Options.GetValueOrDefault("--out"));
-                executed.Save(written);
+                written = NotebookFiles.OutputPath(path, outFolder);
+                try
+                {
+                    executed.Save(written);
+                }
+                catch (IOException e)
+                {
+                    (written, notWritten) = (null, e.Message);
+                }
             }
             results.Add(result);
             Reports.Summary(console, result, written);
+            if (notWritten is not null)
+            {
+                console.Profile.Out.Writer.WriteLine($"✘ the executed notebook was not written: {notWritten}");
+                writeFailed = true;
+            }
             if (result.Interrupted) break;
         }
         if (results.Count > 1) Reports.Totals(console, results);
@@ -74,7 +84,7 @@ public sealed class RunCommand : ICourseCommand
             return CourseApp.InterruptedExitCode;
         }
 
-        var failed = results.Any(r => !r.Succeeded) || (solutions && results.Any(r => r.Checks.Any(c => !c.Passed)));
+        var failed = writeFailed || results.Any(r => !r.Succeeded) || (solutions && results.Any(r => r.Checks.Any(c => !c.Passed)));
         return failed ? 1 : 0;
     }
 }
@@ -109,16 +119,35 @@ public static class NotebookFiles
         Path.Combine(OutputFolder(notebookPath, requested), Path.GetFileName(notebookPath));
 
     /// <summary>
-    /// <c>--cell-timeout SECONDS</c>: how long one cell may run (default <see cref="RunOptions.DefaultCellTimeout"/>,
-    /// 0 for no limit).
+    /// <c>--cell-timeout SECONDS</c>: how long one cell may run in seconds (default
+    /// <see cref="RunOptions.DefaultCellTimeout"/>, 0 for no limit); NaN, ∞ and negative numbers are refused.
     /// </summary>
-    public static TimeSpan CellTimeout(CommandArgs args)
+    public static double CellTimeout(CommandArgs args)
     {
-        if (!args.Options.TryGetValue("--cell-timeout", out var text)) return RunOptions.DefaultCellTimeout;
+        if (!args.Options.TryGetValue("--cell-timeout", out var text)) return RunOptions.DefaultCellTimeout.TotalSeconds;
         if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds)
-            || seconds < 0 || seconds > int.MaxValue / 1000.0)
+            || !double.IsFinite(seconds) || seconds < 0 || seconds > int.MaxValue / 1000.0)
             throw new UsageException($"--cell-timeout needs a number of seconds (0 for no limit), got '{text}'");
-        return seconds == 0 ? Timeout.InfiniteTimeSpan : TimeSpan.FromSeconds(seconds);
+        return seconds;
+    }
+
+    /// <summary>
+    /// <c>--nuget-config FILE</c>, checked before anything runs: a missing file or one that is not XML is a usage
+    /// error naming the file (and the line), not a restore failure that skips cells later.
+    /// </summary>
+    public static string? NuGetConfig(CommandArgs args)
+    {
+        if (!args.Options.TryGetValue("--nuget-config", out var file)) return null;
+        if (!File.Exists(file)) throw new UsageException($"--nuget-config {file}: no such file");
+        try
+        {
+            System.Xml.Linq.XDocument.Load(file);
+        }
+        catch (System.Xml.XmlException e)
+        {
+            throw new UsageException($"--nuget-config {file}: not valid XML: {e.Message}");
+        }
+        return file;
     }
 
     /// <summary>A path as shown to people: relative to the current folder when inside it.</summary>

@@ -64,6 +64,27 @@ public static class TrainCheckpoint
         return created;
     }
 
+    /// <summary>
+    /// Takes the lock <c>FILE.lock</c> beside <c>--save FILE</c> for the whole run (released when the process ends,
+    /// however it ends); a usage error naming the file when another <c>course train</c> holds it.
+    /// </summary>
+    public static IDisposable Lock(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        string lockFile = Path.GetFullPath(path) + ".lock";
+        try
+        {
+            return new FileStream(lockFile, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1,
+                FileOptions.DeleteOnClose);
+        }
+        catch (IOException e)
+        {
+            throw new UsageException(
+                $"--save {path}: another course train is saving to that file (it holds {lockFile}); wait for it to " +
+                $"finish or give another --save ({e.Message})");
+        }
+    }
+
     /// <summary>Writes the checkpoint of <paramref name="experiment"/>'s run to <paramref name="path"/>.</summary>
     public static void Save(string path, Experiment experiment, TrainSettings settings, string state)
     {
@@ -90,9 +111,11 @@ public static class TrainCheckpoint
             throw new UsageException($"--resume {path}: that is a folder; give the file --save wrote");
         if (!File.Exists(path)) throw new UsageException($"--resume: no file {path}");
         IReadOnlyDictionary<string, string> m;
+        SafeTensorsFile file;
         try
         {
-            m = SafeTensors.Read(path).Metadata;
+            file = SafeTensors.Read(path);
+            m = file.Metadata;
         }
         catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
         {
@@ -103,7 +126,24 @@ public static class TrainCheckpoint
         var invariant = CultureInfo.InvariantCulture;
         int? seed = m.TryGetValue(SeedKey, out var s) && int.TryParse(s, invariant, out int n) ? n : null;
         double? scale = m.TryGetValue(ScaleKey, out var x) && double.TryParse(x, invariant, out double d) ? d : null;
-        return new RunInfo(m.GetValueOrDefault(TaskKey), m.GetValueOrDefault(ModelKey), seed, scale,
-            m.GetValueOrDefault(StateKey), int.TryParse(step, invariant, out int k) ? k : 0);
+        // A damaged or hand-edited checkpoint is refused here, naming the entry, not deep inside training.
+        if (m.ContainsKey(ScaleKey) && scale is not (> 0 and <= 1))
+            throw new UsageException($"--resume {path}: the checkpoint's {ScaleKey} is \"{x}\", not a number in (0, 1]");
+        if (m.TryGetValue(ModelKey, out var model) && !Experiment.ModelKinds.Contains(model))
+        {
+            throw new UsageException($"--resume {path}: the checkpoint's {ModelKey} is \"{model}\", not one of " +
+                                     string.Join(", ", Experiment.ModelKinds));
+        }
+        int steps = int.TryParse(step, invariant, out int k) && k >= 0 ? k
+            : throw new UsageException($"--resume {path}: the checkpoint's step is \"{step}\", not a whole number ≥ 0");
+        string epochText = m["epoch"];
+        if (!int.TryParse(epochText, invariant, out int epoch) || epoch < 1 || epoch > steps + 1)
+        {
+            throw new UsageException($"--resume {path}: the checkpoint's epoch is \"{epochText}\"; after {steps} " +
+                                     $"steps it must be a whole number from 1 to {steps + 1}");
+        }
+        if (file.Tensors.Values.FirstOrDefault(t => !t.Data.All(double.IsFinite)) is { } bad)
+            throw new UsageException($"--resume {path}: the checkpoint's tensor '{bad.Name}' holds NaN or ∞");
+        return new RunInfo(m.GetValueOrDefault(TaskKey), model, seed, scale, m.GetValueOrDefault(StateKey), steps);
     }
 }

@@ -36,6 +36,8 @@ public sealed class TrainCommand : ICourseCommand
         if (settings.IsHeads) return Task.FromResult(Heads(settings.CourseTask, settings.Seed, console, cancel));
         if (settings.Save is { } save && TrainCheckpoint.PrepareSavePath(save) is { } created)
             console.WriteLine($"created the folder {created} for --save");
+        // One run saves to a file at a time: a second run with the same --save is refused, not lost.
+        using var saveLock = settings.Save is { } file ? TrainCheckpoint.Lock(file) : null;
         return Task.FromResult(Train(settings, console, cancel));
     }
 
@@ -114,12 +116,24 @@ public sealed class TrainCommand : ICourseCommand
         var test = Trainer.Evaluate(experiment.Model, experiment.Test, 100, options.MaxDecodeLength);
         if (cancel.IsCancellationRequested) return Stopped(console, settings, "while evaluating");
         Report(experiment, settings, test, console);
-        if (settings.Beam is int beam)
+        if (settings.Beam is int asked)
         {
-            int n = Math.Min(200, experiment.Test.Count);
-            var sources = Batch.Pad(experiment.Test.Take(n).Select(p => p.Source).ToList());
-            var outputs = Decoding.Beam(experiment.Model, sources, beam, options.MaxDecodeLength, 0.6);
-            int right = outputs.Where((o, i) => o.Tokens.AsSpan().SequenceEqual(experiment.Test[i].Target)).Count();
+            // More beams than target tokens cannot find anything more: the width is clamped to the vocabulary.
+            int beam = Math.Min(asked, experiment.Encoder.TargetVocabulary.Count);
+            if (beam < asked)
+                console.WriteLine($"--beam {asked} is wider than the {beam}-token target vocabulary; using {beam}");
+            int n = Math.Min(200, experiment.Test.Count), right = 0;
+            // In chunks, with progress, and stoppable between two chunks (Ctrl+C, SIGTERM).
+            const int chunk = 20;
+            for (int start = 0; start < n; start += chunk)
+            {
+                if (cancel.IsCancellationRequested) return Stopped(console, settings, "during beam search");
+                var pairs = experiment.Test.Skip(start).Take(Math.Min(chunk, n - start)).ToList();
+                var outputs = Decoding.Beam(experiment.Model, Batch.Pad(pairs.Select(p => p.Source).ToList()), beam,
+                    options.MaxDecodeLength, 0.6);
+                right += outputs.Where((o, i) => o.Tokens.AsSpan().SequenceEqual(pairs[i].Target)).Count();
+                if (n > chunk) console.WriteLine($"beam search: {start + pairs.Count} of {n} examples decoded");
+            }
             console.WriteLine(
                 $"beam search (width {beam}) exact match on the first {n} test examples: {right / (double)n:P1}");
         }

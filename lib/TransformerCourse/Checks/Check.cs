@@ -17,7 +17,9 @@ namespace TransformerCourse.Checks;
 /// This is plain C# that prints with <see cref="Console.WriteLine(string)"/>, so it behaves the same in the Polyglot
 /// kernel, in the headless runner and in an exported program. The headless runner (<c>course check</c>) collects
 /// the verdicts through an <see cref="AppDomain"/> data slot named <see cref="SinkKey"/> that holds an
-/// <c>Action&lt;string, bool, string&gt;</c> (exercise, passed, message), called once per verdict.
+/// <c>Action&lt;string, bool, string&gt;</c> (exercise, passed, message), called once per verdict. The slot is read
+/// when a check starts, before the learner's code runs; a <c>Check</c> call made while another runs reports nothing.
+/// The runner decides which verdicts count (see <c>course check</c> in README).
 /// </remarks>
 public static class Check
 {
@@ -28,6 +30,10 @@ public static class Check
     public const string SinkKey = "TransformerCourse.Checks.Sink";
 
     private static readonly List<CheckResult> results = [];
+
+    // How many Check calls are running on this flow: a Check call made by the learner's code while a check runs
+    // (nested) prints its line but reports no verdict.
+    private static readonly AsyncLocal<int> depth = new();
 
     /// <summary>Every verdict given so far in this process, oldest first.</summary>
     public static IReadOnlyList<CheckResult> Results
@@ -53,7 +59,10 @@ public static class Check
     /// <returns>The verdict.</returns>
     public static CheckResult Exercise(string exercise, Action<ExerciseChecks> checks)
     {
+        // The sink is taken before the learner's code runs, so that code cannot swap it for this verdict.
+        var sink = depth.Value == 0 ? AppDomain.CurrentDomain.GetData(SinkKey) as Action<string, bool, string> : null;
         var c = new ExerciseChecks(exercise);
+        depth.Value++;
         try
         {
             checks(c);
@@ -67,10 +76,14 @@ public static class Check
             // Code in the check cell itself (outside a check's lambda) that calls the learner's code.
             c.Fail(ExerciseChecks.Describe(e));
         }
+        finally
+        {
+            depth.Value--;
+        }
         var result = c.Failure is { } failure ? new CheckResult(exercise, false, failure)
             : c.Passed.Count == 0 ? new CheckResult(exercise, false, "the check cell ran no checks")
             : new CheckResult(exercise, true, string.Join("; ", c.Passed.Distinct()));
-        return Record(result);
+        return Record(result, sink);
     }
 
     /// <summary>
@@ -128,12 +141,11 @@ public static class Check
     public static CheckResult That(string exercise, Func<bool> condition, string what) =>
         Exercise(exercise, c => c.That(condition, what));
 
-    private static CheckResult Record(CheckResult result)
+    private static CheckResult Record(CheckResult result, Action<string, bool, string>? sink)
     {
         lock (results) results.Add(result);
         Console.WriteLine(result.ToString());
-        if (AppDomain.CurrentDomain.GetData(SinkKey) is Action<string, bool, string> sink)
-            sink(result.Exercise, result.Passed, result.Message);
+        sink?.Invoke(result.Exercise, result.Passed, result.Message);
         return result;
     }
 }

@@ -13,6 +13,11 @@ public sealed class LayerNorm : Module, ILayer
     public LayerNorm(int dim, double eps = 1e-5)
     {
         if (dim <= 0) throw new ArgumentException($"LayerNorm: dimension must be positive, got {dim}.");
+        if (!(eps > 0) || double.IsInfinity(eps))
+        {
+            throw new ArgumentOutOfRangeException(nameof(eps), eps,
+                $"LayerNorm: ε must be a positive number, got {eps}.");
+        }
         Dim = dim;
         Eps = eps;
         Weight = RegisterParameter("weight", Init.Ones(1, dim), dim);

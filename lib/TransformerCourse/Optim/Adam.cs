@@ -36,6 +36,11 @@ public class Adam : Optimizer
         if (beta1 < 0 || beta1 >= 1 || beta2 < 0 || beta2 >= 1)
             throw new ArgumentOutOfRangeException(nameof(beta1),
                 $"{GetType().Name}: betas must be in [0, 1), got ({beta1}, {beta2}).");
+        if (!(eps > 0) || double.IsInfinity(eps))
+            throw new ArgumentOutOfRangeException(nameof(eps), eps, $"{GetType().Name}: ε must be a positive number.");
+        if (!(weightDecay >= 0) || double.IsInfinity(weightDecay))
+            throw new ArgumentOutOfRangeException(nameof(weightDecay), weightDecay,
+                $"{GetType().Name}: weight decay must be a finite number ≥ 0.");
         Beta1 = beta1;
         Beta2 = beta2;
         Eps = eps;

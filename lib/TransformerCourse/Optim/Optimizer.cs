@@ -38,9 +38,6 @@ public abstract class Optimizer
                 throw new ArgumentException(
                     $"{GetType().Name}: tensor {p.Name ?? p.Shape} does not require a gradient.");
         }
-        if (!(learningRate >= 0))
-            throw new ArgumentOutOfRangeException(nameof(learningRate), learningRate,
-                $"{GetType().Name}: the learning rate must be ≥ 0.");
         LearningRate = learningRate;
         _parameterSteps = new int[Parameters.Count];
         ParameterStepCounts = new ReadOnlyCollection<int>(_parameterSteps);
@@ -50,7 +47,20 @@ public abstract class Optimizer
     public IReadOnlyList<Tensor> Parameters { get; }
 
     /// <summary>The learning rate used by the next <see cref="Step"/> (a schedule sets it before each step).</summary>
-    public double LearningRate { get; set; }
+    /// <exception cref="ArgumentOutOfRangeException">The rate is NaN, infinite or negative.</exception>
+    public double LearningRate
+    {
+        get => _learningRate;
+        set
+        {
+            if (!(value >= 0) || double.IsInfinity(value))
+                throw new ArgumentOutOfRangeException(nameof(value), value,
+                    $"{GetType().Name}: the learning rate must be a finite number ≥ 0.");
+            _learningRate = value;
+        }
+    }
+
+    private double _learningRate;
 
     /// <summary>How many times <see cref="Step"/> has been called (the count a learning-rate schedule uses).</summary>
     public int StepCount { get; protected set; }

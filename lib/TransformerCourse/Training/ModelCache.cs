@@ -48,6 +48,12 @@ public static class ModelCache
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(train);
         var folder = Folder;
+        if (folder is not null && File.Exists(folder))
+        {
+            throw new InvalidOperationException(
+                $"ModelCache.Run(\"{name}\"): COURSE_MODEL_CACHE={folder} is a file, not a folder; point it at a " +
+                "folder, or set COURSE_MODEL_CACHE=off to always train");
+        }
         var file = folder is null ? null : Path.Combine(folder, $"{name}-{Key(name, model, settings)}.safetensors");
         return LoadOrTrain(file, model, train);
     }
@@ -63,7 +69,9 @@ public static class ModelCache
             {
                 var stored = SafeTensors.Read(file);
                 var result = JsonSerializer.Deserialize<TResult>(stored.Metadata["result"]);
-                if (result is not null)
+                // Weights that are not all finite are a damaged entry: trained again, never loaded.
+                var finite = stored.Tensors.Values.All(t => t.Data.All(double.IsFinite));
+                if (result is not null && finite)
                 {
                     SafeTensors.Load(model, file);
                     return (result, true);
@@ -73,6 +81,7 @@ public static class ModelCache
                                           or ArgumentException or NotSupportedException)
             {
                 // A damaged or outdated file is not an error: train again and overwrite it.
+                // (Loading checks names and shapes before it writes any parameter.)
             }
         }
         var trained = train();

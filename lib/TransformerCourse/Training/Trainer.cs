@@ -104,6 +104,12 @@ public sealed class Trainer
         Model = model ?? throw new ArgumentNullException(nameof(model));
         Optimizer = optimizer ?? throw new ArgumentNullException(nameof(optimizer));
         Options = options ?? new TrainingOptions();
+        if (Options.BatchSize <= 0)
+            throw new ArgumentOutOfRangeException(nameof(options), Options.BatchSize,
+                $"Trainer: BatchSize must be at least 1, got {Options.BatchSize}.");
+        if (!(Options.ClipNorm >= 0) || double.IsInfinity(Options.ClipNorm))
+            throw new ArgumentOutOfRangeException(nameof(options), Options.ClipNorm,
+                $"Trainer: ClipNorm must be a finite number ≥ 0 (0 = no clipping), got {Options.ClipNorm}.");
     }
 
     /// <summary>The model being trained.</summary>

@@ -153,6 +153,48 @@ public class TrainCommandTests
         Assert.Contains("--resume: no file", missing);
     }
 
+    [Fact]
+    public async Task Resume_refuses_a_damaged_checkpoint_naming_the_entry()
+    {
+        var file = Path.Combine(TestPaths.TempDir(), "run.safetensors");
+        await Course([.. Tiny, "--stop-after", "2", "--save", file]);
+        var good = SafeTensors.Read(file);
+        var cases = new (string Key, string Value, string Message)[]
+        {
+            ("course.scale", "NaN", "the checkpoint's course.scale is \"NaN\", not a number in (0, 1]"),
+            ("course.scale", "-1", "the checkpoint's course.scale is \"-1\", not a number in (0, 1]"),
+            ("course.model", "transformer-xl", "the checkpoint's course.model is \"transformer-xl\", not one of gru"),
+            ("epoch", "2000000000", "the checkpoint's epoch is \"2000000000\"; after 2 steps it must be a whole"),
+            ("weights", "NaN", "holds NaN or ∞"),
+        };
+        foreach (var (key, value, message) in cases)
+        {
+            var metadata = good.Metadata.ToDictionary(kv => kv.Key, kv => kv.Value);
+            var tensors = good.Tensors.Values.ToList();
+            if (key == "weights") tensors[0] = tensors[0] with { Data = tensors[0].Data.Select(_ => double.NaN).ToArray() };
+            else metadata[key] = value;
+            var damaged = Path.Combine(TestPaths.TempDir(), "damaged.safetensors");
+            SafeTensors.Write(damaged, tensors, metadata);
+
+            var (exit, output) = await Course("train", "--resume", damaged);
+
+            Assert.True(exit == 2, $"{key}={value}: exit {exit}\n{output}");
+            Assert.Contains($"--resume {damaged}: ", output);
+            Assert.Contains(message, output);
+        }
+    }
+
+    [Fact]
+    public async Task A_beam_wider_than_the_vocabulary_is_clamped_with_a_message()
+    {
+        var (exit, output) = await Course([.. Tiny, "--beam", "500"]);
+
+        var clamped = Regex.Match(output, @"--beam 500 is wider than the (\d+)-token target vocabulary; using \1");
+        Assert.True(clamped.Success, output);
+        Assert.Contains($"beam search (width {clamped.Groups[1].Value}) exact match on the first", output);
+        Assert.True(exit is 0 or 1, output);      // 1 when the tiny run learned nothing: see the scale test
+    }
+
     // ---- the real command in a child process -------------------------------------------------------------------
 
     private sealed class Child : IDisposable
@@ -231,21 +273,28 @@ public class TrainCommandTests
         }
     }
 
-    private static async Task Interrupt(int pid)
+    private static async Task Interrupt(int pid, string signal = "-INT")
     {
-        using var kill = Process.Start("kill", ["-INT", pid.ToString(CultureInfo.InvariantCulture)]);
+        using var kill = Process.Start("kill", [signal, pid.ToString(CultureInfo.InvariantCulture)]);
         await kill.WaitForExitAsync();
         Assert.Equal(0, kill.ExitCode);
     }
 
-    [Fact]
-    public async Task Ctrl_C_stops_between_steps_saves_the_checkpoint_and_exits_130()
+    [Theory]
+    [InlineData("-INT")]     // Ctrl+C
+    [InlineData("-TERM")]    // a CI timeout, docker stop
+    [InlineData("-HUP")]     // the terminal closed
+    public async Task Ctrl_C_SIGTERM_or_SIGHUP_stops_between_steps_saves_the_checkpoint_and_exits_130(string signal)
     {
         var file = Path.Combine(TestPaths.TempDir(), "interrupted.safetensors");
         // The whole run (3,130 steps, minutes): it is interrupted long before the end.
         using var child = new Child("train", "copy", "--model", "gru", "--save", file);
         await child.WaitForLine("batch loss", TimeSpan.FromMinutes(3));   // the first progress line
-        await Interrupt(child.Id);
+        // A second run saving to the same file meanwhile is refused, so neither run is lost.
+        var (secondExit, second) = await Course([.. Tiny, "--save", file]);
+        Assert.Equal(2, secondExit);
+        Assert.Contains($"--save {file}: another course train is saving to that file", second);
+        await Interrupt(child.Id, signal);
         var exit = await child.Exit(TimeSpan.FromMinutes(2));
         var output = child.Output;
 

@@ -141,4 +141,17 @@ public class FusedAttentionTests
         big.Data[37, 3] = double.NaN; // in a block that runs in parallel with others
         Expect.ThrowsArgument(() => FusedAttention.Forward(big, big, big, 1, 8), "FusedAttention", "NaN");
     }
+
+    [Fact]
+    public void ANaNInOneQueryIsRefusedByBothPaths()
+    {
+        var q = Tensor.Randn(4, 3, new Rng(2));
+        var k = Tensor.Randn(4, 3, new Rng(3));
+        var v = Tensor.Randn(4, 2, new Rng(4));
+        q.Data[1, 0] = double.NaN;    // the whole score row of query 1 is NaN: no finite maximum to subtract
+
+        using (Kernels.Use(fused: false))
+            Assert.Contains("NaN", Assert.ThrowsAny<ArgumentException>(() => ScaledDotProductAttention.Forward(q, k, v)).Message);
+        Expect.ThrowsArgument(() => FusedAttention.Forward(q, k, v, 1, 1), "FusedAttention", "NaN");
+    }
 }

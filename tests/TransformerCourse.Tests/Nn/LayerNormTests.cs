@@ -41,4 +41,12 @@ public class LayerNormTests
         }
         Expect.ThrowsArgument(() => ln.Forward(Tensor.Zeros(2, 5)), "LayerNorm", "input is 2×5", "gamma is 1×6");
     }
+
+    [Theory]
+    [InlineData(double.NaN)]
+    [InlineData(-1e-5)]
+    [InlineData(0.0)]
+    [InlineData(double.PositiveInfinity)]
+    public void AnEpsilonThatIsNotAPositiveNumberIsRefusedAtConstruction(double eps) =>
+        Expect.ThrowsArgument(() => new LayerNorm(4, eps), "LayerNorm: ε must be a positive number");
 }

@@ -158,4 +158,18 @@ public class AdamTests
             }
         }
     }
+
+    [Fact]
+    public void NaNEpsilonWeightDecayOrLearningRateAreRefusedWhereTheyAreSet()
+    {
+        var p = () => new[] { WithGrad(new double[,] { { 1 } }, new double[,] { { 1 } }) };
+        Expect.ThrowsArgument(() => new Adam(p(), eps: double.NaN), "Adam: ε must be a positive number");
+        Expect.ThrowsArgument(() => new Adam(p(), eps: -1e-8), "Adam: ε must be a positive number");
+        Expect.ThrowsArgument(() => new Adam(p(), weightDecay: double.NaN), "Adam: weight decay must be a finite");
+        Expect.ThrowsArgument(() => new Adam(p(), learningRate: double.NaN), "Adam: the learning rate must be");
+        var adam = new Adam(p());
+        Expect.ThrowsArgument(() => adam.LearningRate = double.NaN, "Adam: the learning rate must be a finite number");
+        Expect.ThrowsArgument(() => adam.LearningRate = double.PositiveInfinity, "Adam: the learning rate must be");
+        Assert.Equal(1e-3, adam.LearningRate);                 // unchanged by the refused values
+    }
 }

@@ -1,3 +1,4 @@
+using TransformerCourse.IO;
 using TransformerCourse.Nn;
 using TransformerCourse.Training;
 
@@ -58,6 +59,58 @@ public class ModelCacheTests
             Assert.Null(ModelCache.Folder);
             Run(new Linear(2, 3, new Rng(1)), "steps=7", ref calls);
             Assert.Equal(4, calls);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("COURSE_MODEL_CACHE", saved);
+            if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void ACacheThatIsAFileIsRefusedBeforeTraining()
+    {
+        var saved = Environment.GetEnvironmentVariable("COURSE_MODEL_CACHE");
+        var file = Path.Combine(Path.GetTempPath(), "course-model-cache-tests", Path.GetRandomFileName());
+        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+        File.WriteAllText(file, "not a folder");
+        Environment.SetEnvironmentVariable("COURSE_MODEL_CACHE", file);
+        try
+        {
+            int calls = 0;
+            var e = Assert.Throws<InvalidOperationException>(
+                () => Run(new Linear(2, 3, new Rng(1)), "steps=7", ref calls));
+            Assert.Equal(0, calls);                                    // refused before the loop ran
+            Assert.Contains($"ModelCache.Run(\"test-linear\"): COURSE_MODEL_CACHE={file} is a file", e.Message);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("COURSE_MODEL_CACHE", saved);
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public void AnEntryWithNaNWeightsIsTrainedAgainNotLoaded()
+    {
+        var saved = Environment.GetEnvironmentVariable("COURSE_MODEL_CACHE");
+        var folder = Path.Combine(Path.GetTempPath(), "course-model-cache-tests", Path.GetRandomFileName());
+        Environment.SetEnvironmentVariable("COURSE_MODEL_CACHE", folder);
+        try
+        {
+            int calls = 0;
+            Run(new Linear(2, 3, new Rng(1)), "steps=7", ref calls);
+            var file = Assert.Single(Directory.GetFiles(folder, "*.safetensors"));
+            var stored = SafeTensors.Read(file);
+            var poisoned = stored.Tensors.Values.Select(t => t with { Data = t.Data.Select(_ => double.NaN).ToArray() });
+            SafeTensors.Write(file, poisoned, stored.Metadata);
+
+            var again = new Linear(2, 3, new Rng(1));
+            var (_, cached) = Run(again, "steps=7", ref calls);
+
+            Assert.False(cached);
+            Assert.Equal(2, calls);
+            Assert.All(again.Weight.Data.Enumerate(), w => Assert.Equal(0.5, w));
         }
         finally
         {

@@ -155,4 +155,18 @@ public class TrainerTests
         var ex = Assert.Throws<ArgumentException>(() => trainer.Fit([], valid));
         Assert.Contains("empty", ex.Message);
     }
+
+    [Fact]
+    public void BatchSizeZeroOrANaNClipNormAreRefusedAtConstruction()
+    {
+        var (encoder, _, _) = ReverseTask();
+        var (trainer, model) = Make(encoder, 1);
+        var adam = new Adam(model.Parameters(), 1e-3);
+        var zero = Assert.ThrowsAny<ArgumentException>(
+            () => new Trainer(model, adam, trainer.Options with { BatchSize = 0 }));
+        Assert.Contains("Trainer: BatchSize must be at least 1, got 0.", zero.Message);
+        var nan = Assert.ThrowsAny<ArgumentException>(
+            () => new Trainer(model, adam, trainer.Options with { ClipNorm = double.NaN }));
+        Assert.Contains("Trainer: ClipNorm must be a finite number ≥ 0 (0 = no clipping), got NaN.", nan.Message);
+    }
 }

@@ -158,10 +158,17 @@ internal static class AttentionKernel
                 var m = mask.AsSpan(i * rows, rows);
                 for (int j = 0; j < rows; j++) col[j] += m[j];
             }
-            double sum = TransformerCourse.Softmax.SoftmaxRow(col, col); // every key hidden: zero weights, not NaN
-            if (!double.IsFinite(sum))
-                throw new ArgumentException(
-                    "FusedAttention: a score is NaN or +∞; Q, K and the mask must be finite (−∞ only in the mask).");
+            // A NaN score (e.g. from a NaN in Q) would be skipped by the max and give a row of zeros; the readable
+            // path's softmax refuses it, and so does this one.
+            foreach (var v in col)
+            {
+                if (double.IsNaN(v) || double.IsPositiveInfinity(v))
+                {
+                    throw new ArgumentException("FusedAttention: a score is NaN or +∞; Q, K and the mask must be " +
+                                                "finite (−∞ only in the mask).");
+                }
+            }
+            TransformerCourse.Softmax.SoftmaxRow(col, col); // every key hidden: zero weights, not NaN
         }
     }
 
