@@ -177,7 +177,7 @@ public class TensorKernelsTests
     {
         foreach (var sub in new[] { false, true })
         {
-            BothPaths.AssertSame($"{(sub ? "Sub" : "Add")} {rows}×{cols} and {bRows}×{bCols}", () =>
+            BothPaths.AssertSameNumbers($"{(sub ? "Sub" : "Add")} {rows}×{cols} and {bRows}×{bCols}", () =>
             {
                 var rng = new Rng((ulong)(rows * 1000 + cols * 100 + bRows * 10 + bCols));
                 var a = Tensor.Randn(rows, cols, rng, requiresGrad: true);
