@@ -78,6 +78,10 @@ public sealed partial class Tensor
     /// non-finite (NaN spreads, ∞ + finite = ∞, ∞ − ∞ = NaN), so only rows whose mean is not finite are searched; a
     /// row of finite values whose sum overflows is searched, finds nothing and is left alone.
     /// </summary>
+    internal void CheckFiniteRows(Tensor rowMeans) =>
+        CheckFinite(Shapes.Values(Data), Shapes.Values(rowMeans.Data), Rows, Cols);
+
+    /// <summary>The check of <see cref="CheckFiniteRows"/> on the arrays of the fused op.</summary>
     private void CheckFinite(double[] x, double[] mean, int n, int d)
     {
         for (int i = 0; i < n; i++)
