@@ -1,3 +1,4 @@
+using TransformerCourse.Attention.Kernels;
 using TransformerCourse.Autograd;
 using TransformerCourse.Nn;
 
@@ -50,7 +51,8 @@ public sealed class AdditiveAttention : Module
         ArgumentNullException.ThrowIfNull(query);
         ArgumentNullException.ThrowIfNull(projectedKeys);
         var ws = W.Forward(query);                                                      // W s_b, B×d_att
-        if (Kernels.Fused) return AttentionOps.AdditiveScores(ws, projectedKeys, V.Weight, time); // one node
+        if (TransformerCourse.Kernels.Fused)
+            return RnnAttentionKernels.AdditiveScores(ws, projectedKeys, V.Weight, time); // one node
         if (time <= 0 || projectedKeys.Rows != ws.Rows * time || projectedKeys.Cols != ws.Cols)
             throw new ArgumentException(
                 $"AdditiveScores: projected queries are {ws.Shape}, projected keys {projectedKeys.Shape} " +

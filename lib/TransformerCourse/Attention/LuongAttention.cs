@@ -1,3 +1,4 @@
+using TransformerCourse.Attention.Kernels;
 using TransformerCourse.Autograd;
 using TransformerCourse.Nn;
 
@@ -94,7 +95,7 @@ public sealed class LuongAttention : Module
         if (time <= 0 || keys.Rows != query.Rows * time)
             throw new ArgumentException(
                 $"LuongAttention: query is {query.Shape} and keys {keys.Shape} with T={time}; need B×d and (B·T)×d.");
-        if (Kernels.Fused) return FusedScores(query, keys, time); // the same numbers, one node per score
+        if (TransformerCourse.Kernels.Fused) return FusedScores(query, keys, time); // the same numbers, fused
         return Score switch
         {
             LuongScore.Dot => Dot(query, keys, time),                                   // sᵀh
@@ -126,9 +127,9 @@ public sealed class LuongAttention : Module
     /// <summary>The same scores, each as one autograd node with a hand-written backward.</summary>
     private Tensor FusedScores(Tensor query, Tensor keys, int time) => Score switch
     {
-        LuongScore.Dot => AttentionOps.DotScores(query, keys, time),
-        LuongScore.General => AttentionOps.DotScores(query.MatMul(W!.Weight), keys, time),
-        _ => AttentionOps.AdditiveScores(
+        LuongScore.Dot => RnnAttentionKernels.DotScores(query, keys, time),
+        LuongScore.General => RnnAttentionKernels.DotScores(query.MatMul(W!.Weight), keys, time),
+        _ => RnnAttentionKernels.AdditiveScores(
             query.MatMul(W!.Weight.SliceCols(0, QueryDim), transposeOther: true),
             keys.MatMul(W.Weight.SliceCols(QueryDim, KeyDim), transposeOther: true),
             V!.Weight, time),

@@ -158,4 +158,27 @@ public class AdamTests
             }
         }
     }
+
+    [Theory]
+    [InlineData(0.0, false)]
+    [InlineData(0.1, false)]
+    [InlineData(0.1, true)]
+    public void TheReadableLoopAndTheSimdKernelGiveTheSameParameters(double weightDecay, bool decoupled)
+    {
+        Tensor Train(bool fused)
+        {
+            using var path = Kernels.Use(fused);
+            var rng = new Rng(303);
+            var p = Tensor.Randn(7, 5, rng, requiresGrad: true);   // 35 values: SIMD vectors and a remainder
+            Adam adam = decoupled ? new AdamW([p], 0.01, weightDecay: weightDecay) : new Adam([p], 0.01, weightDecay: weightDecay);
+            for (int step = 0; step < 3; step++)
+            {
+                adam.ZeroGrad();
+                p.Square().Sum().Backward();
+                adam.Step();
+            }
+            return p;
+        }
+        Assert.Equal(Train(fused: false).Data.ToArray(), Train(fused: true).Data.ToArray());
+    }
 }

@@ -38,6 +38,16 @@ public sealed partial class Tensor
     [ThreadStatic]
     private static OpProfile? _profile;
 
+    /// <summary>Σ g² over the entries of <see cref="Grad"/> (0 without a gradient): what a global gradient norm adds
+    /// up.</summary>
+    internal double GradSquaredSum() => Grad is { } g ? Simd.Dot(g.AsColumnMajorArray(), g.AsColumnMajorArray()) : 0;
+
+    /// <summary>One Adam step of this parameter (values and gradient) with its moments m and v, in place (the rule is
+    /// in <c>Optim/Adam.cs</c>; <see cref="Simd.AdamUpdate"/>).</summary>
+    internal void AdamStep(Matrix<double> m, Matrix<double> v, AdamCoefficients c) =>
+        Simd.AdamUpdate(Data.AsColumnMajorArray(), Grad!.AsColumnMajorArray(), m.AsColumnMajorArray(),
+            v.AsColumnMajorArray(), c);
+
     /// <summary>The backward rule, timed when <see cref="Profile"/> is set (and the forward time recorded).</summary>
     private static Action<Matrix<double>> Profiled(string op, Action<Matrix<double>> backward) =>
         _profile is { } profile ? profile.Record(op, backward) : backward;
