@@ -66,8 +66,8 @@ public sealed class AdditiveAttention : Module
     /// <param name="query">s, B×d_query.</param>
     /// <param name="keys">h, (B·T)×d_key; also the values that are averaged.</param>
     /// <param name="batch">B, T and the lengths (padded keys get weight 0).</param>
-    /// <param name="projectedKeys">U h if already computed (from <see cref="ProjectKeys"/>), else it is computed
-    /// here.</param>
+    /// <param name="projectedKeys">U h if already computed (from <see cref="ProjectKeys"/>), else it
+    /// is computed here.</param>
     /// <returns>Context B×d_key and weights B×T.</returns>
     public AttentionResult Forward(Tensor query, Tensor keys, SequenceBatch batch, Tensor? projectedKeys = null)
     {

@@ -4,8 +4,8 @@ using TransformerCourse.Nn;
 
 namespace TransformerCourse.Attention;
 
-/// <summary>The score functions of Luong, Pham &amp; Manning (2015), "Effective Approaches to Attention-based
-/// NMT".</summary>
+/// <summary>The score functions of Luong, Pham &amp; Manning (2015), "Effective Approaches
+/// to Attention-based NMT".</summary>
 public enum LuongScore
 {
     /// <summary>score(s, h) = sᵀh: no parameters, fastest; needs d_query = d_key.</summary>
@@ -14,8 +14,8 @@ public enum LuongScore
     /// <summary>score(s, h) = sᵀ W h (bilinear): a learned d_query×d_key matrix.</summary>
     General,
 
-    /// <summary>score(s, h) = vᵀ tanh(W [s; h]): additive, as Bahdanau's, with one matrix on the
-    /// concatenation.</summary>
+    /// <summary>score(s, h) = vᵀ tanh(W [s; h]): additive, as Bahdanau's, with one matrix
+    /// on the concatenation.</summary>
     Concat,
 }
 
@@ -24,13 +24,12 @@ public enum LuongScore
 /// (non-padding) positions, context c_b = Σ_t a_bt h_bt.
 /// </summary>
 /// <remarks>
-/// <para>Parameters: Dot none; General <c>W.weight</c> [d_query, d_key]; Concat <c>W.weight</c> [d_att, d_query +
-/// d_key]
-/// and <c>v.weight</c> [1, d_att]. No biases.</para>
+/// <para>Parameters: Dot none; General <c>W.weight</c> [d_query, d_key]; Concat <c>W.weight</c> [d_att,
+/// d_query + d_key] and <c>v.weight</c> [1, d_att]. No biases.</para>
 /// <para>Shapes: query s B×d_query; keys h (B·T)×d_key in the <see cref="SequenceBatch"/> layout; context B×d_key;
 /// weights B×T.</para>
-/// <para>Cost per score: Dot d, General d² (but W h can be computed once per sequence), Concat (d_query +
-/// d_key)·d_att.</para>
+/// <para>Cost per score: Dot d, General d² (but W h can be computed once per sequence), Concat
+/// (d_query + d_key)·d_att.</para>
 /// </remarks>
 public sealed class LuongAttention : Module
 {
@@ -74,8 +73,8 @@ public sealed class LuongAttention : Module
     /// <summary>d_key.</summary>
     public int KeyDim { get; }
 
-    /// <summary>W (General: its weight is the d_query×d_key matrix; Concat: d_att×(d_query+d_key)), or null for
-    /// Dot.</summary>
+    /// <summary>W (General: its weight is the d_query×d_key matrix; Concat: d_att×(d_query+d_key)), or
+    /// null for Dot.</summary>
     public Linear? W { get; }
 
     /// <summary>v (Concat only).</summary>
@@ -113,8 +112,8 @@ public sealed class LuongAttention : Module
         return Tensor.ConcatRows(rows);
     }
 
-    /// <summary>e_bt = vᵀ tanh(W [s_b; h_bt]) = vᵀ tanh(W_s s_b + W_h h_bt), W = [W_s | W_h] split by
-    /// columns.</summary>
+    /// <summary>e_bt = vᵀ tanh(W [s_b; h_bt]) = vᵀ tanh(W_s s_b + W_h h_bt), W = [W_s | W_h]
+    /// split by columns.</summary>
     private Tensor ConcatScores(Tensor query, Tensor keys, int time)
     {
         var ws = query.MatMul(W!.Weight.SliceCols(0, QueryDim), transposeOther: true);       // W_s s_b, B×a

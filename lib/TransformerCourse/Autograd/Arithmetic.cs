@@ -19,8 +19,8 @@ public sealed partial class Tensor
         ?? Binary("Sub", this, other, (x, y) => x - y, (x, y, g) => g, (x, y, g) => -g);
 
     /// <summary>Element-wise (Hadamard) product a ⊙ b, with the broadcasting of <see cref="Add"/>.</summary>
-    public Tensor Mul(Tensor other) => Binary("Mul", this, other, (x, y) => x * y, (x, y, g) => g * y, (x, y,
-        g) => g * x);
+    public Tensor Mul(Tensor other) =>
+        Binary("Mul", this, other, (x, y) => x * y, (x, y, g) => g * y, (x, y, g) => g * x);
 
     /// <summary>Element-wise quotient a ⊘ b, with the broadcasting of <see cref="Add"/>.</summary>
     public Tensor Div(Tensor other) =>

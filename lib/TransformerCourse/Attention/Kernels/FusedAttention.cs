@@ -6,8 +6,8 @@ namespace TransformerCourse.Attention.Kernels;
 /// <summary>
 /// The result of batched multi-head attention: the output tensor and the weights of every sequence and head.
 /// </summary>
-/// <param name="Output">(B·T_q)×(h·d_v): head h's output in columns [h·d_v, (h+1)·d_v) (the heads
-/// concatenated).</param>
+/// <param name="Output">(B·T_q)×(h·d_v): head h's output in columns [h·d_v, (h+1)·d_v)
+/// (the heads concatenated).</param>
 /// <param name="Weights">The B×h×T_q×T_k attention weights (before dropout).</param>
 internal sealed record BatchedAttentionResult(Tensor Output, AttentionWeights Weights);
 

@@ -28,8 +28,8 @@ public sealed partial class Tensor
         var gv = Shapes.Values(gamma.Data);
         var bv = Shapes.Values(beta.Data);
         // Storage is column-major, so the loops run down columns (j outer, i inner): they read memory in order, and the
-        // inner loop over rows is a SIMD loop over n per-row accumulators. Each row's sums still add j = 0, 1, … in
-        // order.
+        // inner loop over rows is a SIMD loop over n per-row accumulators. Each row's sums still add j = 0, 1,
+        // … in order.
         var mean = new double[n];
         for (int j = 0; j < d; j++) Simd.Add(mean, x.AsSpan(j * n, n), mean);
         Simd.Divide(mean, d);                // μ

@@ -7,8 +7,8 @@ namespace TransformerCourse.Autograd.Kernels;
 /// </summary>
 /// <param name="Calls">Number of calls.</param>
 /// <param name="Seconds">Total wall-clock seconds.</param>
-/// <param name="Bytes">Total managed bytes allocated on the recording thread (to within a few kilobytes per
-/// call).</param>
+/// <param name="Bytes">Total managed bytes allocated on the recording thread (to within a few
+/// kilobytes per call).</param>
 public readonly record struct OpTime(int Calls, double Seconds, long Bytes);
 
 /// <summary>
@@ -20,8 +20,8 @@ public readonly record struct OpTime(int Calls, double Seconds, long Bytes);
 /// <para><b>Backward</b> times are exact: each operation's backward rule is timed on its own.
 /// <b>Forward</b> times are the time between one operation's result and the next (the first after <see cref="Mark"/>
 /// counts from the mark), so each includes the operation's own work and whatever glue code ran just before it.</para>
-/// <para>Allocations are counted on the recording thread only (work an operation hands to other threads is not
-/// counted).
+/// <para>Allocations are counted on the recording thread only (work an operation hands to other threads
+/// is not counted).
 /// Not thread-safe: record from one thread (the one building the graph and calling Backward). Profiling wraps
 /// every backward rule in a timing closure, so a profiled step allocates a little more than a plain one.</para>
 /// </remarks>
