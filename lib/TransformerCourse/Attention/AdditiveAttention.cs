@@ -51,7 +51,7 @@ public sealed class AdditiveAttention : Module
         ArgumentNullException.ThrowIfNull(query);
         ArgumentNullException.ThrowIfNull(projectedKeys);
         var ws = W.Forward(query);                                                      // W s_b, B×d_att
-        if (TransformerCourse.Kernels.Fused)
+        if (KernelSwitch.Fused)
             return RnnAttentionKernels.AdditiveScores(ws, projectedKeys, V.Weight, time); // one node
         if (time <= 0 || projectedKeys.Rows != ws.Rows * time || projectedKeys.Cols != ws.Cols)
             throw new ArgumentException(

@@ -23,7 +23,7 @@ public static class AttentionOps
                 $"T={batch.Time}.");
         var mask = batch.HasPadding ? Masks.Padding(batch.Lengths!, batch.Time) : null;
         var weights = scores.Softmax(mask);                                       // a_b = softmax(e_b), B×T
-        if (TransformerCourse.Kernels.Fused)                                      // the same numbers, one node
+        if (KernelSwitch.Fused)                                      // the same numbers, one node
             return new AttentionResult(RnnAttentionKernels.WeightedSum(weights, values), weights);
         ArgumentNullException.ThrowIfNull(values);
         if (values.Rows != batch.Batch * batch.Time)

@@ -94,7 +94,7 @@ public sealed class LuongAttention : Module
         if (time <= 0 || keys.Rows != query.Rows * time)
             throw new ArgumentException(
                 $"LuongAttention: query is {query.Shape} and keys {keys.Shape} with T={time}; need B×d and (B·T)×d.");
-        if (TransformerCourse.Kernels.Fused) return FusedScores(query, keys, time); // the same numbers, fused
+        if (KernelSwitch.Fused) return FusedScores(query, keys, time); // the same numbers, fused
         return Score switch
         {
             LuongScore.Dot => Dot(query, keys, time),                                   // sᵀh

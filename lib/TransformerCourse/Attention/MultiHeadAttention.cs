@@ -140,7 +140,7 @@ public sealed class MultiHeadAttention : Module
                     $"B={batch} each needs a multiple of B rows and key and value the same rows.");
 
         // Concat(head_1, …, head_h): the paper's steps, or the same numbers from one fused kernel (Attention/Kernels).
-        var heads = TransformerCourse.Kernels.Fused
+        var heads = KernelSwitch.Fused
             ? FusedAttention.ConcatHeads(this, query, key, value, batch, mask)
             : ConcatHeads(query, key, value, batch, mask);
         return OutProj.Forward(heads);                   // MultiHead = Concat(head_1, …, head_h) W^O + b^O

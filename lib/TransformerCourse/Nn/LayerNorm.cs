@@ -38,7 +38,7 @@ public sealed class LayerNorm : Module, ILayer
         if (x.Cols != Dim)
             throw new ArgumentException(
                 $"LayerNorm: input is {x.Shape} but gamma is {Weight.Shape}: the layer normalises {Dim} features.");
-        if (Kernels.Fused) return x.LayerNorm(Weight, Bias, Eps);  // the same numbers, one node
+        if (KernelSwitch.Fused) return x.LayerNorm(Weight, Bias, Eps);  // the same numbers, one node
         var mean = x.RowMeans();                                    // μ, n×1
         x.CheckFiniteRows(mean);                                    // NaN or ±∞ has no mean: an error, as fused
         var centred = x - mean;                                     // x − μ, n×d

@@ -78,12 +78,12 @@ public class Adam : Optimizer
     }
 
     /// <summary>The update of one parameter, element by element as in the rule above (with
-    /// <see cref="Kernels.Fused"/> on, the same arithmetic on SIMD vectors).</summary>
+    /// <see cref="KernelSwitch.Fused"/> on, the same arithmetic on SIMD vectors).</summary>
     private void Update(Tensor p, Matrix<double> moment1, Matrix<double> moment2, double stepSize, double sqrtBias2)
     {
         double b1 = Beta1, b2 = Beta2, eps = Eps, wd = WeightDecay, decay = 1 - LearningRate * WeightDecay;
         bool l2 = wd != 0 && !Decoupled, decoupled = wd != 0 && Decoupled;
-        if (Kernels.Fused)
+        if (KernelSwitch.Fused)
         {
             p.AdamStep(moment1, moment2, new(b1, b2, eps, l2 ? wd : 0, decoupled ? decay : 1, stepSize, sqrtBias2));
             return;

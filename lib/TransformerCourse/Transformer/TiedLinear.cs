@@ -30,7 +30,7 @@ public sealed class TiedLinear : Module, ILayer
     public Tensor Forward(Tensor x)
     {
         ArgumentNullException.ThrowIfNull(x);
-        if (Kernels.Fused) return FusedLinear.Forward(x, Weight, Bias, op: "TiedLinear"); // the same numbers, one node
+        if (KernelSwitch.Fused) return FusedLinear.Forward(x, Weight, Bias, op: "TiedLinear"); // same numbers, fused
         var y = x.MatMul(Weight, transposeOther: true);                                  // x·Eᵀ, n×V
         return Bias is null ? y : y + Bias;
     }

@@ -16,7 +16,7 @@ public class AttentionOpsTests
     [InlineData(false)]
     public void AttendSoftmaxesTheScoresHidingPaddingAndAveragesTheValues(bool fused)
     {
-        using (TransformerCourse.Kernels.Use(fused))
+        using (KernelSwitch.Use(fused))
         {
             // Sequence 0: softmax([0, ln 3]) = [1/4, 3/4]. Sequence 1 has length 1: its second key is hidden.
             var scores = Tensor.FromArray(new double[,] { { 0, Math.Log(3) }, { 5, 7 } });
@@ -33,7 +33,7 @@ public class AttentionOpsTests
     [InlineData(false)]
     public void AttendPassesGradientChecksWithPadding(bool fused)
     {
-        using (TransformerCourse.Kernels.Use(fused))
+        using (KernelSwitch.Use(fused))
         {
             var rng = new Rng(33);
             var e = Gen.Param(3, 4, rng, "e");
@@ -54,7 +54,7 @@ public class AttentionOpsTests
     [InlineData(false)]
     public void AttendRejectsValuesOfTheWrongLengthOnBothPaths(bool fused)
     {
-        using (TransformerCourse.Kernels.Use(fused))
+        using (KernelSwitch.Use(fused))
         {
             Expect.ThrowsArgument(() => AttentionOps.Attend(Tensor.Zeros(2, 2), Tensor.Zeros(5, 1),
                 new SequenceBatch(2, 2)),

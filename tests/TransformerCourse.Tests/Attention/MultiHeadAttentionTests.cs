@@ -257,7 +257,7 @@ public class MultiHeadAttentionTests
         var batch = new SequenceBatch(2, 5, [4, 5]);
         mha.SelfAttention(x, batch, causal: true);
         var fused = mha.LastWeights!.ToArray();
-        using (TransformerCourse.Kernels.Use(fused: false)) mha.SelfAttention(x, batch, causal: true);
+        using (KernelSwitch.Use(fused: false)) mha.SelfAttention(x, batch, causal: true);
         var readable = mha.LastWeights!.ToArray();
         Assert.Equal(fused.Length, readable.Length);
         foreach (var (f, r) in fused.Cast<double>().Zip(readable.Cast<double>())) Assert.Equal(f, r, 1e-14);

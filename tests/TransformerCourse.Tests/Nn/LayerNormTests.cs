@@ -24,7 +24,7 @@ public class LayerNormTests
     [InlineData(false)]
     public void ForwardRejectsNaNAndInfinity(bool fused)
     {
-        using var path = Kernels.Use(fused);
+        using var path = KernelSwitch.Use(fused);
         var ln = new LayerNorm(5);
         var x = Tensor.Randn(4, 5, new Rng(227), requiresGrad: true);
         x.Data[3, 4] = double.NaN;

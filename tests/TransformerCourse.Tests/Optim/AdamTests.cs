@@ -167,7 +167,7 @@ public class AdamTests
     {
         Tensor Train(bool fused)
         {
-            using var path = Kernels.Use(fused);
+            using var path = KernelSwitch.Use(fused);
             var rng = new Rng(303);
             var p = Tensor.Randn(7, 5, rng, requiresGrad: true);   // 35 values: SIMD vectors and a remainder
             Adam adam = decoupled ? new AdamW([p], 0.01, weightDecay: weightDecay) : new Adam([p], 0.01, weightDecay: weightDecay);

@@ -5,10 +5,10 @@ using TransformerCourse.Autograd.Kernels;
 namespace TransformerCourse.Tests.Support;
 
 /// <summary>
-/// Runs a computation once with the fused kernels and once on the readable path (<see cref="Kernels.Fused"/>) and
+/// Runs a computation once with the fused kernels and once on the readable path (<see cref="KernelSwitch.Fused"/>) and
 /// asserts that both give the same output and the same gradients of every tensor that needs one, and that they are
 /// two different computations: the recorded operation sequences differ and the readable run contains the operations
-/// the paper names (so a readable branch made unreachable, <c>true || Kernels.Fused</c>, fails here).
+/// the paper names (so a readable branch made unreachable, <c>true || KernelSwitch.Fused</c>, fails here).
 /// </summary>
 public static class BothPaths
 {
@@ -70,7 +70,7 @@ public static class BothPaths
         Tensor.Profile = profile;
         try
         {
-            using (Kernels.Use(fused))
+            using (KernelSwitch.Use(fused))
             {
                 var (output, inputs) = run();
                 var seed = Tensor.Randn(output.Rows, output.Cols, new Rng(12345)).Data;

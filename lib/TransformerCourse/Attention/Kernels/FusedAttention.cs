@@ -17,7 +17,7 @@ internal sealed record BatchedAttentionResult(Tensor Output, AttentionWeights We
 /// (<c>Autograd/Kernels/AttentionKernel.cs</c>, which knows nothing of attention's types) and keeps the weights as
 /// <see cref="AttentionWeights"/>. It computes what <see cref="ScaledDotProductAttention"/> computes for each
 /// (b, h); <see cref="MultiHeadAttention"/> calls <see cref="ConcatHeads"/> when
-/// <see cref="TransformerCourse.Kernels.Fused"/> is on.
+/// <see cref="KernelSwitch.Fused"/> is on.
 /// </summary>
 internal static class FusedAttention
 {

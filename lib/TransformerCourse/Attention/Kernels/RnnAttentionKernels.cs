@@ -4,7 +4,7 @@ namespace TransformerCourse.Attention.Kernels;
 
 /// <summary>
 /// The batched building blocks of RNN-style attention (one query per sequence, as in Bahdanau and Luong), each one
-/// autograd operation with a hand-written backward, used when <see cref="TransformerCourse.Kernels.Fused"/> is on; the
+/// autograd operation with a hand-written backward, used when <see cref="KernelSwitch.Fused"/> is on; the
 /// layers show the same scores as plain matrix operations beside each call. Layout: B queries are a B×d tensor; the T
 /// keys or values of sequence b are rows [b·T, (b+1)·T) of a (B·T)×d tensor (see <see cref="SequenceBatch"/>); scores
 /// and weights are B×T.
