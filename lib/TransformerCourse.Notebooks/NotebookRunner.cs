@@ -309,8 +309,8 @@ public static class NotebookRunner
                     var restored = await restorer.RestoreAsync([.. packages, .. newPackages], [.. sources, .. newSources], cancel);
                     if (!restored.Succeeded)
                     {
-                        // Blame the packages this cell added (the earlier ones restored before), unless NuGet named
-                        // others.
+                        // Blame the packages this cell added (the earlier ones restored before), unless
+                        // NuGet named others.
                         var names = restored.MissingPackages
                             .Where(n => newPackages.Any(p => p.Name.Equals(n, StringComparison.OrdinalIgnoreCase)))
                             .ToList();

@@ -12,8 +12,8 @@ namespace TransformerCourse.Recipes;
 /// <param name="DefaultModel">The model kind trained when <c>--model</c> is not given (null for a heads task).</param>
 public sealed record CourseTask(string Name, string Data, string? DefaultModel)
 {
-    /// <summary>Whether the report adds exact match by source length (dates: how far from the training
-    /// lengths).</summary>
+    /// <summary>Whether the report adds exact match by source length (dates: how far from
+    /// the training lengths).</summary>
     public bool ReportsByLength { get; init; }
 
     /// <summary>How many of the sample translations also show their attention map.</summary>
@@ -23,8 +23,8 @@ public sealed record CourseTask(string Name, string Data, string? DefaultModel)
     public Func<Experiment, IReadOnlyList<string>>? Samples { get; init; }
 
     /// <summary>For a heads task (an encoder classifier or a decoder-only language model): trains with a seed and
-    /// returns the lines to print and whether the model beat its baseline. Null for a sequence-to-sequence
-    /// task.</summary>
+    /// returns the lines to print and whether the model beat its baseline. Null for
+    /// a sequence-to-sequence task.</summary>
     public Func<int, HeadsOutcome>? Heads { get; init; }
 
     /// <summary>Whether this is a heads task (<see cref="Heads"/> set), which takes only a seed.</summary>

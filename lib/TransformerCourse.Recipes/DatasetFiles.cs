@@ -11,8 +11,8 @@ namespace TransformerCourse.Recipes;
 /// </summary>
 public static class DatasetFiles
 {
-    /// <summary>Each committed file's path relative to datasets/ (with '/') and its exact text (UTF-8, '\n' line
-    /// ends).</summary>
+    /// <summary>Each committed file's path relative to datasets/ (with '/') and its exact text (UTF-8,
+    /// '\n' line ends).</summary>
     public static IReadOnlyList<(string RelativePath, string Text)> Render()
     {
         var dates = DatesDataset.Create();
@@ -28,8 +28,8 @@ public static class DatasetFiles
         ];
     }
 
-    /// <summary>Writes every file of <see cref="Render"/> under <paramref name="datasetsDirectory"/>; returns the paths
-    /// written.</summary>
+    /// <summary>Writes every file of <see cref="Render"/> under <paramref name="datasetsDirectory"/>; returns
+    /// the paths written.</summary>
     public static IReadOnlyList<string> WriteAll(string datasetsDirectory)
     {
         var written = new List<string>();

@@ -17,12 +17,12 @@ namespace TransformerCourse.Recipes;
 /// </summary>
 public sealed class Experiment
 {
-    /// <summary>The tasks: copy, reverse, sort (synthetic digit strings), dates (human-readable → ISO), ko-en (Korean →
-    /// English).</summary>
+    /// <summary>The tasks: copy, reverse, sort (synthetic digit strings), dates (human-readable → ISO), ko-en
+    /// (Korean → English).</summary>
     public static readonly string[] Tasks = ["copy", "reverse", "sort", "dates", "ko-en"];
 
-    /// <summary>The model kinds: gru (no attention), bahdanau, luong-dot, luong-general, luong-concat,
-    /// transformer.</summary>
+    /// <summary>The model kinds: gru (no attention), bahdanau, luong-dot,
+    /// luong-general, luong-concat, transformer.</summary>
     public static readonly string[] ModelKinds = ["gru", "bahdanau", "luong-dot", "luong-general", "luong-concat",
         "transformer"];
 
@@ -76,9 +76,8 @@ public sealed class Experiment
     public Trainer Trainer { get; }
 
     /// <summary>
-    /// Sets up <paramref name="task"/> with a model of <paramref name="modelKind"/>. <paramref name="scale"/> &lt; 1
-    /// shortens
-    /// training (tests use it to check that learning happens in seconds).
+    /// Sets up <paramref name="task"/> with a model of <paramref name="modelKind"/>. <paramref name="scale"/>
+    /// &lt; 1 shortens training (tests use it to check that learning happens in seconds).
     /// </summary>
     /// <param name="task">One of <see cref="Tasks"/>.</param>
     /// <param name="modelKind">One of <see cref="ModelKinds"/>.</param>
@@ -87,8 +86,8 @@ public sealed class Experiment
     /// of an epoch and at the last step (unless <paramref name="evalEvery"/> says otherwise).</param>
     /// <param name="sizes">Optional, recurrent models only (not <c>transformer</c>): changes the standard sizes, e.g.
     /// <c>s =&gt; s with { EncoderHidden = 8, DecoderHidden = 16, Attention = 16 }</c>. It receives the sizes the model
-    /// kind would use (for <c>gru</c>, the one-way encoder already doubled) and returns the sizes to build. The dot
-    /// score
+    /// kind would use (for <c>gru</c>, the one-way encoder already doubled) and returns the sizes to build.
+    /// The dot score
     /// needs <c>DecoderHidden</c> = the encoder state size (2·<c>EncoderHidden</c> when bidirectional).</param>
     /// <param name="evalEvery">Optional: evaluate on the validation set every this many steps (overrides the
     /// standard choice, also for a scaled run), for a finer validation curve.</param>
@@ -134,8 +133,8 @@ public sealed class Experiment
             var standard = task == "ko-en"
                 ? new Seq2SeqSizes(sv, tv, Embed: 32, EncoderHidden: 64, DecoderHidden: 128, Attention: 64)
                 : new Seq2SeqSizes(sv, tv, Embed: 16, EncoderHidden: 32, DecoderHidden: 64, Attention: 32);
-            // The baseline without attention is the classic one: a one-way encoder whose last state is the whole
-            // context.
+            // The baseline without attention is the classic one: a one-way encoder whose last state is
+            // the whole context.
             if (modelKind == "gru")
                 standard = standard with { EncoderHidden = 2 * standard.EncoderHidden, Bidirectional = false };
             var chosen = sizes is null ? standard : sizes(standard) with { SourceVocab = sv, TargetVocab = tv };
@@ -171,8 +170,8 @@ public sealed class Experiment
     }
 
     /// <summary>
-    /// A small Transformer for a task (dropout 0: these data sets are large enough for the model, and the runs are
-    /// short),
+    /// A small Transformer for a task (dropout 0: these data sets are large enough for the model, and the
+    /// runs are short),
     /// Adam with the paper's β₂ = 0.98 and ε = 1e-9, a warm-up then cosine learning rate, label smoothing 0.1.
     /// </summary>
     private static (Seq2SeqModel, Optimizer, TrainingOptions) TransformerSetup(string task, int sv, int tv,

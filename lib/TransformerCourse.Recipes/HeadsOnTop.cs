@@ -30,14 +30,14 @@ public sealed record LanguageModelResult(double TestPerplexity, double UnigramPe
 
 /// <summary>
 /// The same Transformer blocks with other heads (curriculum notebook 12), on the ko→en corpus:
-/// an encoder-only classifier (BERT-style: a first [CLS]-like token, pooled, dropout, linear) that tells whether a
-/// Korean
+/// an encoder-only classifier (BERT-style: a first [CLS]-like token, pooled, dropout, linear) that tells
+/// whether a Korean
 /// sentence is negated, and a decoder-only language model (GPT-style: causal self-attention only) of the English side.
 /// </summary>
 public static class HeadsOnTop
 {
-    /// <summary>The label of a pair for the classifier: 1 when the sentence is negated (its English side says
-    /// "not").</summary>
+    /// <summary>The label of a pair for the classifier: 1 when the sentence is negated (its English
+    /// side says "not").</summary>
     public static int Negated(TextPair pair)
     {
         ArgumentNullException.ThrowIfNull(pair);
@@ -73,8 +73,8 @@ public static class HeadsOnTop
         return (model, vocab, new ClassifierResult(accuracy, Math.Max(ones, 1 - ones), losses, steps, seconds));
     }
 
-    /// <summary>The fraction of <paramref name="sequences"/> the classifier labels right (evaluation mode, no
-    /// gradients).</summary>
+    /// <summary>The fraction of <paramref name="sequences"/> the classifier labels right (evaluation
+    /// mode, no gradients).</summary>
     public static double Accuracy(EncoderClassifier model, IReadOnlyList<int[]> sequences, IReadOnlyList<int> labels)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -97,8 +97,8 @@ public static class HeadsOnTop
 
     /// <summary>
     /// Trains a <see cref="DecoderOnlyLM"/> (2 layers, d_model 32, tied embedding and head) on the English sentences,
-    /// each read as &lt;bos&gt; w₁ … wₙ &lt;eos&gt;; reports held-out perplexity against a unigram baseline and a few
-    /// samples.
+    /// each read as &lt;bos&gt; w₁ … wₙ &lt;eos&gt;; reports held-out perplexity against a unigram baseline and
+    /// a few samples.
     /// </summary>
     public static (DecoderOnlyLM Model, Vocabulary Vocabulary, LanguageModelResult Result) TrainEnglishLanguageModel(
         int steps = 400, int seed = 1)
@@ -126,8 +126,8 @@ public static class HeadsOnTop
         return (model, vocab, new LanguageModelResult(perplexity, unigram, samples, losses, steps, seconds));
     }
 
-    /// <summary>exp(mean next-token cross-entropy) of the model over <paramref name="sequences"/> (each &lt;bos&gt; …
-    /// &lt;eos&gt;).</summary>
+    /// <summary>exp(mean next-token cross-entropy) of the model over <paramref name="sequences"/> (each
+    /// &lt;bos&gt; … &lt;eos&gt;).</summary>
     public static double Perplexity(DecoderOnlyLM model, IReadOnlyList<int[]> sequences)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -148,8 +148,8 @@ public static class HeadsOnTop
         return Math.Exp(total / count);
     }
 
-    /// <summary>A sentence drawn token by token from p(w | previous words)^(1/T), starting from &lt;bos&gt;, until
-    /// &lt;eos&gt;.</summary>
+    /// <summary>A sentence drawn token by token from p(w | previous words)^(1/T), starting from
+    /// &lt;bos&gt;, until &lt;eos&gt;.</summary>
     public static string Sample(DecoderOnlyLM model, Vocabulary vocab, Rng rng, double temperature = 1.0,
         int maxWords = 20)
     {

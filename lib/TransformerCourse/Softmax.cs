@@ -207,9 +207,8 @@ public static class Softmax
     }
 
     /// <summary>
-    /// y = log softmax(z) for one row, the routine every log-softmax in the library uses (cross-entropy too); a row
-    /// with
-    /// no finite entry gives −∞ everywhere. <paramref name="y"/> may be <paramref name="z"/> itself.
+    /// y = log softmax(z) for one row, the routine every log-softmax in the library uses (cross-entropy too);
+    /// a row with no finite entry gives −∞ everywhere. <paramref name="y"/> may be <paramref name="z"/> itself.
     /// </summary>
     internal static void LogSoftmaxRow(ReadOnlySpan<double> z, Span<double> y)
     {
@@ -223,8 +222,8 @@ public static class Softmax
         double sum = 0;
         for (int i = 0; i < z.Length; i++) sum += Math.Exp(z[i] - max);
         double logSum = Math.Log(sum);
-        // (z − m) − log Σ, not z − (m + log Σ): for logits near ±1e4 the latter rounds m + log Σ to an ulp of 1e4
-        // (~1e-12).
+        // (z − m) − log Σ, not z − (m + log Σ): for logits near ±1e4 the latter rounds m + log Σ to an ulp
+        // of 1e4 (~1e-12).
         for (int i = 0; i < z.Length; i++) y[i] = (z[i] - max) - logSum;
     }
 }

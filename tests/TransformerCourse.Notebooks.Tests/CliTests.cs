@@ -279,27 +279,9 @@ public class CliTests
         Assert.DoesNotContain("\n#r ", text);
 
         // Run it from a copy of the repository's build files and library sources: `dotnet run` builds the #:project,
-        // and building it in place would rewrite lib/TransformerCourse/bin while notebooks and kernels load that DLL
-        // (a rebuilt DLL is a different library build for ModelCache, so a kernel started later would retrain).
-        var sandbox = Path.Combine(Path.GetTempPath(), $"tc-export-{Guid.NewGuid():N}");
-        foreach (var name in new[] { "Directory.Build.props", "Directory.Packages.props", "global.json" })
-        {
-            Directory.CreateDirectory(sandbox);
-            File.Copy(Path.Combine(TestPaths.RepoRoot, name), Path.Combine(sandbox, name));
-        }
-        foreach (var project in new[] { "TransformerCourse", "TransformerCourse.Display" })   // its #:project lines
-        {
-            var libSource = Path.Combine(TestPaths.RepoRoot, "lib", project);
-            foreach (var source in Directory.EnumerateFiles(libSource, "*", SearchOption.AllDirectories))
-            {
-                var relative = Path.GetRelativePath(libSource, source);
-                if (relative.StartsWith("bin" + Path.DirectorySeparatorChar, StringComparison.Ordinal)
-                    || relative.StartsWith("obj" + Path.DirectorySeparatorChar, StringComparison.Ordinal)) continue;
-                var target = Path.Combine(sandbox, "lib", project, relative);
-                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-                File.Copy(source, target);
-            }
-        }
+        // and building it in place would rewrite lib/TransformerCourse/bin and lib/bin while notebooks and kernels load
+        // that DLL (a rebuilt DLL is a different library build for ModelCache, so a kernel started later would retrain).
+        var sandbox = TestPaths.SandboxWithSources("TransformerCourse", "TransformerCourse.Display");   // its #:project lines
         var app = Path.Combine(sandbox, "out", "export", "00-setup.cs");
         Directory.CreateDirectory(Path.GetDirectoryName(app)!);
         File.Copy(file, app);

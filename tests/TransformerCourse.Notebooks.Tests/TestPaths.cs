@@ -26,6 +26,32 @@ internal static class TestPaths
         return dir;
     }
 
+    /// <summary>
+    /// A new temporary folder holding the repository's build files and the sources (no bin/, obj/) of the given
+    /// projects under lib/: builds there never touch the DLLs that notebooks and kernels load from lib/bin/.
+    /// </summary>
+    public static string SandboxWithSources(params string[] projects)
+    {
+        var sandbox = Path.Combine(Path.GetTempPath(), $"tc-sandbox-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(sandbox);
+        foreach (var name in new[] { "Directory.Build.props", "Directory.Build.targets", "Directory.Packages.props", "global.json" })
+            File.Copy(Path.Combine(RepoRoot, name), Path.Combine(sandbox, name));
+        foreach (var project in projects)
+        {
+            var libSource = Path.Combine(RepoRoot, "lib", project);
+            foreach (var source in Directory.EnumerateFiles(libSource, "*", SearchOption.AllDirectories))
+            {
+                var relative = Path.GetRelativePath(libSource, source);
+                if (relative.StartsWith("bin" + Path.DirectorySeparatorChar, StringComparison.Ordinal)
+                    || relative.StartsWith("obj" + Path.DirectorySeparatorChar, StringComparison.Ordinal)) continue;
+                var target = Path.Combine(sandbox, "lib", project, relative);
+                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                File.Copy(source, target);
+            }
+        }
+        return sandbox;
+    }
+
     /// <summary>fixtures/tiny/Tiny.dll for the #r "file.dll" test, compiled here so no binary is committed.</summary>
     public static void EnsureTinyDll()
     {

@@ -1,5 +1,6 @@
 using System.Reflection;
 using System.Reflection.Emit;
+using System.Text.RegularExpressions;
 using TransformerCourse.Tests.Support;
 
 namespace TransformerCourse.Tests;
@@ -78,6 +79,66 @@ public class LayoutTests
         Assert.Contains("TransformerCourse.Seq2Seq", uses["TransformerCourse.Training"]);
         Assert.DoesNotContain("TransformerCourse.Training", uses["TransformerCourse.Seq2Seq"]);
         Assert.DoesNotContain("TransformerCourse.Transformer", uses["TransformerCourse.Training"]);
+    }
+
+    /// <summary>
+    /// SIMD stays in the kernels' corners: no library file outside a <c>Kernels/</c> folder calls <c>Simd</c> or
+    /// System.Numerics' <c>Vector</c> / <c>Vector&lt;T&gt;</c> (the readable code a learner opens shows the arithmetic;
+    /// the fused code that does the same is in one place).
+    /// </summary>
+    [Fact]
+    public void OnlyTheKernelsCornersUseSimd()
+    {
+        var offenders = new List<string>();
+        foreach (var (project, file, relative) in LibraryFiles())
+        {
+            if (relative.Split('/').Contains("Kernels")) continue;
+            offenders.AddRange(SimdLines(File.ReadAllText(file)).Select(line => $"lib/{project}/{relative}:{line}"));
+        }
+        Assert.True(offenders.Count == 0, $"SIMD outside a Kernels folder:\n  {string.Join("\n  ", offenders)}");
+    }
+
+    [Fact]
+    public void TheSimdFinderTellsSystemNumericsFromMathNet()
+    {
+        const string simd = "using System.Numerics;\nvar n = Vector<double>.Count;\nSimd.Add(x, y, z);\n" +
+            "if (Vector.IsHardwareAccelerated) { }\nvar w = System.Numerics.Vector.Sum(v);";
+        Assert.Equal([2, 3, 4, 5], SimdLines(simd));
+        const string mathNet = "using System.Numerics;\nusing MathNet.Numerics.LinearAlgebra;\n" +
+            "Vector<double> v = Vector<double>.Build.Dense(3);\nComplex c = Complex.One;";
+        Assert.Empty(SimdLines(mathNet));
+    }
+
+    /// <summary>The 1-based lines of <paramref name="source"/> that use <c>Simd</c> or System.Numerics' vectors
+    /// (<c>Vector&lt;T&gt;.Count</c>, <c>Vector.</c> members, <c>System.Numerics.Vector</c> by name).</summary>
+    public static List<int> SimdLines(string source)
+    {
+        var lines = source.Split('\n');
+        bool numerics = lines.Any(l => l.Trim() == "using System.Numerics;");
+        var found = new List<int>();
+        for (int i = 0; i < lines.Length; i++)
+        {
+            var l = lines[i];
+            if (Regex.IsMatch(l, @"(?<![\w.])Simd\.") || l.Contains("System.Numerics.Vector", StringComparison.Ordinal)
+                || (numerics && Regex.IsMatch(l, @"(?<![\w.])Vector(<[^>]+>\.Count|\.[A-Z])")))
+                found.Add(i + 1);
+        }
+        return found;
+    }
+
+    /// <summary>The .cs files of the library projects (not bin/, obj/): project, full path, path in the project.</summary>
+    private static IEnumerable<(string Project, string File, string Relative)> LibraryFiles()
+    {
+        foreach (var project in new[] { "TransformerCourse", "TransformerCourse.Recipes" })
+        {
+            string root = Path.Combine(RepoPaths.Root, "lib", project);
+            foreach (var file in Directory.EnumerateFiles(root, "*.cs", SearchOption.AllDirectories))
+            {
+                string relative = Path.GetRelativePath(root, file).Replace('\\', '/');
+                if (!relative.StartsWith("obj/", StringComparison.Ordinal) && !relative.StartsWith("bin/", StringComparison.Ordinal))
+                    yield return (project, file, relative);
+            }
+        }
     }
 
     /// <summary>The longest line a library file may have, in Unicode characters (code points, not bytes).</summary>

@@ -44,8 +44,8 @@ internal static class EnglishGrammar
         return negated ? be + " not" : be;
     }
 
-    /// <summary>The indefinite article for a noun phrase: "an" before a vowel letter (all our nouns follow the letter
-    /// rule).</summary>
+    /// <summary>The indefinite article for a noun phrase: "an" before a vowel letter (all our nouns follow
+    /// the letter rule).</summary>
     public static string Article(string noun) => "aeiou".Contains(char.ToLowerInvariant(noun[0])) ? "an" : "a";
 
     /// <summary>The sentence with its first letter in upper case: "he is a student" → "He is a student".</summary>

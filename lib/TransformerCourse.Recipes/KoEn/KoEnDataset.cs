@@ -27,8 +27,8 @@ public static class KoEnDataset
     public const int MaxEnglishWords = 9;
 
     /// <summary>
-    /// <paramref name="count"/> pairs with pairwise different Korean sentences, a pure function of <paramref
-    /// name="seed"/>.
+    /// <paramref name="count"/> pairs with pairwise different Korean sentences, a pure function
+    /// of <paramref name="seed"/>.
     /// </summary>
     public static IReadOnlyList<TextPair> Generate(int seed, int count)
     {

@@ -11,8 +11,8 @@ internal sealed record KoSubject(string Korean, string English, Agreement Agreem
 /// <summary>A profession for "X is a Y": Korean noun, English singular and plural.</summary>
 internal sealed record KoProfession(string Korean, string Singular, string Plural);
 
-/// <summary>An object noun: Korean, English as one thing ("an apple") and in general ("apples", after
-/// "like").</summary>
+/// <summary>An object noun: Korean, English as one thing ("an apple") and in general
+/// ("apples", after "like").</summary>
 internal sealed record KoObject(string Korean, string One, string General);
 
 /// <summary>A place: Korean noun, English destination ("to the park", "home") and location ("in the park").</summary>
@@ -23,8 +23,8 @@ internal sealed record KoTime(string Korean, string English, Tense[] Tenses);
 
 /// <summary>
 /// A verb with its English forms, the objects it takes (none for intransitive and motion verbs) and the places
-/// where it plausibly happens (destinations for motion verbs). General: the object is meant in general ("likes
-/// apples").
+/// where it plausibly happens (destinations for motion verbs). General: the object is meant in
+/// general ("likes apples").
 /// </summary>
 internal sealed record KoVerb(KoreanVerb Korean, EnglishVerb English, string[] Objects, string[] Places,
     bool General = false);

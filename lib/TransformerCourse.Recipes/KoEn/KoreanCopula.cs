@@ -11,8 +11,8 @@ namespace TransformerCourse.Recipes.KoEn;
 /// </summary>
 internal static class KoreanCopula
 {
-    /// <summary>The predicate for <paramref name="noun"/>; present or past only (there is no simple future
-    /// copula).</summary>
+    /// <summary>The predicate for <paramref name="noun"/>; present or past only (there is no
+    /// simple future copula).</summary>
     public static string Predicate(string noun, Tense tense, Politeness politeness, bool negated)
     {
         if (tense == Tense.Future)

@@ -1,3 +1,4 @@
+using TransformerCourse.Attention.Kernels;
 using TransformerCourse.Autograd;
 using TransformerCourse.Nn;
 
@@ -50,7 +51,8 @@ public sealed class AdditiveAttention : Module
         ArgumentNullException.ThrowIfNull(query);
         ArgumentNullException.ThrowIfNull(projectedKeys);
         var ws = W.Forward(query);                                                      // W s_b, B×d_att
-        if (Kernels.Fused) return AttentionOps.AdditiveScores(ws, projectedKeys, V.Weight, time); // one node
+        if (KernelSwitch.Fused)
+            return RnnAttentionKernels.AdditiveScores(ws, projectedKeys, V.Weight, time); // one node
         if (time <= 0 || projectedKeys.Rows != ws.Rows * time || projectedKeys.Cols != ws.Cols)
             throw new ArgumentException(
                 $"AdditiveScores: projected queries are {ws.Shape}, projected keys {projectedKeys.Shape} " +
@@ -64,8 +66,8 @@ public sealed class AdditiveAttention : Module
     /// <param name="query">s, B×d_query.</param>
     /// <param name="keys">h, (B·T)×d_key; also the values that are averaged.</param>
     /// <param name="batch">B, T and the lengths (padded keys get weight 0).</param>
-    /// <param name="projectedKeys">U h if already computed (from <see cref="ProjectKeys"/>), else it is computed
-    /// here.</param>
+    /// <param name="projectedKeys">U h if already computed (from <see cref="ProjectKeys"/>), else it
+    /// is computed here.</param>
     /// <returns>Context B×d_key and weights B×T.</returns>
     public AttentionResult Forward(Tensor query, Tensor keys, SequenceBatch batch, Tensor? projectedKeys = null)
     {

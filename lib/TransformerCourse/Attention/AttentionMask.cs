@@ -22,8 +22,8 @@ public sealed class AttentionMask
     /// <param name="keyLengths">Per sequence, keys at positions ≥ length are hidden (B values).</param>
     /// <param name="keyPadding">B×T_k flags, true = hidden key (PyTorch's <c>key_padding_mask</c>).</param>
     /// <param name="additive">A T_q×T_k matrix added to every sequence's scores (0/−∞, or any finite bias).</param>
-    /// <param name="perSequence">A (B·T_q)×T_k matrix: rows [b·T_q, (b+1)·T_q) are added to sequence b's
-    /// scores.</param>
+    /// <param name="perSequence">A (B·T_q)×T_k matrix: rows [b·T_q, (b+1)·T_q) are added to
+    /// sequence b's scores.</param>
     public AttentionMask(bool causal = false, int[]? keyLengths = null, bool[,]? keyPadding = null,
         Matrix<double>? additive = null,
         Matrix<double>? perSequence = null)

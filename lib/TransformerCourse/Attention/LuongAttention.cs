@@ -1,10 +1,11 @@
+using TransformerCourse.Attention.Kernels;
 using TransformerCourse.Autograd;
 using TransformerCourse.Nn;
 
 namespace TransformerCourse.Attention;
 
-/// <summary>The score functions of Luong, Pham &amp; Manning (2015), "Effective Approaches to Attention-based
-/// NMT".</summary>
+/// <summary>The score functions of Luong, Pham &amp; Manning (2015), "Effective Approaches
+/// to Attention-based NMT".</summary>
 public enum LuongScore
 {
     /// <summary>score(s, h) = sᵀh: no parameters, fastest; needs d_query = d_key.</summary>
@@ -13,8 +14,8 @@ public enum LuongScore
     /// <summary>score(s, h) = sᵀ W h (bilinear): a learned d_query×d_key matrix.</summary>
     General,
 
-    /// <summary>score(s, h) = vᵀ tanh(W [s; h]): additive, as Bahdanau's, with one matrix on the
-    /// concatenation.</summary>
+    /// <summary>score(s, h) = vᵀ tanh(W [s; h]): additive, as Bahdanau's, with one matrix
+    /// on the concatenation.</summary>
     Concat,
 }
 
@@ -23,13 +24,12 @@ public enum LuongScore
 /// (non-padding) positions, context c_b = Σ_t a_bt h_bt.
 /// </summary>
 /// <remarks>
-/// <para>Parameters: Dot none; General <c>W.weight</c> [d_query, d_key]; Concat <c>W.weight</c> [d_att, d_query +
-/// d_key]
-/// and <c>v.weight</c> [1, d_att]. No biases.</para>
+/// <para>Parameters: Dot none; General <c>W.weight</c> [d_query, d_key]; Concat <c>W.weight</c> [d_att,
+/// d_query + d_key] and <c>v.weight</c> [1, d_att]. No biases.</para>
 /// <para>Shapes: query s B×d_query; keys h (B·T)×d_key in the <see cref="SequenceBatch"/> layout; context B×d_key;
 /// weights B×T.</para>
-/// <para>Cost per score: Dot d, General d² (but W h can be computed once per sequence), Concat (d_query +
-/// d_key)·d_att.</para>
+/// <para>Cost per score: Dot d, General d² (but W h can be computed once per sequence), Concat
+/// (d_query + d_key)·d_att.</para>
 /// </remarks>
 public sealed class LuongAttention : Module
 {
@@ -73,8 +73,8 @@ public sealed class LuongAttention : Module
     /// <summary>d_key.</summary>
     public int KeyDim { get; }
 
-    /// <summary>W (General: its weight is the d_query×d_key matrix; Concat: d_att×(d_query+d_key)), or null for
-    /// Dot.</summary>
+    /// <summary>W (General: its weight is the d_query×d_key matrix; Concat: d_att×(d_query+d_key)), or
+    /// null for Dot.</summary>
     public Linear? W { get; }
 
     /// <summary>v (Concat only).</summary>
@@ -94,7 +94,7 @@ public sealed class LuongAttention : Module
         if (time <= 0 || keys.Rows != query.Rows * time)
             throw new ArgumentException(
                 $"LuongAttention: query is {query.Shape} and keys {keys.Shape} with T={time}; need B×d and (B·T)×d.");
-        if (Kernels.Fused) return FusedScores(query, keys, time); // the same numbers, one node per score
+        if (KernelSwitch.Fused) return FusedScores(query, keys, time); // the same numbers, fused
         return Score switch
         {
             LuongScore.Dot => Dot(query, keys, time),                                   // sᵀh
@@ -112,8 +112,8 @@ public sealed class LuongAttention : Module
         return Tensor.ConcatRows(rows);
     }
 
-    /// <summary>e_bt = vᵀ tanh(W [s_b; h_bt]) = vᵀ tanh(W_s s_b + W_h h_bt), W = [W_s | W_h] split by
-    /// columns.</summary>
+    /// <summary>e_bt = vᵀ tanh(W [s_b; h_bt]) = vᵀ tanh(W_s s_b + W_h h_bt), W = [W_s | W_h]
+    /// split by columns.</summary>
     private Tensor ConcatScores(Tensor query, Tensor keys, int time)
     {
         var ws = query.MatMul(W!.Weight.SliceCols(0, QueryDim), transposeOther: true);       // W_s s_b, B×a
@@ -126,9 +126,9 @@ public sealed class LuongAttention : Module
     /// <summary>The same scores, each as one autograd node with a hand-written backward.</summary>
     private Tensor FusedScores(Tensor query, Tensor keys, int time) => Score switch
     {
-        LuongScore.Dot => AttentionOps.DotScores(query, keys, time),
-        LuongScore.General => AttentionOps.DotScores(query.MatMul(W!.Weight), keys, time),
-        _ => AttentionOps.AdditiveScores(
+        LuongScore.Dot => RnnAttentionKernels.DotScores(query, keys, time),
+        LuongScore.General => RnnAttentionKernels.DotScores(query.MatMul(W!.Weight), keys, time),
+        _ => RnnAttentionKernels.AdditiveScores(
             query.MatMul(W!.Weight.SliceCols(0, QueryDim), transposeOther: true),
             keys.MatMul(W.Weight.SliceCols(QueryDim, KeyDim), transposeOther: true),
             V!.Weight, time),

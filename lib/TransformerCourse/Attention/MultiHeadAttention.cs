@@ -1,5 +1,5 @@
+using TransformerCourse.Attention.Kernels;
 using TransformerCourse.Autograd;
-using TransformerCourse.Autograd.Kernels;
 using TransformerCourse.Nn;
 
 namespace TransformerCourse.Attention;
@@ -78,7 +78,10 @@ public sealed class MultiHeadAttention : Module
     public Linear OutProj { get; }
 
     /// <summary>The attention weights of the last call: B×h×T_q×T_k (null before the first call).</summary>
-    public AttentionWeights? LastWeights { get; private set; }
+    public AttentionWeights? LastWeights { get; internal set; }
+
+    /// <summary>The random source of attention dropout while training with p &gt; 0; else null (no dropout).</summary>
+    internal Rng? DropoutRng => Training && DropoutP > 0 ? _rng : null;
 
     /// <summary>
     /// Self-attention: every position of each sequence attends to the (non-padding) positions of the same sequence.
@@ -136,9 +139,9 @@ public sealed class MultiHeadAttention : Module
                 $"MultiHeadAttention: query is {query.Shape}, key is {key.Shape}, value is {value.Shape}; with " +
                     $"B={batch} each needs a multiple of B rows and key and value the same rows.");
 
-        // Concat(head_1, …, head_h): the paper's steps, or the same numbers from one fused kernel (Autograd/Kernels).
-        var heads = Kernels.Fused
-            ? FusedConcatHeads(query, key, value, batch, mask)
+        // Concat(head_1, …, head_h): the paper's steps, or the same numbers from one fused kernel (Attention/Kernels).
+        var heads = KernelSwitch.Fused
+            ? FusedAttention.ConcatHeads(this, query, key, value, batch, mask)
             : ConcatHeads(query, key, value, batch, mask);
         return OutProj.Forward(heads);                   // MultiHead = Concat(head_1, …, head_h) W^O + b^O
     }
@@ -160,7 +163,7 @@ public sealed class MultiHeadAttention : Module
         var v = Project(value, 2);
         if (Rotary is not null) (q, k) = (Rotary.Apply(q, tq, Heads), Rotary.Apply(k, tk, Heads));
 
-        var rng = Training && DropoutP > 0 ? _rng : null;
+        var rng = DropoutRng;
         var sequences = new Tensor[batch];
         var weights = new double[batch * Heads][];
         for (int b = 0; b < batch; b++)
@@ -191,56 +194,4 @@ public sealed class MultiHeadAttention : Module
         var y = x.MatMul(InProjWeight.SliceRows(i * DModel, DModel), transposeOther: true);
         return InProjBias is null ? y : y + InProjBias.SliceCols(i * DModel, DModel);
     }
-
-    /// <summary>
-    /// What <see cref="ConcatHeads"/> computes, as one kernel: Q, K and V projected together when they come from
-    /// the same input (one (B·T)×3d product), and every sequence and head attended in one autograd node.
-    /// </summary>
-    private Tensor FusedConcatHeads(Tensor query, Tensor key, Tensor value, int batch, AttentionMask? mask)
-    {
-        int d = DModel;
-        Tensor q, k, v;
-        int qCol, kCol, vCol;
-        if (ReferenceEquals(query, key) && ReferenceEquals(key, value))
-        {
-            var qkv = FusedProject(query, 0, 3 * d);        // (B·T)×3d = [Q | K | V]
-            (q, qCol, k, kCol, v, vCol) = (qkv, 0, qkv, d, qkv, 2 * d);
-        }
-        else if (ReferenceEquals(key, value))
-        {
-            q = FusedProject(query, 0, d);
-            var kv = FusedProject(key, d, 2 * d);            // (B·T_k)×2d = [K | V]
-            (qCol, k, kCol, v, vCol) = (0, kv, 0, kv, d);
-        }
-        else
-        {
-            (q, k, v) = (FusedProject(query, 0, d), FusedProject(key, d, d), FusedProject(value, 2 * d, d));
-            (qCol, kCol, vCol) = (0, 0, 0);
-        }
-
-        if (Rotary is not null)
-        {
-            int tq = query.Rows / batch, tk = key.Rows / batch;
-            var qr = Rotary.Apply(Columns(q, qCol, d), tq, Heads);
-            var kr = Rotary.Apply(Columns(k, kCol, d), tk, Heads);
-            (q, qCol, k, kCol) = (qr, 0, kr, 0);
-        }
-
-        var attention = FusedAttention.Forward(q, qCol, k, kCol, v, vCol, Heads, DK, DK, batch, mask,
-            scale: null, dropout: DropoutP, rng: Training && DropoutP > 0 ? _rng : null);
-        LastWeights = attention.Weights;
-        return attention.Output;
-    }
-
-    /// <summary>x·W[rows]ᵀ + b[rows] for the block of <c>in_proj</c> rows [start, start+count).</summary>
-    private Tensor FusedProject(Tensor x, int start, int count)
-    {
-        bool all = start == 0 && count == 3 * DModel;
-        var w = all ? InProjWeight : InProjWeight.SliceRows(start, count);
-        var b = InProjBias is null ? null : all ? InProjBias : InProjBias.SliceCols(start, count);
-        return FusedLinear.Forward(x, w, b, op: "MultiHeadAttention.in_proj");
-    }
-
-    private static Tensor Columns(Tensor t, int start, int count) =>
-        start == 0 && count == t.Cols ? t : t.SliceCols(start, count);
 }

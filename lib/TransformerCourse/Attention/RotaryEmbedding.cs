@@ -11,8 +11,8 @@ namespace TransformerCourse.Attention;
 /// <remarks>
 /// <para>Rotations keep lengths (|x'| = |x|), and a rotation by mθ dotted with one by nθ depends only on n − m:
 /// (R_m q)·(R_n k) = q·(R_{n−m} k). So attention scores see only the <i>relative</i> position of query and key.</para>
-/// <para>It has no parameters. <see cref="MultiHeadAttention"/> applies it to every head's Q and K when given
-/// one.</para>
+/// <para>It has no parameters. <see cref="MultiHeadAttention"/> applies it to every head's Q and K
+/// when given one.</para>
 /// </remarks>
 public sealed class RotaryEmbedding
 {

@@ -17,8 +17,8 @@ public sealed record AttentionResult(Tensor Output, Tensor Weights);
 /// The four steps: score every query against every key (Q Kᵀ), scale by 1/√d_k so that the scores' variance does
 /// not grow with d_k, turn each row into weights with a softmax (masked keys get −∞, so weight 0), and take the
 /// weighted sum of the values. <see cref="MultiHeadAttention"/> calls it once per sequence and head; with
-/// <see cref="Kernels.Fused"/> on (the default) it runs instead a fused kernel
-/// (<c>Attention/Kernels/FusedAttention.cs</c>)
+/// <see cref="KernelSwitch.Fused"/> on (the default) it runs instead a
+/// fused kernel (<c>Attention/Kernels/FusedAttention.cs</c>)
 /// that computes the same numbers for the whole batch and every head in one operation.
 /// </remarks>
 public static class ScaledDotProductAttention

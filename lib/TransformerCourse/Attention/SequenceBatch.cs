@@ -9,8 +9,8 @@ namespace TransformerCourse.Attention;
 /// <list type="bullet">
 /// <item>A batch is one 2-D tensor of (B·T)×d_model: row <c>b·T + t</c> is token t of sequence b.
 /// Sequence b occupies the T consecutive rows starting at <c>b·T</c>; positions t ≥ length(b) are padding.</item>
-/// <item>Token ids for a batch are an <c>int[]</c> of length B·T in the same order (padding positions hold the pad
-/// id).</item>
+/// <item>Token ids for a batch are an <c>int[]</c> of length B·T in the same order (padding positions hold
+/// the pad id).</item>
 /// <item>Attention heads are column blocks: head h of a (B·T)×(h·d_k) tensor is columns [h·d_k, (h+1)·d_k).</item>
 /// <item>Masks are additive (0 = visible, −∞ = hidden) per sequence, a T_q×T_k matrix added to the scores
 /// QKᵀ/√d_k before the softmax; or are described by lengths (see <see cref="AttentionMask"/>).
@@ -78,8 +78,8 @@ public sealed class SequenceBatch
 
     /// <summary>
     /// Lays out token sequences of different lengths as one padded batch: returns the B·T ids (row b·T+t),
-    /// padded with <paramref name="padId"/>, and the batch shape (T = the longest, or <paramref name="time"/> if
-    /// given).
+    /// padded with <paramref name="padId"/>, and the batch shape (T = the longest, or <paramref
+    /// name="time"/> if given).
     /// </summary>
     public static (int[] Ids, SequenceBatch Batch) Pad(IReadOnlyList<IReadOnlyList<int>> sequences, int padId,
         int? time = null)
@@ -101,8 +101,8 @@ public sealed class SequenceBatch
         return (ids, new SequenceBatch(sequences.Count, t, lengths));
     }
 
-    /// <summary>Checks that a tensor has this batch's B·T rows; <paramref name="op"/> names the caller in the
-    /// error.</summary>
+    /// <summary>Checks that a tensor has this batch's B·T rows; <paramref name="op"/> names the caller
+    /// in the error.</summary>
     internal void CheckRows(string op, Autograd.Tensor x, string what = "input")
     {
         if (x.Rows != Rows)

@@ -10,17 +10,17 @@ public sealed partial class Tensor
 
     /// <summary>Element-wise sum a + b, broadcasting 1×c rows, r×1 columns and 1×1 scalars.</summary>
     public Tensor Add(Tensor other) =>
-        (TransformerCourse.Kernels.Fused ? AddFast("Add", this, other, 1.0) : null) // the same numbers, SIMD
+        (KernelSwitch.Fused ? AddFast("Add", this, other, 1.0) : null) // the same numbers, SIMD
         ?? Binary("Add", this, other, (x, y) => x + y, (x, y, g) => g, (x, y, g) => g);
 
     /// <summary>Element-wise difference a − b, with the broadcasting of <see cref="Add"/>.</summary>
     public Tensor Sub(Tensor other) =>
-        (TransformerCourse.Kernels.Fused ? AddFast("Sub", this, other, -1.0) : null)
+        (KernelSwitch.Fused ? AddFast("Sub", this, other, -1.0) : null)
         ?? Binary("Sub", this, other, (x, y) => x - y, (x, y, g) => g, (x, y, g) => -g);
 
     /// <summary>Element-wise (Hadamard) product a ⊙ b, with the broadcasting of <see cref="Add"/>.</summary>
-    public Tensor Mul(Tensor other) => Binary("Mul", this, other, (x, y) => x * y, (x, y, g) => g * y, (x, y,
-        g) => g * x);
+    public Tensor Mul(Tensor other) =>
+        Binary("Mul", this, other, (x, y) => x * y, (x, y, g) => g * y, (x, y, g) => g * x);
 
     /// <summary>Element-wise quotient a ⊘ b, with the broadcasting of <see cref="Add"/>.</summary>
     public Tensor Div(Tensor other) =>

@@ -2,10 +2,10 @@ using MathNet.Numerics.LinearAlgebra;
 
 namespace TransformerCourse.Autograd;
 
-/// <summary>The outcome of a gradient check: the worst disagreement between back-propagation and finite
-/// differences.</summary>
-/// <param name="MaxError">The largest error |analytic − numeric| / max(|analytic|, |numeric|, 1) over all checked
-/// elements.</param>
+/// <summary>The outcome of a gradient check: the worst disagreement between back-propagation
+/// and finite differences.</summary>
+/// <param name="MaxError">The largest error |analytic − numeric| / max(|analytic|, |numeric|, 1) over
+/// all checked elements.</param>
 /// <param name="Input">The name (or index) of the input where it occurred.</param>
 /// <param name="Row">Its row.</param>
 /// <param name="Col">Its column.</param>
@@ -34,8 +34,8 @@ public static class GradCheck
     /// Compares the gradient of <paramref name="f"/> with respect to each input against finite differences.
     /// If f returns more than one number, the check uses the scalar Σ f ⊙ W for a fixed random W.
     /// </summary>
-    /// <param name="f">Recomputes the output from the inputs' current values; it must be deterministic (no
-    /// dropout).</param>
+    /// <param name="f">Recomputes the output from the inputs' current values; it must be
+    /// deterministic (no dropout).</param>
     /// <param name="inputs">Tensors that require a gradient; their values are nudged in place and restored.</param>
     /// <param name="h">The finite-difference step.</param>
     /// <param name="maxElementsPerInput">At most this many elements of each input are checked (spread evenly), to keep
@@ -97,8 +97,8 @@ public static class GradCheck
         return worst with { Checked = checkedCount };
     }
 
-    /// <summary>As <see cref="Check(Func{Tensor}, IReadOnlyList{Tensor}, double, int)"/>, with the inputs listed
-    /// inline.</summary>
+    /// <summary>As <see cref="Check(Func{Tensor}, IReadOnlyList{Tensor}, double, int)"/>, with the
+    /// inputs listed inline.</summary>
     public static GradCheckResult Check(Func<Tensor> f, params Tensor[] inputs)
         => Check(f, (IReadOnlyList<Tensor>)inputs);
 

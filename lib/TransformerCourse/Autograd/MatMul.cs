@@ -51,8 +51,8 @@ public sealed partial class Tensor
         });
     }
 
-    /// <summary>C ← α·op(A)·op(B) + β·C through the active MathNet linear-algebra provider (managed or native
-    /// BLAS).</summary>
+    /// <summary>C ← α·op(A)·op(B) + β·C through the active MathNet linear-algebra provider (managed
+    /// or native BLAS).</summary>
     internal static void Gemm(bool transA, bool transB, double alpha, Matrix<double> a, Matrix<double> b, double beta,
         Matrix<double> c)
     {

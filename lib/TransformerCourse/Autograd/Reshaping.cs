@@ -80,8 +80,8 @@ public sealed partial class Tensor
         });
     }
 
-    /// <summary>Places tensors with the same number of rows side by side: rows×(Σ cols) (e.g. concatenating
-    /// heads).</summary>
+    /// <summary>Places tensors with the same number of rows side by side: rows×(Σ cols)
+    /// (e.g. concatenating heads).</summary>
     public static Tensor ConcatCols(params Tensor[] parts)
     {
         ArgumentNullException.ThrowIfNull(parts);

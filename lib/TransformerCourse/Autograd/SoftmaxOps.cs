@@ -8,8 +8,8 @@ public sealed partial class Tensor
     /// Row-wise softmax: Yᵢⱼ = exp(Zᵢⱼ − mᵢ) / Σₖ exp(Zᵢₖ − mᵢ), with Z = X + mask and mᵢ the row maximum.
     /// Gradient: ∂Xᵢⱼ = Yᵢⱼ (∂Yᵢⱼ − Σₖ ∂Yᵢₖ Yᵢₖ).
     /// </summary>
-    /// <param name="additiveMask">Optional; rows×cols or 1×cols (applied to every row); entries 0 (visible) or −∞
-    /// (hidden).
+    /// <param name="additiveMask">Optional; rows×cols or 1×cols (applied to every row); entries 0 (visible)
+    /// or −∞ (hidden).
     /// A fully hidden row gives zeros and a zero gradient (see <see cref="TransformerCourse.Softmax"/>).</param>
     public Tensor Softmax(Matrix<double>? additiveMask = null)
     {

@@ -11,7 +11,7 @@ namespace TransformerCourse.Checks;
 /// </param>
 public sealed record CheckResult(string Exercise, bool Passed, string Message)
 {
-    /// <summary>The line printed under the check cell: <c>✔ Exercise 00.1: …</c> or <c>✘ Exercise 00.1:
-    /// …</c>.</summary>
+    /// <summary>The line printed under the check cell: <c>✔ Exercise 00.1: …</c> or <c>✘
+    /// Exercise 00.1: …</c>.</summary>
     public override string ToString() => $"{(Passed ? "✔" : "✘")} Exercise {Exercise}: {Message}";
 }

@@ -3,8 +3,8 @@ namespace TransformerCourse.Data;
 /// <summary>
 /// A batch of B integer sequences of different lengths, padded to a common length T (the longest in the batch).
 /// Layout, batch-major: <see cref="Ids"/>[b, t] is the id of token t of sequence b, for b &lt; B, t &lt; T;
-/// positions t ≥ <see cref="Lengths"/>[b] hold <see cref="Vocabulary.Pad"/> (0) and have <see cref="Mask"/>[b, t] =
-/// false.
+/// positions t ≥ <see cref="Lengths"/>[b] hold <see cref="Vocabulary.Pad"/> (0) and have <see cref="Mask"/>[b,
+/// t] = false.
 /// The library's 2-D tensors put token (b, t) on row b·T + t; <see cref="FlatIds"/> and <see cref="FlatMask"/>
 /// give the ids and the mask in exactly that order.
 /// </summary>
@@ -61,8 +61,8 @@ public sealed class Batch
         return new Batch(ids, lengths, mask);
     }
 
-    /// <summary>The ids as one array of B·T entries, entry b·T + t = Ids[b, t] (the row order of the library's
-    /// tensors).</summary>
+    /// <summary>The ids as one array of B·T entries, entry b·T + t = Ids[b, t] (the row order of
+    /// the library's tensors).</summary>
     public int[] FlatIds() => Flatten(Ids);
 
     /// <summary>The mask as one array of B·T entries, entry b·T + t = Mask[b, t].</summary>

@@ -45,8 +45,8 @@ public sealed record DateFormat(string Name, Func<DateOnly, string> Render)
     /// <summary>The ISO 8601 form every date is paired with: "yyyy-MM-dd", e.g. "1994-03-21".</summary>
     public static string Iso(DateOnly date) => $"{date.Year:D4}-{date.Month:D2}-{date.Day:D2}";
 
-    /// <summary>The English ordinal of a day: 1st, 2nd, 3rd, 4th … 11th, 12th, 13th … 21st, 22nd, 23rd …
-    /// 31st.</summary>
+    /// <summary>The English ordinal of a day: 1st, 2nd, 3rd, 4th … 11th, 12th, 13th … 21st, 22nd,
+    /// 23rd … 31st.</summary>
     public static string Ordinal(int day) => day + ((day % 100) is 11 or 12 or 13 ? "th" : (day % 10) switch
     {
         1 => "st",

@@ -32,8 +32,8 @@ public sealed record PairEncoder(ITokenizer SourceTokenizer, Vocabulary SourceVo
     /// <summary>The ids of every pair, in order.</summary>
     public IReadOnlyList<EncodedPair> EncodeAll(IEnumerable<TextPair> pairs) => pairs.Select(Encode).ToList();
 
-    /// <summary>The source text of <paramref name="ids"/> (see <see cref="Vocabulary.Decode"/> for special
-    /// tokens).</summary>
+    /// <summary>The source text of <paramref name="ids"/> (see <see cref="Vocabulary.Decode"/>
+    /// for special tokens).</summary>
     public string DecodeSource(IEnumerable<int> ids) => SourceTokenizer.Detokenize(SourceVocabulary.Decode(ids));
 
     /// <summary>The target text of <paramref name="ids"/>, e.g. a decoder's output; reading stops at

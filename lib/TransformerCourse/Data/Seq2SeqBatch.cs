@@ -51,8 +51,8 @@ public sealed class Seq2SeqBatch
         Bucketing.Plan(pairs.Select(p => p.Source.Length + p.Target.Length).ToList(), batchSize, seed, epoch, poolSize)
             .Select(indices => Create(pairs, indices));
 
-    /// <summary>All of <paramref name="pairs"/> in order, in batches of <paramref name="batchSize"/> (for
-    /// evaluation).</summary>
+    /// <summary>All of <paramref name="pairs"/> in order, in batches of <paramref
+    /// name="batchSize"/> (for evaluation).</summary>
     public static IEnumerable<Seq2SeqBatch> InOrder(IReadOnlyList<EncodedPair> pairs, int batchSize) =>
         Bucketing.InOrder(pairs.Count, batchSize).Select(indices => Create(pairs, indices));
 }

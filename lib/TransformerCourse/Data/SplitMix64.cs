@@ -12,8 +12,8 @@ internal sealed class SplitMix64
     /// <summary>A generator whose sequence is fixed by <paramref name="seed"/>.</summary>
     public SplitMix64(ulong seed) => _state = seed;
 
-    /// <summary>A generator for one (seed, stream) pair, e.g. one epoch of shuffling: independent streams per
-    /// epoch.</summary>
+    /// <summary>A generator for one (seed, stream) pair, e.g. one epoch of shuffling: independent
+    /// streams per epoch.</summary>
     public static SplitMix64 ForStream(long seed, long stream)
         => new(Mix((ulong)seed ^ Mix((ulong)stream + 0x632BE59BD9B4E019UL)));
 

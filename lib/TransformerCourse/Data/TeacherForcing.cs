@@ -11,7 +11,7 @@ public static class TeacherForcing
     /// <summary>The decoder input <c>&lt;bos&gt; y₁ … y_n</c> (n+1 ids).</summary>
     public static int[] DecoderInput(IReadOnlyList<int> target) => [Vocabulary.Bos, .. target];
 
-    /// <summary>The decoder target <c>y₁ … y_n &lt;eos&gt;</c> (n+1 ids), the decoder input shifted left by
-    /// one.</summary>
+    /// <summary>The decoder target <c>y₁ … y_n &lt;eos&gt;</c> (n+1 ids), the decoder input shifted
+    /// left by one.</summary>
     public static int[] DecoderTarget(IReadOnlyList<int> target) => [.. target, Vocabulary.Eos];
 }

@@ -11,8 +11,8 @@ namespace TransformerCourse.Data;
 /// </summary>
 public sealed class Vocabulary
 {
-    /// <summary>Id of the padding token <c>&lt;pad&gt;</c>: always 0, so a zero-filled id array is all
-    /// padding.</summary>
+    /// <summary>Id of the padding token <c>&lt;pad&gt;</c>: always 0, so a zero-filled id array
+    /// is all padding.</summary>
     public const int Pad = 0;
     /// <summary>Id of the begin-of-sequence token <c>&lt;bos&gt;</c>.</summary>
     public const int Bos = 1;
@@ -109,8 +109,8 @@ public sealed class Vocabulary
 
     /// <summary>
     /// The tokens of <paramref name="ids"/>, read as a model's output: <c>&lt;pad&gt;</c> and <c>&lt;bos&gt;</c> are
-    /// skipped, reading stops at the first <c>&lt;eos&gt;</c>, and <c>&lt;unk&gt;</c> comes back as the text
-    /// "&lt;unk&gt;".
+    /// skipped, reading stops at the first <c>&lt;eos&gt;</c>, and <c>&lt;unk&gt;</c> comes back as
+    /// the text "&lt;unk&gt;".
     /// </summary>
     public IReadOnlyList<string> Decode(IEnumerable<int> ids)
     {

@@ -30,8 +30,8 @@ public sealed record SafeTensor(string Name, SafeTensorsDType DType, int[] Shape
     /// <summary>The shape as text, e.g. "[4, 3]".</summary>
     public string ShapeText => "[" + string.Join(", ", Shape) + "]";
 
-    /// <summary>The tensor as a matrix in the course's layout: [] → 1×1, [d] → 1×d, [r, c] → r×c, [a, …, d] →
-    /// (a·…)×d.</summary>
+    /// <summary>The tensor as a matrix in the course's layout: [] → 1×1, [d] → 1×d, [r, c] → r×c, [a, …,
+    /// d] → (a·…)×d.</summary>
     public Matrix<double> ToMatrix()
     {
         int cols = Shape.Length == 0 ? 1 : Shape[^1];
@@ -91,8 +91,8 @@ public static class SafeTensors
 
     // ---- whole files -------------------------------------------------------------------------
 
-    /// <summary>Writes tensors (and optional metadata) to a file: tensors in sorted name order, metadata in the given
-    /// order.</summary>
+    /// <summary>Writes tensors (and optional metadata) to a file: tensors in sorted name order, metadata in
+    /// the given order.</summary>
     public static void Write(string path, IEnumerable<SafeTensor> tensors,
         IReadOnlyDictionary<string, string>? metadata = null) =>
         File.WriteAllBytes(path, Serialize(tensors, metadata));
@@ -380,16 +380,8 @@ public static class SafeTensors
         };
     }
 
-    /// <summary>Saves a state dict of matrices (e.g. an optimiser's), each with shape [rows, cols].</summary>
-    public static void SaveStateDict(IReadOnlyDictionary<string, Matrix<double>> state, string path,
-        SafeTensorsDType dtype = SafeTensorsDType.F64, IReadOnlyDictionary<string, string>? metadata = null)
-    {
-        ArgumentNullException.ThrowIfNull(state);
-        Write(path, state.Select(kv => SafeTensor.FromMatrix(kv.Key, kv.Value, dtype: dtype)), metadata);
-    }
-
-    /// <summary>Reads every tensor of a file as a matrix (see <see cref="SafeTensor.ToMatrix"/>), e.g. for <see
-    /// cref="Module.LoadStateDict"/>.</summary>
+    /// <summary>Reads every tensor of a file as a matrix (see <see cref="SafeTensor.ToMatrix"/>), e.g.
+    /// for <see cref="Module.LoadStateDict"/>.</summary>
     public static Dictionary<string, Matrix<double>> LoadStateDict(string path) =>
         Read(path).Tensors.ToDictionary(kv => kv.Key, kv => kv.Value.ToMatrix(), StringComparer.Ordinal);
 
@@ -399,11 +391,11 @@ public static class SafeTensors
     internal const string CheckpointFormat = "TransformerCourse checkpoint";
 
     /// <summary>
-    /// Saves a training checkpoint in one F64 file: the model's parameters as <c>model.&lt;name&gt;</c>, the
-    /// optimiser's
+    /// Saves a training checkpoint in one F64 file: the model's parameters as
+    /// <c>model.&lt;name&gt;</c>, the optimiser's
     /// state (step, learning rate, per-parameter step counts and buffers) as <c>optimizer.&lt;key&gt;</c>, and in the
-    /// metadata the step and the optimiser's type. Loading it with <see cref="LoadCheckpoint"/> resumes training
-    /// exactly.
+    /// metadata the step and the optimiser's type. Loading it with <see cref="LoadCheckpoint"/>
+    /// resumes training exactly.
     /// </summary>
     public static void SaveCheckpoint(string path, Module model, Optimizer? optimizer, long step,
         IReadOnlyDictionary<string, string>? metadata = null)

@@ -30,8 +30,8 @@ public sealed class Sigmoid : Module, ILayer
     public Tensor Forward(Tensor x) => x.Sigmoid();
 }
 
-/// <summary>Layers applied one after another; parameters are named by position ("0.weight", "2.bias"), as in
-/// PyTorch.</summary>
+/// <summary>Layers applied one after another; parameters are named by position ("0.weight", "2.bias"),
+/// as in PyTorch.</summary>
 public sealed class Sequential : Module, ILayer
 {
     private readonly ILayer[] _layers;

@@ -2,8 +2,8 @@ using TransformerCourse.Autograd;
 
 namespace TransformerCourse.Nn;
 
-/// <summary>Inverted dropout with probability p, active only in training mode (see <see
-/// cref="Tensor.Dropout"/>).</summary>
+/// <summary>Inverted dropout with probability p, active only in training mode
+/// (see <see cref="Tensor.Dropout"/>).</summary>
 public sealed class Dropout : Module, ILayer
 {
     private readonly Rng _rng;

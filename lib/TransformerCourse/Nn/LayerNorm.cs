@@ -37,5 +37,18 @@ public sealed class LayerNorm : Module, ILayer
     public Tensor Bias { get; }
 
     /// <summary>Normalises each row of x (n×d).</summary>
-    public Tensor Forward(Tensor x) => x.LayerNorm(Weight, Bias, Eps);
+    public Tensor Forward(Tensor x)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        if (x.Cols != Dim)
+            throw new ArgumentException(
+                $"LayerNorm: input is {x.Shape} but gamma is {Weight.Shape}: the layer normalises {Dim} features.");
+        if (KernelSwitch.Fused) return x.LayerNorm(Weight, Bias, Eps);  // the same numbers, one node
+        var mean = x.RowMeans();                                    // μ, n×1
+        x.CheckFiniteRows(mean);                                    // NaN or ±∞ has no mean: an error, as fused
+        var centred = x - mean;                                     // x − μ, n×d
+        var variance = centred.Square().RowMeans();                 // σ², n×1 (the biased variance, as PyTorch)
+        var normalised = centred.Div((variance + Eps).Sqrt());      // (x − μ)/√(σ² + ε)
+        return normalised.Mul(Weight) + Bias;                       // γ ⊙ x̂ + β on every row
+    }
 }

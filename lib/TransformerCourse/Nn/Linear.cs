@@ -42,7 +42,7 @@ public sealed class Linear : Module, ILayer
         if (x.Cols != InFeatures)
             throw new ArgumentException($"Linear: input is {x.Shape} but the layer expects {InFeatures} features " +
                 $"(weight is {Weight.Shape}).");
-        if (Kernels.Fused) return FusedLinear.Forward(x, Weight, Bias, op: "Linear"); // the same numbers, one node
+        if (KernelSwitch.Fused) return FusedLinear.Forward(x, Weight, Bias, op: "Linear"); // the same numbers, one node
         var y = x.MatMul(Weight, transposeOther: true);                              // x·Wᵀ, n×out
         return Bias is null ? y : y + Bias;                                          // + b on every row
     }

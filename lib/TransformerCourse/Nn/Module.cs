@@ -94,8 +94,8 @@ public abstract class Module
         NamedParameters().ToDictionary(p => p.Name, p => p.Value.Data.Clone());
 
     /// <summary>
-    /// Copies values into the parameters by name. With <paramref name="strict"/>, a missing or unexpected name is an
-    /// error;
+    /// Copies values into the parameters by name. With <paramref name="strict"/>, a missing or unexpected name
+    /// is an error;
     /// a shape mismatch always is. Vectors may be given as 1×d or d×1. Everything is checked before anything is copied,
     /// so a failed load leaves the module as it was.
     /// </summary>

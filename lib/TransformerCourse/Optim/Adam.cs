@@ -1,8 +1,6 @@
-using System.Runtime.InteropServices;
 using MathNet.Numerics.LinearAlgebra;
 using TransformerCourse.Autograd;
-using Vec = System.Numerics.Vector<double>;
-using Vector = System.Numerics.Vector;
+using TransformerCourse.Autograd.Kernels;
 
 namespace TransformerCourse.Optim;
 
@@ -79,46 +77,31 @@ public class Adam : Optimizer
             int t = AdvanceParameterStep(i);
             double bias1 = 1 - Math.Pow(Beta1, t);
             double sqrtBias2 = Math.Sqrt(1 - Math.Pow(Beta2, t));
-            Update(p.Data.AsColumnMajorArray(), p.Grad.AsColumnMajorArray(), _m[i].AsColumnMajorArray(),
-                _v[i].AsColumnMajorArray(), LearningRate / bias1, sqrtBias2);
+            Update(p, _m[i], _v[i], LearningRate / bias1, sqrtBias2);
         }
         StepCount++;
     }
 
-    /// <summary>The update of one parameter, element by element (SIMD vectors, then the remainder one at a
-    /// time).</summary>
-    private void Update(double[] theta, double[] grad, double[] m, double[] v, double stepSize, double sqrtBias2)
+    /// <summary>The update of one parameter, element by element as in the rule above (with
+    /// <see cref="KernelSwitch.Fused"/> on, the same arithmetic on SIMD vectors).</summary>
+    private void Update(Tensor p, Matrix<double> moment1, Matrix<double> moment2, double stepSize, double sqrtBias2)
     {
-        double b1 = Beta1, b2 = Beta2, c1 = 1 - Beta1, c2 = 1 - Beta2, eps = Eps, wd = WeightDecay,
-            decay = 1 - LearningRate * WeightDecay;
+        double b1 = Beta1, b2 = Beta2, eps = Eps, wd = WeightDecay, decay = 1 - LearningRate * WeightDecay;
         bool l2 = wd != 0 && !Decoupled, decoupled = wd != 0 && Decoupled;
-        int k = 0;
-        if (Vector.IsHardwareAccelerated)
+        if (KernelSwitch.Fused)
         {
-            var vt = MemoryMarshal.Cast<double, Vec>(theta.AsSpan());
-            var vg = MemoryMarshal.Cast<double, Vec>(grad.AsSpan());
-            var vm = MemoryMarshal.Cast<double, Vec>(m.AsSpan());
-            var vv = MemoryMarshal.Cast<double, Vec>(v.AsSpan());
-            Vec B1 = new(b1), B2 = new(b2), C1 = new(c1), C2 = new(c2), E = new(eps), WD = new(wd), D = new(decay),
-                S = new(stepSize), Q = new(sqrtBias2);
-            for (int j = 0; j < vt.Length; j++)
-            {
-                var g = vg[j];
-                if (decoupled) vt[j] *= D;
-                else if (l2) g += WD * vt[j];
-                vm[j] = B1 * vm[j] + C1 * g;
-                vv[j] = B2 * vv[j] + C2 * g * g;
-                vt[j] -= S * vm[j] / (Vector.SquareRoot(vv[j]) / Q + E);
-            }
-            k = vt.Length * Vec.Count;
+            p.AdamStep(moment1, moment2, new(b1, b2, eps, l2 ? wd : 0, decoupled ? decay : 1, stepSize, sqrtBias2));
+            return;
         }
-        for (; k < theta.Length; k++)
+        double[] theta = p.Data.AsColumnMajorArray(), grad = p.Grad!.AsColumnMajorArray();
+        double[] m = moment1.AsColumnMajorArray(), v = moment2.AsColumnMajorArray();
+        for (int k = 0; k < theta.Length; k++)
         {
             double g = grad[k];
             if (decoupled) theta[k] *= decay;
             else if (l2) g += wd * theta[k];
-            m[k] = b1 * m[k] + c1 * g;
-            v[k] = b2 * v[k] + c2 * g * g;
+            m[k] = b1 * m[k] + (1 - b1) * g;
+            v[k] = b2 * v[k] + (1 - b2) * g * g;
             double denom = Math.Sqrt(v[k]) / sqrtBias2 + eps;
             theta[k] -= stepSize * m[k] / denom;
         }

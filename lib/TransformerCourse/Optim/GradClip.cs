@@ -1,5 +1,4 @@
 using TransformerCourse.Autograd;
-using TransformerCourse.Autograd.Kernels;
 
 namespace TransformerCourse.Optim;
 
@@ -18,11 +17,7 @@ public static class GradClip
             throw new ArgumentOutOfRangeException(nameof(maxNorm), maxNorm, "ClipGradNorm: maxNorm must be positive.");
         var withGrad = parameters.Where(p => p.Grad is not null).ToList();
         double sumSq = 0;
-        foreach (var p in withGrad)
-        {
-            var g = p.Grad!.AsColumnMajorArray();
-            sumSq += Simd.Dot(g, g);
-        }
+        foreach (var p in withGrad) sumSq += p.GradSquaredSum();   // Σ g² of each parameter, in order
         double norm = Math.Sqrt(sumSq);
         if (!double.IsFinite(norm))
             throw new ArithmeticException($"ClipGradNorm: the gradient norm is {norm}; a gradient holds NaN or Inf.");

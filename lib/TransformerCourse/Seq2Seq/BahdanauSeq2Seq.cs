@@ -5,8 +5,8 @@ using TransformerCourse.Nn;
 namespace TransformerCourse.Seq2Seq;
 
 /// <summary>
-/// The encoder–decoder with additive attention (Bahdanau, Cho &amp; Bengio, 2015). Before step i the decoder scores
-/// every
+/// The encoder–decoder with additive attention (Bahdanau, Cho &amp; Bengio, 2015). Before step i the
+/// decoder scores every
 /// source state against its previous state, turns the scores into weights and reads a context made for this step:
 /// <code>
 /// e_ij = vᵀ tanh(W s_{i−1} + U h_j)        alignment score
@@ -14,8 +14,8 @@ namespace TransformerCourse.Seq2Seq;
 /// c_i  = Σ_j a_ij h_j                       context
 /// s_i  = GRU([e(y_{i−1}); c_i], s_{i−1}),   logits = W_o [s_i; c_i; e(y_{i−1})] + b_o
 /// </code>
-/// Shapes for B sequences: s B×H_dec, h (B·S)×D, W H_dec→A, U D→A, v A→1, a B×S, c B×D (see <see
-/// cref="AdditiveAttention"/>).
+/// Shapes for B sequences: s B×H_dec, h (B·S)×D, W H_dec→A, U D→A, v A→1, a B×S, c B×D
+/// (see <see cref="AdditiveAttention"/>).
 /// </summary>
 public sealed class BahdanauSeq2Seq : RecurrentSeq2Seq
 {

@@ -4,9 +4,8 @@ using TransformerCourse.Nn;
 namespace TransformerCourse.Seq2Seq;
 
 /// <summary>What a <see cref="Gru"/> returns.</summary>
-/// <param name="Outputs">Every time step's hidden state, (B·T)×(H·directions), row b·T + t; zero past a sequence's
-/// length.
-/// With two directions each row is [forward; backward].</param>
+/// <param name="Outputs">Every time step's hidden state, (B·T)×(H·directions), row b·T + t; zero past
+/// a sequence's length. With two directions each row is [forward; backward].</param>
 /// <param name="Final">The last hidden state of each sequence, B×(H·directions): forward at t = length−1, backward at t
 /// = 0.</param>
 public sealed record GruOutput(Tensor Outputs, Tensor Final);

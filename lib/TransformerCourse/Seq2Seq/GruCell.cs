@@ -77,7 +77,7 @@ public sealed class GruCell : Module
         if (keep is not null && keep.Count != h.Rows)
             throw new ArgumentException($"GruCell: keep has {keep.Count} entries for {h.Rows} rows.");
         var gh = h.MatMul(WeightHh, transposeOther: true) + BiasHh;      // W_hh h + b_hh, B×3H
-        if (Kernels.Fused) return GruOps.Combine(inputGates, gh, h, keep); // the same numbers, one node
+        if (KernelSwitch.Fused) return GruOps.Combine(inputGates, gh, h, keep); // the same numbers, one node
         Tensor Gate(Tensor g, int i) => g.SliceCols(i * HiddenSize, HiddenSize); // i = 0 (r), 1 (z), 2 (n)
         var r = (Gate(inputGates, 0) + Gate(gh, 0)).Sigmoid();       // r  = σ(W_ir x + b_ir + W_hr h + b_hr)
         var z = (Gate(inputGates, 1) + Gate(gh, 1)).Sigmoid();       // z  = σ(W_iz x + b_iz + W_hz h + b_hz)

@@ -5,10 +5,10 @@ using TransformerCourse.Nn;
 namespace TransformerCourse.Seq2Seq;
 
 /// <summary>What the encoder returns for a batch of B sources padded to S tokens.</summary>
-/// <param name="States">h_j for every source position, (B·S)×D, row b·S + j (zero on padding); D =
-/// H·directions.</param>
-/// <param name="Final">The last hidden state of each source, B×D (forward at its last token, backward at its
-/// first).</param>
+/// <param name="States">h_j for every source position, (B·S)×D, row b·S + j (zero on padding);
+/// D = H·directions.</param>
+/// <param name="Final">The last hidden state of each source, B×D (forward at its last token, backward
+/// at its first).</param>
 /// <param name="Lengths">The source lengths.</param>
 /// <param name="Time">S.</param>
 public sealed record Encoded(Tensor States, Tensor Final, int[] Lengths, int Time)

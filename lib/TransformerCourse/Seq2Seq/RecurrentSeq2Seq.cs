@@ -10,8 +10,8 @@ namespace TransformerCourse.Seq2Seq;
 /// from them.</summary>
 /// <param name="Encoded">The encoder's output.</param>
 /// <param name="Layout">B, S and the source lengths (attention gives padding weight 0).</param>
-/// <param name="Keys">A projection of the states computed once per batch (U·h_j for additive attention), or
-/// null.</param>
+/// <param name="Keys">A projection of the states computed once per batch (U·h_j for additive
+/// attention), or null.</param>
 public sealed record Memory(Encoded Encoded, SequenceBatch Layout, Tensor? Keys);
 
 /// <summary>
@@ -21,8 +21,8 @@ public sealed record Memory(Encoded Encoded, SequenceBatch Layout, Tensor? Keys)
 /// </summary>
 public abstract class RecurrentSeq2Seq : Seq2SeqModel
 {
-    /// <summary>Builds the encoder, target embedding and bridge; the subclass adds its decoder cell and output
-    /// layer.</summary>
+    /// <summary>Builds the encoder, target embedding and bridge; the subclass adds its decoder cell
+    /// and output layer.</summary>
     protected RecurrentSeq2Seq(Seq2SeqSizes sizes, Rng rng)
     {
         ArgumentNullException.ThrowIfNull(sizes);
@@ -79,8 +79,8 @@ public abstract class RecurrentSeq2Seq : Seq2SeqModel
         return Output.Forward(SequenceOps.StackSteps(features));
     }
 
-    /// <summary>Runs teacher-forced decoding and returns the attention weights of every step: a T×S matrix for each
-    /// sequence.</summary>
+    /// <summary>Runs teacher-forced decoding and returns the attention weights of every step: a T×S matrix
+    /// for each sequence.</summary>
     public IReadOnlyList<Matrix<double>> AttentionMaps(Seq2SeqBatch batch)
     {
         ArgumentNullException.ThrowIfNull(batch);

@@ -6,8 +6,8 @@ namespace TransformerCourse.Training;
 /// </summary>
 /// <param name="Task">The task name.</param>
 /// <param name="ModelKind">The model kind.</param>
-/// <param name="Test">Metrics on the held-out test set (exact match from greedy decoding of every test
-/// example).</param>
+/// <param name="Test">Metrics on the held-out test set (exact match from greedy decoding of
+/// every test example).</param>
 /// <param name="History">The evaluations during training.</param>
 /// <param name="TrainSeconds">Wall-clock training time, evaluation excluded.</param>
 /// <param name="Steps">Optimiser steps taken.</param>

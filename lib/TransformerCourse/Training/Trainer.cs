@@ -18,10 +18,6 @@ public sealed record TrainingOptions
     /// <summary>Stop after this many optimiser steps, if set.</summary>
     public int? MaxSteps { get; init; }
 
-    /// <summary>Stop after this much wall-clock training time, if set (a safety net for notebooks; results then depend
-    /// on the machine).</summary>
-    public double? MaxSeconds { get; init; }
-
     /// <summary>The learning rate per step; null keeps the optimiser's own rate.</summary>
     public ILearningRateSchedule? Schedule { get; init; }
 
@@ -37,11 +33,8 @@ public sealed record TrainingOptions
     /// <summary>At most this many validation examples are decoded for exact match (0 = all).</summary>
     public int ValidationLimit { get; init; }
 
-    /// <summary>Stop after this many evaluations without a better validation exact match (0 = never).</summary>
-    public int Patience { get; init; }
-
-    /// <summary>Stop as soon as the validation exact match reaches this (1.0 = only when perfect; above 1 =
-    /// never).</summary>
+    /// <summary>Stop as soon as the validation exact match reaches this (1.0 = only when perfect; above
+    /// 1 = never).</summary>
     public double TargetExactMatch { get; init; } = 2.0;
 
     /// <summary>The longest output to decode during evaluation.</summary>
@@ -56,8 +49,8 @@ public sealed record TrainingOptions
 /// <param name="Epoch">The epoch (from 1).</param>
 /// <param name="TrainLoss">Mean training loss since the previous record.</param>
 /// <param name="ValidLoss">Validation loss (teacher forced, unsmoothed).</param>
-/// <param name="TokenAccuracy">Fraction of validation target tokens (incl. &lt;eos&gt;) predicted right with teacher
-/// forcing.</param>
+/// <param name="TokenAccuracy">Fraction of validation target tokens (incl. &lt;eos&gt;) predicted right
+/// with teacher forcing.</param>
 /// <param name="ExactMatch">Fraction of validation examples whose greedy decoding equals the target exactly.</param>
 /// <param name="TokensPerSecond">Training target tokens processed per second since the previous record.</param>
 /// <param name="LearningRate">The learning rate of the last step.</param>
@@ -127,16 +120,16 @@ public sealed class Trainer
     /// <summary>The evaluations so far.</summary>
     public List<TrainingRecord> History { get; } = new();
 
-    /// <summary>The epoch in progress (from 1); with <see cref="BatchInEpoch"/>, where a resumed run
-    /// continues.</summary>
+    /// <summary>The epoch in progress (from 1); with <see cref="BatchInEpoch"/>, where a
+    /// resumed run continues.</summary>
     public int Epoch { get; private set; } = 1;
 
     /// <summary>Batches of <see cref="Epoch"/> already done.</summary>
     public int BatchInEpoch { get; private set; }
 
     /// <summary>
-    /// One optimisation step on one batch: the schedule's learning rate, zero the gradients, loss (label-smoothed as
-    /// the
+    /// One optimisation step on one batch: the schedule's learning rate, zero the gradients, loss
+    /// (label-smoothed as the
     /// options say), backward, clip, update. Returns the batch's loss; a non-finite loss is an error.
     /// </summary>
     public double Step(Seq2SeqBatch batch)
@@ -169,8 +162,8 @@ public sealed class Trainer
         History.AddRange(history);
     }
 
-    /// <summary>Trains on <paramref name="train"/>, evaluating on <paramref name="valid"/>; returns the
-    /// history.</summary>
+    /// <summary>Trains on <paramref name="train"/>, evaluating on <paramref name="valid"/>;
+    /// returns the history.</summary>
     /// <remarks>
     /// <paramref name="cancel"/> is checked before every step: once it is cancelled, Fit throws an
     /// <see cref="OperationCanceledException"/> between two steps, with the model, the optimiser, <see cref="Epoch"/>,
@@ -187,13 +180,10 @@ public sealed class Trainer
         int total = Options.MaxSteps ?? perEpoch * Options.Epochs;
         var clock = Stopwatch.StartNew();
         double lossSum = 0, lastRate = 0, trainSeconds = History.Count > 0 ? History[^1].Seconds : 0;
-        int lossCount = 0, tokens = 0, sinceBest = 0;
-        double best = History.Count > 0 ? History.Max(h => h.ExactMatch) : -1;
+        int lossCount = 0, tokens = 0;
         var window = Stopwatch.StartNew();
 
-        bool Stop() =>
-            (Options.MaxSteps is int max && Optimizer.StepCount >= max) ||
-            (Options.MaxSeconds is double s && trainSeconds + clock.Elapsed.TotalSeconds >= s);
+        bool Stop() => Options.MaxSteps is int max && Optimizer.StepCount >= max;
 
         for (; Epoch <= Options.Epochs && !Stop(); Epoch++, BatchInEpoch = 0)
         {
@@ -218,12 +208,9 @@ public sealed class Trainer
                     var record = Record(valid, lossSum / lossCount, rate, lastRate,
                         trainSeconds + clock.Elapsed.TotalSeconds);
                     lossSum = 0; lossCount = 0; tokens = 0;
-                    if (record.ExactMatch > best) { best = record.ExactMatch; sinceBest = 0; }
-                    else sinceBest++;
-                    bool patienceOut = Options.Patience > 0 && sinceBest >= Options.Patience;
                     bool reached = record.ExactMatch >= Options.TargetExactMatch;
                     window.Restart();
-                    if (patienceOut || reached || Stop())
+                    if (reached || Stop())
                     {
                         if (BatchInEpoch == perEpoch) { Epoch++; BatchInEpoch = 0; }
                         return History;
@@ -253,9 +240,8 @@ public sealed class Trainer
     }
 
     /// <summary>
-    /// Loss and token accuracy with teacher forcing over all of <paramref name="pairs"/>, and exact match of greedy
-    /// decoding
-    /// over the first <paramref name="limit"/> (0 = all). The model is put in evaluation mode.
+    /// Loss and token accuracy with teacher forcing over all of <paramref name="pairs"/>, and exact match
+    /// of greedy decoding over the first <paramref name="limit"/> (0 = all). The model is put in evaluation mode.
     /// </summary>
     public static Evaluation Evaluate(Seq2SeqModel model, IReadOnlyList<EncodedPair> pairs, int batchSize = 64,
         int maxDecodeLength = 40, int limit = 0)

@@ -21,8 +21,8 @@ namespace TransformerCourse.Transformer;
 /// </remarks>
 public sealed class DecoderLayer : Module
 {
-    /// <summary>Creates the layer (arguments as <see cref="EncoderLayer"/>; RoPE, if given, is used in self-attention
-    /// only).</summary>
+    /// <summary>Creates the layer (arguments as <see cref="EncoderLayer"/>; RoPE, if given, is used
+    /// in self-attention only).</summary>
     public DecoderLayer(int dModel, int heads, int dFF, Rng rng, double dropout = 0.1,
         Activation activation = Activation.Relu,
         bool normFirst = false, double layerNormEps = 1e-5, RotaryEmbedding? rotary = null)
@@ -83,8 +83,8 @@ public sealed class DecoderLayer : Module
     /// <summary>The self-attention weights of the last call, B×h×T×T.</summary>
     public AttentionWeights? SelfAttentionWeights => SelfAttn.LastWeights;
 
-    /// <summary>The cross-attention weights of the last call, B×h×T×S: which source positions each target position
-    /// read.</summary>
+    /// <summary>The cross-attention weights of the last call, B×h×T×S: which source positions each
+    /// target position read.</summary>
     public AttentionWeights? CrossAttentionWeights => CrossAttn.LastWeights;
 
     /// <summary>Decodes a target batch against the memory: causal self-attention (and target padding hidden), source

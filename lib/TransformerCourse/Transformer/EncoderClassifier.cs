@@ -8,8 +8,8 @@ namespace TransformerCourse.Transformer;
 /// <summary>How an encoder's token vectors are reduced to one vector per sequence.</summary>
 public enum Pooling
 {
-    /// <summary>The vector of the first token (BERT's [CLS]): self-attention lets it gather the whole
-    /// sequence.</summary>
+    /// <summary>The vector of the first token (BERT's [CLS]): self-attention lets it gather
+    /// the whole sequence.</summary>
     FirstToken,
 
     /// <summary>The mean of the non-padding token vectors.</summary>

@@ -36,8 +36,8 @@ public sealed class EncoderDecoder : Module
     /// <summary>memory = Encoder(src), source padding hidden. (B·S)×d_model → (B·S)×d_model.</summary>
     public Tensor Encode(Tensor src, SequenceBatch srcBatch) => Encoder.Forward(src, srcBatch);
 
-    /// <summary>y = Decoder(tgt, memory), causal and padding masks from the batches. (B·T)×d_model →
-    /// (B·T)×d_model.</summary>
+    /// <summary>y = Decoder(tgt, memory), causal and padding masks from the batches.
+    /// (B·T)×d_model → (B·T)×d_model.</summary>
     public Tensor Decode(Tensor tgt, SequenceBatch tgtBatch, Tensor memory, SequenceBatch srcBatch) =>
         Decoder.Forward(tgt, tgtBatch, memory, srcBatch);
 

@@ -80,8 +80,8 @@ public sealed class EncoderLayer : Module
     /// <summary>The self-attention weights of the last call, B×h×T×T.</summary>
     public AttentionWeights? SelfAttentionWeights => SelfAttn.LastWeights;
 
-    /// <summary>Encodes a batch; padded keys are hidden, and with <paramref name="causal"/> later positions
-    /// too.</summary>
+    /// <summary>Encodes a batch; padded keys are hidden, and with <paramref name="causal"/>
+    /// later positions too.</summary>
     /// <param name="x">(B·T)×d_model.</param>
     /// <param name="batch">B, T, lengths.</param>
     /// <param name="causal">Use a look-ahead mask (a decoder-only block).</param>

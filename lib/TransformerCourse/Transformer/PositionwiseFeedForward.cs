@@ -53,7 +53,7 @@ public sealed class PositionwiseFeedForward : Module, ILayer
         if (x.Cols != Linear1.InFeatures)
             throw new ArgumentException($"PositionwiseFeedForward: input is {x.Shape} but d_model is " +
                 $"{Linear1.InFeatures}.");
-        if (Kernels.Fused) return FusedForward(x);
+        if (KernelSwitch.Fused) return FusedForward(x);
         var hidden = Linear1.Forward(x);                                             // W₁ x + b₁, n×d_ff
         hidden = Activation == Activation.Relu ? hidden.Relu() : hidden.Gelu();       // act(·)
         return Linear2.Forward(Dropout.Forward(hidden));                             // W₂ · + b₂, n×d_model

@@ -6,8 +6,8 @@ using TransformerCourse.Seq2Seq;
 
 namespace TransformerCourse.Transformer;
 
-/// <summary>The Transformer as a <see cref="Seq2SeqModel"/>: batches from the data pipeline, and token-by-token
-/// generation.</summary>
+/// <summary>The Transformer as a <see cref="Seq2SeqModel"/>: batches from the data pipeline,
+/// and token-by-token generation.</summary>
 public sealed partial class Seq2SeqTransformer
 {
     /// <inheritdoc/>
@@ -21,8 +21,8 @@ public sealed partial class Seq2SeqTransformer
             Layout(batch.DecoderInput));
     }
 
-    /// <summary>The cross-attention of every decoder layer for a teacher-forced batch (after <see
-    /// cref="Logits(Seq2SeqBatch)"/>).</summary>
+    /// <summary>The cross-attention of every decoder layer for a teacher-forced batch
+    /// (after <see cref="Logits(Seq2SeqBatch)"/>).</summary>
     public IReadOnlyList<AttentionWeights?> CrossAttention => Body.Decoder.CrossAttentionWeights;
 
     private static SequenceBatch Layout(Batch b) => new(b.Size, b.Time, b.Lengths);
@@ -39,11 +39,10 @@ public sealed partial class Seq2SeqTransformer
     }
 
     /// <summary>
-    /// Appends each hypothesis's previous token to its prefix and runs the decoder over the whole prefix (causal, so
-    /// the
-    /// earlier positions are unchanged); the last position gives the next token's log-probabilities, and the last
-    /// layer's
-    /// cross-attention (averaged over heads) at that position is the attention returned.
+    /// Appends each hypothesis's previous token to its prefix and runs the decoder over the whole prefix
+    /// (causal, so the
+    /// earlier positions are unchanged); the last position gives the next token's log-probabilities, and
+    /// the last layer's cross-attention (averaged over heads) at that position is the attention returned.
     /// </summary>
     public override StepResult Step(DecoderState state, IReadOnlyList<int> previous)
     {

@@ -16,8 +16,8 @@ namespace TransformerCourse.Transformer;
 /// <c>generator.weight</c> [V_tgt, d], <c>generator.bias</c> [V_tgt]. With <c>tieOutput</c> the generator reuses
 /// <c>tgt_embed.weight</c> (no <c>generator.weight</c>); with <c>shareEmbeddings</c> (one vocabulary) the target reuses
 /// <c>src_embed.weight</c> (no <c>tgt_embed.weight</c>).</para>
-/// <para>Batches: ids are int[B·T] in the <see cref="SequenceBatch"/> layout. Teacher forcing: feed tgt_in = [bos, y₁ …
-/// y_{n−1}]
+/// <para>Batches: ids are int[B·T] in the <see cref="SequenceBatch"/> layout. Teacher forcing: feed tgt_in = [bos,
+/// y₁ … y_{n−1}]
 /// and compare the logits with tgt_out = [y₁ … y_n, eos] using <see cref="Loss"/> (padding ignored).</para>
 /// <para>After a forward pass the attention maps are at <see cref="EncoderAttentionWeights"/>,
 /// <see cref="DecoderSelfAttentionWeights"/> and <see cref="CrossAttentionWeights"/> (per layer, per head).</para>

@@ -14,8 +14,8 @@ namespace TransformerCourse.Transformer;
 /// from one turn every 2π positions (i = 0) to one every 2π·10000. Because sin and cos of (pos + k)·ω are a rotation
 /// of those of pos·ω, PE(pos + k) = M_k PE(pos) for a block-diagonal rotation M_k that depends on k only —
 /// relative positions are a linear function of absolute ones.</para>
-/// <para>No parameters. Shapes: x (B·T)×d_model in the <see cref="SequenceBatch"/> layout; row b·T + t gets
-/// PE(t).</para>
+/// <para>No parameters. Shapes: x (B·T)×d_model in the <see cref="SequenceBatch"/> layout; row b·T +
+/// t gets PE(t).</para>
 /// </remarks>
 public sealed class SinusoidalPositionalEncoding : Nn.Module
 {
@@ -49,8 +49,8 @@ public sealed class SinusoidalPositionalEncoding : Nn.Module
     public int MaxLength => Table.RowCount;
 
     /// <summary>
-    /// The table PE[pos, 2i] = sin(pos·ω_i), PE[pos, 2i+1] = cos(pos·ω_i), ω_i = exp(−2i·ln(10000)/d) = 10000^(−2i/d);
-    /// maxLength×d.
+    /// The table PE[pos, 2i] = sin(pos·ω_i), PE[pos, 2i+1] = cos(pos·ω_i), ω_i = exp(−2i·ln(10000)/d)
+    /// = 10000^(−2i/d); maxLength×d.
     /// </summary>
     public static Matrix<double> Build(int maxLength, int dModel)
     {

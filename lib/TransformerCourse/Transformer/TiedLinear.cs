@@ -5,8 +5,8 @@ using TransformerCourse.Nn;
 namespace TransformerCourse.Transformer;
 
 /// <summary>
-/// An output layer that reuses the embedding table as its weight (weight tying, §3.4 of the paper, Press &amp; Wolf
-/// 2017):
+/// An output layer that reuses the embedding table as its weight (weight tying, §3.4 of the paper, Press
+/// &amp; Wolf 2017):
 /// logits = x·Eᵀ + b, with E the V×d_model embedding. Only the bias <c>bias</c> [V] is its own parameter; E is
 /// registered (and trained) once, by the embedding.
 /// Shapes: x n×d_model → n×V.
@@ -30,7 +30,7 @@ public sealed class TiedLinear : Module, ILayer
     public Tensor Forward(Tensor x)
     {
         ArgumentNullException.ThrowIfNull(x);
-        if (Kernels.Fused) return FusedLinear.Forward(x, Weight, Bias, op: "TiedLinear"); // the same numbers, one node
+        if (KernelSwitch.Fused) return FusedLinear.Forward(x, Weight, Bias, op: "TiedLinear"); // same numbers, fused
         var y = x.MatMul(Weight, transposeOther: true);                                  // x·Eᵀ, n×V
         return Bias is null ? y : y + Bias;
     }

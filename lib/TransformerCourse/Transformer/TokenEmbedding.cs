@@ -25,8 +25,8 @@ public static class TokenEmbedding
         return table;
     }
 
-    /// <summary>The positional module a configuration asks for (sinusoidal or learned, with dropout), or null for
-    /// RoPE.</summary>
+    /// <summary>The positional module a configuration asks for (sinusoidal or learned, with dropout), or
+    /// null for RoPE.</summary>
     public static Module? CreatePositional(TransformerConfig config, Rng rng)
     {
         ArgumentNullException.ThrowIfNull(config);

@@ -6,12 +6,12 @@ public enum PositionalEncodingKind
     /// <summary>Fixed sin/cos table added to the embeddings (<see cref="SinusoidalPositionalEncoding"/>).</summary>
     Sinusoidal,
 
-    /// <summary>A trained vector per position added to the embeddings (<see
-    /// cref="LearnedPositionalEncoding"/>).</summary>
+    /// <summary>A trained vector per position added to the
+    /// embeddings (<see cref="LearnedPositionalEncoding"/>).</summary>
     Learned,
 
-    /// <summary>Queries and keys rotated by position inside self-attention (<see
-    /// cref="Attention.RotaryEmbedding"/>).</summary>
+    /// <summary>Queries and keys rotated by position inside
+    /// self-attention (<see cref="Attention.RotaryEmbedding"/>).</summary>
     Rotary,
 }
 

@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 
 namespace TransformerCourse.Notebooks.Tests.Kernel;
 
@@ -71,6 +73,15 @@ public sealed record ExecutedNotebook(string Name, Engine Engine, bool Solutions
 
     /// <summary>All printed text of the notebook (stdout and text/plain displays).</summary>
     public string Text => string.Concat(Cells.Select(c => c.Text));
+
+    /// <summary>The number in group <paramref name="group"/> of the first match of <paramref name="pattern"/> in
+    /// <see cref="Text"/> (invariant culture; a test failure when no line matches).</summary>
+    public double Number(string pattern, int group = 1)
+    {
+        var m = Regex.Match(Text, pattern);
+        Assert.True(m.Success, $"no line matching /{pattern}/ in the output of {Describe()}");
+        return double.Parse(m.Groups[group].Value, NumberStyles.Float, CultureInfo.InvariantCulture);
+    }
 
     /// <summary>"notebook (kernel, with solutions)".</summary>
     public string Describe() => $"{Name} ({(Engine == Engine.Kernel ? "kernel" : "runner")}, {(Solutions ? "with solutions" : "as shipped")})";

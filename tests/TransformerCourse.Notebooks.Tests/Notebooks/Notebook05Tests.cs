@@ -21,4 +21,11 @@ public class Notebook05Tests
         foreach (var (dk, variance) in rows)
             Assert.True(Math.Abs(variance / dk - 1) <= 0.10, $"d_k = {dk}: measured variance {variance}, more than 10% from {dk}");
     }
+
+    [Fact]
+    public async Task TheReadablePathGivesTheFusedKernelsNumbers()
+    {
+        var nb = await ExecutedNotebooks.Get("05-queries-keys-values.ipynb", Engine.Runner, solutions: true);
+        Assert.True(nb.Number(@"readable path vs fused kernel: max \|difference\| ([0-9.eE+-]+)") <= 1e-12);
+    }
 }

@@ -27,4 +27,11 @@ public class Notebook06Tests
         Assert.True(answers.Success && double.Parse(answers.Groups[1].Value, CultureInfo.InvariantCulture) >= 80,
             "the model names the right noun in at least 80% of held-out sentences");
     }
+
+    [Fact]
+    public async Task TheReadablePathGivesTheFusedKernelsNumbers()
+    {
+        var nb = await ExecutedNotebooks.Get("06-self-attention.ipynb", Engine.Runner, solutions: true);
+        Assert.True(nb.Number(@"readable path vs fused kernel: max \|difference\| ([0-9.eE+-]+)") <= 1e-12);
+    }
 }

@@ -11,19 +11,13 @@ public sealed class Notebook09Tests
     private const string Name = "09-residuals-and-layer-norm.ipynb";
     private const string Num = @"([0-9.eE+-]+)";
 
-    private static double Number(string text, string pattern, int group = 1)
-    {
-        var m = Regex.Match(text, pattern);
-        Assert.True(m.Success, $"no line matching /{pattern}/ in the notebook's output");
-        return double.Parse(m.Groups[group].Value, NumberStyles.Float, CultureInfo.InvariantCulture);
-    }
 
     [Fact]
     public async Task SkipConnectionsKeepTheGradientAtTheFirstLayers()
     {
         var nb = await ExecutedNotebooks.Get(Name, Engine.Runner, solutions: true);
         const string ratios = @"gradient norm ratio layer 1 / layer 12: plain " + Num + ", residual " + Num;
-        double plain = Number(nb.Text, ratios, 1), residual = Number(nb.Text, ratios, 2);
+        double plain = nb.Number(ratios, 1), residual = nb.Number(ratios, 2);
         Assert.True(plain < 0.05, $"plain stack: layer 1 gets {plain} of layer 12's gradient; the notebook says it is far below 1");
         Assert.True(residual > 0.5 && residual < 2, $"residual stack: ratio {residual}; the notebook says every layer gets a gradient of about the same size");
     }
@@ -32,10 +26,10 @@ public sealed class Notebook09Tests
     public async Task WrittenOutVersionsMatchTheLibrary()
     {
         var nb = await ExecutedNotebooks.Get(Name, Engine.Runner, solutions: true);
-        Assert.True(Number(nb.Text, @"x̂ by hand vs LayerNorm\(8\)\.Forward \(4×8\): max \|difference\| " + Num) <= 1e-12);
-        Assert.True(Number(nb.Text, @"PostLN: written out vs EncoderLayer\.Forward \(10×16\): max \|difference\| " + Num) <= 1e-12);
-        Assert.True(Number(nb.Text, @"PreLN: written out vs EncoderLayer\.Forward \(10×16\): max \|difference\| " + Num) <= 1e-12);
-        Assert.Equal(0, Number(nb.Text, @"layer norm moves it by " + Num));
+        Assert.True(nb.Number(@"x̂ by hand vs LayerNorm\(8\)\.Forward \(4×8\): max \|difference\| " + Num) <= 1e-12);
+        Assert.True(nb.Number(@"PostLN: written out vs EncoderLayer\.Forward \(10×16\): max \|difference\| " + Num) <= 1e-12);
+        Assert.True(nb.Number(@"PreLN: written out vs EncoderLayer\.Forward \(10×16\): max \|difference\| " + Num) <= 1e-12);
+        Assert.Equal(0, nb.Number(@"layer norm moves it by " + Num));
     }
 
     // A row of the final table: name, training loss (last 20 steps), test loss, test token accuracy (%).
@@ -62,5 +56,12 @@ public sealed class Notebook09Tests
         Assert.True(preCold.Accuracy > 80 && preCold.TestLoss < postWarm.TestLoss, $"pre-LN, no warm-up: {preCold}");
         // Pre-LN with warm-up solves the copy task.
         Assert.True(preWarm.Accuracy >= 99 && preWarm.TestLoss < 0.1, $"pre-LN, warm-up: {preWarm}");
+    }
+
+    [Fact]
+    public async Task TheReadablePathGivesTheFusedKernelsNumbers()
+    {
+        var nb = await ExecutedNotebooks.Get("09-residuals-and-layer-norm.ipynb", Engine.Runner, solutions: true);
+        Assert.True(nb.Number(@"readable path vs fused kernel: max \|difference\| ([0-9.eE+-]+)") <= 1e-12);
     }
 }

@@ -92,6 +92,6 @@ public class AdditiveAttentionTests
             var h = Tensor.Randn(2 * 4, 4, rng, requiresGrad: true);
             var r = att.Forward(s, h, new SequenceBatch(2, 4, padded ? [4, 2] : null));
             return (Tensor.ConcatCols(r.Output, r.Weights), att, [s, h]);
-        });
+        }, "MatMul", "Tanh", "Softmax");
     }
 }

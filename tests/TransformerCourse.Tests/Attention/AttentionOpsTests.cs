@@ -4,71 +4,19 @@ using TransformerCourse.Tests.Support;
 
 namespace TransformerCourse.Tests.Attention;
 
-/// <summary>The batched RNN-attention blocks: scores, weighted sums and Attend against hand-computed values.</summary>
+/// <summary>Attend, the shared last step of RNN attention, against hand-computed values on both paths.</summary>
 public class AttentionOpsTests
 {
     // B = 2 sequences of T = 2 keys each: rows [0, 2) belong to sequence 0, rows [2, 4) to sequence 1.
-    private static Tensor Keys(bool grad = false) =>
+    internal static Tensor Keys(bool grad = false) =>
         Tensor.FromArray(new double[,] { { 1, 0 }, { 0, 1 }, { 2, 1 }, { -1, 3 } }, grad);
-
-    [Fact]
-    public void DotScoresAreEachQueryDottedWithItsOwnSequencesKeys()
-    {
-        var q = Tensor.FromArray(new double[,] { { 1, 2 }, { 3, -1 } });
-        var e = AttentionOps.DotScores(q, Keys(), 2);
-        // [1,2]·[1,0] = 1, [1,2]·[0,1] = 2; [3,−1]·[2,1] = 5, [3,−1]·[−1,3] = −6.
-        Assert.Equal(new double[,] { { 1, 2 }, { 5, -6 } }, e.Data.ToArray());
-    }
-
-    [Fact]
-    public void WeightedSumAveragesEachSequencesValuesWithItsWeights()
-    {
-        var a = Tensor.FromArray(new double[,] { { 0.25, 0.75 }, { 1, 0 } });
-        var c = AttentionOps.WeightedSum(a, Keys());
-        // 0.25·[1,0] + 0.75·[0,1] = [0.25, 0.75]; 1·[2,1] + 0·[−1,3] = [2, 1].
-        Assert.Equal(new double[,] { { 0.25, 0.75 }, { 2, 1 } }, c.Data.ToArray());
-    }
-
-    [Fact]
-    public void AdditiveScoresAreVTransposeTanhOfQueryPlusKey()
-    {
-        var w = Tensor.FromArray(new double[,] { { 0.5, -1 } });
-        var u = Tensor.FromArray(new double[,] { { 0.1, 0.2 }, { -0.3, 0.4 } });
-        var v = Tensor.FromArray(new double[,] { { 2, -1 } });
-        var e = AttentionOps.AdditiveScores(w, u, v, 2);
-        Assert.Equal(1, e.Rows);
-        Assert.Equal(2, e.Cols);
-        Expect.Close(2 * Math.Tanh(0.6) - Math.Tanh(-0.8), e.Data[0, 0], 1e-15, "e[0,0]");
-        Expect.Close(2 * Math.Tanh(0.2) - Math.Tanh(-0.6), e.Data[0, 1], 1e-15, "e[0,1]");
-    }
-
-    [Fact]
-    public void AdditiveScoresMatchTheFormulaOnARandomBatch()
-    {
-        var rng = new Rng(71);
-        int batch = 3, time = 4, a = 5;
-        var w = Tensor.Randn(batch, a, rng);
-        var u = Tensor.Randn(batch * time, a, rng);
-        var v = Tensor.Randn(1, a, rng);
-        var e = AttentionOps.AdditiveScores(w, u, v, time);
-        for (int b = 0; b < batch; b++)
-        {
-            for (int t = 0; t < time; t++)
-            {
-                double expected = 0;
-                for (int c = 0; c < a; c++)
-                    expected += v.Data[0, c] * Math.Tanh(w.Data[b, c] + u.Data[b * time + t, c]);
-                Expect.Close(expected, e.Data[b, t], 1e-14, $"e[{b},{t}]");
-            }
-        }
-    }
 
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
     public void AttendSoftmaxesTheScoresHidingPaddingAndAveragesTheValues(bool fused)
     {
-        using (Kernels.Use(fused))
+        using (KernelSwitch.Use(fused))
         {
             // Sequence 0: softmax([0, ln 3]) = [1/4, 3/4]. Sequence 1 has length 1: its second key is hidden.
             var scores = Tensor.FromArray(new double[,] { { 0, Math.Log(3) }, { 5, 7 } });
@@ -80,26 +28,12 @@ public class AttentionOpsTests
         }
     }
 
-    [Fact]
-    public void OpsPassGradientChecks()
-    {
-        var rng = new Rng(32);
-        var w = Gen.Param(2, 3, rng, "w");
-        var u = Gen.Param(2 * 4, 3, rng, "u");
-        var v = Gen.Param(1, 3, rng, "v");
-        Expect.Gradients(() => AttentionOps.AdditiveScores(w, u, v, 4), w, u, v);
-        var q = Gen.Param(2, 3, rng, "q");
-        Expect.Gradients(() => AttentionOps.DotScores(q, u, 4), q, u);
-        var a = Gen.Param(2, 4, rng, "a");
-        Expect.Gradients(() => AttentionOps.WeightedSum(a, u), a, u);
-    }
-
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
     public void AttendPassesGradientChecksWithPadding(bool fused)
     {
-        using (Kernels.Use(fused))
+        using (KernelSwitch.Use(fused))
         {
             var rng = new Rng(33);
             var e = Gen.Param(3, 4, rng, "e");
@@ -111,26 +45,16 @@ public class AttentionOpsTests
     }
 
     [Fact]
-    public void ErrorsNameTheOperationAndTheShapes()
-    {
-        Expect.ThrowsArgument(() => AttentionOps.DotScores(Tensor.Zeros(2, 3), Tensor.Zeros(5, 3), 2),
-            "DotScores: queries are 2×3, keys 5×3 with T=2");
-        Expect.ThrowsArgument(() => AttentionOps.DotScores(Tensor.Zeros(2, 3), Tensor.Zeros(4, 2), 2),
-            "DotScores", "2×3", "4×2");
-        Expect.ThrowsArgument(() => AttentionOps.AdditiveScores(Tensor.Zeros(2, 3), Tensor.Zeros(4, 3),
-            Tensor.Zeros(1, 2), 2), "AdditiveScores: projected queries are 2×3, projected keys 4×3, v 1×2 with T=2");
-        Expect.ThrowsArgument(() => AttentionOps.WeightedSum(Tensor.Zeros(2, 3), Tensor.Zeros(5, 4)),
-            "WeightedSum: weights are 2×3 (B×T) but values are 5×4; values need B·T = 6 rows.");
+    public void ErrorsNameTheOperationAndTheShapes() =>
         Expect.ThrowsArgument(() => AttentionOps.Attend(Tensor.Zeros(3, 2), Tensor.Zeros(4, 1),
             new SequenceBatch(2, 2)), "Attend: scores are 3×2 but the batch is B=2, T=2.");
-    }
 
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
     public void AttendRejectsValuesOfTheWrongLengthOnBothPaths(bool fused)
     {
-        using (Kernels.Use(fused))
+        using (KernelSwitch.Use(fused))
         {
             Expect.ThrowsArgument(() => AttentionOps.Attend(Tensor.Zeros(2, 2), Tensor.Zeros(5, 1),
                 new SequenceBatch(2, 2)),

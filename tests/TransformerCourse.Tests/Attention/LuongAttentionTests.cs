@@ -87,6 +87,6 @@ public class LuongAttentionTests
             var h = Tensor.Randn(2 * 3, 4, rng, requiresGrad: true);
             var r = att.Forward(s, h, new SequenceBatch(2, 3, padded ? [3, 2] : null));
             return (Tensor.ConcatCols(r.Output, r.Weights), att, [s, h]);
-        });
+        }, "MatMul", "Softmax");
     }
 }

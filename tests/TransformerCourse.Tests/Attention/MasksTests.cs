@@ -1,5 +1,6 @@
 using MathNet.Numerics.LinearAlgebra.Double;
 using TransformerCourse.Attention;
+using TransformerCourse.Attention.Kernels;
 using TransformerCourse.Autograd;
 using TransformerCourse.Autograd.Kernels;
 using TransformerCourse.Tests.Support;

@@ -8,8 +8,23 @@ namespace TransformerCourse.Tests.Nn;
 public class LayerNormTests
 {
     [Fact]
-    public void ForwardRejectsNaNAndInfinity()
+    public void TheReadableAndTheFusedPathGiveTheSameOutputAndGradients() =>
+        BothPaths.AssertSame("LayerNorm", () =>
+        {
+            var rng = new Rng(228);
+            var ln = new LayerNorm(6, eps: 1e-3);
+            foreach (var p in ln.Parameters()) p.Data.MapInplace(_ => rng.NextGaussian());   // γ ≠ 1, β ≠ 0
+            var x = Tensor.Randn(5, 6, rng, requiresGrad: true);
+            x.Data.MapIndexedInplace((i, _, v) => v * (i + 1) + 3 * i);                        // rows of other μ, σ²
+            return (ln.Forward(x), ln, [x]);
+        }, "RowSums", "Sub", "Square", "Sqrt", "Div", "Mul", "Add");
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void ForwardRejectsNaNAndInfinity(bool fused)
     {
+        using var path = KernelSwitch.Use(fused);
         var ln = new LayerNorm(5);
         var x = Tensor.Randn(4, 5, new Rng(227), requiresGrad: true);
         x.Data[3, 4] = double.NaN;

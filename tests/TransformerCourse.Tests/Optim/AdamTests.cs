@@ -172,4 +172,27 @@ public class AdamTests
         Expect.ThrowsArgument(() => adam.LearningRate = double.PositiveInfinity, "Adam: the learning rate must be");
         Assert.Equal(1e-3, adam.LearningRate);                 // unchanged by the refused values
     }
+
+    [Theory]
+    [InlineData(0.0, false)]
+    [InlineData(0.1, false)]
+    [InlineData(0.1, true)]
+    public void TheReadableLoopAndTheSimdKernelGiveTheSameParameters(double weightDecay, bool decoupled)
+    {
+        Tensor Train(bool fused)
+        {
+            using var path = KernelSwitch.Use(fused);
+            var rng = new Rng(303);
+            var p = Tensor.Randn(7, 5, rng, requiresGrad: true);   // 35 values: SIMD vectors and a remainder
+            Adam adam = decoupled ? new AdamW([p], 0.01, weightDecay: weightDecay) : new Adam([p], 0.01, weightDecay: weightDecay);
+            for (int step = 0; step < 3; step++)
+            {
+                adam.ZeroGrad();
+                p.Square().Sum().Backward();
+                adam.Step();
+            }
+            return p;
+        }
+        Assert.Equal(Train(fused: false).Data.ToArray(), Train(fused: true).Data.ToArray());
+    }
 }

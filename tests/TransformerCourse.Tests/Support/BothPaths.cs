@@ -1,11 +1,14 @@
 using MathNet.Numerics.LinearAlgebra;
 using TransformerCourse.Autograd;
+using TransformerCourse.Autograd.Kernels;
 
 namespace TransformerCourse.Tests.Support;
 
 /// <summary>
-/// Runs a computation once with the fused kernels and once on the readable path (<see cref="Kernels.Fused"/>) and
-/// asserts that both give the same output and the same gradients of every tensor that needs one.
+/// Runs a computation once with the fused kernels and once on the readable path (<see cref="KernelSwitch.Fused"/>) and
+/// asserts that both give the same output and the same gradients of every tensor that needs one, and that they are
+/// two different computations: the recorded operation sequences differ and the readable run contains the operations
+/// the paper names (so a readable branch made unreachable, <c>true || KernelSwitch.Fused</c>, fails here).
 /// </summary>
 public static class BothPaths
 {
@@ -17,10 +20,27 @@ public static class BothPaths
     /// returns
     /// the output and the tensors whose gradients are compared. The output is back-propagated with a fixed seed.
     /// </summary>
-    public static void AssertSame(string what, Func<(Tensor Output, IReadOnlyList<Tensor> Inputs)> run)
+    public static void AssertSame(string what, Func<(Tensor Output, IReadOnlyList<Tensor> Inputs)> run,
+        params string[] readableOps)
     {
-        var (fusedOut, fusedGrads) = Run(run, fused: true);
-        var (readableOut, readableGrads) = Run(run, fused: false);
+        Assert.True(readableOps.Length > 0, $"{what}: name the operations the readable path must run");
+        var (fusedOps, readableSequence) = AssertSameNumbers(what, run);
+        Assert.False(fusedOps.SequenceEqual(readableSequence),
+            $"{what}: the fused and the readable path ran the same operations ({string.Join(", ", fusedOps)})");
+        var missing = readableOps.Where(op => !readableSequence.Contains(op)).ToList();
+        Assert.True(missing.Count == 0, $"{what}: the readable path never ran {string.Join(", ", missing)}; it ran " +
+            string.Join(", ", readableSequence));
+    }
+
+    /// <summary>
+    /// Only the numbers: the same output and gradients on both paths, for a kernel that keeps its operation's name
+    /// (e.g. the SIMD <c>Add</c>). Returns the operation sequences of the fused and the readable run.
+    /// </summary>
+    public static (IReadOnlyList<string> Fused, IReadOnlyList<string> Readable) AssertSameNumbers(string what,
+        Func<(Tensor Output, IReadOnlyList<Tensor> Inputs)> run)
+    {
+        var (fusedOut, fusedGrads, fusedOps) = Run(run, fused: true);
+        var (readableOut, readableGrads, readableOps) = Run(run, fused: false);
         Expect.CloseRelative(fusedOut, readableOut, Tolerance, $"{what}: output");
         Assert.Equal(fusedGrads.Count, readableGrads.Count);
         for (int i = 0; i < fusedGrads.Count; i++)
@@ -29,27 +49,38 @@ public static class BothPaths
             Assert.True(readableGrads[i] is not null, $"{what}: input {i} has no gradient on the readable path");
             Expect.CloseRelative(fusedGrads[i]!, readableGrads[i]!, Tolerance, $"{what}: gradient of input {i}");
         }
+        return (fusedOps, readableOps);
     }
 
     /// <summary>The same for a module: its parameters' gradients are compared besides the inputs'.</summary>
     public static void AssertSame(string what, Func<(Tensor Output, global::TransformerCourse.Nn.Module Module,
-        Tensor[] Inputs)> run) =>
+        Tensor[] Inputs)> run, params string[] readableOps) =>
         AssertSame(what, () =>
         {
             var (output, module, inputs) = run();
             IReadOnlyList<Tensor> all = [.. inputs, .. module.Parameters()];
             return (output, all);
-        });
+        }, readableOps);
 
-    private static (Matrix<double> Output, List<Matrix<double>?> Grads) Run(
+    private static (Matrix<double> Output, List<Matrix<double>?> Grads, IReadOnlyList<string> Ops) Run(
         Func<(Tensor Output, IReadOnlyList<Tensor> Inputs)> run, bool fused)
     {
-        using (Kernels.Use(fused))
+        var profile = new OpProfile(recordSequence: true);
+        var previous = Tensor.Profile;
+        Tensor.Profile = profile;
+        try
         {
-            var (output, inputs) = run();
-            var seed = Tensor.Randn(output.Rows, output.Cols, new Rng(12345)).Data;
-            output.Backward(seed);
-            return (output.Data.Clone(), inputs.Select(t => t.Grad?.Clone()).ToList());
+            using (KernelSwitch.Use(fused))
+            {
+                var (output, inputs) = run();
+                var seed = Tensor.Randn(output.Rows, output.Cols, new Rng(12345)).Data;
+                output.Backward(seed);
+                return (output.Data.Clone(), inputs.Select(t => t.Grad?.Clone()).ToList(), profile.Sequence.ToList());
+            }
+        }
+        finally
+        {
+            Tensor.Profile = previous;
         }
     }
 }

@@ -21,6 +21,6 @@ public class DecoderLayerTests
             var memory = Tensor.Randn(2 * 6, 8, rng, requiresGrad: true);
             var y = layer.Forward(x, new SequenceBatch(2, 4, [4, 2]), memory, new SequenceBatch(2, 6, [6, 5]));
             return (y, layer, [x, memory]);
-        });
+        }, "MatMul", "Softmax", "ConcatCols", "Relu", "Sqrt");
     }
 }

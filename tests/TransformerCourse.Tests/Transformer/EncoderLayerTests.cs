@@ -20,6 +20,6 @@ public class EncoderLayerTests
             var layer = new EncoderLayer(8, 2, 16, rng, dropout, activation, normFirst);
             var x = Tensor.Randn(2 * 5, 8, rng, requiresGrad: true);
             return (layer.Forward(x, new SequenceBatch(2, 5, [5, 3])), layer, [x]);
-        });
+        }, "MatMul", "Softmax", "ConcatCols", activation.ToString(), "Sqrt");
     }
 }

@@ -38,6 +38,6 @@ public class TiedLinearTests
             tied.Bias!.Data.MapInplace(_ => rng.NextGaussian());
             var x = Tensor.Randn(5, 4, rng, requiresGrad: true);
             return (tied.Forward(x), tied, [x, table]);
-        });
+        }, "MatMul", "Add");
     }
 }

@@ -7,14 +7,13 @@ namespace TransformerCourse.Autograd.Kernels;
 /// for each sequence b and head h, O_bh = P_bh V_bh with P_bh = softmax(Q_bh K_bhᵀ · s + M_b) and s = 1/√d_k.
 /// </summary>
 /// <remarks>
-/// <para>Layout (see <c>Attention/SequenceBatch.cs</c>): Q is (B·T_q)×(h·d_k), K is (B·T_k)×(h·d_k), V is
-/// (B·T_k)×(h·d_v);
+/// <para>Layout (see <c>Attention/SequenceBatch.cs</c>): Q is (B·T_q)×(h·d_k), K is (B·T_k)×(h·d_k),
+/// V is (B·T_k)×(h·d_v);
 /// Q_bh is rows [b·T_q, (b+1)·T_q) and columns [h·d_k, (h+1)·d_k) of Q, and so on. The output O is
 /// (B·T_q)×(h·d_v), O_bh in the same place, i.e. the heads already concatenated.</para>
 /// <para>It computes exactly what <c>ScaledDotProductAttention</c> computes, once per (b, h), but as one
-/// node with a hand-written backward instead of ~10 graph nodes per (b, h). With S = Q Kᵀ·s, P = softmax(S + M), O = P
-/// V:
-/// ∂V = Pᵀ ∂O;  ∂P = ∂O Vᵀ;  ∂S = P ⊙ (∂P − rowsum(∂P ⊙ P));  ∂Q = s·∂S K;  ∂K = s·∂Sᵀ Q.
+/// node with a hand-written backward instead of ~10 graph nodes per (b, h). With S = Q Kᵀ·s, P = softmax(S + M), O
+/// = P V: ∂V = Pᵀ ∂O;  ∂P = ∂O Vᵀ;  ∂S = P ⊙ (∂P − rowsum(∂P ⊙ P));  ∂Q = s·∂S K;  ∂K = s·∂Sᵀ Q.
 /// With attention dropout (mask D, entries 0 or 1/(1−p)), O = (P ⊙ D) V and ∂P is multiplied by D.</para>
 /// <para>Each (b, h) block is independent, so blocks run in parallel on all cores; each block's products go through
 /// MathNet's linear-algebra provider (native BLAS when one is active).</para>
@@ -244,8 +243,8 @@ internal static class AttentionKernel
         }
 
         /// <summary>
-        /// Writes (or adds) a rows×width block for (b, h) into a column-major matrix with n rows, at columns col0 +
-        /// h·width.
+        /// Writes (or adds) a rows×width block for (b, h) into a column-major matrix with n rows, at columns
+        /// col0 + h·width.
         /// </summary>
         public static void Unpack(int b, int h, double[] block, double[] dest, int n, int col0, int width, int rows,
             bool accumulate)

@@ -32,8 +32,8 @@ internal static class FastGemm
         LinearAlgebraControl.Provider.GetType() == ManagedProvider && !AlwaysUseProvider.Value;
 
     /// <summary>
-    /// C ← α·op(A)·op(B) + β·C for dense matrices (as <see cref="Tensor.Gemm"/>, but with the SIMD kernel when
-    /// managed).
+    /// C ← α·op(A)·op(B) + β·C for dense matrices (as <see cref="Tensor.Gemm"/>, but with the SIMD
+    /// kernel when managed).
     /// </summary>
     public static void Multiply(bool transA, bool transB, double alpha, MathNet.Numerics.LinearAlgebra.Matrix<double> a,
         MathNet.Numerics.LinearAlgebra.Matrix<double> b, double beta, MathNet.Numerics.LinearAlgebra.Matrix<double> c)

@@ -7,8 +7,8 @@ namespace TransformerCourse.Autograd.Kernels;
 /// </summary>
 /// <param name="Calls">Number of calls.</param>
 /// <param name="Seconds">Total wall-clock seconds.</param>
-/// <param name="Bytes">Total managed bytes allocated on the recording thread (to within a few kilobytes per
-/// call).</param>
+/// <param name="Bytes">Total managed bytes allocated on the recording thread (to within a few
+/// kilobytes per call).</param>
 public readonly record struct OpTime(int Calls, double Seconds, long Bytes);
 
 /// <summary>
@@ -20,15 +20,18 @@ public readonly record struct OpTime(int Calls, double Seconds, long Bytes);
 /// <para><b>Backward</b> times are exact: each operation's backward rule is timed on its own.
 /// <b>Forward</b> times are the time between one operation's result and the next (the first after <see cref="Mark"/>
 /// counts from the mark), so each includes the operation's own work and whatever glue code ran just before it.</para>
-/// <para>Allocations are counted on the recording thread only (work an operation hands to other threads is not
-/// counted).
+/// <para>Allocations are counted on the recording thread only (work an operation hands to other threads
+/// is not counted).
 /// Not thread-safe: record from one thread (the one building the graph and calling Backward). Profiling wraps
 /// every backward rule in a timing closure, so a profiled step allocates a little more than a plain one.</para>
 /// </remarks>
-public sealed class OpProfile
+/// <param name="recordSequence">Also keep the name of every forward operation in order (<see cref="Sequence"/>); off by
+/// default, so that profiling a long run does not grow a list.</param>
+public sealed class OpProfile(bool recordSequence = false)
 {
     private readonly Dictionary<string, (int Calls, long Ticks, long Bytes)> _forward = new();
     private readonly Dictionary<string, (int Calls, long Ticks, long Bytes)> _backward = new();
+    private readonly List<string> _sequence = [];
     private long _last = Stopwatch.GetTimestamp();
     private long _lastBytes = GC.GetAllocatedBytesForCurrentThread();
 
@@ -37,6 +40,10 @@ public sealed class OpProfile
 
     /// <summary>Backward time per operation name.</summary>
     public IReadOnlyDictionary<string, OpTime> Backward => Convert(_backward);
+
+    /// <summary>The names of the forward operations in the order they ran, when recorded (e.g. MatMul, Add for a
+    /// readable <c>Linear</c>; one Linear node for its fused kernel).</summary>
+    public IReadOnlyList<string> Sequence => _sequence;
 
     /// <summary>Starts the clock for the next forward operation (call it just before a forward pass).</summary>
     public void Mark()
@@ -50,6 +57,7 @@ public sealed class OpProfile
     {
         _forward.Clear();
         _backward.Clear();
+        _sequence.Clear();
         Mark();
     }
 
@@ -61,6 +69,7 @@ public sealed class OpProfile
     {
         long now = Stopwatch.GetTimestamp(), bytes = GC.GetAllocatedBytesForCurrentThread();
         Add(_forward, op, now - _last, bytes - _lastBytes);
+        if (recordSequence) _sequence.Add(op);
         _last = now;
         _lastBytes = bytes;
         return g =>

@@ -241,4 +241,56 @@ internal static class Simd
         }
         for (; i < dx.Length; i++) dx[i] = invStd[i] * (g[i] * gamma - m1[i] - xhat[i] * m2[i]);
     }
+
+    /// <summary>
+    /// One Adam step over a parameter's values θ with gradient g and moments m, v (see <c>Optim/Adam.cs</c> for the
+    /// rule): θ ← decay·θ (AdamW), g ← g + λθ (L2), m ← β₁m + (1 − β₁)g, v ← β₂v + (1 − β₂)g²,
+    /// θ ← θ − step·m / (√v / √(1 − β₂ᵗ) + ε); decay 1 and λ 0 leave those two steps out.
+    /// </summary>
+    public static void AdamUpdate(Span<double> theta, ReadOnlySpan<double> grad, Span<double> m, Span<double> v,
+        AdamCoefficients c)
+    {
+        double c1 = 1 - c.Beta1, c2 = 1 - c.Beta2;
+        bool decoupled = c.Decay != 1, l2 = c.L2 != 0;
+        int k = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            var vt = MemoryMarshal.Cast<double, Vector<double>>(theta);
+            var vg = MemoryMarshal.Cast<double, Vector<double>>(grad);
+            var vm = MemoryMarshal.Cast<double, Vector<double>>(m);
+            var vv = MemoryMarshal.Cast<double, Vector<double>>(v);
+            Vector<double> b1 = new(c.Beta1), b2 = new(c.Beta2), one1 = new(c1), one2 = new(c2), eps = new(c.Eps),
+                wd = new(c.L2), decay = new(c.Decay), step = new(c.StepSize), q = new(c.SqrtBias2);
+            for (int j = 0; j < vt.Length; j++)
+            {
+                var g = vg[j];
+                if (decoupled) vt[j] *= decay;
+                else if (l2) g += wd * vt[j];
+                vm[j] = b1 * vm[j] + one1 * g;
+                vv[j] = b2 * vv[j] + one2 * g * g;
+                vt[j] -= step * vm[j] / (Vector.SquareRoot(vv[j]) / q + eps);
+            }
+            k = vt.Length * Vector<double>.Count;
+        }
+        for (; k < theta.Length; k++)
+        {
+            double g = grad[k];
+            if (decoupled) theta[k] *= c.Decay;
+            else if (l2) g += c.L2 * theta[k];
+            m[k] = c.Beta1 * m[k] + c1 * g;
+            v[k] = c.Beta2 * v[k] + c2 * g * g;
+            theta[k] -= c.StepSize * m[k] / (Math.Sqrt(v[k]) / c.SqrtBias2 + c.Eps);
+        }
+    }
 }
+
+/// <summary>The numbers of one Adam step (<see cref="Simd.AdamUpdate"/>).</summary>
+/// <param name="Beta1">β₁.</param>
+/// <param name="Beta2">β₂.</param>
+/// <param name="Eps">ε.</param>
+/// <param name="L2">λ of L2 weight decay added to the gradient (Adam), 0 for none.</param>
+/// <param name="Decay">1 − lr·λ, the factor of decoupled weight decay (AdamW), 1 for none.</param>
+/// <param name="StepSize">lr / (1 − β₁ᵗ).</param>
+/// <param name="SqrtBias2">√(1 − β₂ᵗ).</param>
+internal readonly record struct AdamCoefficients(double Beta1, double Beta2, double Eps, double L2, double Decay,
+    double StepSize, double SqrtBias2);

@@ -2,8 +2,8 @@ using MathNet.Numerics.LinearAlgebra;
 using MathNet.Numerics.LinearAlgebra.Double;
 using TransformerCourse.Autograd.Kernels;
 
-// The engine room of Tensor, kept apart from the readable Tensor.cs: how gradients are added up without needless
-// copies,
+// The engine room of Tensor, kept apart from the readable Tensor.cs: how gradients are added up
+// without needless copies,
 // the per-operation profiler, and the SIMD fast path of Add and Sub. A part of the Tensor class, so it is declared in
 // Tensor's namespace although it lives in the Kernels folder.
 namespace TransformerCourse.Autograd;
@@ -38,13 +38,23 @@ public sealed partial class Tensor
     [ThreadStatic]
     private static OpProfile? _profile;
 
+    /// <summary>Σ g² over the entries of <see cref="Grad"/> (0 without a gradient): what a global gradient
+    /// norm adds up.</summary>
+    internal double GradSquaredSum() => Grad is { } g ? Simd.Dot(g.AsColumnMajorArray(), g.AsColumnMajorArray()) : 0;
+
+    /// <summary>One Adam step of this parameter (values and gradient) with its moments m and v, in place (the rule is
+    /// in <c>Optim/Adam.cs</c>; <see cref="Simd.AdamUpdate"/>).</summary>
+    internal void AdamStep(Matrix<double> m, Matrix<double> v, AdamCoefficients c) =>
+        Simd.AdamUpdate(Data.AsColumnMajorArray(), Grad!.AsColumnMajorArray(), m.AsColumnMajorArray(),
+            v.AsColumnMajorArray(), c);
+
     /// <summary>The backward rule, timed when <see cref="Profile"/> is set (and the forward time recorded).</summary>
     private static Action<Matrix<double>> Profiled(string op, Action<Matrix<double>> backward) =>
         _profile is { } profile ? profile.Record(op, backward) : backward;
 
     /// <summary>
-    /// Adds <paramref name="g"/>, which the caller keeps (typically the gradient of the result being back-propagated),
-    /// into
+    /// Adds <paramref name="g"/>, which the caller keeps (typically the gradient of the result
+    /// being back-propagated), into
     /// <see cref="Grad"/>. The first gradient of an intermediate tensor is kept as it is, shared, not copied: in
     /// <c>x + y</c> both x and y receive the sum's gradient unchanged, and most tensors receive one gradient only.
     /// A leaf (a parameter) gets its own copy, since it accumulates over steps.

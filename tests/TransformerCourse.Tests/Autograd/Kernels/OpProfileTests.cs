@@ -87,6 +87,20 @@ public class OpProfileTests
     }
 
     [Fact]
+    public void SequenceListsTheForwardOperationsInOrderOnlyWhenAskedFor()
+    {
+        var x = Gen.Param(2, 2, new Rng(95), "x");
+        var recording = new OpProfile(recordSequence: true);
+        var plain = new OpProfile();
+        Profiled(recording, () => x.Exp().Tanh().Exp().Sum());
+        Profiled(plain, () => x.Exp().Sum());
+        Assert.Equal(["Exp", "Tanh", "Exp", "Sum"], recording.Sequence);
+        Assert.Empty(plain.Sequence);
+        recording.Clear();
+        Assert.Empty(recording.Sequence);
+    }
+
+    [Fact]
     public void ClearForgetsEverything()
     {
         var x = Gen.Param(2, 2, new Rng(96), "x");

@@ -1,13 +1,13 @@
 using TransformerCourse.Autograd;
 using TransformerCourse.Autograd.Kernels;
 
-namespace TransformerCourse.Attention;
+namespace TransformerCourse.Attention.Kernels;
 
 /// <summary>
 /// The result of batched multi-head attention: the output tensor and the weights of every sequence and head.
 /// </summary>
-/// <param name="Output">(B·T_q)×(h·d_v): head h's output in columns [h·d_v, (h+1)·d_v) (the heads
-/// concatenated).</param>
+/// <param name="Output">(B·T_q)×(h·d_v): head h's output in columns [h·d_v, (h+1)·d_v)
+/// (the heads concatenated).</param>
 /// <param name="Weights">The B×h×T_q×T_k attention weights (before dropout).</param>
 internal sealed record BatchedAttentionResult(Tensor Output, AttentionWeights Weights);
 
@@ -16,7 +16,8 @@ internal sealed record BatchedAttentionResult(Tensor Output, AttentionWeights We
 /// and weights: it turns an <see cref="AttentionMask"/> into each sequence's additive T_q×T_k scores, runs the kernel
 /// (<c>Autograd/Kernels/AttentionKernel.cs</c>, which knows nothing of attention's types) and keeps the weights as
 /// <see cref="AttentionWeights"/>. It computes what <see cref="ScaledDotProductAttention"/> computes for each
-/// (b, h); <see cref="MultiHeadAttention"/> calls it when <see cref="Kernels.Fused"/> is on.
+/// (b, h); <see cref="MultiHeadAttention"/> calls <see cref="ConcatHeads"/> when
+/// <see cref="KernelSwitch.Fused"/> is on.
 /// </summary>
 internal static class FusedAttention
 {
@@ -46,6 +47,61 @@ internal static class FusedAttention
                     "same columns and Q and V a multiple of h.");
         return Forward(q, 0, k, 0, v, 0, heads, q.Cols / heads, v.Cols / heads, batch, mask, scale, dropout, rng);
     }
+
+    /// <summary>
+    /// What <c>MultiHeadAttention</c>'s readable <c>ConcatHeads</c> computes, as one kernel: Q, K and V projected
+    /// together when they come from the same input (one (B·T)×3d product, attended in place through column offsets),
+    /// and every sequence and head attended in one autograd node. Sets the layer's <c>LastWeights</c>.
+    /// </summary>
+    /// <returns>Concat(head_1, …, head_h), (B·T_q)×d_model.</returns>
+    internal static Tensor ConcatHeads(MultiHeadAttention layer, Tensor query, Tensor key, Tensor value, int batch,
+        AttentionMask? mask)
+    {
+        int d = layer.DModel;
+        Tensor q, k, v;
+        int qCol, kCol, vCol;
+        if (ReferenceEquals(query, key) && ReferenceEquals(key, value))
+        {
+            var qkv = Project(layer, query, 0, 3 * d);       // (B·T)×3d = [Q | K | V]
+            (q, qCol, k, kCol, v, vCol) = (qkv, 0, qkv, d, qkv, 2 * d);
+        }
+        else if (ReferenceEquals(key, value))
+        {
+            q = Project(layer, query, 0, d);
+            var kv = Project(layer, key, d, 2 * d);          // (B·T_k)×2d = [K | V]
+            (qCol, k, kCol, v, vCol) = (0, kv, 0, kv, d);
+        }
+        else
+        {
+            (q, k, v) = (Project(layer, query, 0, d), Project(layer, key, d, d), Project(layer, value, 2 * d, d));
+            (qCol, kCol, vCol) = (0, 0, 0);
+        }
+
+        if (layer.Rotary is { } rotary)
+        {
+            int tq = query.Rows / batch, tk = key.Rows / batch;
+            var qr = rotary.Apply(Columns(q, qCol, d), tq, layer.Heads);
+            var kr = rotary.Apply(Columns(k, kCol, d), tk, layer.Heads);
+            (q, qCol, k, kCol) = (qr, 0, kr, 0);
+        }
+
+        var attention = Forward(q, qCol, k, kCol, v, vCol, layer.Heads, layer.DK, layer.DK, batch, mask,
+            scale: null, dropout: layer.DropoutP, rng: layer.DropoutRng);
+        layer.LastWeights = attention.Weights;
+        return attention.Output;
+    }
+
+    /// <summary>x·W[rows]ᵀ + b[rows] for the block of the layer's <c>in_proj</c> rows [start, start+count).</summary>
+    private static Tensor Project(MultiHeadAttention layer, Tensor x, int start, int count)
+    {
+        bool all = start == 0 && count == 3 * layer.DModel;
+        var w = all ? layer.InProjWeight : layer.InProjWeight.SliceRows(start, count);
+        var b = layer.InProjBias is null ? null : all ? layer.InProjBias : layer.InProjBias.SliceCols(start, count);
+        return FusedLinear.Forward(x, w, b, op: "MultiHeadAttention.in_proj");
+    }
+
+    private static Tensor Columns(Tensor t, int start, int count) =>
+        start == 0 && count == t.Cols ? t : t.SliceCols(start, count);
 
     /// <summary>
     /// The general form: Q, K and V are column ranges of possibly the same tensor (e.g. a packed (B·T)×3d

@@ -7,12 +7,12 @@ namespace TransformerCourse;
 /// </summary>
 /// <remarks>
 /// <para>Each layer's <c>Forward</c> shows both side by side, e.g. in <c>MultiHeadAttention</c>:
-/// <c>Kernels.Fused ? FusedAttention.Forward(...) : ScaledDotProductAttention.Forward(...)</c>. The tests prove that
-/// the two give the same outputs and gradients (to ~1e-12). The kernels live in <c>Autograd/Kernels/</c>, the
+/// <c>KernelSwitch.Fused ? FusedAttention.Forward(...) : ScaledDotProductAttention.Forward(...)</c>. The tests prove
+/// that the two give the same outputs and gradients (to ~1e-12). The kernels live in <c>Autograd/Kernels/</c>, the
 /// attention kernel, which needs the attention masks, in <c>Attention/Kernels/</c>.</para>
-/// <para>Set it once, e.g. <c>Kernels.Fused = false;</c> in a notebook, to step through the readable path.</para>
+/// <para>Set it once, e.g. <c>KernelSwitch.Fused = false;</c> in a notebook, to step through the readable path.</para>
 /// </remarks>
-public static class Kernels
+public static class KernelSwitch
 {
     private static volatile bool _fused = true;
     private static readonly AsyncLocal<bool?> Scoped = new();
@@ -28,7 +28,8 @@ public static class Kernels
 
     /// <summary>
     /// Sets <see cref="Fused"/> for the current flow of execution only (this thread and the tasks it starts) until the
-    /// returned scope is disposed: <c>using (Kernels.Use(fused: false)) { ... }</c>. Other threads keep their setting.
+    /// returned scope is disposed: <c>using (KernelSwitch.Use(fused: false)) { ... }</c>. Other threads keep their
+    /// setting.
     /// </summary>
     public static IDisposable Use(bool fused)
     {

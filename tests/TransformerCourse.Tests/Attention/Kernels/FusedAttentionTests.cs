@@ -1,13 +1,14 @@
 using MathNet.Numerics.LinearAlgebra;
 using MathNet.Numerics.LinearAlgebra.Double;
 using TransformerCourse.Attention;
+using TransformerCourse.Attention.Kernels;
 using TransformerCourse.Autograd;
 using TransformerCourse.Autograd.Kernels;
 using TransformerCourse.Tests.Fixtures;
 using TransformerCourse.Tests.Support;
 using static TransformerCourse.Tests.Attention.FixtureModules;
 
-namespace TransformerCourse.Tests.Attention;
+namespace TransformerCourse.Tests.Attention.Kernels;
 
 
 public class FusedAttentionTests

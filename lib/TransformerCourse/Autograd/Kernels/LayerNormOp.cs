@@ -28,8 +28,8 @@ public sealed partial class Tensor
         var gv = Shapes.Values(gamma.Data);
         var bv = Shapes.Values(beta.Data);
         // Storage is column-major, so the loops run down columns (j outer, i inner): they read memory in order, and the
-        // inner loop over rows is a SIMD loop over n per-row accumulators. Each row's sums still add j = 0, 1, … in
-        // order.
+        // inner loop over rows is a SIMD loop over n per-row accumulators. Each row's sums still add j = 0, 1,
+        // … in order.
         var mean = new double[n];
         for (int j = 0; j < d; j++) Simd.Add(mean, x.AsSpan(j * n, n), mean);
         Simd.Divide(mean, d);                // μ
@@ -78,6 +78,10 @@ public sealed partial class Tensor
     /// non-finite (NaN spreads, ∞ + finite = ∞, ∞ − ∞ = NaN), so only rows whose mean is not finite are searched; a
     /// row of finite values whose sum overflows is searched, finds nothing and is left alone.
     /// </summary>
+    internal void CheckFiniteRows(Tensor rowMeans) =>
+        CheckFinite(Shapes.Values(Data), Shapes.Values(rowMeans.Data), Rows, Cols);
+
+    /// <summary>The check of <see cref="CheckFiniteRows"/> on the arrays of the fused op.</summary>
     private void CheckFinite(double[] x, double[] mean, int n, int d)
     {
         for (int i = 0; i < n; i++)

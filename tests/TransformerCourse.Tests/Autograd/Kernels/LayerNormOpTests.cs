@@ -1,7 +1,7 @@
 using TransformerCourse.Autograd;
 using TransformerCourse.Tests.Support;
 
-namespace TransformerCourse.Tests.Autograd;
+namespace TransformerCourse.Tests.Autograd.Kernels;
 
 public class LayerNormOpTests
 {

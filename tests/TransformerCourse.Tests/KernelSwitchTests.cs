@@ -1,60 +1,60 @@
 namespace TransformerCourse.Tests;
 
 /// <summary>The switch between fused kernels and the readable path: its default and its scopes.</summary>
-public class KernelsTests
+public class KernelSwitchTests
 {
     [Fact]
     public void FusedByDefault()
     {
         bool seen = false;
-        var thread = new Thread(() => seen = Kernels.Fused); // a fresh thread, outside any scope of this test
+        var thread = new Thread(() => seen = KernelSwitch.Fused); // a fresh thread, outside any scope of this test
         thread.Start();
         thread.Join();
         Assert.True(seen);
-        Assert.True(Kernels.Fused);
+        Assert.True(KernelSwitch.Fused);
     }
 
     [Fact]
     public void UseSetsTheSwitchUntilDisposedThenRestoresIt()
     {
-        Assert.True(Kernels.Fused);
-        using (Kernels.Use(fused: false))
+        Assert.True(KernelSwitch.Fused);
+        using (KernelSwitch.Use(fused: false))
         {
-            Assert.False(Kernels.Fused);
-            using (Kernels.Use(fused: true))
+            Assert.False(KernelSwitch.Fused);
+            using (KernelSwitch.Use(fused: true))
             {
-                Assert.True(Kernels.Fused);
+                Assert.True(KernelSwitch.Fused);
             }
-            Assert.False(Kernels.Fused); // the inner scope restores the outer one's setting
+            Assert.False(KernelSwitch.Fused); // the inner scope restores the outer one's setting
         }
-        Assert.True(Kernels.Fused);
+        Assert.True(KernelSwitch.Fused);
     }
 
     [Fact]
     public void DisposingAScopeTwiceRestoresOnlyOnce()
     {
-        var outer = Kernels.Use(fused: false);
-        var inner = Kernels.Use(fused: true);
+        var outer = KernelSwitch.Use(fused: false);
+        var inner = KernelSwitch.Use(fused: true);
         inner.Dispose();
-        Assert.False(Kernels.Fused);
+        Assert.False(KernelSwitch.Fused);
         inner.Dispose(); // a second Dispose must not undo anything again
-        Assert.False(Kernels.Fused);
+        Assert.False(KernelSwitch.Fused);
         outer.Dispose();
-        Assert.True(Kernels.Fused);
+        Assert.True(KernelSwitch.Fused);
         outer.Dispose();
-        Assert.True(Kernels.Fused);
+        Assert.True(KernelSwitch.Fused);
     }
 
     [Fact]
     public async Task TheScopeFlowsIntoTasksItStarts()
     {
-        using (Kernels.Use(fused: false))
+        using (KernelSwitch.Use(fused: false))
         {
-            Assert.False(await Task.Run(() => Kernels.Fused));
+            Assert.False(await Task.Run(() => KernelSwitch.Fused));
             await Task.Yield();
-            Assert.False(Kernels.Fused); // still in scope after an await, on whichever thread resumes
+            Assert.False(KernelSwitch.Fused); // still in scope after an await, on whichever thread resumes
         }
-        Assert.True(Kernels.Fused);
+        Assert.True(KernelSwitch.Fused);
     }
 
     [Fact]
@@ -62,10 +62,10 @@ public class KernelsTests
     {
         await Task.Run(() =>
         {
-            Kernels.Use(fused: false); // never disposed: the task's flow ends with it
-            Assert.False(Kernels.Fused);
+            KernelSwitch.Use(fused: false); // never disposed: the task's flow ends with it
+            Assert.False(KernelSwitch.Fused);
         });
-        Assert.True(Kernels.Fused);
+        Assert.True(KernelSwitch.Fused);
     }
 
     [Fact]
@@ -78,19 +78,19 @@ public class KernelsTests
         var other = new Thread(() =>
         {
             inScope.Wait();
-            otherSaw = Kernels.Fused;
-            using (Kernels.Use(fused: true))
+            otherSaw = KernelSwitch.Fused;
+            using (KernelSwitch.Use(fused: true))
             {
-                otherInOwnScope = Kernels.Fused;
+                otherInOwnScope = KernelSwitch.Fused;
             }
             checkedOther.Set();
         });
         other.Start();
-        using (Kernels.Use(fused: false))
+        using (KernelSwitch.Use(fused: false))
         {
             inScope.Set();
             Assert.True(checkedOther.Wait(TimeSpan.FromSeconds(30)));
-            Assert.False(Kernels.Fused); // the other thread's scope did not touch this one
+            Assert.False(KernelSwitch.Fused); // the other thread's scope did not touch this one
         }
         other.Join();
         Assert.True(otherSaw);

@@ -1,0 +1,95 @@
+using System.Diagnostics;
+
+namespace TransformerCourse.Notebooks.Tests;
+
+/// <summary>The one folder notebooks load the course's assemblies from, and the build before every run.</summary>
+public class ReferencedProjectsTests
+{
+    private static readonly string[] CourseAssemblies =
+        ["TransformerCourse.dll", "TransformerCourse.Display.dll", "TransformerCourse.Recipes.dll"];
+
+    [Theory]
+    [MemberData(nameof(TestPaths.CourseNotebooks), MemberType = typeof(TestPaths))]
+    public void Every_course_notebook_loads_the_course_assemblies_from_lib_bin(string name)
+    {
+        var references = ReferencedProjects.DllReferences(TestPaths.CourseNotebook(name));
+
+        Assert.Contains(Path.Combine(TestPaths.RepoRoot, "lib", "bin", "TransformerCourse.dll"), references);
+        Assert.Contains(Path.Combine(TestPaths.RepoRoot, "lib", "bin", "TransformerCourse.Display.dll"), references);
+        Assert.All(references, dll =>
+        {
+            Assert.Equal(Path.Combine(TestPaths.RepoRoot, "lib", "bin"), Path.GetDirectoryName(dll));
+            Assert.Contains(Path.GetFileName(dll), CourseAssemblies);
+        });
+    }
+
+    [Theory]
+    [InlineData("TransformerCourse")]
+    [InlineData("TransformerCourse.Display")]
+    [InlineData("TransformerCourse.Recipes")]
+    public void The_project_behind_a_dll_in_lib_bin_is_found_beside_it(string project)
+    {
+        var dll = Path.Combine(TestPaths.RepoRoot, "lib", "bin", project + ".dll");
+
+        Assert.Equal(Path.Combine(TestPaths.RepoRoot, "lib", project, project + ".csproj"), ReferencedProjects.ProjectFor(dll));
+    }
+
+    [Fact]
+    public void A_dll_no_project_builds_has_no_project() =>
+        Assert.Null(ReferencedProjects.ProjectFor(Path.Combine(TestPaths.TempDir(), "bin", "Nowhere.dll")));
+
+    [Fact]
+    public async Task An_edited_display_file_shows_up_in_the_next_course_run()
+    {
+        // A copy of the library's and display helpers' sources: course run builds them there and fills the copy's
+        // lib/bin/. The display helpers, because the course command carries its own TransformerCourse.dll (its train
+        // command uses the library) and the runner's cells bind to that copy; `dotnet run --project
+        // lib/TransformerCourse.Cli`, README's command, rebuilds that copy itself.
+        var sandbox = TestPaths.SandboxWithSources("TransformerCourse", "TransformerCourse.Display");
+        var probe = Path.Combine(sandbox, "lib", "TransformerCourse.Display", "Probe.cs");
+        var notebooks = Directory.CreateDirectory(Path.Combine(sandbox, "notebooks")).FullName;
+        var notebook = TestPaths.WriteNotebook(notebooks, "probe.ipynb",
+            "#r \"../lib/bin/TransformerCourse.dll\"\n#r \"../lib/bin/TransformerCourse.Display.dll\"",
+            "Console.WriteLine(TransformerCourse.Display.Probe.Text);");
+
+        WriteProbe(probe, "first build");
+        var (exit, output) = await RunCourse("run", notebook, "--out", TestPaths.TempDir());
+        Assert.True(exit == 0, output);
+        Assert.Contains("first build\n", output);
+        Assert.Equal(["MathNet.Numerics.dll", "TransformerCourse.Display.dll", "TransformerCourse.dll"],
+            Directory.EnumerateFiles(Path.Combine(sandbox, "lib", "bin"), "*.dll").Select(Path.GetFileName).Order());
+
+        WriteProbe(probe, "second build");
+        (exit, output) = await RunCourse("run", notebook, "--out", TestPaths.TempDir());
+        Assert.True(exit == 0, output);
+        Assert.Contains("second build\n", output);
+        Assert.DoesNotContain("first build", output);
+    }
+
+    private static void WriteProbe(string path, string text) => File.WriteAllText(path, $$"""
+        namespace TransformerCourse.Display;
+
+        /// <summary>Written by the test that edits a file of the display helpers.</summary>
+        public static class Probe
+        {
+            /// <summary>What this build says.</summary>
+            public static string Text => "{{text}}";
+        }
+        """);
+
+    /// <summary>The course command in its own process, as a learner runs it (a fresh process loads the new DLL).</summary>
+    private static async Task<(int Exit, string Output)> RunCourse(params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "course.dll"));
+        foreach (var arg in args) start.ArgumentList.Add(arg);
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return (process.ExitCode, await stdout + await stderr);
+    }
+}
