@@ -151,7 +151,7 @@ public class FusedAttentionTests
         var v = Tensor.Randn(4, 2, new Rng(4));
         q.Data[1, 0] = double.NaN;    // the whole score row of query 1 is NaN: no finite maximum to subtract
 
-        using (Kernels.Use(fused: false))
+        using (KernelSwitch.Use(fused: false))
             Assert.Contains("NaN", Assert.ThrowsAny<ArgumentException>(() => ScaledDotProductAttention.Forward(q, k, v)).Message);
         Expect.ThrowsArgument(() => FusedAttention.Forward(q, k, v, 1, 1), "FusedAttention", "NaN");
     }
