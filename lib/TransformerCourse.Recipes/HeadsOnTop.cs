@@ -11,7 +11,7 @@ namespace TransformerCourse.Recipes;
 
 /// <summary>What a classifier run reports.</summary>
 /// <param name="TestAccuracy">Fraction of test sentences classified right.</param>
-/// <param name="MajorityBaseline">Accuracy of always answering the most common training class.</param>
+/// <param name="MajorityBaseline">Test accuracy of always answering the class most common in training.</param>
 /// <param name="Losses">Mean training loss per 50 steps.</param>
 /// <param name="Steps">Optimiser steps.</param>
 /// <param name="Seconds">Training time.</param>
@@ -68,9 +68,11 @@ public static class HeadsOnTop
                 Vocabulary.Pad);
             return model.Forward(ids, batch).CrossEntropy(chosen.Select(i => labels[i]).ToList());
         });
-        double accuracy = Accuracy(model, Encode(splits.Test, vocab), splits.Test.Select(Negated).ToArray());
-        double ones = labels.Average();
-        return (model, vocab, new ClassifierResult(accuracy, Math.Max(ones, 1 - ones), losses, steps, seconds));
+        var testLabels = splits.Test.Select(Negated).ToArray();
+        double accuracy = Accuracy(model, Encode(splits.Test, vocab), testLabels);
+        int commoner = labels.Average() >= 0.5 ? 1 : 0;                 // the commoner class in training
+        double baseline = testLabels.Average(y => y == commoner ? 1.0 : 0.0);   // always answering it, on test
+        return (model, vocab, new ClassifierResult(accuracy, baseline, losses, steps, seconds));
     }
 
     /// <summary>The fraction of <paramref name="sequences"/> the classifier labels right (evaluation
