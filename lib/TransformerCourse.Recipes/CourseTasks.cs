@@ -91,7 +91,8 @@ public static class CourseTasks
         [
             $"encoder classifier (is the Korean sentence negated?): {c.Steps} steps in {c.Seconds:F1} s, "
                 + $"loss {TextPlot.Sparkline(c.Losses)}",
-            $"test accuracy {c.TestAccuracy:P1} (always answering the class commonest in training: {c.MajorityBaseline:P1})",
+            $"test accuracy {c.TestAccuracy:P1} "
+                + $"(always answering the class commonest in training: {c.MajorityBaseline:P1})",
         ], c.TestAccuracy > c.MajorityBaseline);
     }
 
