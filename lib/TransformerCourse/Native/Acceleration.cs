@@ -14,9 +14,10 @@ namespace TransformerCourse.Native;
 /// <para>
 /// <see cref="Enable(bool, int?)"/> looks for each CBLAS library it knows: Intel MKL (<c>libmkl_rt</c>, set up
 /// safely first: see <see cref="MklSetup"/>), OpenBLAS, Apple Accelerate. Of those that load, export the CBLAS
-/// functions and compute a known product correctly, it times a short dgemm in each and makes the fastest MathNet's
-/// provider (<see cref="LinearAlgebraControl.Provider"/>) as a <see cref="CblasLinearAlgebraProvider"/>: MKL on
-/// most Intel CPUs, OpenBLAS on AMD ones, where MKL takes a generic path. When none is found, MathNet stays on its
+/// functions and compute a known product correctly, it times a short dgemm in each (reported, not chosen by) and
+/// makes one MathNet's provider (<see cref="LinearAlgebraControl.Provider"/>) as a
+/// <see cref="CblasLinearAlgebraProvider"/>: MKL on Intel CPUs, OpenBLAS on others, where MKL takes a generic path
+/// (see <see cref="Choose"/>). When none is found, MathNet stays on its
 /// managed provider and the result says so; nothing fails.
 /// </para>
 /// <para>
@@ -169,20 +170,22 @@ public static class Acceleration
     }
 
     /// <summary>
-    /// Installs the fastest usable library as MathNet's provider.
+    /// Installs the library <see cref="Choose"/> picks as MathNet's provider; the message gives every usable
+    /// library's measured GFLOP/s beside the choice.
     /// </summary>
     static AccelerationResult Install(List<CblasLibrary> usable, int? threads, List<string> tried)
     {
-        var chosen = usable[Fastest(usable.Select(l => (l.Family, l.Gflops ?? 0)).ToList())];
+        var vendor = CpuVendor();
+        var chosen = usable[Choose(usable.Select(l => l.Family).ToList(), vendor)];
         var threadNote = threads is { } t && !chosen.CanSetThreads
             ? $" ({chosen.Family} has no thread control; {t} threads not applied)" : "";
         var provider = new CblasLinearAlgebraProvider(chosen);
         LinearAlgebraControl.Provider = provider; // runs provider.InitializeVerify()
         var others = usable.Where(l => l != chosen).ToList();
         _choice = $"{Gflops(chosen)}" + (others.Count == 0 ? "" : $", chosen over "
-            + string.Join(", ", others.Select(o => $"{o.Version ?? o.Family} ({Gflops(o)})")))
-            + (others.Any(o => o.Gflops > chosen.Gflops) ? " (OpenBLAS stays unless another is over "
-                + $"{Margin.ToString(System.Globalization.CultureInfo.InvariantCulture)}× faster)" : "");
+            + string.Join(", ", others.Select(o => $"{o.Version ?? o.Family} ({Gflops(o)})"))
+            + $" because this CPU is {vendor}: MKL on Intel CPUs, OpenBLAS on others; "
+            + $"{EnvironmentVariable}=mkl|openblas forces one");
         return new AccelerationResult(AccelerationKind.Cblas, chosen.Family, chosen.Path, provider.ToString(),
             chosen.Threads, tried,
             $"Native linear algebra: {chosen.Version ?? chosen.Family} from {chosen.Path}"
@@ -191,21 +194,33 @@ public static class Acceleration
             + (chosen.Advice is { } advice ? $" Note: {advice}." : ""));
     }
 
-    /// <summary>How much faster than OpenBLAS another library must measure to be chosen over it.</summary>
-    internal const double Margin = 1.2;
-
     /// <summary>
-    /// The library with the most GFLOP/s, except that OpenBLAS stays unless another is more than <see cref="Margin"/>
-    /// times faster: a probe of a few milliseconds on a busy machine is noisy, and MKL's OpenMP threads suffer more
-    /// than OpenBLAS's from a machine whose cores are shared.
+    /// Which usable library to install, by a fixed rule rather than by the measured GFLOP/s: MKL on an Intel CPU,
+    /// OpenBLAS on any other (MKL takes a generic, slower path on AMD: issue 22 measured ~20 GFLOP/s against
+    /// OpenBLAS's ~51 on one core), else the first usable one. A probe of a few milliseconds on a shared machine is
+    /// too noisy to choose by (two processes on one machine measured opposite winners), and the library decides the
+    /// last bits of every product: a fixed rule keeps a notebook's numbers the same from run to run.
     /// </summary>
-    /// <param name="measured">Each usable library's family and measured GFLOP/s.</param>
+    /// <param name="families">Each usable library's family, in the order tried ("MKL", "OpenBLAS", …).</param>
+    /// <param name="cpuVendor">The CPU's vendor string, e.g. "GenuineIntel" or "AuthenticAMD".</param>
     /// <returns>The index of the library to use.</returns>
-    internal static int Fastest(IReadOnlyList<(string Family, double Gflops)> measured)
+    internal static int Choose(IReadOnlyList<string> families, string cpuVendor)
     {
-        var fastest = Enumerable.Range(0, measured.Count).MaxBy(i => measured[i].Gflops);
-        var openBlas = Enumerable.Range(0, measured.Count).FirstOrDefault(i => measured[i].Family == "OpenBLAS", -1);
-        return openBlas >= 0 && measured[fastest].Gflops <= Margin * measured[openBlas].Gflops ? openBlas : fastest;
+        int mkl = IndexOf("MKL"), openBlas = IndexOf("OpenBLAS");
+        if (mkl >= 0 && openBlas >= 0) return cpuVendor == "GenuineIntel" ? mkl : openBlas;
+        return 0;
+
+        int IndexOf(string family) =>
+            Enumerable.Range(0, families.Count).FirstOrDefault(i => families[i] == family, -1);
+    }
+
+    /// <summary>The CPU's vendor string from CPUID leaf 0 ("GenuineIntel", "AuthenticAMD"), or "not x86".</summary>
+    static string CpuVendor()
+    {
+        if (!System.Runtime.Intrinsics.X86.X86Base.IsSupported) return "not x86";
+        var (_, ebx, ecx, edx) = System.Runtime.Intrinsics.X86.X86Base.CpuId(0, 0);
+        var bytes = new[] { ebx, edx, ecx }.SelectMany(BitConverter.GetBytes).ToArray();
+        return System.Text.Encoding.ASCII.GetString(bytes);
     }
 
     /// <summary>"; not used: …" for the candidates that were found but could not be used.</summary>

@@ -80,7 +80,7 @@ public sealed record ExecutedNotebook(string Name, Engine Engine, bool Solutions
     {
         var m = Regex.Match(Text, pattern);
         Assert.True(m.Success, $"no line matching /{pattern}/ in the output of {Describe()}");
-        return double.Parse(m.Groups[group].Value, NumberStyles.Float, CultureInfo.InvariantCulture);
+        return double.Parse(m.Groups[group].Value, NumberStyles.Float | NumberStyles.AllowThousands, CultureInfo.InvariantCulture);
     }
 
     /// <summary>"notebook (kernel, with solutions)".</summary>

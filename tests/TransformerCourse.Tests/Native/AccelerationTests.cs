@@ -93,15 +93,14 @@ public sealed class AccelerationTests() : RestoresProviderAndVariable(Accelerati
     }
 
     [Theory]
-    [InlineData(new[] { "MKL", "OpenBLAS" }, new[] { 20.0, 51.0 }, 1)] // the AMD case of issue 22
-    [InlineData(new[] { "MKL", "OpenBLAS" }, new[] { 61.0, 50.0 }, 0)] // 1.22×: past the margin, MKL
-    [InlineData(new[] { "MKL", "OpenBLAS" }, new[] { 60.0, 50.0 }, 1)] // exactly 1.2×: OpenBLAS stays
-    [InlineData(new[] { "MKL", "OpenBLAS" }, new[] { 90.0, 50.0 }, 0)] // clearly faster: MKL
-    [InlineData(new[] { "MKL", "Accelerate" }, new[] { 20.0, 21.0 }, 1)] // no OpenBLAS: simply the fastest
-    [InlineData(new[] { "MKL" }, new[] { 5.0 }, 0)]
-    public void The_fastest_library_is_chosen_but_OpenBLAS_stays_unless_another_is_over_1_2_times_faster(
-        string[] families, double[] gflops, int expected) =>
-        Assert.Equal(expected, Acceleration.Fastest(families.Zip(gflops).ToList()));
+    [InlineData(new[] { "MKL", "OpenBLAS" }, "AuthenticAMD", 1)] // the AMD case of issue 22: MKL's generic path
+    [InlineData(new[] { "MKL", "OpenBLAS" }, "GenuineIntel", 0)]
+    [InlineData(new[] { "OpenBLAS", "MKL" }, "GenuineIntel", 1)] // by family, not by position
+    [InlineData(new[] { "MKL", "OpenBLAS" }, "HygonGenuine", 1)] // any other vendor: OpenBLAS
+    [InlineData(new[] { "MKL" }, "AuthenticAMD", 0)]              // the only usable one, whatever the CPU
+    [InlineData(new[] { "Accelerate" }, "not x86", 0)]
+    public void MKL_is_chosen_on_Intel_CPUs_and_OpenBLAS_on_others(string[] families, string vendor, int expected) =>
+        Assert.Equal(expected, Acceleration.Choose(families, vendor));
 
     [Fact]
     public void Threads_below_one_are_refused()
