@@ -67,9 +67,11 @@ static class ChildProcess
 /// </summary>
 sealed class WorkerContext : IDisposable
 {
-    WorkerContext(string section, BenchSettings settings)
+    WorkerContext(string section, BenchSettings settings, bool withMkl)
     {
         Threads = settings.Threads[0];
+        // MKL first, forced, before OpenBLAS loads (see GemmSection.Mkl); then the library Enable() would choose.
+        if (withMkl) (Mkl, MklMessage) = GemmSection.Mkl(Threads);
         Enabled = Acceleration.Enable(threads: Threads);
         Console.Error.WriteLine($"[{section}] {Threads} thread(s): {Enabled.Message}");
         Native = Enabled.Kind == AccelerationKind.Cblas ? LinearAlgebraControl.Provider : null;
@@ -84,7 +86,8 @@ sealed class WorkerContext : IDisposable
         }
     }
 
-    public static WorkerContext Start(string section, BenchSettings settings) => new(section, settings);
+    public static WorkerContext Start(string section, BenchSettings settings, bool withMkl = false) =>
+        new(section, settings, withMkl);
 
     public int Threads { get; }
 
@@ -95,6 +98,12 @@ sealed class WorkerContext : IDisposable
     /// <summary>Our CBLAS provider, or null when no native library was found.</summary>
     public ILinearAlgebraProvider? Native { get; }
 
+    /// <summary>Our CBLAS provider on Intel MKL, forced (with <c>withMkl</c>), or null when MKL is not usable.</summary>
+    public ILinearAlgebraProvider? Mkl { get; }
+
+    /// <summary>What loading MKL said: its version and threading layer, or why it is not measured.</summary>
+    public string? MklMessage { get; }
+
     /// <summary>openblas_get_corename(), when OpenBLAS is loaded.</summary>
     public string? OurKernels { get; }
 
@@ -103,11 +112,12 @@ sealed class WorkerContext : IDisposable
     /// <summary>Why PyTorch is not measured, when it is not.</summary>
     public string? TorchNote { get; }
 
-    /// <summary>A step on MathNet's managed provider, then (if present) on the native one.</summary>
+    /// <summary>A step on MathNet's managed provider, then (if present) on the native one, then on MKL.</summary>
     public List<Workload> OnEachProvider(Action step)
     {
         var list = new List<Workload> { Workload.Of(() => { LinearAlgebraControl.Provider = Managed; step(); }) };
         if (Native is { } native) list.Add(Workload.Of(() => { LinearAlgebraControl.Provider = native; step(); }));
+        if (Mkl is { } mkl) list.Add(Workload.Of(() => { LinearAlgebraControl.Provider = mkl; step(); }));
         return list;
     }
 

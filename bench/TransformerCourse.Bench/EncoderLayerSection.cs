@@ -37,17 +37,18 @@ sealed class EncoderLayerSection : IBenchSection, IWorkerSection
 
     /// <summary>One case at one thread count. Ratios are time ratios (below 1 = ours faster), medians of side-by-side samples.</summary>
     public sealed record Case(Config Config, int Threads, Timing Managed, Timing? Native, Timing? Torch,
-        double? ManagedOverTorch, double? NativeOverTorch, double? NativeOverManaged);
+        double? ManagedOverTorch, double? NativeOverTorch, double? NativeOverManaged,
+        Timing? Mkl = null, double? MklOverTorch = null);
 
     /// <summary>What one worker process measured.</summary>
     public sealed record WorkerResult(int Threads, string Acceleration, string? OurKernels, string? TorchDescription, string? TorchNote,
-        List<Case> Cases, List<ProfileResult>? Profiles);
+        List<Case> Cases, List<ProfileResult>? Profiles, string? Mkl = null);
 
     public string Run(BenchSettings settings) => Report(ChildProcess.RunEach<WorkerResult>(Name, settings));
 
     public JsonElement Measure(BenchSettings settings)
     {
-        using var context = WorkerContext.Start(Name, settings);
+        using var context = WorkerContext.Start(Name, settings, withMkl: true);
         var torch = context.Torch;
         int threads = context.Threads;
 
@@ -71,12 +72,14 @@ sealed class EncoderLayerSection : IBenchSection, IWorkerSection
             var timings = Bench.Measure.Interleaved([.. workloads]);
             var m = timings[0];
             var n = context.Native is not null ? timings[1] : null;
+            var k = context.Mkl is not null ? timings[context.Native is not null ? 2 : 1] : null;
             var t = torch is not null ? timings[^1] : null;
             var c = new Case(config, threads, m, n, t,
-                t is null ? null : t.SpeedOver(m), t is null || n is null ? null : t.SpeedOver(n), n is null ? null : m.SpeedOver(n));
+                t is null ? null : t.SpeedOver(m), t is null || n is null ? null : t.SpeedOver(n), n is null ? null : m.SpeedOver(n),
+                k, t is null || k is null ? null : t.SpeedOver(k));
             cases.Add(c);
             Console.Error.WriteLine($"[encoder] {threads} thread(s), {config.Shape}, {config.Norm}: managed {Ms(m.Seconds)}, native {Ms(n?.Seconds)}, "
-                + $"PyTorch {Ms(t?.Seconds)} ms; native/PyTorch {Ratio(c.NativeOverTorch)}");
+                + $"MKL {Ms(k?.Seconds)}, PyTorch {Ms(t?.Seconds)} ms; native/PyTorch {Ratio(c.NativeOverTorch)}");
         }
 
         List<ProfileResult>? profiles = null;
@@ -95,7 +98,8 @@ sealed class EncoderLayerSection : IBenchSection, IWorkerSection
                 profiles.Add(StepProfile.Run(name, 20, ("forward", forward), ("backward", backward)));
             }
         }
-        var result = new WorkerResult(threads, context.Enabled.Message, context.OurKernels, torch?.Description, context.TorchNote, cases, profiles);
+        var result = new WorkerResult(threads, context.Enabled.Message, context.OurKernels, torch?.Description, context.TorchNote, cases,
+            profiles, context.MklMessage);
         return JsonSerializer.SerializeToElement(result, ChildProcess.Json);
     }
 
@@ -140,14 +144,20 @@ sealed class EncoderLayerSection : IBenchSection, IWorkerSection
         {
             md.AppendLine($"- {r.Threads} thread(s): {r.Acceleration}");
             md.AppendLine($"  OpenBLAS kernels: ours {r.OurKernels ?? "n/a"}; {r.TorchDescription ?? r.TorchNote}.");
+            if (r.Mkl is not null) md.AppendLine($"  {r.Mkl}");
         }
         md.AppendLine();
-        md.AppendLine("| threads | shape | norm | managed ms | native ms | PyTorch ms | managed / PyTorch | native / PyTorch | managed / native |");
-        md.AppendLine("|---:|---|---|---:|---:|---:|---:|---:|---:|");
+        md.AppendLine("*MKL*: the same layer on our CBLAS provider with Intel MKL forced (`TRANSFORMERCOURSE_BLAS=mkl`'s route), "
+            + "in the same worker, sample by sample beside the others; n/a where MKL is not installed.");
+        md.AppendLine();
+        md.AppendLine("| threads | shape | norm | managed ms | native ms | MKL ms | PyTorch ms | managed / PyTorch | native / PyTorch "
+            + "| MKL / PyTorch | managed / native |");
+        md.AppendLine("|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var c in results.SelectMany(r => r.Cases))
         {
-            md.AppendLine($"| {c.Threads} | {c.Config.Shape} | {c.Config.Norm} | {Ms(c.Managed.Seconds)} | {Ms(c.Native?.Seconds)} | {Ms(c.Torch?.Seconds)} | "
-                + $"{Ratio(c.ManagedOverTorch)} | {Ratio(c.NativeOverTorch)} | {Ratio(c.NativeOverManaged is { } r ? 1 / r : null)} |");
+            md.AppendLine($"| {c.Threads} | {c.Config.Shape} | {c.Config.Norm} | {Ms(c.Managed.Seconds)} | {Ms(c.Native?.Seconds)} | "
+                + $"{Ms(c.Mkl?.Seconds)} | {Ms(c.Torch?.Seconds)} | {Ratio(c.ManagedOverTorch)} | {Ratio(c.NativeOverTorch)} | "
+                + $"{Ratio(c.MklOverTorch)} | {Ratio(c.NativeOverManaged is { } r ? 1 / r : null)} |");
         }
         md.AppendLine();
         var goal = results.SelectMany(r => r.Cases).Where(c => c.NativeOverTorch is not null).ToList();

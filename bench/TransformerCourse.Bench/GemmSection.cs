@@ -99,7 +99,7 @@ sealed class GemmSection : IBenchSection
     /// MKL through our provider, forced, or null with why not. Loaded and timed before OpenBLAS: OpenBLAS's threads
     /// spin for a while after it loads and after each product, and MKL's OpenMP threads crawl beside them.
     /// </summary>
-    static (CblasLinearAlgebraProvider? Mkl, string Message) Mkl(int threads)
+    internal static (CblasLinearAlgebraProvider? Mkl, string Message) Mkl(int threads)
     {
         var choice = Environment.GetEnvironmentVariable("BENCH_MKL") ?? "mkl";
         var result = Acceleration.Enable(new AccelerationOptions { Override = choice, Threads = threads });
