@@ -43,18 +43,19 @@ public static partial class Exercises
 
     /// <summary>
     /// Reads a mistakes file: header comment lines, then blocks that each start with
-    /// <c>// Mistake &lt;exercise id&gt;: &lt;the mistake&gt;</c> and run to the next such line. Each block is a whole
+    /// <c>// Exercise &lt;exercise id&gt;: &lt;the mistake&gt;</c> (the solutions' cell format) and run to the next
+    /// such line. Each block is a whole
     /// replacement of the exercise cell that compiles and runs but answers wrongly. Blocks keep the file's order;
     /// an exercise id may (and should) have several.
     /// </summary>
     public static IReadOnlyList<Mistake> LoadMistakes(string path)
     {
         var result = new List<Mistake>();
-        foreach (var block in ReadBlocks(path, MistakeLine(), "// Mistake <id>: <the mistake>"))
+        foreach (var block in ReadBlocks(path, ExerciseLine(), "// Exercise <id>: <the mistake>"))
         {
             var what = MistakeLine().Match(block.Source.Split('\n')[0]).Groups[2].Value.Trim();
             if (what.Length == 0)
-                throw new InvalidDataException($"{path} line {block.Line}: say what the mistake is after \"// Mistake {block.Id}:\"");
+                throw new InvalidDataException($"{path} line {block.Line}: say what the mistake is after \"// Exercise {block.Id}:\"");
             if (block.Source.Split('\n').Skip(1).All(l => l.Trim().Length == 0 || l.TrimStart().StartsWith("//", StringComparison.Ordinal)))
                 throw new InvalidDataException($"{path} line {block.Line}: mistake {block.Id} has no code");
             result.Add(new Mistake(block.Id, what, block.Source, block.Line));
@@ -99,7 +100,7 @@ public static partial class Exercises
     [GeneratedRegex(@"^\s*//\s*Exercise\s+([0-9A-Za-z][0-9A-Za-z.\-_]*?)\s*(?::.*)?$")]
     private static partial Regex ExerciseLine();
 
-    [GeneratedRegex(@"^\s*//\s*Mistake\s+([0-9A-Za-z][0-9A-Za-z.\-_]*?)\s*:(.*)$")]
+    [GeneratedRegex(@"^\s*//\s*Exercise\s+([0-9A-Za-z][0-9A-Za-z.\-_]*?)\s*:(.*)$")]
     private static partial Regex MistakeLine();
 
     [GeneratedRegex(@"^\s*//\s*Check\s+([0-9A-Za-z][0-9A-Za-z.\-_]*?)\s*(?::.*)?$")]
@@ -108,7 +109,7 @@ public static partial class Exercises
 
 /// <summary>
 /// One plausible wrong answer to an exercise, from a notebook's mistakes file: the exercise id, the mistake in the
-/// learner's terms, the replacement cell's source (its first line is the <c>// Mistake</c> line) and the file line
+/// learner's terms, the replacement cell's source (its first line is the <c>// Exercise</c> line) and the file line
 /// where it starts.
 /// </summary>
 public sealed record Mistake(string Exercise, string What, string Source, int Line);

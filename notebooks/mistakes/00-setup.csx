@@ -1,7 +1,7 @@
 // Plausible wrong answers to the exercises of notebooks/00-setup.ipynb. Each block replaces the whole exercise cell;
 // it compiles and runs, and its check must print ✘. The tests (MistakesTests) swap every block in, one at a time.
 
-// Mistake 00.1: the sample standard deviation — MathNet's StandardDeviation() divides by d − 1, not d
+// Exercise 00.1: the sample standard deviation — MathNet's StandardDeviation() divides by d − 1, not d
 Matrix<double> Standardize(Matrix<double> x)
 {
     var z = M.Dense(x.RowCount, x.ColumnCount);
@@ -15,7 +15,7 @@ Matrix<double> Standardize(Matrix<double> x)
     return z;
 }
 
-// Mistake 00.1: statistics per column (per feature, as batch norm does) instead of per row
+// Exercise 00.1: statistics per column (per feature, as batch norm does) instead of per row
 Matrix<double> Standardize(Matrix<double> x)
 {
     var z = M.Dense(x.RowCount, x.ColumnCount);
@@ -29,7 +29,7 @@ Matrix<double> Standardize(Matrix<double> x)
     return z;
 }
 
-// Mistake 00.1: divides by the variance σ² instead of the standard deviation σ
+// Exercise 00.1: divides by the variance σ² instead of the standard deviation σ
 Matrix<double> Standardize(Matrix<double> x)
 {
     var z = M.Dense(x.RowCount, x.ColumnCount);
@@ -42,13 +42,13 @@ Matrix<double> Standardize(Matrix<double> x)
     return z;
 }
 
-// Mistake 00.2: forgets the bias
+// Exercise 00.2: forgets the bias
 Matrix<double> Linear(Matrix<double> x, Matrix<double> W, Vector<double> b)
 {
     return x * W;
 }
 
-// Mistake 00.2: adds b_i to every entry of row i instead of b to every row
+// Exercise 00.2: adds b_i to every entry of row i instead of b to every row
 Matrix<double> Linear(Matrix<double> x, Matrix<double> W, Vector<double> b)
 {
     var y = x * W;
@@ -57,7 +57,7 @@ Matrix<double> Linear(Matrix<double> x, Matrix<double> W, Vector<double> b)
     return y;
 }
 
-// Mistake 00.2: the PyTorch layout by mistake — multiplies by Wᵀ, as if W were d_out×d_in
+// Exercise 00.2: the PyTorch layout by mistake — multiplies by Wᵀ, as if W were d_out×d_in
 Matrix<double> Linear(Matrix<double> x, Matrix<double> W, Vector<double> b)
 {
     var y = x * W.Transpose();

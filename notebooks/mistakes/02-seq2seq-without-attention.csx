@@ -2,7 +2,7 @@
 // whole exercise cell; it compiles and runs, and its check must print ✘. The tests (MistakesTests) swap every block
 // in, one at a time.
 
-// Mistake 02.1: the other interpolation convention, h' = z ⊙ n + (1 − z) ⊙ h (z as the update share, not the keep share)
+// Exercise 02.1: the other interpolation convention, h' = z ⊙ n + (1 − z) ⊙ h (z as the update share, not the keep share)
 Matrix<double> GruStep(Matrix<double> x, Matrix<double> h, Matrix<double> weightIh, Matrix<double> weightHh,
     Matrix<double> biasIh, Matrix<double> biasHh)
 {
@@ -18,7 +18,7 @@ Matrix<double> GruStep(Matrix<double> x, Matrix<double> h, Matrix<double> weight
     return z.PointwiseMultiply(n) + (1 - z).PointwiseMultiply(h);
 }
 
-// Mistake 02.1: the reset gate outside the hidden bias, r ⊙ (W_hn h) + b_hn, instead of r ⊙ (W_hn h + b_hn)
+// Exercise 02.1: the reset gate outside the hidden bias, r ⊙ (W_hn h) + b_hn, instead of r ⊙ (W_hn h + b_hn)
 Matrix<double> GruStep(Matrix<double> x, Matrix<double> h, Matrix<double> weightIh, Matrix<double> weightHh,
     Matrix<double> biasIh, Matrix<double> biasHh)
 {
@@ -36,7 +36,7 @@ Matrix<double> GruStep(Matrix<double> x, Matrix<double> h, Matrix<double> weight
     return (1 - z).PointwiseMultiply(n) + z.PointwiseMultiply(h);
 }
 
-// Mistake 02.1: the gates in the order z, r, n (the stacked rows are r, z, n)
+// Exercise 02.1: the gates in the order z, r, n (the stacked rows are r, z, n)
 Matrix<double> GruStep(Matrix<double> x, Matrix<double> h, Matrix<double> weightIh, Matrix<double> weightHh,
     Matrix<double> biasIh, Matrix<double> biasHh)
 {
@@ -52,7 +52,7 @@ Matrix<double> GruStep(Matrix<double> x, Matrix<double> h, Matrix<double> weight
     return (1 - z).PointwiseMultiply(n) + z.PointwiseMultiply(h);
 }
 
-// Mistake 02.2: keeps the state after the last step of the padded batch, S − 1, for every sequence
+// Exercise 02.2: keeps the state after the last step of the padded batch, S − 1, for every sequence
 Matrix<double> LastRealStates(GruCell cell, Matrix<double> x, int batch, int[] lengths)
 {
     int S = x.RowCount / batch;
@@ -65,7 +65,7 @@ Matrix<double> LastRealStates(GruCell cell, Matrix<double> x, int batch, int[] l
     return h;
 }
 
-// Mistake 02.2: off by one — keeps the state from before the last real step (after step lengths[b] − 2)
+// Exercise 02.2: off by one — keeps the state from before the last real step (after step lengths[b] − 2)
 Matrix<double> LastRealStates(GruCell cell, Matrix<double> x, int batch, int[] lengths)
 {
     int S = x.RowCount / batch;
@@ -81,7 +81,7 @@ Matrix<double> LastRealStates(GruCell cell, Matrix<double> x, int batch, int[] l
     return last;
 }
 
-// Mistake 02.2: reads the batch time-major (row t·B + b) although it is stored batch-major (row b·S + t)
+// Exercise 02.2: reads the batch time-major (row t·B + b) although it is stored batch-major (row b·S + t)
 Matrix<double> LastRealStates(GruCell cell, Matrix<double> x, int batch, int[] lengths)
 {
     int S = x.RowCount / batch;
@@ -97,7 +97,7 @@ Matrix<double> LastRealStates(GruCell cell, Matrix<double> x, int batch, int[] l
     return last;
 }
 
-// Mistake 02.3: keeps <eos> in the output
+// Exercise 02.3: keeps <eos> in the output
 int[] GreedyDecode(Func<IReadOnlyList<int>, Vector<double>> step, int bos, int eos, int maxLength)
 {
     var prefix = new List<int> { bos };
@@ -112,7 +112,7 @@ int[] GreedyDecode(Func<IReadOnlyList<int>, Vector<double>> step, int bos, int e
     return output.ToArray();
 }
 
-// Mistake 02.3: never stops at <eos>, always runs maxLength steps
+// Exercise 02.3: never stops at <eos>, always runs maxLength steps
 int[] GreedyDecode(Func<IReadOnlyList<int>, Vector<double>> step, int bos, int eos, int maxLength)
 {
     var prefix = new List<int> { bos };
@@ -126,7 +126,7 @@ int[] GreedyDecode(Func<IReadOnlyList<int>, Vector<double>> step, int bos, int e
     return output.ToArray();
 }
 
-// Mistake 02.3: off by one — counts <bos> against maxLength, so at most maxLength − 1 tokens
+// Exercise 02.3: off by one — counts <bos> against maxLength, so at most maxLength − 1 tokens
 int[] GreedyDecode(Func<IReadOnlyList<int>, Vector<double>> step, int bos, int eos, int maxLength)
 {
     var prefix = new List<int> { bos };

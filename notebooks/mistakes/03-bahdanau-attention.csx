@@ -2,7 +2,7 @@
 // exercise cell; it compiles and runs, and its check must print ✘. The tests (MistakesTests) swap every block in,
 // one at a time.
 
-// Mistake 03.1: forgets the tanh, so the score is linear: vᵀ(W s + U h_j)
+// Exercise 03.1: forgets the tanh, so the score is linear: vᵀ(W s + U h_j)
 Vector<double> AdditiveScores(Vector<double> s, Matrix<double> H, Matrix<double> W, Matrix<double> U, Vector<double> v)
 {
     var Ws = W * s;
@@ -12,7 +12,7 @@ Vector<double> AdditiveScores(Vector<double> s, Matrix<double> H, Matrix<double>
     return e;
 }
 
-// Mistake 03.1: sums the tanh units instead of weighting them with v
+// Exercise 03.1: sums the tanh units instead of weighting them with v
 Vector<double> AdditiveScores(Vector<double> s, Matrix<double> H, Matrix<double> W, Matrix<double> U, Vector<double> v)
 {
     var Ws = W * s;
@@ -22,7 +22,7 @@ Vector<double> AdditiveScores(Vector<double> s, Matrix<double> H, Matrix<double>
     return e;
 }
 
-// Mistake 03.1: applies the tanh to each projection separately, vᵀ(tanh(W s) + tanh(U h_j))
+// Exercise 03.1: applies the tanh to each projection separately, vᵀ(tanh(W s) + tanh(U h_j))
 Vector<double> AdditiveScores(Vector<double> s, Matrix<double> H, Matrix<double> W, Matrix<double> U, Vector<double> v)
 {
     var Ws = (W * s).PointwiseTanh();
@@ -32,7 +32,7 @@ Vector<double> AdditiveScores(Vector<double> s, Matrix<double> H, Matrix<double>
     return e;
 }
 
-// Mistake 03.2: the naive softmax — scores near 1000 overflow exp, and ∞/∞ is NaN
+// Exercise 03.2: the naive softmax — scores near 1000 overflow exp, and ∞/∞ is NaN
 Vector<double> AlignmentWeights(Vector<double> e)
 {
     var exp = e.PointwiseExp();
@@ -47,7 +47,7 @@ Vector<double> ContextVector(Vector<double> alpha, Matrix<double> H)
     return c;
 }
 
-// Mistake 03.2: the context as the plain mean of the encoder states, ignoring the weights
+// Exercise 03.2: the context as the plain mean of the encoder states, ignoring the weights
 Vector<double> AlignmentWeights(Vector<double> e)
 {
     var exp = (e - e.Maximum()).PointwiseExp();
@@ -62,7 +62,7 @@ Vector<double> ContextVector(Vector<double> alpha, Matrix<double> H)
     return c;
 }
 
-// Mistake 03.2: normalises the scores by their sum instead of a softmax (no exponential)
+// Exercise 03.2: normalises the scores by their sum instead of a softmax (no exponential)
 Vector<double> AlignmentWeights(Vector<double> e)
 {
     return e / e.Sum();
@@ -73,7 +73,7 @@ Vector<double> ContextVector(Vector<double> alpha, Matrix<double> H)
     return H.TransposeThisAndMultiply(alpha);
 }
 
-// Mistake 03.3: normalises the window to sum to 1, as a softmax would
+// Exercise 03.3: normalises the window to sum to 1, as a softmax would
 Vector<double> GravesWindow(Vector<double> alpha, Vector<double> beta, Vector<double> kappa, int U)
 {
     var phi = Vector<double>.Build.Dense(U);
@@ -83,7 +83,7 @@ Vector<double> GravesWindow(Vector<double> alpha, Vector<double> beta, Vector<do
     return phi / phi.Sum();
 }
 
-// Mistake 03.3: off by one — numbers the positions 1 … U instead of 0 … U − 1
+// Exercise 03.3: off by one — numbers the positions 1 … U instead of 0 … U − 1
 Vector<double> GravesWindow(Vector<double> alpha, Vector<double> beta, Vector<double> kappa, int U)
 {
     var phi = Vector<double>.Build.Dense(U);
@@ -93,7 +93,7 @@ Vector<double> GravesWindow(Vector<double> alpha, Vector<double> beta, Vector<do
     return phi;
 }
 
-// Mistake 03.3: forgets the square — exp(−β |κ − u|), a Laplace window instead of a Gaussian
+// Exercise 03.3: forgets the square — exp(−β |κ − u|), a Laplace window instead of a Gaussian
 Vector<double> GravesWindow(Vector<double> alpha, Vector<double> beta, Vector<double> kappa, int U)
 {
     var phi = Vector<double>.Build.Dense(U);

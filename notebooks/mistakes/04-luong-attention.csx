@@ -2,7 +2,7 @@
 // exercise cell; it compiles and runs, and its check must print ✘. The tests (MistakesTests) swap every block in,
 // one at a time.
 
-// Mistake 04.1: the softmax down each column (over the decoder steps) instead of along each row
+// Exercise 04.1: the softmax down each column (over the decoder steps) instead of along each row
 Matrix<double> DotAttention(Matrix<double> S, Matrix<double> H)
 {
     var scores = S * H.Transpose();
@@ -15,7 +15,7 @@ Matrix<double> DotAttention(Matrix<double> S, Matrix<double> H)
     return weights * H;
 }
 
-// Mistake 04.1: scales the scores by 1/√d — the Transformer's convention, not Luong's dot score
+// Exercise 04.1: scales the scores by 1/√d — the Transformer's convention, not Luong's dot score
 Matrix<double> DotAttention(Matrix<double> S, Matrix<double> H)
 {
     var scores = S * H.Transpose() / Math.Sqrt(S.ColumnCount);
@@ -28,7 +28,7 @@ Matrix<double> DotAttention(Matrix<double> S, Matrix<double> H)
     return weights * H;
 }
 
-// Mistake 04.1: the naive softmax — a score of 1000 ln 3 overflows exp, and ∞/∞ is NaN
+// Exercise 04.1: the naive softmax — a score of 1000 ln 3 overflows exp, and ∞/∞ is NaN
 Matrix<double> DotAttention(Matrix<double> S, Matrix<double> H)
 {
     var e = (S * H.Transpose()).PointwiseExp();
@@ -38,19 +38,19 @@ Matrix<double> DotAttention(Matrix<double> S, Matrix<double> H)
     return weights * H;
 }
 
-// Mistake 04.2: uses W transposed, sᵀWᵀh_j = h_jᵀ W s
+// Exercise 04.2: uses W transposed, sᵀWᵀh_j = h_jᵀ W s
 Vector<double> GeneralScores(Vector<double> s, Matrix<double> H, Matrix<double> W)
 {
     return H * (W * s);
 }
 
-// Mistake 04.2: forgets W, the dot score
+// Exercise 04.2: forgets W, the dot score
 Vector<double> GeneralScores(Vector<double> s, Matrix<double> H, Matrix<double> W)
 {
     return H * s;
 }
 
-// Mistake 04.3: concatenates in the other order, [h_j; s]
+// Exercise 04.3: concatenates in the other order, [h_j; s]
 Vector<double> ConcatScores(Vector<double> s, Matrix<double> H, Matrix<double> Wc, Vector<double> v)
 {
     var e = Vector<double>.Build.Dense(H.RowCount);
@@ -59,7 +59,7 @@ Vector<double> ConcatScores(Vector<double> s, Matrix<double> H, Matrix<double> W
     return e;
 }
 
-// Mistake 04.3: forgets the tanh
+// Exercise 04.3: forgets the tanh
 Vector<double> ConcatScores(Vector<double> s, Matrix<double> H, Matrix<double> Wc, Vector<double> v)
 {
     var e = Vector<double>.Build.Dense(H.RowCount);

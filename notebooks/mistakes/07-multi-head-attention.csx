@@ -1,8 +1,8 @@
 // Plausible wrong answers to the exercises of notebooks/07-multi-head-attention.ipynb. Each block replaces the whole
-// exercise cell; it starts with "// Mistake <exercise id>: <the mistake>" and runs to the next such line. Every block
+// exercise cell; it starts with "// Exercise <exercise id>: <the mistake>" and runs to the next such line. Every block
 // compiles and runs, and the exercise's check must print ✘ for it.
 
-// Mistake 07.1: multiplies by W^O as stored (out×in) instead of its transpose
+// Exercise 07.1: multiplies by W^O as stored (out×in) instead of its transpose
 Matrix<double> CombineHeads(IReadOnlyList<Matrix<double>> heads, Matrix<double> wO, Vector<double> bO)
 {
     var c = heads[0];
@@ -12,7 +12,7 @@ Matrix<double> CombineHeads(IReadOnlyList<Matrix<double>> heads, Matrix<double> 
     return y;
 }
 
-// Mistake 07.1: forgets the bias b^O
+// Exercise 07.1: forgets the bias b^O
 Matrix<double> CombineHeads(IReadOnlyList<Matrix<double>> heads, Matrix<double> wO, Vector<double> bO)
 {
     var c = heads[0];
@@ -20,7 +20,7 @@ Matrix<double> CombineHeads(IReadOnlyList<Matrix<double>> heads, Matrix<double> 
     return c * wO.Transpose();
 }
 
-// Mistake 07.1: puts the heads side by side in reverse order
+// Exercise 07.1: puts the heads side by side in reverse order
 Matrix<double> CombineHeads(IReadOnlyList<Matrix<double>> heads, Matrix<double> wO, Vector<double> bO)
 {
     var c = heads[^1];
@@ -30,7 +30,7 @@ Matrix<double> CombineHeads(IReadOnlyList<Matrix<double>> heads, Matrix<double> 
     return y;
 }
 
-// Mistake 07.2: scales the scores by √d_model instead of √d_k
+// Exercise 07.2: scales the scores by √d_model instead of √d_k
 Matrix<double> MultiHeadForward(Matrix<double> x, int batch, int heads, bool[,] keyPadding,
     Matrix<double> wQ, Vector<double> bQ, Matrix<double> wK, Vector<double> bK,
     Matrix<double> wV, Vector<double> bV, Matrix<double> wO, Vector<double> bO)
@@ -59,7 +59,7 @@ Matrix<double> MultiHeadForward(Matrix<double> x, int batch, int heads, bool[,] 
     return CombineHeads([concat], wO, bO);
 }
 
-// Mistake 07.2: zeroes the padded keys' weights after the softmax, so the rows no longer sum to 1
+// Exercise 07.2: zeroes the padded keys' weights after the softmax, so the rows no longer sum to 1
 Matrix<double> MultiHeadForward(Matrix<double> x, int batch, int heads, bool[,] keyPadding,
     Matrix<double> wQ, Vector<double> bQ, Matrix<double> wK, Vector<double> bK,
     Matrix<double> wV, Vector<double> bV, Matrix<double> wO, Vector<double> bO)
@@ -88,7 +88,7 @@ Matrix<double> MultiHeadForward(Matrix<double> x, int batch, int heads, bool[,] 
     return CombineHeads([concat], wO, bO);
 }
 
-// Mistake 07.2: projects with the stored weights as they are, x·W instead of x·Wᵀ
+// Exercise 07.2: projects with the stored weights as they are, x·W instead of x·Wᵀ
 Matrix<double> MultiHeadForward(Matrix<double> x, int batch, int heads, bool[,] keyPadding,
     Matrix<double> wQ, Vector<double> bQ, Matrix<double> wK, Vector<double> bK,
     Matrix<double> wV, Vector<double> bV, Matrix<double> wO, Vector<double> bO)
@@ -117,7 +117,7 @@ Matrix<double> MultiHeadForward(Matrix<double> x, int batch, int heads, bool[,] 
     return CombineHeads([concat], wO, bO);
 }
 
-// Mistake 07.2: takes the padding as a length, hiding every key from the first padded one on
+// Exercise 07.2: takes the padding as a length, hiding every key from the first padded one on
 Matrix<double> MultiHeadForward(Matrix<double> x, int batch, int heads, bool[,] keyPadding,
     Matrix<double> wQ, Vector<double> bQ, Matrix<double> wK, Vector<double> bK,
     Matrix<double> wV, Vector<double> bV, Matrix<double> wO, Vector<double> bO)

@@ -2,7 +2,7 @@
 // exercise cell; it compiles and runs, and its check must print ✘. The tests (MistakesTests) swap every block in,
 // one at a time.
 
-// Mistake 08.1: the frequency exponent uses i instead of 2i, ω_i = 10000^(−i/d)
+// Exercise 08.1: the frequency exponent uses i instead of 2i, ω_i = 10000^(−i/d)
 Matrix<double> Sinusoidal(int n, int d)
 {
     var pe = Matrix<double>.Build.Dense(n, d);
@@ -16,7 +16,7 @@ Matrix<double> Sinusoidal(int n, int d)
     return pe;
 }
 
-// Mistake 08.1: the other layout — all sines in the first half, all cosines in the second (tensor2tensor's)
+// Exercise 08.1: the other layout — all sines in the first half, all cosines in the second (tensor2tensor's)
 Matrix<double> Sinusoidal(int n, int d)
 {
     var pe = Matrix<double>.Build.Dense(n, d);
@@ -30,7 +30,7 @@ Matrix<double> Sinusoidal(int n, int d)
     return pe;
 }
 
-// Mistake 08.1: sine and cosine swapped, cos in the even columns
+// Exercise 08.1: sine and cosine swapped, cos in the even columns
 Matrix<double> Sinusoidal(int n, int d)
 {
     var pe = Matrix<double>.Build.Dense(n, d);
@@ -44,7 +44,7 @@ Matrix<double> Sinusoidal(int n, int d)
     return pe;
 }
 
-// Mistake 08.2: the blocks rotate the other way, [[cos, −sin], [sin, cos]] (that is M_−k)
+// Exercise 08.2: the blocks rotate the other way, [[cos, −sin], [sin, cos]] (that is M_−k)
 Matrix<double> Shift(int k, int d)
 {
     var m = Matrix<double>.Build.Dense(d, d);
@@ -57,7 +57,7 @@ Matrix<double> Shift(int k, int d)
     return m;
 }
 
-// Mistake 08.2: one angle k·ω_0 = k for every block, forgetting that each pair has its own frequency
+// Exercise 08.2: one angle k·ω_0 = k for every block, forgetting that each pair has its own frequency
 Matrix<double> Shift(int k, int d)
 {
     var m = Matrix<double>.Build.Dense(d, d);
@@ -70,7 +70,7 @@ Matrix<double> Shift(int k, int d)
     return m;
 }
 
-// Mistake 08.3: the "rotate half" pairing (i, i + d/2) of GPT-NeoX-style code instead of adjacent pairs (2i, 2i + 1)
+// Exercise 08.3: the "rotate half" pairing (i, i + d/2) of GPT-NeoX-style code instead of adjacent pairs (2i, 2i + 1)
 Vector<double> Rope(Vector<double> x, int m)
 {
     int half = x.Count / 2;
@@ -84,7 +84,7 @@ Vector<double> Rope(Vector<double> x, int m)
     return y;
 }
 
-// Mistake 08.3: rotates by −m·ω_i (the sign of the sine flipped)
+// Exercise 08.3: rotates by −m·ω_i (the sign of the sine flipped)
 Vector<double> Rope(Vector<double> x, int m)
 {
     var y = Vector<double>.Build.Dense(x.Count);

@@ -1,8 +1,8 @@
 // Plausible wrong answers to the exercises of notebooks/10-the-full-transformer.ipynb. Each block replaces the whole
-// exercise cell; it starts with "// Mistake <exercise id>: <the mistake>" and runs to the next such line. Every block
+// exercise cell; it starts with "// Exercise <exercise id>: <the mistake>" and runs to the next such line. Every block
 // compiles and runs, and the exercise's check must print ✘ for it.
 
-// Mistake 10.1: forgets the ReLU between the two linear maps
+// Exercise 10.1: forgets the ReLU between the two linear maps
 Matrix<double> FeedForward(Matrix<double> x, Matrix<double> w1, Vector<double> b1, Matrix<double> w2, Vector<double> b2)
 {
     var hidden = x * w1.Transpose();
@@ -12,7 +12,7 @@ Matrix<double> FeedForward(Matrix<double> x, Matrix<double> w1, Vector<double> b
     return y;
 }
 
-// Mistake 10.1: applies the ReLU before adding b1
+// Exercise 10.1: applies the ReLU before adding b1
 Matrix<double> FeedForward(Matrix<double> x, Matrix<double> w1, Vector<double> b1, Matrix<double> w2, Vector<double> b2)
 {
     var hidden = (x * w1.Transpose()).PointwiseMaximum(0.0);
@@ -22,7 +22,7 @@ Matrix<double> FeedForward(Matrix<double> x, Matrix<double> w1, Vector<double> b
     return y;
 }
 
-// Mistake 10.1: forgets the second bias b2
+// Exercise 10.1: forgets the second bias b2
 Matrix<double> FeedForward(Matrix<double> x, Matrix<double> w1, Vector<double> b1, Matrix<double> w2, Vector<double> b2)
 {
     var hidden = x * w1.Transpose();
@@ -30,7 +30,7 @@ Matrix<double> FeedForward(Matrix<double> x, Matrix<double> w1, Vector<double> b
     return hidden * w2.Transpose();
 }
 
-// Mistake 10.2: no causal mask in the self-attention, so each position sees the later ones
+// Exercise 10.2: no causal mask in the self-attention, so each position sees the later ones
 Matrix<double> DecoderLayerForward(Matrix<double> x, Matrix<double> memory, DecoderParams p)
 {
     var a = LayerNormRows(x + Attend(x, x, p.SelfAttn, null), p.Gamma1, p.Beta1);
@@ -38,7 +38,7 @@ Matrix<double> DecoderLayerForward(Matrix<double> x, Matrix<double> memory, Deco
     return LayerNormRows(c + FeedForward(c, p.W1, p.B1, p.W2, p.B2), p.Gamma3, p.Beta3);
 }
 
-// Mistake 10.2: the causal mask the wrong way round, hiding the earlier positions instead of the later ones
+// Exercise 10.2: the causal mask the wrong way round, hiding the earlier positions instead of the later ones
 Matrix<double> DecoderLayerForward(Matrix<double> x, Matrix<double> memory, DecoderParams p)
 {
     int T = x.RowCount;
@@ -48,7 +48,7 @@ Matrix<double> DecoderLayerForward(Matrix<double> x, Matrix<double> memory, Deco
     return LayerNormRows(c + FeedForward(c, p.W1, p.B1, p.W2, p.B2), p.Gamma3, p.Beta3);
 }
 
-// Mistake 10.2: the cross-attention's queries come from the layer's input x instead of the self-attention output a
+// Exercise 10.2: the cross-attention's queries come from the layer's input x instead of the self-attention output a
 Matrix<double> DecoderLayerForward(Matrix<double> x, Matrix<double> memory, DecoderParams p)
 {
     int T = x.RowCount;
@@ -58,7 +58,7 @@ Matrix<double> DecoderLayerForward(Matrix<double> x, Matrix<double> memory, Deco
     return LayerNormRows(c + FeedForward(c, p.W1, p.B1, p.W2, p.B2), p.Gamma3, p.Beta3);
 }
 
-// Mistake 10.2: writes the pre-LN order, x + F(LN(x)), where the paper's layer is post-LN, LN(x + F(x))
+// Exercise 10.2: writes the pre-LN order, x + F(LN(x)), where the paper's layer is post-LN, LN(x + F(x))
 Matrix<double> DecoderLayerForward(Matrix<double> x, Matrix<double> memory, DecoderParams p)
 {
     int T = x.RowCount;

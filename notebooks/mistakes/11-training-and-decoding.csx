@@ -1,8 +1,8 @@
 // Plausible wrong answers to the exercises of notebooks/11-training-and-decoding.ipynb. Each block replaces the whole
-// exercise cell; it starts with "// Mistake <exercise id>: <the mistake>" and runs to the next such line. Every block
+// exercise cell; it starts with "// Exercise <exercise id>: <the mistake>" and runs to the next such line. Every block
 // compiles and runs, and the exercise's check must print ✘ for it.
 
-// Mistake 11.1: spreads ε over the C − 1 wrong classes and gives the right class exactly 1 − ε
+// Exercise 11.1: spreads ε over the C − 1 wrong classes and gives the right class exactly 1 − ε
 Matrix<double> SmoothedTargets(int[] targets, int classes, double eps, int ignore)
 {
     var q = Matrix<double>.Build.Dense(targets.Length, classes);
@@ -14,7 +14,7 @@ Matrix<double> SmoothedTargets(int[] targets, int classes, double eps, int ignor
     return q;
 }
 
-// Mistake 11.1: smooths the padding positions too instead of leaving their rows at 0
+// Exercise 11.1: smooths the padding positions too instead of leaving their rows at 0
 Matrix<double> SmoothedTargets(int[] targets, int classes, double eps, int ignore)
 {
     var q = Matrix<double>.Build.Dense(targets.Length, classes);
@@ -23,7 +23,7 @@ Matrix<double> SmoothedTargets(int[] targets, int classes, double eps, int ignor
     return q;
 }
 
-// Mistake 11.1: forgets the right class's own share ε/C
+// Exercise 11.1: forgets the right class's own share ε/C
 Matrix<double> SmoothedTargets(int[] targets, int classes, double eps, int ignore)
 {
     var q = Matrix<double>.Build.Dense(targets.Length, classes);
@@ -35,7 +35,7 @@ Matrix<double> SmoothedTargets(int[] targets, int classes, double eps, int ignor
     return q;
 }
 
-// Mistake 11.2: never clears the gradients, so each step adds the new gradient to the old ones
+// Exercise 11.2: never clears the gradients, so each step adds the new gradient to the old ones
 double TrainStep(Optimizer optimizer, Func<Tensor> computeLoss, double maxNorm)
 {
     var loss = computeLoss();
@@ -45,7 +45,7 @@ double TrainStep(Optimizer optimizer, Func<Tensor> computeLoss, double maxNorm)
     return loss.Item();
 }
 
-// Mistake 11.2: clips after the optimiser's step, so the step uses the unclipped gradient
+// Exercise 11.2: clips after the optimiser's step, so the step uses the unclipped gradient
 double TrainStep(Optimizer optimizer, Func<Tensor> computeLoss, double maxNorm)
 {
     optimizer.ZeroGrad();
@@ -56,7 +56,7 @@ double TrainStep(Optimizer optimizer, Func<Tensor> computeLoss, double maxNorm)
     return loss.Item();
 }
 
-// Mistake 11.2: clips every parameter's gradient to maxNorm on its own instead of their joint norm
+// Exercise 11.2: clips every parameter's gradient to maxNorm on its own instead of their joint norm
 double TrainStep(Optimizer optimizer, Func<Tensor> computeLoss, double maxNorm)
 {
     optimizer.ZeroGrad();
@@ -71,7 +71,7 @@ double TrainStep(Optimizer optimizer, Func<Tensor> computeLoss, double maxNorm)
     return loss.Item();
 }
 
-// Mistake 11.2: returns the loss computed again after the step instead of the loss the step was taken on
+// Exercise 11.2: returns the loss computed again after the step instead of the loss the step was taken on
 double TrainStep(Optimizer optimizer, Func<Tensor> computeLoss, double maxNorm)
 {
     optimizer.ZeroGrad();
@@ -81,7 +81,7 @@ double TrainStep(Optimizer optimizer, Func<Tensor> computeLoss, double maxNorm)
     return computeLoss().Item();
 }
 
-// Mistake 11.3: ranks the candidates by the next word's log p alone, forgetting the hypothesis' score so far
+// Exercise 11.3: ranks the candidates by the next word's log p alone, forgetting the hypothesis' score so far
 List<(int Beam, int Token, double Score)> ExpandBeams(double[] beamScores, Matrix<double> nextLogProbs, int k)
 {
     var candidates = new List<(int Beam, int Token, double Score)>();
@@ -91,7 +91,7 @@ List<(int Beam, int Token, double Score)> ExpandBeams(double[] beamScores, Matri
     return candidates.OrderByDescending(c => c.Score).Take(k).ToList();
 }
 
-// Mistake 11.3: keeps the best word of each hypothesis (greedy per beam) instead of the best k candidates overall
+// Exercise 11.3: keeps the best word of each hypothesis (greedy per beam) instead of the best k candidates overall
 List<(int Beam, int Token, double Score)> ExpandBeams(double[] beamScores, Matrix<double> nextLogProbs, int k)
 {
     var candidates = new List<(int Beam, int Token, double Score)>();
@@ -103,7 +103,7 @@ List<(int Beam, int Token, double Score)> ExpandBeams(double[] beamScores, Matri
     return candidates.OrderByDescending(c => c.Score).Take(k).ToList();
 }
 
-// Mistake 11.3: multiplies the log-probabilities as if they were probabilities
+// Exercise 11.3: multiplies the log-probabilities as if they were probabilities
 List<(int Beam, int Token, double Score)> ExpandBeams(double[] beamScores, Matrix<double> nextLogProbs, int k)
 {
     var candidates = new List<(int Beam, int Token, double Score)>();

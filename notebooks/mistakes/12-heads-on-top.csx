@@ -1,8 +1,8 @@
 // Plausible wrong answers to the exercises of notebooks/12-heads-on-top.ipynb. Each block replaces the whole exercise
-// cell; it starts with "// Mistake <exercise id>: <the mistake>" and runs to the next such line. Every block compiles
+// cell; it starts with "// Exercise <exercise id>: <the mistake>" and runs to the next such line. Every block compiles
 // and runs, and the exercise's check must print ✘ for it.
 
-// Mistake 12.1: pools by the mean over each sentence's positions instead of taking the first token
+// Exercise 12.1: pools by the mean over each sentence's positions instead of taking the first token
 Matrix<double> ClassificationHead(Matrix<double> H, int T, Matrix<double> W, Vector<double> bias)
 {
     int B = H.RowCount / T;
@@ -13,7 +13,7 @@ Matrix<double> ClassificationHead(Matrix<double> H, int T, Matrix<double> W, Vec
     return logits;
 }
 
-// Mistake 12.1: takes rows 0 … B−1 of H (the first B tokens of sentence 0) instead of rows b·T
+// Exercise 12.1: takes rows 0 … B−1 of H (the first B tokens of sentence 0) instead of rows b·T
 Matrix<double> ClassificationHead(Matrix<double> H, int T, Matrix<double> W, Vector<double> bias)
 {
     int B = H.RowCount / T;
@@ -23,7 +23,7 @@ Matrix<double> ClassificationHead(Matrix<double> H, int T, Matrix<double> W, Vec
     return logits;
 }
 
-// Mistake 12.1: forgets the bias
+// Exercise 12.1: forgets the bias
 Matrix<double> ClassificationHead(Matrix<double> H, int T, Matrix<double> W, Vector<double> bias)
 {
     int B = H.RowCount / T;
@@ -31,7 +31,7 @@ Matrix<double> ClassificationHead(Matrix<double> H, int T, Matrix<double> W, Vec
     return first * W.Transpose();
 }
 
-// Mistake 12.2: no shift: row t is scored against the token at t, which the model can see
+// Exercise 12.2: no shift: row t is scored against the token at t, which the model can see
 double CausalLmLoss(Matrix<double> logits, int[] ids, int batch, int padId)
 {
     double total = 0; int count = 0;
@@ -44,7 +44,7 @@ double CausalLmLoss(Matrix<double> logits, int[] ids, int batch, int padId)
     return total / count;
 }
 
-// Mistake 12.2: shifts the flat batch by one, so a sentence's last position predicts the next sentence's first token
+// Exercise 12.2: shifts the flat batch by one, so a sentence's last position predicts the next sentence's first token
 double CausalLmLoss(Matrix<double> logits, int[] ids, int batch, int padId)
 {
     double total = 0; int count = 0;
@@ -57,7 +57,7 @@ double CausalLmLoss(Matrix<double> logits, int[] ids, int batch, int padId)
     return total / count;
 }
 
-// Mistake 12.2: scores the padding targets too
+// Exercise 12.2: scores the padding targets too
 double CausalLmLoss(Matrix<double> logits, int[] ids, int batch, int padId)
 {
     int T = ids.Length / batch;
@@ -71,7 +71,7 @@ double CausalLmLoss(Matrix<double> logits, int[] ids, int batch, int padId)
     return total / count;
 }
 
-// Mistake 12.2: averages each sentence's loss, then the sentences, so a short sentence counts as much as a long one
+// Exercise 12.2: averages each sentence's loss, then the sentences, so a short sentence counts as much as a long one
 double CausalLmLoss(Matrix<double> logits, int[] ids, int batch, int padId)
 {
     int T = ids.Length / batch;
@@ -91,7 +91,7 @@ double CausalLmLoss(Matrix<double> logits, int[] ids, int batch, int padId)
     return sumOfMeans / batch;
 }
 
-// Mistake 12.3: picks the first k words in vocabulary order instead of the k largest logits
+// Exercise 12.3: picks the first k words in vocabulary order instead of the k largest logits
 Vector<double> SamplingDistribution(Vector<double> logits, double temperature, int k)
 {
     var p = Vector<double>.Build.Dense(logits.Count);
@@ -100,7 +100,7 @@ Vector<double> SamplingDistribution(Vector<double> logits, double temperature, i
     return p / p.Sum();
 }
 
-// Mistake 12.3: takes the softmax over all words and zeroes the rest without renormalising
+// Exercise 12.3: takes the softmax over all words and zeroes the rest without renormalising
 Vector<double> SamplingDistribution(Vector<double> logits, double temperature, int k)
 {
     var all = Softmax.Of(logits, temperature);
@@ -108,7 +108,7 @@ Vector<double> SamplingDistribution(Vector<double> logits, double temperature, i
     return Vector<double>.Build.Dense(logits.Count, i => kept.Contains(i) ? all[i] : 0);
 }
 
-// Mistake 12.3: multiplies the logits by the temperature instead of dividing
+// Exercise 12.3: multiplies the logits by the temperature instead of dividing
 Vector<double> SamplingDistribution(Vector<double> logits, double temperature, int k)
 {
     var kept = Enumerable.Range(0, logits.Count).OrderByDescending(i => logits[i]).Take(k).ToList();

@@ -51,25 +51,25 @@ public class MistakesTests
     {
         var dir = TestPaths.TempDir();
         var good = Path.Combine(dir, "good.csx");
-        File.WriteAllText(good, "// header\n\n// Mistake 01.1: no max subtracted\nint F() => 1;\n" +
-                                "// Mistake 01.1: wrong sign\nint F() => -1;\n// Mistake 01.2: off by one\nint G() => 2;\n");
+        File.WriteAllText(good, "// header\n\n// Exercise 01.1: no max subtracted\nint F() => 1;\n" +
+                                "// Exercise 01.1: wrong sign\nint F() => -1;\n// Exercise 01.2: off by one\nint G() => 2;\n");
         var m = Exercises.LoadMistakes(good);
         Assert.Equal(["01.1", "01.1", "01.2"], m.Select(x => x.Exercise));
         Assert.Equal(["no max subtracted", "wrong sign", "off by one"], m.Select(x => x.What));
-        Assert.Equal("// Mistake 01.1: wrong sign\nint F() => -1;\n", m[1].Source);
+        Assert.Equal("// Exercise 01.1: wrong sign\nint F() => -1;\n", m[1].Source);
         Assert.Equal([3, 5, 7], m.Select(x => x.Line));
 
         var code = Path.Combine(dir, "code.csx");
         File.WriteAllText(code, "// header\nint F() => 1;\n");
-        Assert.Equal($"{code} line 2: code before the first \"// Mistake <id>: <the mistake>\" line",
+        Assert.Equal($"{code} line 2: code before the first \"// Exercise <id>: <the mistake>\" line",
             Assert.Throws<InvalidDataException>(() => Exercises.LoadMistakes(code)).Message);
         var empty = Path.Combine(dir, "empty.csx");
-        File.WriteAllText(empty, "// Mistake 01.1: nothing\n// just a comment\n");
+        File.WriteAllText(empty, "// Exercise 01.1: nothing\n// just a comment\n");
         Assert.Equal($"{empty} line 1: mistake 01.1 has no code",
             Assert.Throws<InvalidDataException>(() => Exercises.LoadMistakes(empty)).Message);
         var unnamed = Path.Combine(dir, "unnamed.csx");
-        File.WriteAllText(unnamed, "// Mistake 01.1:\nint F() => 1;\n");
-        Assert.Equal($"{unnamed} line 1: say what the mistake is after \"// Mistake 01.1:\"",
+        File.WriteAllText(unnamed, "// Exercise 01.1:\nint F() => 1;\n");
+        Assert.Equal($"{unnamed} line 1: say what the mistake is after \"// Exercise 01.1:\"",
             Assert.Throws<InvalidDataException>(() => Exercises.LoadMistakes(unnamed)).Message);
     }
 
