@@ -1,4 +1,5 @@
 // The `course` command: run, check and export the course notebooks (see CourseApp for the subcommands).
+using System.Globalization;
 using System.Runtime.InteropServices;
 using Spectre.Console;
 using TransformerCourse.Cli;
@@ -7,6 +8,10 @@ using TransformerCourse.Notebooks;
 // Route Console output into running cells before anything writes to the console, and let Spectre write
 // to the real terminal underneath, so nothing it prints can loop back into a cell.
 ConsoleRouter.Install();
+// Globalization is on (the csproj) for Unicode's tables, not for local formats: numbers print as they did in
+// invariant mode (0.5, 1,234), whatever the machine's language.
+CultureInfo.DefaultThreadCurrentCulture = CultureInfo.DefaultThreadCurrentUICulture = CultureInfo.InvariantCulture;
+CultureInfo.CurrentCulture = CultureInfo.CurrentUICulture = CultureInfo.InvariantCulture;
 // Piped into a file or another program: plain text (no colour codes) and tables at their own width, not squeezed
 // into the 80 columns Spectre assumes when there is no terminal (see OutputWidth).
 bool redirected = Console.IsOutputRedirected;
