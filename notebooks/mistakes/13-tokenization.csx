@@ -165,14 +165,14 @@ List<string> LongestMatch(string word, HashSet<string> vocab)
     int start = 0;
     while (start < word.Length)
     {
-        string? match = null;
+        string match = "";                                            // "" = no piece found yet
         int end = start + 1;
         for (; end <= word.Length; end++)
         {
             var candidate = (start > 0 ? "##" : "") + word[start..end];
             if (vocab.Contains(candidate)) { match = candidate; break; }
         }
-        if (match is null) return ["[UNK]"];
+        if (match.Length == 0) return ["[UNK]"];
         pieces.Add(match);
         start = end;
     }
@@ -186,14 +186,14 @@ List<string> LongestMatch(string word, HashSet<string> vocab)
     int start = 0;
     while (start < word.Length)
     {
-        string? match = null;
+        string match = "";                                            // "" = no piece found yet
         int end = word.Length;
         for (; end > start; end--)
         {
             var candidate = (start > 0 ? "##" : "") + word[start..end];
             if (vocab.Contains(candidate)) { match = candidate; break; }
         }
-        if (match is null) { pieces.Add("[UNK]"); return pieces; }
+        if (match.Length == 0) { pieces.Add("[UNK]"); return pieces; }
         pieces.Add(match);
         start = end;
     }
@@ -207,14 +207,14 @@ List<string> LongestMatch(string word, HashSet<string> vocab)
     int start = 0;
     while (start < word.Length)
     {
-        string? match = null;
+        string match = "";                                            // "" = no piece found yet
         int end = word.Length;
         for (; end > start; end--)
         {
             var candidate = word[start..end];
             if (vocab.Contains(candidate)) { match = candidate; break; }
         }
-        if (match is null) return ["[UNK]"];
+        if (match.Length == 0) return ["[UNK]"];
         pieces.Add(start > 0 ? "##" + match : match);
         start = end;
     }

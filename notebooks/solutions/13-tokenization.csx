@@ -41,14 +41,13 @@ List<string> EncodeWord(string word, Dictionary<(string, string), int> ranks)
     var symbols = word.EnumerateRunes().Select(r => r.ToString()).Append("</w>").ToList();
     while (true)
     {
-        (string, string)? best = null;
-        int bestRank = int.MaxValue;
+        int best = -1, bestRank = int.MaxValue;                      // the adjacent pair of lowest rank
         for (int i = 0; i + 1 < symbols.Count; i++)
-            if (ranks.TryGetValue((symbols[i], symbols[i + 1]), out int r) && r < bestRank)
-                (best, bestRank) = ((symbols[i], symbols[i + 1]), r);
-        if (best is not var (left, right)) return symbols;            // no adjacent pair has a rank
+            if (ranks.TryGetValue((symbols[i], symbols[i + 1]), out int r) && r < bestRank) (best, bestRank) = (i, r);
+        if (best < 0) return symbols;                                 // no adjacent pair has a rank
+        string left = symbols[best], right = symbols[best + 1];
         var merged = new List<string>();
-        for (int i = 0; i < symbols.Count; i++)
+        for (int i = 0; i < symbols.Count; i++)                       // every occurrence, left to right
         {
             if (i + 1 < symbols.Count && symbols[i] == left && symbols[i + 1] == right)
             {
@@ -68,14 +67,14 @@ List<string> LongestMatch(string word, HashSet<string> vocab)
     int start = 0;
     while (start < word.Length)
     {
-        string? match = null;
+        string match = "";                                            // "" = no piece found yet
         int end = word.Length;
         for (; end > start; end--)
         {
             var candidate = (start > 0 ? "##" : "") + word[start..end];
             if (vocab.Contains(candidate)) { match = candidate; break; }
         }
-        if (match is null) return ["[UNK]"];                           // the whole word, not the pieces so far
+        if (match.Length == 0) return ["[UNK]"];                      // the whole word, not the pieces so far
         pieces.Add(match);
         start = end;
     }

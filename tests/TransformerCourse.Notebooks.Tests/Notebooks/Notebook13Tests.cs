@@ -23,13 +23,16 @@ public class Notebook13Tests
         var nb = await ExecutedNotebooks.Get(Name, engine, solutions: true);
         var text = nb.Text;
 
-        Assert.Contains("GPT-2: identical ids to Microsoft.ML.Tokenizers on 8/8 texts, to the library's ByteLevelBpe on 8/8; " +
-                        "decoded back exactly: 8/8", text);
+        Assert.Contains("GPT-2: identical ids to Microsoft.ML.Tokenizers on 8/8 texts, to the library's ByteLevelBpe " +
+                        "on 8/8; decoded back exactly: 8/8", text);
         Assert.Contains("WordPiece: identical ids to Microsoft.ML.Tokenizers' BertTokenizer on 8/8 texts", text);
-        // GPT-2: "The", " animal", " didn", "'t", " cross", " the", " street", " because", " it", " was", " too", " tired", "."
+        // GPT-2: "The", " animal", " didn", "'t", " cross", " the", " street", " because", " it", " was", " too",
+        // " tired", "."
         Assert.Contains("ids [464, 5044, 1422, 470, 3272, 262, 4675, 780, 340, 373, 1165, 10032, 13]", text);
-        // bert-base-uncased (MiniLM's vocab.txt): [CLS] the animal didn ' t cross the street because it was too tired . [SEP]
-        Assert.Contains("ids [101, 1996, 4111, 2134, 1005, 1056, 2892, 1996, 2395, 2138, 2009, 2001, 2205, 5458, 1012, 102]", text);
+        // bert-base-uncased (MiniLM's vocab.txt): [CLS] the animal didn ' t cross the street because it was too
+        // tired . [SEP]
+        Assert.Contains("ids [101, 1996, 4111, 2134, 1005, 1056, 2892, 1996, 2395, 2138, 2009, 2001, 2205, 5458, " +
+                        "1012, 102]", text);
         Assert.Contains("rank of \"Ġthe\" (\" the\"): 262", text);
     }
 
@@ -40,11 +43,13 @@ public class Notebook13Tests
     {
         if (engine == Engine.Kernel) Assert.Null(KernelSetup.Missing());
         var nb = await ExecutedNotebooks.Get(Name, engine, solutions: true);
-        var lines = nb.Text.Split('\n').Select(l => string.Join(" ", l.Split(' ', StringSplitOptions.RemoveEmptyEntries))).ToList();
+        var lines = nb.Text.Split('\n')
+            .Select(l => string.Join(" ", l.Split(' ', StringSplitOptions.RemoveEmptyEntries))).ToList();
 
         // BERT's side needs the runtime's Unicode tables: Hangul decomposed by NFD (invariant globalization cannot).
         Assert.Contains("\"x = 1 $\" Microsoft.ML.Tokenizers: x 1 BERT (the library): x = 1 $", lines);
-        Assert.Contains("\"tab\\tnew\\nline\" Microsoft.ML.Tokenizers: tab ##ne ##wl ##ine BERT (the library): tab new line", lines);
+        Assert.Contains("\"tab\\tnew\\nline\" Microsoft.ML.Tokenizers: tab ##ne ##wl ##ine " +
+                        "BERT (the library): tab new line", lines);
         Assert.Contains("\"한\" Microsoft.ML.Tokenizers: [UNK] BERT (the library): ᄒ ##ᅡ ##ᆫ", lines);
     }
 
@@ -59,7 +64,7 @@ public class Notebook13Tests
         Assert.True(nb.Number(@"Korean : [\d.]+ UTF-8 bytes and ([\d.]+) GPT-2 tokens") >
                     5 * nb.Number(@"English: [\d.]+ UTF-8 bytes and ([\d.]+) GPT-2 tokens"));
         Assert.True(nb.Number(@"cost ([\d.]+) times as many GPT-2 tokens in Korean") > 1);
-        // "나는 학생입니다" is 19 GPT-2 tokens (each of Microsoft.ML.Tokenizers' ids printed above), "I am a student" 4.
+        // "나는 학생입니다" is 19 GPT-2 tokens (its ids agree with Microsoft.ML.Tokenizers'), "I am a student" 4
         Assert.Contains("\"나는 학생입니다\" → 19 tokens; \"I am a student\" → 4 tokens", nb.Text);
     }
 }
