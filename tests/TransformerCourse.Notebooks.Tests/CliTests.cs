@@ -35,6 +35,22 @@ public class CliTests
         Assert.Equal("execute_result", (string?)last["outputs"]![0]!["output_type"]);
     }
 
+    [Fact]
+    public async Task Notebooks_run_with_unicode_tables_and_print_numbers_in_the_invariant_culture()
+    {
+        // Unicode's canonical decomposition of the syllable 한 (U+D55C) is the three jamo ᄒ ᅡ ᆫ: BERT's tokenizer
+        // (notebook 13) needs it, and invariant globalization cannot do it. Numbers still print as in invariant mode.
+        var dir = TestPaths.TempDir();
+        var notebook = TestPaths.WriteNotebook(dir, "unicode.ipynb",
+            "var jamo = \"\\uD55C\".Normalize(System.Text.NormalizationForm.FormD);\n" +
+            "Console.WriteLine($\"NFD {string.Join(\" \", jamo.Select(c => ((int)c).ToString(\"X4\")))}; {1234.5:N1}; \" +\n" +
+            "    $\"culture '{System.Globalization.CultureInfo.CurrentCulture.Name}'\");");
+        var (exit, output) = await Course("run", notebook, "--out", TestPaths.TempDir());
+
+        Assert.Equal(0, exit);
+        Assert.Contains("NFD 1112 1161 11AB; 1,234.5; culture ''", output);
+    }
+
     [Theory]
     [InlineData("compile-error.ipynb", "code cell 2 (cell 3 of 4) \"var fine = ok + 1;\", line 2, column 9")]
     [InlineData("runtime-error.ipynb",
