@@ -7,12 +7,18 @@ namespace TransformerCourse.Attention;
 /// <summary>
 /// Multi-head attention (Vaswani et al. 2017, §3.2.2), laid out as PyTorch's <c>nn.MultiheadAttention</c>:
 /// MultiHead(Q, K, V) = Concat(head_1, …, head_h) W^O + b^O, with head_i = Attention(Q W_i^Q, K W_i^K, V W_i^V)
-/// and d_k = d_v = d_model / h.
+/// and d_k = d_v = d_model / h. With g &lt; h key/value heads (grouped-query attention, Ainslie et al. 2023; g = 1
+/// is multi-query attention, Shazeer 2019) query head i uses key/value head i / (h/g).
 /// </summary>
 /// <remarks>
 /// <para>Parameters (PyTorch state-dict names and shapes): <c>in_proj_weight</c> [3·d_model, d_model] — the rows of
 /// W^Q, W^K, W^V stacked, each head's d_k rows consecutive — <c>in_proj_bias</c> [3·d_model], and the output
-/// projection <c>out_proj.weight</c> [d_model, d_model], <c>out_proj.bias</c> [d_model].</para>
+/// projection <c>out_proj.weight</c> [d_model, d_model], <c>out_proj.bias</c> [d_model]. With g key/value heads
+/// W^K and W^V have g·d_k rows each: <c>in_proj_weight</c> is [d_model + 2·g·d_k, d_model], rows [0, d_model) W^Q,
+/// then W^K, then W^V; the layer has d_model·(d_model + 2·g·d_k) + d_model² weights (plus d_model + 2·g·d_k +
+/// d_model biases).</para>
+/// <para>Projected keys and values are (B·T_k)×(g·d_k): row b·T_k + t, key/value head j in columns
+/// [j·d_k, (j+1)·d_k) — the layout a KV cache stores, g/h the size of standard attention's.</para>
 /// <para>Projecting with one big matrix and then splitting columns into h blocks of d_k is the same as h separate
 /// d_model×d_k projections: the cost of h heads equals the cost of one head of size d_model.</para>
 /// <para>Inputs use the batch layout of <see cref="SequenceBatch"/>: queries (B·T_q)×d_model, keys and values
@@ -27,8 +33,10 @@ public sealed class MultiHeadAttention : Module
     /// <param name="dropout">Dropout probability on the attention weights (training mode only).</param>
     /// <param name="bias">Whether the projections have biases.</param>
     /// <param name="rotary">Optional rotary position embedding applied to every head's queries and keys (RoPE).</param>
+    /// <param name="kvHeads">g, the number of key/value heads; must divide h. Null or h: standard multi-head
+    /// attention; 1: multi-query attention.</param>
     public MultiHeadAttention(int dModel, int heads, Rng rng, double dropout = 0.0, bool bias = true,
-        RotaryEmbedding? rotary = null)
+        RotaryEmbedding? rotary = null, int? kvHeads = null)
     {
         ArgumentNullException.ThrowIfNull(rng);
         if (dModel <= 0 || heads <= 0 || dModel % heads != 0)
@@ -40,13 +48,19 @@ public sealed class MultiHeadAttention : Module
         if (rotary is not null && rotary.Dim != dModel / heads)
             throw new ArgumentException($"MultiHeadAttention: the rotary embedding is for d={rotary.Dim} but d_k = " +
                 $"{dModel}/{heads} = {dModel / heads}.");
+        int g = kvHeads ?? heads;
+        if (g <= 0 || heads % g != 0)
+            throw new ArgumentException($"MultiHeadAttention: g={g} key/value heads must divide h={heads} query heads " +
+                "(g = h: standard attention; g = 1: multi-query).");
         DModel = dModel;
         Heads = heads;
+        KvHeads = g;
         DropoutP = dropout;
         Rotary = rotary;
         _rng = rng.Fork();
-        InProjWeight = RegisterParameter("in_proj_weight", Init.XavierUniform(3 * dModel, dModel, rng));
-        if (bias) InProjBias = RegisterParameter("in_proj_bias", Init.Zeros(1, 3 * dModel), 3 * dModel);
+        int rows = dModel + 2 * KvDim;                    // [W^Q; W^K; W^V], d_model + 2·g·d_k rows
+        InProjWeight = RegisterParameter("in_proj_weight", Init.XavierUniform(rows, dModel, rng));
+        if (bias) InProjBias = RegisterParameter("in_proj_bias", Init.Zeros(1, rows), rows);
         OutProj = RegisterModule("out_proj", new Linear(dModel, dModel, rng, bias));
         if (OutProj.Bias is not null) OutProj.Bias.Data.Clear();
     }
@@ -59,8 +73,14 @@ public sealed class MultiHeadAttention : Module
     /// <summary>h, the number of heads.</summary>
     public int Heads { get; }
 
+    /// <summary>g, the number of key/value heads (h for standard attention, 1 for multi-query attention).</summary>
+    public int KvHeads { get; }
+
     /// <summary>d_k = d_v = d_model / h, the width of each head.</summary>
     public int DK => DModel / Heads;
+
+    /// <summary>g·d_k, the width of the projected keys (and values).</summary>
+    public int KvDim => KvHeads * DK;
 
     /// <summary>The dropout probability on attention weights.</summary>
     public double DropoutP { get; }
@@ -68,10 +88,10 @@ public sealed class MultiHeadAttention : Module
     /// <summary>The rotary position embedding applied to queries and keys, or null.</summary>
     public RotaryEmbedding? Rotary { get; }
 
-    /// <summary>[W^Q; W^K; W^V], 3·d_model×d_model (<c>in_proj_weight</c>).</summary>
+    /// <summary>[W^Q; W^K; W^V], (d_model + 2·g·d_k)×d_model (<c>in_proj_weight</c>).</summary>
     public Tensor InProjWeight { get; }
 
-    /// <summary>[b^Q, b^K, b^V], 1×3·d_model (<c>in_proj_bias</c>), or null without biases.</summary>
+    /// <summary>[b^Q, b^K, b^V], 1×(d_model + 2·g·d_k) (<c>in_proj_bias</c>), or null without biases.</summary>
     public Tensor? InProjBias { get; }
 
     /// <summary>The output projection W^O (<c>out_proj</c>), d_model→d_model.</summary>
@@ -161,7 +181,7 @@ public sealed class MultiHeadAttention : Module
         var q = Project(query, 0);
         var k = Project(key, 1);
         var v = Project(value, 2);
-        if (Rotary is not null) (q, k) = (Rotary.Apply(q, tq, Heads), Rotary.Apply(k, tk, Heads));
+        if (Rotary is not null) (q, k) = (Rotary.Apply(q, tq, Heads), Rotary.Apply(k, tk, KvHeads));
 
         var rng = DropoutRng;
         var sequences = new Tensor[batch];
@@ -172,10 +192,12 @@ public sealed class MultiHeadAttention : Module
             var heads = new Tensor[Heads];
             for (int h = 0; h < Heads; h++)
             {
-                // 2) Split: head h of sequence b is rows [b·T, (b+1)·T) and columns [h·d_k, (h+1)·d_k).
+                // 2) Split: head h of sequence b is rows [b·T, (b+1)·T) and columns [h·d_k, (h+1)·d_k); it shares
+                //    key/value head j = h / (h/g) with the other heads of its group.
+                int j = KvHeadOf(h);
                 var qh = q.SliceRows(b * tq, tq).SliceCols(h * DK, DK);
-                var kh = k.SliceRows(b * tk, tk).SliceCols(h * DK, DK);
-                var vh = v.SliceRows(b * tk, tk).SliceCols(h * DK, DK);
+                var kh = k.SliceRows(b * tk, tk).SliceCols(j * DK, DK);
+                var vh = v.SliceRows(b * tk, tk).SliceCols(j * DK, DK);
                 // 3) head_h = softmax(Q_h K_hᵀ / √d_k + M) V_h, T_q×d_k.
                 var attention = ScaledDotProductAttention.Forward(qh, kh, vh, m, DropoutP, rng);
                 heads[h] = attention.Output;
@@ -188,10 +210,15 @@ public sealed class MultiHeadAttention : Module
         return Tensor.ConcatRows(sequences);
     }
 
-    /// <summary>x·W_iᵀ + b_i, with W_i and b_i block <paramref name="i"/> (0 = Q, 1 = K, 2 = V) of in_proj.</summary>
+    /// <summary>The key/value head that query head <paramref name="head"/> uses: head / (h/g).</summary>
+    public int KvHeadOf(int head) => head / (Heads / KvHeads);
+
+    /// <summary>x·W_iᵀ + b_i, with W_i and b_i block <paramref name="i"/> (0 = Q, 1 = K, 2 = V) of in_proj: d_model
+    /// rows for Q, g·d_k for K and V.</summary>
     private Tensor Project(Tensor x, int i)
     {
-        var y = x.MatMul(InProjWeight.SliceRows(i * DModel, DModel), transposeOther: true);
-        return InProjBias is null ? y : y + InProjBias.SliceCols(i * DModel, DModel);
+        int start = i == 0 ? 0 : DModel + (i - 1) * KvDim, count = i == 0 ? DModel : KvDim;
+        var y = x.MatMul(InProjWeight.SliceRows(start, count), transposeOther: true);
+        return InProjBias is null ? y : y + InProjBias.SliceCols(start, count);
     }
 }
