@@ -50,8 +50,8 @@ public sealed class MultiHeadAttention : Module
                 $"{dModel}/{heads} = {dModel / heads}.");
         int g = kvHeads ?? heads;
         if (g <= 0 || heads % g != 0)
-            throw new ArgumentException($"MultiHeadAttention: g={g} key/value heads must divide h={heads} query heads " +
-                "(g = h: standard attention; g = 1: multi-query).");
+            throw new ArgumentException($"MultiHeadAttention: g={g} key/value heads must divide h={heads} query " +
+                "heads (g = h: standard attention; g = 1: multi-query).");
         DModel = dModel;
         Heads = heads;
         KvHeads = g;
@@ -96,6 +96,21 @@ public sealed class MultiHeadAttention : Module
 
     /// <summary>The output projection W^O (<c>out_proj</c>), d_model→d_model.</summary>
     public Linear OutProj { get; }
+
+    /// <summary>
+    /// Null (the default): attention as <see cref="ScaledDotProductAttention"/> (or its fused kernel). A tile size B:
+    /// every sequence and head runs <see cref="OnlineSoftmaxAttention"/> with B×B tiles instead — the same numbers
+    /// (to ~1e-12) without any T_q×T_k matrix; then <see cref="LastWeights"/> stays null, and attention dropout is not
+    /// available (training with p &gt; 0 throws).
+    /// </summary>
+    public int? OnlineBlockSize
+    {
+        get => _onlineBlockSize;
+        set => _onlineBlockSize = value is null or >= 1 ? value : throw new ArgumentOutOfRangeException(
+            nameof(value), value, "MultiHeadAttention: the online-softmax block size must be at least 1.");
+    }
+
+    private int? _onlineBlockSize;
 
     /// <summary>The attention weights of the last call: B×h×T_q×T_k (null before the first call).</summary>
     public AttentionWeights? LastWeights { get; internal set; }
@@ -160,7 +175,8 @@ public sealed class MultiHeadAttention : Module
                     $"B={batch} each needs a multiple of B rows and key and value the same rows.");
 
         // Concat(head_1, …, head_h): the paper's steps, or the same numbers from one fused kernel (Attention/Kernels).
-        var heads = KernelSwitch.Fused
+        // With OnlineBlockSize set, the paper's steps with tiled online-softmax attention per sequence and head.
+        var heads = KernelSwitch.Fused && OnlineBlockSize is null
             ? FusedAttention.ConcatHeads(this, query, key, value, batch, mask)
             : ConcatHeads(query, key, value, batch, mask);
         return OutProj.Forward(heads);                   // MultiHead = Concat(head_1, …, head_h) W^O + b^O
@@ -184,11 +200,14 @@ public sealed class MultiHeadAttention : Module
         if (Rotary is not null) (q, k) = (Rotary.Apply(q, tq, Heads), Rotary.Apply(k, tk, KvHeads));
 
         var rng = DropoutRng;
+        if (OnlineBlockSize is not null && rng is not null)
+            throw new InvalidOperationException("MultiHeadAttention: online-softmax attention has no attention " +
+                $"dropout; set OnlineBlockSize to null to train with p={DropoutP}, or call Eval().");
         var sequences = new Tensor[batch];
         var weights = new double[batch * Heads][];
         for (int b = 0; b < batch; b++)
         {
-            var m = mask?.ForSequence(b, tq, tk);
+            var m = OnlineBlockSize is null ? mask?.ForSequence(b, tq, tk) : null;
             var heads = new Tensor[Heads];
             for (int h = 0; h < Heads; h++)
             {
@@ -199,6 +218,11 @@ public sealed class MultiHeadAttention : Module
                 var kh = k.SliceRows(b * tk, tk).SliceCols(j * DK, DK);
                 var vh = v.SliceRows(b * tk, tk).SliceCols(j * DK, DK);
                 // 3) head_h = softmax(Q_h K_hᵀ / √d_k + M) V_h, T_q×d_k.
+                if (OnlineBlockSize is int block)
+                {
+                    heads[h] = OnlineSoftmaxAttention.Forward(qh, kh, vh, mask, batch, b, block);
+                    continue;
+                }
                 var attention = ScaledDotProductAttention.Forward(qh, kh, vh, m, DropoutP, rng);
                 heads[h] = attention.Output;
                 weights[b * Heads + h] = attention.Weights.Data.ToRowMajorArray();
@@ -206,7 +230,7 @@ public sealed class MultiHeadAttention : Module
             // 4) Concat(head_1, …, head_h), T_q×d_model.
             sequences[b] = Tensor.ConcatCols(heads);
         }
-        LastWeights = new AttentionWeights(batch, Heads, tq, tk, weights);
+        LastWeights = OnlineBlockSize is null ? new AttentionWeights(batch, Heads, tq, tk, weights) : null;
         return Tensor.ConcatRows(sequences);
     }
 

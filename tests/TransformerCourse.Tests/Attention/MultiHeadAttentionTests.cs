@@ -403,4 +403,49 @@ public class MultiHeadAttentionTests
             return (apart, mha, [x, memory]);
         }, PaperOps);
     }
+
+    // ---- the online-softmax option: the same layer, tiled attention per sequence and head -----------------------
+
+    [Theory]
+    [InlineData(4, false, 1)]
+    [InlineData(4, false, 2)]
+    [InlineData(2, true, 3)]
+    [InlineData(1, true, 64)]
+    public void OnlineSoftmaxAttentionGivesTheSameOutputsAndGradientsAsThePlainLayer(int g, bool rotary, int block)
+    {
+        List<Matrix<double>> Run(int? online)
+        {
+            var rng = new Rng(60);
+            var mha = new MultiHeadAttention(8, 4, rng, rotary: rotary ? new RotaryEmbedding(2) : null,
+                kvHeads: g) { OnlineBlockSize = online };
+            foreach (var p in mha.Parameters()) p.Data.MapInplace(_ => rng.NextGaussian() * 0.5);
+            var x = Tensor.Randn(2 * 7, 8, rng, requiresGrad: true);
+            var memory = Tensor.Randn(2 * 5, 8, rng, requiresGrad: true);
+            var self = mha.SelfAttention(x, new SequenceBatch(2, 7, [7, 4]), causal: true);
+            var padded = new bool[2, 5];
+            padded[1, 0] = true;
+            var mask = new AttentionMask(keyLengths: [3, 5], keyPadding: padded,
+                additive: Tensor.Randn(7, 5, new Rng(8)).Data);
+            var y = mha.Forward(self, memory, memory, 2, mask);
+            Assert.Equal(online is null, mha.LastWeights is not null);
+            y.Backward(Tensor.Randn(y.Rows, y.Cols, new Rng(9)).Data);
+            return [y.Data, x.Grad!, memory.Grad!, .. mha.Parameters().Select(p => p.Grad!)];
+        }
+        var plain = Run(null);
+        var online = Run(block);
+        for (int i = 0; i < plain.Count; i++)
+            Expect.CloseRelative(plain[i], online[i], 1e-12, i == 0 ? "output" : $"gradient {i}");
+    }
+
+    [Fact]
+    public void TheOnlineOptionRefusesAttentionDropoutAndABadBlockSize()
+    {
+        var mha = new MultiHeadAttention(8, 2, new Rng(1), dropout: 0.1) { OnlineBlockSize = 4 };
+        var x = Tensor.Randn(5, 8, new Rng(2));
+        var ex = Assert.Throws<InvalidOperationException>(() => mha.SelfAttention(x, new SequenceBatch(1, 5)));
+        Assert.Contains("dropout", ex.Message, StringComparison.Ordinal);
+        mha.Eval();
+        Assert.Equal((5, 8), (mha.SelfAttention(x, new SequenceBatch(1, 5)).Rows, 8));
+        Assert.Throws<ArgumentOutOfRangeException>(() => mha.OnlineBlockSize = 0);
+    }
 }
