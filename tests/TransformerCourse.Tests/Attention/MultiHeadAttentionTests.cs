@@ -438,6 +438,20 @@ public class MultiHeadAttentionTests
     }
 
     [Fact]
+    public void WithTheOnlineOptionItStillMatchesPyTorch()
+    {
+        var f = TorchFixture.Load("mha_self");
+        var mha = FromFixture(f);
+        mha.OnlineBlockSize = 2;
+        var x = Input(f, "x");
+        var y = mha.Forward(x, x, x, Batch(f, "x"), Mask(f, "key_padding_mask", "attn_mask"));
+        Expect.Close(f.Matrix("output.y"), y.Data, Tol, "y");
+        BackwardUpstream(y, f);
+        Expect.Close(f.Matrix("grad_input.x"), x.Grad!, Tol, "grad x");
+        AssertParamGrads(mha, f);
+    }
+
+    [Fact]
     public void TheOnlineOptionRefusesAttentionDropoutAndABadBlockSize()
     {
         var mha = new MultiHeadAttention(8, 2, new Rng(1), dropout: 0.1) { OnlineBlockSize = 4 };
