@@ -25,12 +25,14 @@ public sealed class DecoderLayer : Module
     /// in self-attention only).</summary>
     public DecoderLayer(int dModel, int heads, int dFF, Rng rng, double dropout = 0.1,
         Activation activation = Activation.Relu,
-        bool normFirst = false, double layerNormEps = 1e-5, RotaryEmbedding? rotary = null)
+        bool normFirst = false, double layerNormEps = 1e-5, RotaryEmbedding? rotary = null, int? kvHeads = null)
     {
         ArgumentNullException.ThrowIfNull(rng);
         Placement = normFirst ? NormPlacement.PreLN : NormPlacement.PostLN;
-        SelfAttn = RegisterModule("self_attn", new MultiHeadAttention(dModel, heads, rng, dropout, rotary: rotary));
-        CrossAttn = RegisterModule("multihead_attn", new MultiHeadAttention(dModel, heads, rng, dropout));
+        SelfAttn = RegisterModule("self_attn", new MultiHeadAttention(dModel, heads, rng, dropout, rotary: rotary,
+            kvHeads: kvHeads));
+        CrossAttn = RegisterModule("multihead_attn", new MultiHeadAttention(dModel, heads, rng, dropout,
+            kvHeads: kvHeads));
         FeedForward = new PositionwiseFeedForward(dModel, dFF, rng, activation, dropout);
         RegisterModule("linear1", FeedForward.Linear1);
         RegisterModule("dropout", FeedForward.Dropout);
@@ -46,7 +48,7 @@ public sealed class DecoderLayer : Module
     /// <summary>Creates the layer from a configuration.</summary>
     public DecoderLayer(TransformerConfig config, Rng rng, RotaryEmbedding? rotary = null)
         : this(config.Validate().DModel, config.Heads, config.DFF, rng, config.Dropout, config.Activation,
-            config.NormFirst, config.LayerNormEps, rotary)
+            config.NormFirst, config.LayerNormEps, rotary, config.KvHeads)
     {
     }
 

@@ -30,14 +30,17 @@ public sealed class EncoderLayer : Module
     /// <param name="normFirst">Pre-LN (true) or post-LN (false, the paper and PyTorch's default).</param>
     /// <param name="layerNormEps">ε of the layer norms.</param>
     /// <param name="rotary">Optional RoPE for the self-attention.</param>
+    /// <param name="kvHeads">g key/value heads (grouped-query attention, see <see cref="MultiHeadAttention"/>);
+    /// null means h.</param>
     public EncoderLayer(int dModel, int heads, int dFF, Rng rng, double dropout = 0.1,
         Activation activation = Activation.Relu,
-        bool normFirst = false, double layerNormEps = 1e-5, RotaryEmbedding? rotary = null)
+        bool normFirst = false, double layerNormEps = 1e-5, RotaryEmbedding? rotary = null, int? kvHeads = null)
     {
         ArgumentNullException.ThrowIfNull(rng);
         Placement = normFirst ? NormPlacement.PreLN : NormPlacement.PostLN;
         // Registration order = PyTorch's state_dict order.
-        SelfAttn = RegisterModule("self_attn", new MultiHeadAttention(dModel, heads, rng, dropout, rotary: rotary));
+        SelfAttn = RegisterModule("self_attn", new MultiHeadAttention(dModel, heads, rng, dropout, rotary: rotary,
+            kvHeads: kvHeads));
         FeedForward = new PositionwiseFeedForward(dModel, dFF, rng, activation, dropout);
         RegisterModule("linear1", FeedForward.Linear1);
         RegisterModule("dropout", FeedForward.Dropout);
@@ -51,7 +54,7 @@ public sealed class EncoderLayer : Module
     /// <summary>Creates the layer from a configuration.</summary>
     public EncoderLayer(TransformerConfig config, Rng rng, RotaryEmbedding? rotary = null)
         : this(config.Validate().DModel, config.Heads, config.DFF, rng, config.Dropout, config.Activation,
-            config.NormFirst, config.LayerNormEps, rotary)
+            config.NormFirst, config.LayerNormEps, rotary, config.KvHeads)
     {
     }
 

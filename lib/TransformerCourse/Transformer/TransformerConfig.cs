@@ -28,6 +28,18 @@ public sealed record TransformerConfig
     /// <summary>h, the number of attention heads (must divide d_model).</summary>
     public int Heads { get; init; } = 8;
 
+    /// <summary>
+    /// g, the number of key/value heads of every attention layer (must divide h): h (the default) is standard
+    /// multi-head attention, 1 multi-query attention, anything between grouped-query attention.
+    /// </summary>
+    public int KvHeads
+    {
+        get => _kvHeads ?? Heads;
+        init => _kvHeads = value;
+    }
+
+    private readonly int? _kvHeads;
+
     /// <summary>d_ff, the hidden width of the feed-forward network.</summary>
     public int DFF { get; init; } = 2048;
 
@@ -68,6 +80,8 @@ public sealed record TransformerConfig
         if (DModel <= 0 || Heads <= 0 || DModel % Heads != 0)
             throw new ArgumentException($"TransformerConfig: d_model={DModel} must be a positive multiple of " +
                 $"h={Heads}.");
+        if (KvHeads <= 0 || Heads % KvHeads != 0)
+            throw new ArgumentException($"TransformerConfig: g={KvHeads} key/value heads must divide h={Heads}.");
         if (DFF <= 0) throw new ArgumentException($"TransformerConfig: d_ff must be positive, got {DFF}.");
         if (EncoderLayers < 0 || DecoderLayers < 0)
             throw new ArgumentException($"TransformerConfig: layer counts must be ≥ 0, " +

@@ -262,4 +262,205 @@ public class MultiHeadAttentionTests
         Assert.Equal(fused.Length, readable.Length);
         foreach (var (f, r) in fused.Cast<double>().Zip(readable.Cast<double>())) Assert.Equal(f, r, 1e-14);
     }
+
+    // ---- grouped-query and multi-query attention: g key/value heads shared by h query heads ------------------
+
+    private const int GroupedD = 12, GroupedH = 6, GroupedDk = 2;
+
+    /// <summary>
+    /// A layer with g key/value heads and random weights, and a standard one (h key/value heads) whose W^K, W^V rows
+    /// and biases for head i are the grouped layer's for head i / (h/g); W^Q and W^O are the same.
+    /// </summary>
+    private static (MultiHeadAttention Grouped, MultiHeadAttention Full) GroupedPair(int g, bool rotary)
+    {
+        var rng = new Rng(40 + (ulong)g);
+        var grouped = new MultiHeadAttention(GroupedD, GroupedH, rng, rotary: rotary ? new RotaryEmbedding(2) : null,
+            kvHeads: g);
+        foreach (var p in grouped.Parameters()) p.Data.MapInplace(_ => rng.NextGaussian() * 0.5);
+        var full = new MultiHeadAttention(GroupedD, GroupedH, new Rng(1), rotary: grouped.Rotary);
+        var w = full.InProjWeight.Data;
+        var b = full.InProjBias!.Data;
+        for (int row = 0; row < 3 * GroupedD; row++)
+        {
+            int source = GroupedSourceRow(row, g);
+            w.SetRow(row, grouped.InProjWeight.Data.Row(source));
+            b[0, row] = grouped.InProjBias![0, source];
+        }
+        full.OutProj.Weight.Data.SetSubMatrix(0, 0, grouped.OutProj.Weight.Data);
+        full.OutProj.Bias!.Data.SetSubMatrix(0, 0, grouped.OutProj.Bias!.Data);
+        return (grouped, full);
+    }
+
+    /// <summary>The grouped layer's in_proj row that row <paramref name="row"/> of the standard layer copies.</summary>
+    private static int GroupedSourceRow(int row, int g)
+    {
+        if (row < GroupedD) return row;                                    // W^Q
+        int part = (row - GroupedD) / GroupedD, r = (row - GroupedD) % GroupedD;   // 0 = K, 1 = V
+        int head = r / GroupedDk, kvHead = head / (GroupedH / g);
+        return GroupedD + part * g * GroupedDk + kvHead * GroupedDk + r % GroupedDk;
+    }
+
+    [Theory]
+    [InlineData(1, true, false)]
+    [InlineData(2, true, false)]
+    [InlineData(3, false, false)]
+    [InlineData(3, true, true)]
+    [InlineData(1, false, true)]
+    [InlineData(6, true, false)]
+    public void GroupedQueryAttentionEqualsStandardAttentionWithRepeatedKeyValueWeights(int g, bool fused,
+        bool rotary)
+    {
+        using var _ = KernelSwitch.Use(fused);
+        var (grouped, full) = GroupedPair(g, rotary);
+        Assert.Equal(g, grouped.KvHeads);
+        var seed = Tensor.Randn(2 * 5, GroupedD, new Rng(3)).Data;
+        var results = new List<(Tensor Self, Tensor Cross, Tensor X, Tensor Memory)>();
+        foreach (var layer in new[] { grouped, full })
+        {
+            var x = Tensor.Randn(2 * 5, GroupedD, new Rng(4), requiresGrad: true);
+            var memory = Tensor.Randn(2 * 4, GroupedD, new Rng(5), requiresGrad: true);
+            var self = layer.SelfAttention(x, new SequenceBatch(2, 5, [5, 3]), causal: true);
+            var cross = rotary ? self : layer.CrossAttention(x, memory, new SequenceBatch(2, 4, [2, 4]));
+            (self + cross).Backward(seed);
+            results.Add((self, cross, x, memory));
+        }
+        var (gr, fu) = (results[0], results[1]);
+        Expect.CloseRelative(fu.Self.Data, gr.Self.Data, 1e-12, $"g={g}: self-attention");
+        Expect.CloseRelative(fu.Cross.Data, gr.Cross.Data, 1e-12, $"g={g}: cross-attention");
+        Expect.CloseRelative(fu.X.Grad!, gr.X.Grad!, 1e-12, $"g={g}: ∂x");
+        if (!rotary) Expect.CloseRelative(fu.Memory.Grad!, gr.Memory.Grad!, 1e-12, $"g={g}: ∂memory");
+        // A shared K/V row's gradient is the sum of the gradients of the h/g rows that copy it.
+        var expected = new MathNet.Numerics.LinearAlgebra.Double.DenseMatrix(GroupedD + 2 * g * GroupedDk, GroupedD);
+        var expectedBias = new MathNet.Numerics.LinearAlgebra.Double.DenseMatrix(1, expected.RowCount);
+        for (int row = 0; row < 3 * GroupedD; row++)
+        {
+            int source = GroupedSourceRow(row, g);
+            expected.SetRow(source, expected.Row(source) + full.InProjWeight.Grad!.Row(row));
+            expectedBias[0, source] += full.InProjBias!.Grad![0, row];
+        }
+        Expect.CloseRelative(expected, grouped.InProjWeight.Grad!, 1e-12, $"g={g}: ∂in_proj_weight");
+        Expect.CloseRelative(expectedBias, grouped.InProjBias!.Grad!, 1e-12, $"g={g}: ∂in_proj_bias");
+        Expect.CloseRelative(full.OutProj.Weight.Grad!, grouped.OutProj.Weight.Grad!, 1e-12, $"g={g}: ∂W^O");
+    }
+
+    [Fact]
+    public void WithAsManyKeyValueHeadsAsQueryHeadsItIsPyTorchsMultiHeadAttention()
+    {
+        var f = TorchFixture.Load("mha_self");
+        int heads = f.ConfigInt("num_heads");
+        var mha = new MultiHeadAttention(f.ConfigInt("embed_dim"), heads, new Rng(1), kvHeads: heads);
+        LoadParams(mha, f);
+        AssertSelfAttentionMatchesPyTorch(mha, f);
+    }
+
+    /// <summary>mha_self's forward with its masks: output, ∂x and the parameters' gradients against PyTorch.</summary>
+    private static void AssertSelfAttentionMatchesPyTorch(MultiHeadAttention mha, TorchFixture f)
+    {
+        var x = Input(f, "x");
+        var y = mha.Forward(x, x, x, Batch(f, "x"), Mask(f, "key_padding_mask", "attn_mask"));
+        Expect.Close(f.Matrix("output.y"), y.Data, Tol, "y");
+        BackwardUpstream(y, f);
+        Expect.Close(f.Matrix("grad_input.x"), x.Grad!, Tol, "grad x");
+        AssertParamGrads(mha, f);
+    }
+
+    [Theory]
+    [InlineData(1, 364)]
+    [InlineData(2, 416)]
+    [InlineData(3, 468)]
+    [InlineData(6, 624)]
+    public void ParameterCountFollowsTheFormula(int g, int byHand)
+    {
+        // d·(d + 2·g·d_k) + (d + 2·g·d_k) + d² + d, with d = 12, d_k = 2: e.g. g = 1: 12·16 + 16 + 144 + 12 = 364.
+        int d = GroupedD, rows = d + 2 * g * GroupedDk;
+        Assert.Equal(byHand, d * rows + rows + d * d + d);
+        var mha = new MultiHeadAttention(d, GroupedH, new Rng(1), kvHeads: g);
+        Assert.Equal(byHand, mha.ParameterCount);
+        Assert.Equal(rows, mha.InProjWeight.Rows);
+        Assert.Equal(g * GroupedDk, mha.KvDim);
+        var noBias = new MultiHeadAttention(d, GroupedH, new Rng(1), bias: false, kvHeads: g);
+        Assert.Equal(d * rows + d * d, noBias.ParameterCount);
+    }
+
+    [Fact]
+    public void KeyValueHeadsThatDoNotDivideTheQueryHeadsAreRefused()
+    {
+        Expect.ThrowsArgument(() => new MultiHeadAttention(12, 6, new Rng(1), kvHeads: 4), "g=4", "h=6");
+        Expect.ThrowsArgument(() => new MultiHeadAttention(12, 6, new Rng(1), kvHeads: 0), "g=0", "h=6");
+        Expect.ThrowsArgument(() => new MultiHeadAttention(12, 6, new Rng(1), kvHeads: 12), "g=12", "h=6");
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void GroupedAttentionIsTheSameOnTheReadableAndTheFusedPath(int g)
+    {
+        BothPaths.AssertSame($"grouped g={g}: self, then cross with value apart, rotary and dropout", () =>
+        {
+            var rng = new Rng(50);
+            var mha = new MultiHeadAttention(8, 4, rng, 0.2, rotary: new RotaryEmbedding(2), kvHeads: g);
+            foreach (var p in mha.Parameters()) p.Data.MapInplace(_ => rng.NextGaussian() * 0.5);
+            mha.Train();
+            var x = Tensor.Randn(2 * 5, 8, rng, requiresGrad: true);
+            var memory = Tensor.Randn(2 * 5, 8, rng, requiresGrad: true);
+            var self = mha.SelfAttention(x, new SequenceBatch(2, 5, [4, 5]), causal: true);
+            var mask = new AttentionMask(keyLengths: [3, 5], additive: Tensor.Randn(5, 5, new Rng(8)).Data);
+            var apart = mha.Forward(self, memory, x, 2, mask);
+            return (apart, mha, [x, memory]);
+        }, PaperOps);
+    }
+
+    // ---- the online-softmax option: the same layer, tiled attention per sequence and head -----------------------
+
+    [Theory]
+    [InlineData(4, false, 1)]
+    [InlineData(4, false, 2)]
+    [InlineData(2, true, 3)]
+    [InlineData(1, true, 64)]
+    public void OnlineSoftmaxAttentionGivesTheSameOutputsAndGradientsAsThePlainLayer(int g, bool rotary, int block)
+    {
+        List<Matrix<double>> Run(int? online)
+        {
+            var rng = new Rng(60);
+            var mha = new MultiHeadAttention(8, 4, rng, rotary: rotary ? new RotaryEmbedding(2) : null,
+                kvHeads: g) { OnlineBlockSize = online };
+            foreach (var p in mha.Parameters()) p.Data.MapInplace(_ => rng.NextGaussian() * 0.5);
+            var x = Tensor.Randn(2 * 7, 8, rng, requiresGrad: true);
+            var memory = Tensor.Randn(2 * 5, 8, rng, requiresGrad: true);
+            var self = mha.SelfAttention(x, new SequenceBatch(2, 7, [7, 4]), causal: true);
+            var padded = new bool[2, 5];
+            padded[1, 0] = true;
+            var mask = new AttentionMask(keyLengths: [3, 5], keyPadding: padded,
+                additive: Tensor.Randn(7, 5, new Rng(8)).Data);
+            var y = mha.Forward(self, memory, memory, 2, mask);
+            Assert.Equal(online is null, mha.LastWeights is not null);
+            y.Backward(Tensor.Randn(y.Rows, y.Cols, new Rng(9)).Data);
+            return [y.Data, x.Grad!, memory.Grad!, .. mha.Parameters().Select(p => p.Grad!)];
+        }
+        var plain = Run(null);
+        var online = Run(block);
+        for (int i = 0; i < plain.Count; i++)
+            Expect.CloseRelative(plain[i], online[i], 1e-12, i == 0 ? "output" : $"gradient {i}");
+    }
+
+    [Fact]
+    public void WithTheOnlineOptionItStillMatchesPyTorch()
+    {
+        var f = TorchFixture.Load("mha_self");
+        var mha = FromFixture(f);
+        mha.OnlineBlockSize = 2;
+        AssertSelfAttentionMatchesPyTorch(mha, f);
+    }
+
+    [Fact]
+    public void TheOnlineOptionRefusesAttentionDropoutAndABadBlockSize()
+    {
+        var mha = new MultiHeadAttention(8, 2, new Rng(1), dropout: 0.1) { OnlineBlockSize = 4 };
+        var x = Tensor.Randn(5, 8, new Rng(2));
+        var ex = Assert.Throws<InvalidOperationException>(() => mha.SelfAttention(x, new SequenceBatch(1, 5)));
+        Assert.Contains("dropout", ex.Message, StringComparison.Ordinal);
+        mha.Eval();
+        Assert.Equal((5, 8), (mha.SelfAttention(x, new SequenceBatch(1, 5)).Rows, 8));
+        Assert.Throws<ArgumentOutOfRangeException>(() => mha.OnlineBlockSize = 0);
+    }
 }

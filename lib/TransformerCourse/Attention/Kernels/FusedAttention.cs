@@ -57,23 +57,24 @@ internal static class FusedAttention
     internal static Tensor ConcatHeads(MultiHeadAttention layer, Tensor query, Tensor key, Tensor value, int batch,
         AttentionMask? mask)
     {
-        int d = layer.DModel;
+        int d = layer.DModel, kvd = layer.KvDim;            // K and V are g·d_k wide (d_model unless grouped)
         Tensor q, k, v;
         int qCol, kCol, vCol;
         if (ReferenceEquals(query, key) && ReferenceEquals(key, value))
         {
-            var qkv = Project(layer, query, 0, 3 * d);       // (B·T)×3d = [Q | K | V]
-            (q, qCol, k, kCol, v, vCol) = (qkv, 0, qkv, d, qkv, 2 * d);
+            var qkv = Project(layer, query, 0, d + 2 * kvd); // (B·T)×(d + 2·g·d_k) = [Q | K | V]
+            (q, qCol, k, kCol, v, vCol) = (qkv, 0, qkv, d, qkv, d + kvd);
         }
         else if (ReferenceEquals(key, value))
         {
             q = Project(layer, query, 0, d);
-            var kv = Project(layer, key, d, 2 * d);          // (B·T_k)×2d = [K | V]
-            (qCol, k, kCol, v, vCol) = (0, kv, 0, kv, d);
+            var kv = Project(layer, key, d, 2 * kvd);        // (B·T_k)×2·g·d_k = [K | V]
+            (qCol, k, kCol, v, vCol) = (0, kv, 0, kv, kvd);
         }
         else
         {
-            (q, k, v) = (Project(layer, query, 0, d), Project(layer, key, d, d), Project(layer, value, 2 * d, d));
+            (q, k, v) = (Project(layer, query, 0, d), Project(layer, key, d, kvd),
+                Project(layer, value, d + kvd, kvd));
             (qCol, kCol, vCol) = (0, 0, 0);
         }
 
@@ -81,9 +82,11 @@ internal static class FusedAttention
         {
             int tq = query.Rows / batch, tk = key.Rows / batch;
             var qr = rotary.Apply(Columns(q, qCol, d), tq, layer.Heads);
-            var kr = rotary.Apply(Columns(k, kCol, d), tk, layer.Heads);
+            var kr = rotary.Apply(Columns(k, kCol, kvd), tk, layer.KvHeads);
             (q, qCol, k, kCol) = (qr, 0, kr, 0);
         }
+        if (layer.KvHeads < layer.Heads)                     // grouped: every query head gets its group's K and V
+            (k, kCol, v, vCol) = (RepeatKvHeads(layer, k, kCol), 0, RepeatKvHeads(layer, v, vCol), 0);
 
         var attention = Forward(q, qCol, k, kCol, v, vCol, layer.Heads, layer.DK, layer.DK, batch, mask,
             scale: null, dropout: layer.DropoutP, rng: layer.DropoutRng);
@@ -94,10 +97,21 @@ internal static class FusedAttention
     /// <summary>x·W[rows]ᵀ + b[rows] for the block of the layer's <c>in_proj</c> rows [start, start+count).</summary>
     private static Tensor Project(MultiHeadAttention layer, Tensor x, int start, int count)
     {
-        bool all = start == 0 && count == 3 * layer.DModel;
+        bool all = start == 0 && count == layer.InProjWeight.Rows;
         var w = all ? layer.InProjWeight : layer.InProjWeight.SliceRows(start, count);
         var b = layer.InProjBias is null ? null : all ? layer.InProjBias : layer.InProjBias.SliceCols(start, count);
         return FusedLinear.Forward(x, w, b, op: "MultiHeadAttention.in_proj");
+    }
+
+    /// <summary>
+    /// The g key (or value) heads at columns [start, start + g·d_k) of t, repeated for the h query heads: column block
+    /// i of the (B·T)×(h·d_k) result is key/value head i / (h/g). Gradients of the copies add up in the shared head.
+    /// </summary>
+    private static Tensor RepeatKvHeads(MultiHeadAttention layer, Tensor t, int start)
+    {
+        var heads = new Tensor[layer.Heads];
+        for (int i = 0; i < heads.Length; i++) heads[i] = t.SliceCols(start + layer.KvHeadOf(i) * layer.DK, layer.DK);
+        return Tensor.ConcatCols(heads);
     }
 
     private static Tensor Columns(Tensor t, int start, int count) =>
