@@ -121,7 +121,10 @@ public sealed partial class PackageRestorer
         {
             var cached = File.ReadAllLines(resolvedFile).Where(l => l.Length > 0).ToList();
             if (cached.All(File.Exists))
-                return new RestoreResult(true, cached, [], "") { NativeLibraryPaths = NativeAssets(Path.Combine(dir, "obj", "project.assets.json"), tfm) };
+            {
+                var cachedAssets = Path.Combine(dir, "obj", "project.assets.json");
+                return new RestoreResult(true, cached, [], "") { NativeLibraryPaths = NativeAssets(cachedAssets, tfm) };
+            }
         }
 
         WriteFenceFiles(CacheRoot);
@@ -175,7 +178,8 @@ public sealed partial class PackageRestorer
         var assets = JsonNode.Parse(File.ReadAllText(assetsPath))!;
         var folders = (assets["packageFolders"] as JsonObject)?.Select(kv => kv.Key).ToList() ?? [];
         var libraries = assets["libraries"] as JsonObject;
-        var target = (assets["targets"] as JsonObject)?.FirstOrDefault(kv => kv.Key == tfm || kv.Key.StartsWith(tfm + "/", StringComparison.Ordinal)).Value as JsonObject;
+        var target = (assets["targets"] as JsonObject)?.FirstOrDefault(kv =>
+            kv.Key == tfm || kv.Key.StartsWith(tfm + "/", StringComparison.Ordinal)).Value as JsonObject;
         var os = OperatingSystem.IsWindows() ? "win" : OperatingSystem.IsMacOS() ? "osx" : "linux";
         var rid = $"{os}-{RuntimeInformation.ProcessArchitecture.ToString().ToLowerInvariant()}";
         var result = new List<string>();

@@ -37,7 +37,8 @@ public class Notebook14Tests
         Assert.Equal(5, single.Count);
         Assert.All(single, m => Assert.True(Number(m.Groups[1].Value) <= 1e-4, m.Value));
         var batch = Regex.Match(nb.Text,
-            @"padded batch B = 5, T = \d+ \(lengths [\d, ]+\): hidden states max \|ours − ONNX Runtime\| = ([\d.E+-]+), " +
+            @"padded batch B = 5, T = \d+ \(lengths [\d, ]+\): " +
+            @"hidden states max \|ours − ONNX Runtime\| = ([\d.E+-]+), " +
             @"pooler output ([\d.E+-]+)");
         Assert.True(batch.Success, "the notebook prints the padded batch's comparison");
         Assert.True(Number(batch.Groups[1].Value) <= 1e-4, batch.Value);
