@@ -97,6 +97,7 @@ public static class NotebookRunner
     static NotebookRunner()
     {
         ConsoleRouter.Install();
+        NativeLibraries.Install();
         AppDomain.CurrentDomain.SetData(CheckSinkKey, sink);
     }
 
@@ -333,6 +334,7 @@ public static class NotebookRunner
                     }
                     packages.AddRange(newPackages);
                     sources.AddRange(newSources);
+                    NativeLibraries.Add(restored.NativeLibraryPaths);
                     var added = restored.AssemblyPaths.Where(referenced.Add).Select(p => MetadataReference.CreateFromFile(p)).ToList();
                     scriptOptions = scriptOptions.AddReferences(added);
                     // The kernel shows the packages a cell installed as this HTML list (not as console output).

@@ -34,6 +34,10 @@ public sealed record RestoreResult(
     /// <summary>Why it failed (<see cref="RestoreFailure.None"/> when it succeeded).</summary>
     public RestoreFailure Failure { get; init; }
 
+    /// <summary>The packages' native libraries for this machine (runtimes/{rid}/native/…), e.g. libonnxruntime.so;
+    /// the kernel finds them through the package's deps, the runner through <see cref="NativeLibraries"/>.</summary>
+    public IReadOnlyList<string> NativeLibraryPaths { get; init; } = [];
+
     /// <summary>
     /// Why it failed, in one sentence for people: <c>no source has package X (check the name and version)</c>,
     /// <c>the package source(s) could not be reached (offline?): …</c>, …; empty when it succeeded.
@@ -116,7 +120,11 @@ public sealed partial class PackageRestorer
         if (File.Exists(resolvedFile))
         {
             var cached = File.ReadAllLines(resolvedFile).Where(l => l.Length > 0).ToList();
-            if (cached.All(File.Exists)) return new RestoreResult(true, cached, [], "");
+            if (cached.All(File.Exists))
+            {
+                var cachedAssets = Path.Combine(dir, "obj", "project.assets.json");
+                return new RestoreResult(true, cached, [], "") { NativeLibraryPaths = NativeAssets(cachedAssets, tfm) };
+            }
         }
 
         WriteFenceFiles(CacheRoot);
@@ -132,7 +140,7 @@ public sealed partial class PackageRestorer
 
         var paths = RuntimeAssemblies(assets, tfm);
         await File.WriteAllLinesAsync(resolvedFile, paths, cancel);
-        return new RestoreResult(true, paths, [], log);
+        return new RestoreResult(true, paths, [], log) { NativeLibraryPaths = NativeAssets(assets, tfm) };
     }
 
     /// <summary>Reads the runtime assemblies for <paramref name="tfm"/> from a project.assets.json, leaving out any the shared framework already has.</summary>
@@ -153,6 +161,36 @@ public sealed partial class PackageRestorer
             foreach (var (file, _) in runtime)
             {
                 if (file.EndsWith("_._", StringComparison.Ordinal) || framework.Contains(Path.GetFileName(file))) continue;
+                var full = folders.Select(f => Path.Combine(f, libPath, file)).FirstOrDefault(File.Exists);
+                if (full is not null) result.Add(Path.GetFullPath(full));
+            }
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// The native libraries for this machine's runtime identifier (linux-x64, osx-arm64, win-x64, …) listed under
+    /// <c>runtimeTargets</c> in a project.assets.json; none when the file is missing.
+    /// </summary>
+    public static IReadOnlyList<string> NativeAssets(string assetsPath, string tfm)
+    {
+        if (!File.Exists(assetsPath)) return [];
+        var assets = JsonNode.Parse(File.ReadAllText(assetsPath))!;
+        var folders = (assets["packageFolders"] as JsonObject)?.Select(kv => kv.Key).ToList() ?? [];
+        var libraries = assets["libraries"] as JsonObject;
+        var target = (assets["targets"] as JsonObject)?.FirstOrDefault(kv =>
+            kv.Key == tfm || kv.Key.StartsWith(tfm + "/", StringComparison.Ordinal)).Value as JsonObject;
+        var os = OperatingSystem.IsWindows() ? "win" : OperatingSystem.IsMacOS() ? "osx" : "linux";
+        var rid = $"{os}-{RuntimeInformation.ProcessArchitecture.ToString().ToLowerInvariant()}";
+        var result = new List<string>();
+        if (target is null) return result;
+        foreach (var (id, entry) in target)
+        {
+            if (entry?["runtimeTargets"] is not JsonObject runtimeTargets) continue;
+            var libPath = (string?)libraries?[id]?["path"] ?? id.ToLowerInvariant();
+            foreach (var (file, info) in runtimeTargets)
+            {
+                if ((string?)info?["assetType"] != "native" || (string?)info?["rid"] != rid) continue;
                 var full = folders.Select(f => Path.Combine(f, libPath, file)).FirstOrDefault(File.Exists);
                 if (full is not null) result.Add(Path.GetFullPath(full));
             }

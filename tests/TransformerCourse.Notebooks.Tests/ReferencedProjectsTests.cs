@@ -6,7 +6,8 @@ namespace TransformerCourse.Notebooks.Tests;
 public class ReferencedProjectsTests
 {
     private static readonly string[] CourseAssemblies =
-        ["TransformerCourse.dll", "TransformerCourse.Display.dll", "TransformerCourse.Recipes.dll"];
+        ["TransformerCourse.dll", "TransformerCourse.Display.dll", "TransformerCourse.Recipes.dll",
+            "TransformerCourse.Pretrained.dll"];
 
     [Theory]
     [MemberData(nameof(TestPaths.CourseNotebooks), MemberType = typeof(TestPaths))]
@@ -27,6 +28,7 @@ public class ReferencedProjectsTests
     [InlineData("TransformerCourse")]
     [InlineData("TransformerCourse.Display")]
     [InlineData("TransformerCourse.Recipes")]
+    [InlineData("TransformerCourse.Pretrained")]
     public void The_project_behind_a_dll_in_lib_bin_is_found_beside_it(string project)
     {
         var dll = Path.Combine(TestPaths.RepoRoot, "lib", "bin", project + ".dll");

@@ -10,7 +10,8 @@ namespace TransformerCourse.Notebooks.Tests.Kernel;
 /// <list type="bullet">
 /// <item>outputs only the kernel adds are dropped: its JavaScript API probe, the "Installed Packages" list and
 /// "Loading extensions from …" after a <c>#r "nuget:"</c>;</item>
-/// <item>durations are replaced by &lt;time&gt; ("Wall time: 12.3ms", "41.2 s", "312 µs", "1,234 tok/s");</item>
+/// <item>durations are replaced by &lt;time&gt; ("Wall time: 12.3ms", "41.2 s", "312 µs", "1,234 tok/s"), and a
+/// "measured ratio …: 7.2" of two timings by &lt;ratio&gt;;</item>
 /// <item>the random ids of chart divs (tc-chart-…) are replaced by one placeholder.</item>
 /// </list>
 /// </summary>
@@ -66,6 +67,7 @@ public class RunnerMatchesKernelTests
         text = Regex.Replace(text, @"tc-chart-[0-9a-f]{12}", "tc-chart-<id>");
         text = Regex.Replace(text, @"\b\d+(\.\d+)? GFLOP/s", "<speed> GFLOP/s");   // Enable()'s measured dgemm
         text = Regex.Replace(text, @"Wall time: [0-9.,]+\s*m?s", "Wall time: <time>");
+        text = Regex.Replace(text, @"(measured ratio [^:\n]*: )[\d.]+", "$1<ratio>");   // a ratio of two timings
         text = Regex.Replace(text, @"\b\d[\d,]*(\.\d+)?\s?(µs|ms|s|seconds|tok/s|tokens/s)\b", "<time>");
         text = Regex.Replace(text, @"[ \t]*<time>", " <time>");     // a longer duration takes its padding
         return text.TrimEnd();
