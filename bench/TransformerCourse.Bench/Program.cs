@@ -14,7 +14,8 @@ using System.Text;
 using System.Text.Json;
 using TransformerCourse.Bench;
 
-IBenchSection[] sections = [new GemmSection(), new EncoderLayerSection(), new TrainingStepSection(), new MiniLmSection()];
+IBenchSection[] sections = [new GemmSection(), new EncoderLayerSection(), new TrainingStepSection(), new MiniLmSection(),
+    new GruStepSection()];
 
 var settings = BenchSettings.Parse(args);
 if (settings.Worker is { } worker)
