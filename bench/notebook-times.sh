@@ -9,6 +9,8 @@
 #   TIMES_SOLUTIONS=1 bash bench/notebook-times.sh       # with the solutions filled in (course run --solutions)
 #   TIMES_CONFIG=Release bash bench/notebook-times.sh    # the CLI built in Release (default Debug, as
 #                                                        # `dotnet run --project lib/TransformerCourse.Cli` builds)
+#   TIMES_CELL_TIMEOUT=600 bash bench/notebook-times.sh  # course run's --cell-timeout (default here 3600 s: a
+#                                                        # loaded machine needs more than the usual 600 s)
 #   TIMES_KEEP=/tmp/t bash bench/notebook-times.sh       # keep the executed notebooks (out/) and the trained
 #                                                        # models (models/, for COURSE_MODEL_CACHE) there
 #
@@ -20,6 +22,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 blas="${TIMES_BLAS:-managed}"
 config="${TIMES_CONFIG:-Debug}"
+timeout="${TIMES_CELL_TIMEOUT:-3600}"
 solutions=()
 [ -n "${TIMES_SOLUTIONS:-}" ] && solutions=(--solutions)
 if [ "$#" -gt 0 ]; then notebooks=("$@"); else notebooks=(notebooks/[0-9][0-9]-*.ipynb); fi
@@ -38,8 +41,10 @@ load_before=$(cut -d' ' -f1 /proc/loadavg)
 run() {
   local status=ok
   COURSE_MODEL_CACHE="$tmp/models" TRANSFORMERCOURSE_BLAS="$blas" /usr/bin/time -f '%e %U %S' -o "$tmp/time" \
-    dotnet "$cli" run "$2" "${solutions[@]}" --out "$tmp/out" --quiet >"$tmp/log" 2>&1 || status=failed
-  read -r wall user sys <"$tmp/time" || { wall=0; user=0; sys=0; status=failed; }
+    dotnet "$cli" run "$2" "${solutions[@]}" --cell-timeout "$timeout" --out "$tmp/out" --quiet \
+    >"$tmp/log" 2>&1 || status=failed
+  # The last line: GNU time writes "Command exited with non-zero status N" above it when the run failed.
+  read -r wall user sys < <(tail -n 1 "$tmp/time") || { wall=0; user=0; sys=0; status=failed; }
   [ "$status" = ok ] || { echo "--- $2 ($1) failed:" >&2; tail -20 "$tmp/log" >&2; }
   printf '%s %s %s\n' "$wall" "$(awk "BEGIN{print $user + $sys}")" "$status" >>"$tmp/$1"
   echo "$1 $(basename "$2"): ${wall} s wall, $(awk "BEGIN{print $user + $sys}") s CPU, $status" >&2

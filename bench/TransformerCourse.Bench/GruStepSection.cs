@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Text;
 using TransformerCourse.Autograd;
 using TransformerCourse.Data;
@@ -49,7 +50,7 @@ sealed class GruStepSection : IBenchSection
             wall.Stop();
             var cpuMs = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds / Steps;
             md.AppendLine($"### {kind}: {wall.Elapsed.TotalMilliseconds / Steps:F1} ms wall, {cpuMs:F1} ms CPU per "
-                + "step (profiled)");
+                + $"step (profiled); loss of the last step {loss!.Item().ToString("R", CultureInfo.InvariantCulture)}");
             md.AppendLine();
             md.Append(StepProfile.Report([profile]));
             md.AppendLine();
