@@ -15,7 +15,8 @@ using System.Text.Json;
 using TransformerCourse.Bench;
 
 IBenchSection[] sections = [new GemmSection(), new EncoderLayerSection(), new TrainingStepSection(), new MiniLmSection(),
-    new OnlineAttentionSection()];
+    new OnlineAttentionSection(),
+    new GruStepSection()];
 
 var settings = BenchSettings.Parse(args);
 if (settings.Worker is { } worker)
