@@ -44,7 +44,7 @@ public class Notebook15Tests
         Assert.True(Parse(last.Groups[3].Value) > Parse(last.Groups[2].Value),
             $"at T = 256 cached {last.Groups[3].Value} tokens/s is not above uncached {last.Groups[2].Value}");
 
-        var sizes = Regex.Matches(text, @"  (\d) \| \d query heads +\| +[\d,]+ \| +[\d,]+ \| +([\d,]+) B, +([\d,]+) B");
+        var sizes = Regex.Matches(text, @"  (\d) \| +\d+ \| +[\d,]+ \| +[\d,]+ \| +([\d,]+) B, +([\d,]+) B");
         Assert.Equal(3, sizes.Count);
         foreach (Match size in sizes)
         {
