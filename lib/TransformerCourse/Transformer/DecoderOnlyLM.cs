@@ -16,7 +16,7 @@ namespace TransformerCourse.Transformer;
 /// <para>Shapes: ids int[B·T] → logits (B·T)×V; row b·T + t predicts token t + 1 of sequence b.
 /// The attention maps are at <c>Transformer.AttentionWeights</c>.</para>
 /// </remarks>
-public sealed class DecoderOnlyLM : Module
+public sealed partial class DecoderOnlyLM : Module
 {
     /// <summary>Creates the model; <paramref name="tieWeights"/> shares the embedding with the output head.</summary>
     public DecoderOnlyLM(int vocab, TransformerConfig config, Rng rng, bool tieWeights = true)

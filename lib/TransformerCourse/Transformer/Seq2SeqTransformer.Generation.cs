@@ -2,6 +2,7 @@ using MathNet.Numerics.LinearAlgebra;
 using TransformerCourse.Attention;
 using TransformerCourse.Autograd;
 using TransformerCourse.Data;
+using TransformerCourse.Generation;
 using TransformerCourse.Seq2Seq;
 
 namespace TransformerCourse.Transformer;
@@ -27,25 +28,36 @@ public sealed partial class Seq2SeqTransformer
 
     private static SequenceBatch Layout(Batch b) => new(b.Size, b.Time, b.Lengths);
 
+    /// <summary>Whether <see cref="Start"/> and <see cref="Step"/> decode with a KV cache (the default): each step
+    /// then runs only the new token through the decoder (<see cref="CachedDecoding"/>), against the self-attention
+    /// keys and values of the earlier positions and the memory's keys and values projected once per source. False:
+    /// each step reruns the whole prefix. Both give the same log-probabilities up to rounding.</summary>
+    public bool UseCache { get; set; } = true;
+
     /// <inheritdoc/>
     public override DecoderState Start(Batch source)
     {
         ArgumentNullException.ThrowIfNull(source);
         var layout = Layout(source);
         var memory = Encode(source.FlatIds(), layout);
+        if (UseCache)
+            return new CachedState(CachedDecoding.Start(this, memory, layout), Enumerable.Range(0, source.Size)
+                .ToArray(), 0);
         return new State(memory, source.Lengths, source.Time,
             Enumerable.Range(0, source.Size).Select(_ => Array.Empty<int>()).ToArray(),
             Enumerable.Range(0, source.Size).ToArray());
     }
 
     /// <summary>
-    /// Appends each hypothesis's previous token to its prefix and runs the decoder over the whole prefix
-    /// (causal, so the
-    /// earlier positions are unchanged); the last position gives the next token's log-probabilities, and
-    /// the last layer's cross-attention (averaged over heads) at that position is the attention returned.
+    /// Uncached: appends each hypothesis's previous token to its prefix and runs the decoder over the whole prefix
+    /// (causal, so the earlier positions are unchanged); cached: runs only the previous token, at the next position.
+    /// The last position gives the next token's log-probabilities, and the last layer's cross-attention (averaged
+    /// over heads) at that position is the attention returned.
     /// </summary>
     public override StepResult Step(DecoderState state, IReadOnlyList<int> previous)
     {
+        ArgumentNullException.ThrowIfNull(previous);
+        if (state is CachedState cached) return CachedStep(cached, previous);
         var st = state as State ?? throw new ArgumentException("Step: the state was not made by this model.");
         if (previous.Count != st.Count)
             throw new ArgumentException($"Step: {previous.Count} previous tokens for {st.Count} hypotheses.");
@@ -90,5 +102,36 @@ public sealed partial class Seq2SeqTransformer
             return new State(memory.GatherRows(memoryRows), rows.Select(r => lengths[r]).ToArray(), sourceTime,
                 rows.Select(r => prefixes[r]).ToArray(), rows.Select(r => sources[r]).ToArray());
         }
+    }
+
+    private StepResult CachedStep(CachedState state, IReadOnlyList<int> previous)
+    {
+        if (previous.Count != state.Count)
+            throw new ArgumentException($"Step: {previous.Count} previous tokens for {state.Count} hypotheses.");
+        // The cache grows in place; a state stepped before (its cache already longer) continues from a copy.
+        var cache = state.Cache.Length == state.Length ? state.Cache
+            : state.Cache.Select(Enumerable.Range(0, state.Count).ToArray(), state.Length);
+        var logProbs = Logits(CachedDecoding.Step(this, cache, previous)).LogSoftmax();
+        return new StepResult(logProbs.Data, cache.Layers[^1].LastCrossWeights,
+            new CachedState(cache, state.SourceRows, cache.Length));
+    }
+
+    /// <summary>The decoder state with a KV cache after <paramref name="length"/> positions; a step appends to the
+    /// cache in place and returns a state of one more position (states stay immutable: the positions up to
+    /// <paramref name="length"/> never change).</summary>
+    private sealed class CachedState(KvCache cache, int[] sources, int length) : DecoderState
+    {
+        public KvCache Cache => cache;
+
+        public int Length => length;
+
+        public int[] SourceRows => sources;
+
+        public override int Count => cache.Batch;
+
+        public override IReadOnlyList<int> Sources => sources;
+
+        public override DecoderState Select(IReadOnlyList<int> rows) =>
+            new CachedState(cache.Select(rows, length), rows.Select(r => sources[r]).ToArray(), length);
     }
 }

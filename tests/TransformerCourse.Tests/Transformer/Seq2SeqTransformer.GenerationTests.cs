@@ -1,7 +1,9 @@
 using TransformerCourse.Autograd;
 using TransformerCourse.Data;
+using TransformerCourse.Nn;
 using TransformerCourse.Seq2Seq;
 using TransformerCourse.Tests.Support;
+using TransformerCourse.Training;
 using TransformerCourse.Transformer;
 
 namespace TransformerCourse.Tests.Transformer;
@@ -99,5 +101,51 @@ public class Seq2SeqTransformerGenerationTests
             "Step: the state was not made by this model.");
         Assert.Throws<ArgumentNullException>(() => model.Start(null!));
         Assert.Throws<ArgumentNullException>(() => model.Logits(null!));
+    }
+
+    /// <summary>
+    /// Decoding with and without the KV cache: greedy and beam search give the same tokens, scores (≤ 1e-12) and
+    /// attention, for post-LN and pre-LN and every kind of position, with a padded batch of sources.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(CachedDecodingTests.Variants), MemberType = typeof(CachedDecodingTests))]
+    public void GreedyAndBeamGiveTheSameResultsWithAndWithoutTheCache(bool normFirst, PositionalEncodingKind kind)
+    {
+        var config = CachedDecodingTests.Config with { NormFirst = normFirst, Positional = kind, MaxLength = 16 };
+        var model = new Seq2SeqTransformer(11, 13, config, new Rng(21));
+        ((Linear)model.Generator).Bias!.Data[0, Vocabulary.Eos] -= 2;           // longer outputs: more steps compared
+        var sources = global::TransformerCourse.Data.Batch.Pad([[4, 5, 6, 7, 8], [9, 4], [10, 6, 5]]);
+        var runs = new[] { true, false }.Select(useCache =>
+        {
+            model.UseCache = useCache;
+            return (Greedy: Decoding.Greedy(model, sources, 10), Beam: Decoding.Beam(model, sources, 3, 10));
+        }).ToList();
+        foreach (var (cached, uncached, what) in new[] { (runs[0].Greedy, runs[1].Greedy, "greedy"),
+            (runs[0].Beam, runs[1].Beam, "beam") })
+        {
+            for (int i = 0; i < 3; i++)
+            {
+                Assert.Equal(uncached[i].Tokens, cached[i].Tokens);
+                Expect.Close(uncached[i].LogProb, cached[i].LogProb, 1e-12, $"{what} log p of source {i}");
+                Expect.Close(uncached[i].Attention!, cached[i].Attention!, 1e-12, $"{what} attention of source {i}");
+            }
+            Assert.True(cached.Sum(d => d.Tokens.Length) >= 10, $"{what}: too few tokens to compare");
+        }
+    }
+
+    [Fact]
+    public void ACachedStateStepsTheSameWayTwice()
+    {
+        var model = Model(6);
+        using var noGrad = Tensor.NoGrad();
+        var start = model.Step(model.Start(Batch().Source), [1, 1]).State;
+        var once = model.Step(start, [5, 7]);
+        var twice = model.Step(start, [5, 7]);                                   // its cache has grown meanwhile
+        Expect.Close(once.LogProbs, twice.LogProbs, 0, "log p of the same step");
+        var next = model.Step(once.State, [6, 6]);
+        model.UseCache = false;
+        var uncached = model.Step(model.Step(model.Step(model.Start(Batch().Source), [1, 1]).State, [5, 7]).State,
+            [6, 6]);
+        Expect.Close(uncached.LogProbs, next.LogProbs, 1e-12, "log p after three steps");
     }
 }
