@@ -7,9 +7,11 @@
 #   BENCH_THREADS=1 bash bench/run.sh  # other thread counts; extra arguments go to the C# harness
 #   BENCH_OUT=bench/results/other.md bash bench/run.sh   # another results file
 #   BENCH_SAMPLES=11 bash bench/run.sh                   # more samples per median (a busy machine)
-#   bash bench/run.sh --sections encoder,train           # some sections only (gemm, encoder, train, minilm, online)
+#   bash bench/run.sh --sections encoder,train           # some sections only (gemm, encoder, train, minilm, online, kvcache, gru)
 #   BENCH_OUT=bench/results/online.md bash bench/run.sh --sections online   # online-softmax vs plain attention
 #                                                        # (BENCH_ONLINE_T=512,1024: only these lengths)
+#   BENCH_OUT=bench/results/kvcache.md bash bench/run.sh --sections kvcache   # greedy generation with/without the KV
+#                                                        # cache, and PyTorch's cached decoder (bench/torch_kvcache.py)
 #   BENCH_OUT=bench/results/minilm.md bash bench/run.sh --sections minilm   # MiniLM vs ONNX Runtime alone
 #   BENCH_MKL=/path/to/libmkl_rt.so bash bench/run.sh    # the GEMM section's MKL column from that file (default: the
 #                                                        # installed MKL; post-create.sh --mkl installs it)

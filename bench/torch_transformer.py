@@ -8,6 +8,7 @@ taken in turn (ours, PyTorch, PyTorch, ours, ...), so that a busy patch of a sha
     {"cmd": "hello", "threads": 1}             -> versions, BLAS library and its kernels
     {"cmd": "encoder", "batch": 32, ...}       -> builds nn.TransformerEncoderLayer (float64, dropout 0)
     {"cmd": "train", "batches": "file.json"}   -> builds the ko-en model of the course (nn.Transformer) and its batches
+    {"cmd": "kvcache", "tokens": 256, ...}     -> builds bench/torch_kvcache.py's cached decoder; a call = greedy T tokens
     {"cmd": "run", "calls": n}                 -> runs the current workload n times: {"seconds": total}
     {"cmd": "quit"}
 
@@ -23,6 +24,7 @@ import torch
 from torch import nn
 
 from torch_gemm import blas_in_use
+from torch_kvcache import kvcache_workload, sinusoidal_table
 
 
 def encoder_workload(cmd):
@@ -52,12 +54,7 @@ class Seq2SeqTransformer(nn.Module):
         self.d_model = d_model
         self.src_embed = nn.Embedding(src_vocab, d_model)
         self.tgt_embed = nn.Embedding(tgt_vocab, d_model)
-        pos = torch.arange(max_len, dtype=torch.float64).unsqueeze(1)
-        omega = torch.exp(torch.arange(0, d_model, 2, dtype=torch.float64) * -(math.log(10000.0) / d_model))
-        pe = torch.zeros(max_len, d_model, dtype=torch.float64)
-        pe[:, 0::2] = torch.sin(pos * omega)
-        pe[:, 1::2] = torch.cos(pos * omega)
-        self.register_buffer("pe", pe)
+        self.register_buffer("pe", sinusoidal_table(max_len, d_model))
         self.transformer = nn.Transformer(d_model, heads, layers, layers, d_ff, dropout=0.0, batch_first=True,
                                           norm_first=norm_first)
         self.generator = nn.Linear(d_model, tgt_vocab)
@@ -126,6 +123,9 @@ def main():
                 answer = {"ok": True}
             elif name == "train":
                 workload = train_workload(cmd)
+                answer = {"ok": True}
+            elif name == "kvcache":
+                workload = kvcache_workload(cmd)
                 answer = {"ok": True}
             elif name == "run":
                 start = time.perf_counter()

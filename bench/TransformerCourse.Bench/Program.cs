@@ -2,7 +2,7 @@
 // PyTorch's GEMM side first and then this program.
 //
 //   dotnet run -c Release --project bench/TransformerCourse.Bench -- \
-//       [--threads 1,2] [--sizes 128,256,512,1024] [--samples 7] [--sections gemm,encoder,train,minilm,online]
+//       [--threads 1,2] [--sizes 128,256,512,1024] [--samples 7] [--sections gemm,encoder,train,minilm,online,kvcache,gru]
 //       [--torch torch-gemm-t1.json ...] [--python /usr/bin/python3] [--out results.md] [--quick]
 //
 // Each section measures one thing and returns its markdown; a new benchmark is one more IBenchSection in
@@ -16,7 +16,8 @@ using TransformerCourse.Bench;
 
 IBenchSection[] sections = [new GemmSection(), new EncoderLayerSection(), new TrainingStepSection(), new MiniLmSection(),
     new OnlineAttentionSection(),
-    new GruStepSection()];
+    new GruStepSection(),
+    new KvCacheSection()];
 
 var settings = BenchSettings.Parse(args);
 if (settings.Worker is { } worker)
@@ -69,7 +70,7 @@ namespace TransformerCourse.Bench
         public static BenchSettings Parse(string[] args)
         {
             int[] threads = [1, 2], sizes = [128, 256, 512, 1024];
-            string[] sections = ["gemm", "encoder", "train", "minilm", "online"];
+            string[] sections = ["gemm", "encoder", "train", "minilm", "online", "kvcache"];
             string? output = null, python = null, worker = null, workerOut = null;
             var profile = false;
             var torch = new List<TorchRun>();

@@ -12,7 +12,19 @@ namespace TransformerCourse.Seq2Seq;
 /// <param name="Layout">B, S and the source lengths (attention gives padding weight 0).</param>
 /// <param name="Keys">A projection of the states computed once per batch (U·h_j for additive
 /// attention), or null.</param>
-public sealed record Memory(Encoded Encoded, SequenceBatch Layout, Tensor? Keys);
+public sealed record Memory(Encoded Encoded, SequenceBatch Layout, Tensor? Keys)
+{
+    /// <summary>The memory of the given sources only (rows may repeat): the rows of the states and of the keys
+    /// already projected, so that beam search never projects the encoder states again.</summary>
+    public Memory Select(IReadOnlyList<int> sources)
+    {
+        ArgumentNullException.ThrowIfNull(sources);
+        var encoded = Encoded.Select(sources);
+        int time = Encoded.Time;
+        var keyRows = sources.SelectMany(b => Enumerable.Range(b * time, time)).ToArray();
+        return new Memory(encoded, new SequenceBatch(encoded.Batch, time, encoded.Lengths), Keys?.GatherRows(keyRows));
+    }
+}
 
 /// <summary>
 /// The shared skeleton of the GRU encoder–decoders: a <see cref="GruEncoder"/>, a target embedding, a bridge
@@ -132,7 +144,7 @@ public abstract class RecurrentSeq2Seq : Seq2SeqModel
         public override IReadOnlyList<int> Sources => sources;
 
         public override DecoderState Select(IReadOnlyList<int> rows) =>
-            new State(model, model.Prepare(memory.Encoded.Select(rows)), s.GatherRows(rows),
+            new State(model, memory.Select(rows), s.GatherRows(rows),
                 rows.Select(r => sources[r]).ToArray());
     }
 }

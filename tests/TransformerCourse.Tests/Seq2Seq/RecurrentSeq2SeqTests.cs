@@ -1,3 +1,4 @@
+using TransformerCourse.Attention;
 using TransformerCourse.Autograd;
 using TransformerCourse.Data;
 using TransformerCourse.Seq2Seq;
@@ -107,5 +108,25 @@ public class RecurrentSeq2SeqTests
         public override IReadOnlyList<int> Sources => [0];
 
         public override DecoderState Select(IReadOnlyList<int> rows) => this;
+    }
+
+    /// <summary>
+    /// Additive attention's U·h_j is projected once per source: selecting hypotheses (as beam search does every step)
+    /// gathers rows of the projected keys, which equal a fresh projection of the selected states.
+    /// </summary>
+    [Fact]
+    public void SelectingAMemoryGathersTheProjectedKeysInsteadOfProjectingAgain()
+    {
+        var model = (BahdanauSeq2Seq)M.Make("bahdanau", M.Tiny, new Rng(9));
+        var source = M.Batch().Source;
+        using var noGrad = Tensor.NoGrad();
+        var encoded = model.Encoder.Forward(source);
+        var keys = model.Attention.ProjectKeys(encoded.States);
+        var memory = new Memory(encoded, new SequenceBatch(encoded.Batch, encoded.Time, encoded.Lengths), keys);
+        var selected = memory.Select([1, 0, 1]);
+        var fresh = model.Attention.ProjectKeys(encoded.Select([1, 0, 1]).States);
+        Expect.Close(fresh.Data, selected.Keys!.Data, 1e-12, "U·h of the selected sources");
+        Assert.Equal([encoded.Lengths[1], encoded.Lengths[0], encoded.Lengths[1]], selected.Layout.Lengths!);
+        Assert.Null((memory with { Keys = null }).Select([0]).Keys);
     }
 }
