@@ -88,6 +88,6 @@ public sealed partial class Tensor
                 throw new ArgumentException($"{op}: the {Shape} logits have {z[k]} at row {k % n}, column {k / n}; " +
                     "logits must be finite.");
         }
-        return TransformerCourse.Softmax.EachRow(z, n, c, TransformerCourse.Softmax.LogSoftmaxRow);
+        return SoftmaxFunctions.EachRow(z, n, c, SoftmaxFunctions.LogSoftmaxRow);
     }
 }

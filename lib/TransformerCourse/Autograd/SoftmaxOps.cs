@@ -10,12 +10,12 @@ public sealed partial class Tensor
     /// </summary>
     /// <param name="additiveMask">Optional; rows×cols or 1×cols (applied to every row); entries 0 (visible)
     /// or −∞ (hidden).
-    /// A fully hidden row gives zeros and a zero gradient (see <see cref="TransformerCourse.Softmax"/>).</param>
+    /// A fully hidden row gives zeros and a zero gradient (see <see cref="SoftmaxFunctions"/>).</param>
     public Tensor Softmax(Matrix<double>? additiveMask = null)
     {
         var (z, rows, cols) = MaskedRows("Softmax", additiveMask);
-        var y = TransformerCourse.Softmax.EachRow(z, rows, cols,
-            (row, p) => TransformerCourse.Softmax.SoftmaxRow(row, p));
+        var y = SoftmaxFunctions.EachRow(z, rows, cols,
+            (row, p) => SoftmaxFunctions.SoftmaxRow(row, p));
         var self = this;
         return FromOp(Shapes.Wrap(rows, cols, y), "Softmax", [this], g =>
         {
@@ -44,7 +44,7 @@ public sealed partial class Tensor
     public Tensor LogSoftmax(Matrix<double>? additiveMask = null)
     {
         var (z, rows, cols) = MaskedRows("LogSoftmax", additiveMask);
-        var y = TransformerCourse.Softmax.EachRow(z, rows, cols, TransformerCourse.Softmax.LogSoftmaxRow);
+        var y = SoftmaxFunctions.EachRow(z, rows, cols, SoftmaxFunctions.LogSoftmaxRow);
         var self = this;
         return FromOp(Shapes.Wrap(rows, cols, y), "LogSoftmax", [this], g =>
         {
@@ -70,5 +70,5 @@ public sealed partial class Tensor
 
     /// <summary>Z = X + mask as a column-major array, after checking shapes and that X has no NaN or +∞.</summary>
     private (double[] Z, int Rows, int Cols) MaskedRows(string op, Matrix<double>? mask) =>
-        (TransformerCourse.Softmax.MaskedLogits(op, Data, mask), Rows, Cols);
+        (SoftmaxFunctions.MaskedLogits(op, Data, mask), Rows, Cols);
 }

@@ -147,8 +147,8 @@ public class SoftmaxOpsTests
         var lp = x.LogSoftmax();
         for (int i = 0; i < 4; i++)
         {
-            Expect.Close(TransformerCourse.Softmax.Of(x.Data.Row(i)).ToRowMatrix(), p.Data.Row(i).ToRowMatrix(), 0);
-            Expect.Close(TransformerCourse.Softmax.Log(x.Data.Row(i)).ToRowMatrix(), lp.Data.Row(i).ToRowMatrix(), 0);
+            Expect.Close(SoftmaxFunctions.Of(x.Data.Row(i)).ToRowMatrix(), p.Data.Row(i).ToRowMatrix(), 0);
+            Expect.Close(SoftmaxFunctions.Log(x.Data.Row(i)).ToRowMatrix(), lp.Data.Row(i).ToRowMatrix(), 0);
             Expect.Close(1.0, p.Data.Row(i).Sum(), 1e-15);
         }
         Expect.Close(p.Data.PointwiseLog(), lp.Data, 1e-14);

@@ -6,7 +6,7 @@ using TransformerCourse.Tests.Support;
 namespace TransformerCourse.Tests;
 
 /// <summary>Softmax and log-softmax against PyTorch 1.13 in float64 (tests/fixtures/torch).</summary>
-public class SoftmaxTorchTests
+public class SoftmaxFunctionsTorchTests
 {
     private const double Tol = 1e-12;
 
@@ -30,7 +30,7 @@ public class SoftmaxTorchTests
         // The plain vector functions agree too.
         for (int i = 0; i < x.Rows; i++)
         {
-            var row = log ? TransformerCourse.Softmax.Log(x.Data.Row(i)) : TransformerCourse.Softmax.Of(x.Data.Row(i));
+            var row = log ? SoftmaxFunctions.Log(x.Data.Row(i)) : SoftmaxFunctions.Of(x.Data.Row(i));
             Expect.CloseRelative(f.Matrix("output.y").Row(i).ToRowMatrix(), row.ToRowMatrix(), Tol, $"row {i}");
         }
     }
@@ -46,7 +46,7 @@ public class SoftmaxTorchTests
         y.Backward(f.Matrix("input.upstream"));
         Expect.Close(f.Matrix("grad_input.x"), x.Grad!, Tol, "∂x");
         for (int i = 0; i < x.Rows; i++)
-            Expect.Close(f.Matrix("output.y").Row(i), TransformerCourse.Softmax.Of(x.Data.Row(i), t), Tol, $"row {i}");
+            Expect.Close(f.Matrix("output.y").Row(i), SoftmaxFunctions.Of(x.Data.Row(i), t), Tol, $"row {i}");
     }
 
     [Theory]
@@ -75,7 +75,7 @@ public class SoftmaxTorchTests
             for (int i = 0; i < x.Rows; i++)
             {
                 var keep = hidden.Row(i).Select(h => h == 0).ToArray();
-                Expect.Close(f.Matrix("output.y").Row(i), TransformerCourse.Softmax.Masked(x.Data.Row(i), keep), Tol,
+                Expect.Close(f.Matrix("output.y").Row(i), SoftmaxFunctions.Masked(x.Data.Row(i), keep), Tol,
                     $"row {i}");
             }
         }

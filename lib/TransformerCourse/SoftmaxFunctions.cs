@@ -16,7 +16,7 @@ namespace TransformerCourse;
 /// by this library's convention its softmax is all zeros (not NaN, as PyTorch gives), its log-softmax
 /// is all −∞, and its gradient is zero.
 /// </remarks>
-public static class Softmax
+public static class SoftmaxFunctions
 {
     /// <summary>
     /// softmax(x / T): a probability vector (entries ≥ 0, sum 1). Temperature T &gt; 0; small T sharpens, large T
@@ -42,12 +42,12 @@ public static class Softmax
         ArgumentNullException.ThrowIfNull(logits);
         ArgumentNullException.ThrowIfNull(keep);
         if (keep.Count != logits.Count)
-            throw new ArgumentException($"Softmax.Masked: logits have {logits.Count} entries, the mask has " +
+            throw new ArgumentException($"SoftmaxFunctions.Masked: logits have {logits.Count} entries, the mask has " +
                 $"{keep.Count}.");
-        CheckTemperature("Softmax.Masked", temperature);
+        CheckTemperature("SoftmaxFunctions.Masked", temperature);
         var row = logits.ToArray();
-        CheckLogits("Softmax.Masked", row);
-        DivideByTemperature("Softmax.Masked", row, temperature, keep);
+        CheckLogits("SoftmaxFunctions.Masked", row);
+        DivideByTemperature("SoftmaxFunctions.Masked", row, temperature, keep);
         var p = new double[row.Length];
         SoftmaxRow(row, p);
         return DenseVector.OfArray(p);
