@@ -119,7 +119,7 @@ public static class NotebookProcess
         var path = request.Notebook;
         var resultFile = Path.Combine(folder, "result.json");
         var executedFile = Path.Combine(folder, "executed.ipynb");
-        var executed = File.Exists(executedFile) ? Notebook.Load(executedFile) : null;
+        var executed = File.Exists(executedFile) ? NotebookDocument.Load(executedFile) : null;
         if (File.Exists(resultFile))
         {
             var done = JsonSerializer.Deserialize<ChildResult>(File.ReadAllText(resultFile), json)!;
@@ -163,7 +163,7 @@ public static class NotebookProcess
             return NotebookRunResult.NotRunnable(path, $"{path}: the notebook's process ended ({reason})");
         cells.Add(running with { Status = CellStatus.Failed, Error = message });
         IReadOnlyList<string> exercises = request.ReferencePath is { } reference && File.Exists(reference)
-            ? NotebookRunner.ReferenceExercises(Notebook.Load(reference))
+            ? NotebookRunner.ReferenceExercises(NotebookDocument.Load(reference))
             : cells.Select(c => c.Exercise ?? c.Check).OfType<string>().Distinct().ToList();
         return new NotebookRunResult
         {
@@ -209,7 +209,7 @@ public static class NotebookProcess
             new FileStream(Path.Combine(folder, "progress.jsonl"), FileMode.CreateNew, FileAccess.Write, FileShare.Read),
             new UTF8Encoding(false)) { AutoFlush = true };
         var finished = false;
-        Notebook? notebook = null;
+        NotebookDocument? notebook = null;
         void Note(Progress p)
         {
             lock (progress) progress.WriteLine(JsonSerializer.Serialize(p, json));

@@ -23,7 +23,7 @@ public static class NotebookExporter
     /// <param name="solutions">If given, exercise stubs are replaced by these solutions.</param>
     public static string Export(string notebookPath, string outputFile, IReadOnlyDictionary<string, string>? solutions = null)
     {
-        var notebook = Notebook.Load(notebookPath);
+        var notebook = NotebookDocument.Load(notebookPath);
         if (notebook.NotCSharp is { } notCSharp) throw new InvalidDataException(notCSharp);
         var outDir = Path.GetDirectoryName(Path.GetFullPath(outputFile))!;
         var packages = new List<PackageRef>();

@@ -50,7 +50,7 @@ public sealed class RunOptions
     public Action<CellResult>? CellCompleted { get; init; }
 
     /// <summary>Called with the notebook once it is loaded (the executed copy fills in as cells finish).</summary>
-    public Action<Notebook>? Loaded { get; init; }
+    public Action<NotebookDocument>? Loaded { get; init; }
 
     /// <summary>
     /// The course's own notebook to grade against (<c>course check</c>), nbgrader-style: the exercise list comes
@@ -124,10 +124,10 @@ public static class NotebookRunner
     private static async Task<NotebookRunResult> RunOneAsync(string path, RunOptions? options, CancellationToken cancel)
     {
         options ??= new RunOptions();
-        Notebook notebook;
+        NotebookDocument notebook;
         try
         {
-            notebook = Notebook.Load(path);
+            notebook = NotebookDocument.Load(path);
         }
         catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
         {
@@ -142,7 +142,7 @@ public static class NotebookRunner
         {
             try
             {
-                var reference = Notebook.Load(referencePath);
+                var reference = NotebookDocument.Load(referencePath);
                 referenceChecks = ReferenceChecks(reference);
                 referenceExercises = ReferenceExercises(reference);
             }
@@ -460,13 +460,13 @@ public static class NotebookRunner
         hasReturnValue?.Invoke(script, null) as bool? ?? throw new MissingMethodException("Script.HasReturnValue is gone from this Roslyn version");
 
     /// <summary>The exercise ids of a course notebook: its stub cells', then its check cells' not among them.</summary>
-    public static IReadOnlyList<string> ReferenceExercises(Notebook reference) =>
+    public static IReadOnlyList<string> ReferenceExercises(NotebookDocument reference) =>
         reference.Cells.Where(c => c.CellType == "code")
             .Select(c => Exercises.StubId(c.Source))
             .Concat(reference.Cells.Where(c => c.CellType == "code").Select(c => Exercises.CheckId(c.Source)))
             .OfType<string>().Distinct(StringComparer.Ordinal).ToList();
 
-    private static Dictionary<string, string> ReferenceChecks(Notebook reference)
+    private static Dictionary<string, string> ReferenceChecks(NotebookDocument reference)
     {
         var result = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var cell in reference.Cells.Where(c => c.CellType == "code"))

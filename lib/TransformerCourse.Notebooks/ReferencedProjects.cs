@@ -15,10 +15,10 @@ public static partial class ReferencedProjects
     /// <summary>The <c>#r "file.dll"</c> paths of a notebook's code cells, made absolute against its folder.</summary>
     public static IReadOnlyList<string> DllReferences(string notebookPath)
     {
-        Notebook notebook;
+        NotebookDocument notebook;
         try
         {
-            notebook = Notebook.Load(notebookPath);
+            notebook = NotebookDocument.Load(notebookPath);
         }
         catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
         {

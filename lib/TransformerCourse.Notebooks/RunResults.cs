@@ -99,7 +99,7 @@ public sealed class NotebookRunResult
     /// <summary>
     /// The notebook with outputs and execution counts filled in; null when it was not run (<see cref="Problem"/>).
     /// </summary>
-    public required Notebook? Executed { get; init; }
+    public required NotebookDocument? Executed { get; init; }
 
     /// <summary>
     /// Why no cell of the notebook ran, naming the file: it is not valid JSON (with line and column), not

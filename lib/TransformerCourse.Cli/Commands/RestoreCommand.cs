@@ -26,10 +26,10 @@ public sealed class RestoreCommand : ICourseCommand
         var exit = 0;
         foreach (var path in NotebookFiles.Expand(args.Positionals))
         {
-            Notebook notebook;
+            NotebookDocument notebook;
             try
             {
-                notebook = Notebook.Load(path);
+                notebook = NotebookDocument.Load(path);
                 if (notebook.NotCSharp is { } notCSharp) throw new InvalidDataException(notCSharp);
             }
             catch (InvalidDataException e)

@@ -12,12 +12,12 @@ namespace TransformerCourse.Notebooks;
 /// <c>metadata.polyglot_notebook.kernelName</c>. The JSON is kept as is, so saving writes back every field
 /// this class does not know about.
 /// </summary>
-public sealed partial class Notebook
+public sealed partial class NotebookDocument
 {
     private static readonly string[] cellTypes = ["code", "markdown", "raw"];
     private readonly JsonObject root;
 
-    private Notebook(string path, JsonObject root)
+    private NotebookDocument(string path, JsonObject root)
     {
         Path = path;
         this.root = root;
@@ -112,7 +112,7 @@ public sealed partial class Notebook
     /// Reads a notebook; throws <see cref="InvalidDataException"/> naming the file — and for JSON errors the line and
     /// column, for a malformed cell the cell — when it is not nbformat 4 JSON.
     /// </summary>
-    public static Notebook Load(string path)
+    public static NotebookDocument Load(string path)
     {
         var text = File.ReadAllText(path);
         JsonNode? node;
@@ -130,7 +130,7 @@ public sealed partial class Notebook
         if (obj["nbformat"] is not JsonValue format || !format.TryGetValue<int>(out var version) || version != 4)
             throw new InvalidDataException(
                 $"{path}: nbformat {obj["nbformat"]?.ToJsonString() ?? "(missing)"} is not supported; expected 4");
-        return new Notebook(path, obj);
+        return new NotebookDocument(path, obj);
     }
 
     /// <summary>
@@ -178,9 +178,9 @@ public sealed partial class Notebook
 /// <summary>One cell of a <see cref="Notebook"/>.</summary>
 public sealed class NotebookCell
 {
-    private readonly Notebook notebook;
+    private readonly NotebookDocument notebook;
 
-    internal NotebookCell(Notebook notebook, int number, int? codeNumber, JsonObject json)
+    internal NotebookCell(NotebookDocument notebook, int number, int? codeNumber, JsonObject json)
     {
         this.notebook = notebook;
         Number = number;
@@ -212,7 +212,7 @@ public sealed class NotebookCell
     public JsonObject Json { get; }
 
     /// <summary><c>code</c>, <c>markdown</c> or <c>raw</c>.</summary>
-    public string CellType => Notebook.Text(Json, "cell_type") ?? "code";
+    public string CellType => NotebookDocument.Text(Json, "cell_type") ?? "code";
 
     /// <summary>The source text; nbformat stores it as a string or a list of lines.</summary>
     public string Source
@@ -231,8 +231,8 @@ public sealed class NotebookCell
     /// <c>metadata.dotnet_interactive.language</c>, else the notebook's default kernel.
     /// </summary>
     public string KernelName =>
-        Notebook.Text(Json, "metadata", "polyglot_notebook", "kernelName")
-        ?? Notebook.Text(Json, "metadata", "dotnet_interactive", "language")
+        NotebookDocument.Text(Json, "metadata", "polyglot_notebook", "kernelName")
+        ?? NotebookDocument.Text(Json, "metadata", "dotnet_interactive", "language")
         ?? notebook.DefaultKernelName;
 
     /// <summary>Replaces the cell's outputs and execution count (code cells only).</summary>
