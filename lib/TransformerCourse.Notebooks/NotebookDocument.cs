@@ -175,7 +175,7 @@ public sealed partial class NotebookDocument
     }
 }
 
-/// <summary>One cell of a <see cref="Notebook"/>.</summary>
+/// <summary>One cell of a <see cref="NotebookDocument"/>.</summary>
 public sealed class NotebookCell
 {
     private readonly NotebookDocument notebook;
