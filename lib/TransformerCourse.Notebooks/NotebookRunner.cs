@@ -394,7 +394,7 @@ public static class NotebookRunner
                     cellOutputs.Error(e.GetType().Name, e.Message, e.ToString().Split('\n'));
                     return result with { Status = CellStatus.Failed, Error = message, Line = line, Column = column };
                 }
-                if (HasReturnValue(script)) cellOutputs.Result(count.Value, Formatter.Format(next.ReturnValue, null));
+                if (HasReturnValue(script)) cellOutputs.Result(count.Value, OutputFormatter.Format(next.ReturnValue, null));
                 return result with { Status = CellStatus.Ran };
             }
         }

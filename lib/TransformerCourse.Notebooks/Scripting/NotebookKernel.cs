@@ -15,7 +15,7 @@ public static class NotebookKernel
     /// <summary>Shows a value below the cell; with no MIME type given, in its type's preferred MIME types (as the kernel).</summary>
     public static DisplayedValue Display(this object? value, params string[] mimeTypes)
     {
-        var formatted = Formatter.Format(value, mimeTypes);
+        var formatted = OutputFormatter.Format(value, mimeTypes);
         return Show(formatted);
     }
 
@@ -48,7 +48,7 @@ public sealed class DisplayedValue
     /// <summary>Replaces the shown value with <paramref name="value"/>.</summary>
     public void Update(object? value)
     {
-        var formatted = Formatter.Format(value, []);
+        var formatted = OutputFormatter.Format(value, []);
         if (cell is null) Console.WriteLine(formatted[0].Value);
         else cell.Update(DisplayId, formatted);
     }

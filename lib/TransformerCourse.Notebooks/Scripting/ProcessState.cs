@@ -1,5 +1,5 @@
 using System.Reflection;
-using InteractiveFormatter = Microsoft.DotNet.Interactive.Formatting.Formatter;
+using Microsoft.DotNet.Interactive.Formatting;
 
 namespace TransformerCourse.Notebooks.Scripting;
 
@@ -14,8 +14,8 @@ public static class ProcessState
     /// <summary>Puts the process-wide state back to what a fresh kernel has.</summary>
     public static void Reset()
     {
-        InteractiveFormatter.ResetToDefault();
-        Formatter.Configure(force: true);
+        Formatter.ResetToDefault();
+        OutputFormatter.Configure(force: true);
         // Every loaded copy: a process can hold MathNet (and the course library) from more than one path, e.g. the
         // NuGet cache for one notebook and the library's bin folder for another.
         foreach (var assembly in AppDomain.CurrentDomain.GetAssemblies())

@@ -1,5 +1,4 @@
 using Microsoft.DotNet.Interactive.Formatting;
-using InteractiveFormatter = Microsoft.DotNet.Interactive.Formatting.Formatter;
 
 namespace TransformerCourse.Notebooks.Scripting;
 
@@ -9,7 +8,7 @@ namespace TransformerCourse.Notebooks.Scripting;
 /// default MIME type and strings are plain text. Formatters that notebook code registers (the course's
 /// <c>Notebook.Setup()</c> registers tables for matrices and offline Plotly charts) therefore apply in both.
 /// </summary>
-public static class Formatter
+public static class OutputFormatter
 {
     private static int configured;
 
@@ -17,8 +16,8 @@ public static class Formatter
     public static void Configure(bool force = false)
     {
         if (Interlocked.Exchange(ref configured, 1) == 1 && !force) return;
-        InteractiveFormatter.DefaultMimeType = HtmlFormatter.MimeType;
-        InteractiveFormatter.SetPreferredMimeTypesFor(typeof(string), PlainTextFormatter.MimeType);
+        Formatter.DefaultMimeType = HtmlFormatter.MimeType;
+        Formatter.SetPreferredMimeTypesFor(typeof(string), PlainTextFormatter.MimeType);
     }
 
     /// <summary>
@@ -38,6 +37,6 @@ public static class Formatter
     public static string Plain(object? value)
     {
         Configure();
-        return value is null ? InteractiveFormatter.NullString : value.ToDisplayString(PlainTextFormatter.MimeType);
+        return value is null ? Formatter.NullString : value.ToDisplayString(PlainTextFormatter.MimeType);
     }
 }
