@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using TransformerCourse.Notebooks;
+using TransformerCourse.Runner;
 
 namespace TransformerCourse.Cli;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
 using Spectre.Console;
-using TransformerCourse.Notebooks;
+using TransformerCourse.Runner;
 
 namespace TransformerCourse.Cli;
 

@@ -1,5 +1,5 @@
 using Spectre.Console;
-using TransformerCourse.Notebooks;
+using TransformerCourse.Runner;
 
 namespace TransformerCourse.Cli;
 

@@ -1,7 +1,7 @@
 using System.Reflection;
 using Microsoft.DotNet.Interactive.Formatting;
 
-namespace TransformerCourse.Notebooks.Scripting;
+namespace TransformerCourse.Runner.Scripting;
 
 /// <summary>
 /// The kernel gives every notebook a fresh process; the runner runs one notebook after another in one process. So

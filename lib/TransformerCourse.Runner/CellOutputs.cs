@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json.Nodes;
 
-namespace TransformerCourse.Notebooks;
+namespace TransformerCourse.Runner;
 
 /// <summary>
 /// Everything one cell produced, collected as nbformat outputs (<c>stream</c>, <c>display_data</c>,

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace TransformerCourse.Notebooks;
+namespace TransformerCourse.Runner;
 
 /// <summary>
 /// Sends <see cref="Console.Out"/> and <see cref="Console.Error"/> to the running cell's <see cref="CellOutputs"/>

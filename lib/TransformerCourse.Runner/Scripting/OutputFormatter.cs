@@ -1,6 +1,6 @@
 using Microsoft.DotNet.Interactive.Formatting;
 
-namespace TransformerCourse.Notebooks.Scripting;
+namespace TransformerCourse.Runner.Scripting;
 
 /// <summary>
 /// Turns a value into MIME-typed text with the Polyglot kernel's own formatter library

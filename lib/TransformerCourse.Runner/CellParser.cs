@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.RegularExpressions;
 
-namespace TransformerCourse.Notebooks;
+namespace TransformerCourse.Runner;
 
 /// <summary>A <c>#r "nuget: Name, Version"</c> request; an empty version means "the latest".</summary>
 /// <param name="Name">Package id as written.</param>

@@ -1,4 +1,4 @@
-namespace TransformerCourse.Notebooks.Scripting;
+namespace TransformerCourse.Runner.Scripting;
 
 /// <summary>
 /// What notebook code calls to show values, with the same names and shapes as in Polyglot Notebooks, so one cell

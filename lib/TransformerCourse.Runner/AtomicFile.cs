@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace TransformerCourse.Notebooks;
+namespace TransformerCourse.Runner;
 
 /// <summary>
 /// Writes a file whole or not at all: to a temporary file beside it, then renamed over it. A failure (a read-only

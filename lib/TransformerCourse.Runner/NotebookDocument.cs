@@ -4,7 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 
-namespace TransformerCourse.Notebooks;
+namespace TransformerCourse.Runner;
 
 /// <summary>
 /// An nbformat 4 notebook as Polyglot Notebooks writes it: kernelspec <c>.net-csharp</c>, the notebook-level

@@ -6,7 +6,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 
-namespace TransformerCourse.Notebooks;
+namespace TransformerCourse.Runner;
 
 /// <summary>Why a restore failed, read from the NuGet error codes <c>dotnet restore</c> printed.</summary>
 public enum RestoreFailure

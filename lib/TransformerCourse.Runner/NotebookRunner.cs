@@ -8,9 +8,9 @@ using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Scripting;
 using Microsoft.CodeAnalysis.Scripting;
 using Microsoft.CodeAnalysis.Scripting.Hosting;
-using TransformerCourse.Notebooks.Scripting;
+using TransformerCourse.Runner.Scripting;
 
-namespace TransformerCourse.Notebooks;
+namespace TransformerCourse.Runner;
 
 /// <summary>How to run a notebook.</summary>
 public sealed class RunOptions
@@ -82,7 +82,7 @@ public static class NotebookRunner
     public static readonly ImmutableArray<string> DefaultImports =
         ["System", "System.Text", "System.Collections", "System.Collections.Generic", "System.Threading.Tasks", "System.Linq"];
 
-    private const string Prelude = "using static TransformerCourse.Notebooks.Scripting.NotebookKernel;";
+    private const string Prelude = "using static TransformerCourse.Runner.Scripting.NotebookKernel;";
     private static readonly AsyncLocal<List<CheckOutcome>?> checks = new();
     // The exercise id of the check cell running on this flow, set by the runner; verdicts count only for it.
     private static readonly AsyncLocal<string?> runningCheck = new();

@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.RegularExpressions;
 
-namespace TransformerCourse.Notebooks;
+namespace TransformerCourse.Runner;
 
 /// <summary>
 /// Exercise markers and reference solutions. An exercise is a stub cell whose first line is

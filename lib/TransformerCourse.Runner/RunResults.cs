@@ -1,4 +1,4 @@
-namespace TransformerCourse.Notebooks;
+namespace TransformerCourse.Runner;
 
 /// <summary>What happened to one cell.</summary>
 public enum CellStatus

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
 
-namespace TransformerCourse.Notebooks;
+namespace TransformerCourse.Runner;
 
 /// <summary>
 /// Notebooks load the course's assemblies from one folder, <c>#r "../lib/bin/TransformerCourse.dll"</c>, which every
