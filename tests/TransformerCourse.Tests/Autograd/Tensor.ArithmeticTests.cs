@@ -4,7 +4,7 @@ using TransformerCourse.Tests.Support;
 
 namespace TransformerCourse.Tests.Autograd;
 
-public class ArithmeticTests
+public class TensorArithmeticTests
 {
     private static Tensor Apply(string op, Tensor a, Tensor b) => op switch
     {

@@ -3,7 +3,7 @@ using TransformerCourse.Tests.Support;
 
 namespace TransformerCourse.Tests.Autograd;
 
-public class CrossEntropyTests
+public class TensorCrossEntropyTests
 {
     [Theory]
     [InlineData(0.0, false)]

@@ -3,7 +3,7 @@ using TransformerCourse.Tests.Support;
 
 namespace TransformerCourse.Tests.Autograd;
 
-public class ReductionsTests
+public class TensorReductionsTests
 {
     [Fact]
     public void Gradients()

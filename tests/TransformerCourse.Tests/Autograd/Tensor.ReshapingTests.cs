@@ -3,7 +3,7 @@ using TransformerCourse.Tests.Support;
 
 namespace TransformerCourse.Tests.Autograd;
 
-public class ReshapingTests
+public class TensorReshapingTests
 {
     [Fact]
     public void TransposeGradientAndValues()

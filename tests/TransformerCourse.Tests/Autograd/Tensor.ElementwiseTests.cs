@@ -4,7 +4,7 @@ using TransformerCourse.Tests.Support;
 
 namespace TransformerCourse.Tests.Autograd;
 
-public class ElementwiseTests
+public class TensorElementwiseTests
 {
     [Theory]
     [InlineData("Exp")]

@@ -3,7 +3,7 @@ using TransformerCourse.Tests.Support;
 
 namespace TransformerCourse.Tests.Autograd;
 
-public class MatMulTests
+public class TensorMatMulTests
 {
     /// <summary>(m, k, n) triples: vectors, outer and inner products, and seeded random sizes.</summary>
     private static IEnumerable<(int M, int K, int N)> Sizes()

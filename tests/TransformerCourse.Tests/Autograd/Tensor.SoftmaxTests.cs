@@ -6,7 +6,7 @@ using TransformerCourse.Tests.Support;
 namespace TransformerCourse.Tests.Autograd;
 
 /// <summary>Row-wise <see cref="Tensor.Softmax"/> and <see cref="Tensor.LogSoftmax"/> with additive masks.</summary>
-public class SoftmaxOpsTests
+public class TensorSoftmaxTests
 {
     private const double Hidden = double.NegativeInfinity;
 

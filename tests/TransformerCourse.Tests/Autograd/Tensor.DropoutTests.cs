@@ -3,7 +3,7 @@ using TransformerCourse.Tests.Support;
 
 namespace TransformerCourse.Tests.Autograd;
 
-public class DropoutTests
+public class TensorDropoutTests
 {
     [Fact]
     public void GradientWithAFixedMask()
