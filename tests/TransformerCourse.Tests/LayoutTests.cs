@@ -76,7 +76,7 @@ public class LayoutTests
         // Seq2SeqTransformer's methods build Decoders and call Masks (in their bodies, not only their signatures).
         var uses = NamespaceUses(typeof(Rng).Assembly);
         Assert.Contains("TransformerCourse.Attention", uses["TransformerCourse.Transformer"]);
-        Assert.Contains("TransformerCourse.Seq2Seq", uses["TransformerCourse.Training"]);
+        Assert.Contains("TransformerCourse.Generation", uses["TransformerCourse.Training"]);
         Assert.DoesNotContain("TransformerCourse.Training", uses["TransformerCourse.Seq2Seq"]);
         Assert.DoesNotContain("TransformerCourse.Transformer", uses["TransformerCourse.Training"]);
     }
@@ -86,6 +86,17 @@ public class LayoutTests
     /// System.Numerics' <c>Vector</c> / <c>Vector&lt;T&gt;</c> (the readable code a learner opens shows the arithmetic;
     /// the fused code that does the same is in one place).
     /// </summary>
+    /// <summary>The model contract (Generation) sits below both model families: the Transformer does not depend on
+    /// the GRU folder.</summary>
+    [Fact]
+    public void TheTransformerDoesNotDependOnTheRecurrentModels()
+    {
+        var uses = NamespaceUses(typeof(Rng).Assembly);
+        Assert.Contains("TransformerCourse.Generation", uses["TransformerCourse.Transformer"]);
+        Assert.Contains("TransformerCourse.Generation", uses["TransformerCourse.Seq2Seq"]);
+        Assert.DoesNotContain("TransformerCourse.Seq2Seq", uses["TransformerCourse.Transformer"]);
+    }
+
     [Fact]
     public void OnlyTheKernelsCornersUseSimd()
     {

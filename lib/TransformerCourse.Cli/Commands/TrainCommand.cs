@@ -1,6 +1,7 @@
 using System.Globalization;
 using Spectre.Console;
 using TransformerCourse.Data;
+using TransformerCourse.Generation;
 using TransformerCourse.Recipes;
 using TransformerCourse.Training;
 using TransformerCourse.Visualization;

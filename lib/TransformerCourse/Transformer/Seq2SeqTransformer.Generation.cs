@@ -2,7 +2,7 @@ using MathNet.Numerics.LinearAlgebra;
 using TransformerCourse.Attention;
 using TransformerCourse.Autograd;
 using TransformerCourse.Data;
-using TransformerCourse.Seq2Seq;
+using TransformerCourse.Generation;
 
 namespace TransformerCourse.Transformer;
 

@@ -1,5 +1,6 @@
 using TransformerCourse.Autograd;
 using TransformerCourse.Data;
+using TransformerCourse.Generation;
 using TransformerCourse.Seq2Seq;
 using TransformerCourse.Tests.Support;
 using TransformerCourse.Transformer;

@@ -1,10 +1,10 @@
 using MathNet.Numerics.LinearAlgebra;
 using TransformerCourse.Autograd;
 using TransformerCourse.Data;
-using TransformerCourse.Seq2Seq;
+using TransformerCourse.Generation;
 using TransformerCourse.Training;
 
-namespace TransformerCourse.Tests.Training;
+namespace TransformerCourse.Tests.Generation;
 
 /// <summary>Greedy and beam search on a model whose probabilities are fixed by hand, so the right answers are known.</summary>
 public class DecodingTests

@@ -1,9 +1,8 @@
 using MathNet.Numerics.LinearAlgebra;
 using TransformerCourse.Autograd;
 using TransformerCourse.Data;
-using TransformerCourse.Seq2Seq;
 
-namespace TransformerCourse.Training;
+namespace TransformerCourse.Generation;
 
 /// <summary>A generated target sequence.</summary>
 /// <param name="Tokens">The ids produced, without &lt;bos&gt; and &lt;eos&gt;.</param>

@@ -1,15 +1,11 @@
 using TransformerCourse.Attention;
-using TransformerCourse.Autograd;
 using TransformerCourse.Data;
 using TransformerCourse.Seq2Seq;
-using TransformerCourse.Tests.Support;
-using TransformerCourse.Training;
 
-namespace TransformerCourse.Tests.Seq2Seq;
+namespace TransformerCourse.Tests.Support;
 
-/// <summary>The GRU encoder–decoders as <see cref="Seq2SeqModel"/>s: the loss's gradients pass finite differences (and
-/// the models and batch the other Seq2Seq test files share).</summary>
-public class Seq2SeqModelTests
+/// <summary>The tiny GRU encoder–decoders and batch the recurrent-model test files share.</summary>
+public static class RecurrentModels
 {
     internal static readonly Seq2SeqSizes Tiny =
         new(SourceVocab: 9, TargetVocab: 8, Embed: 3, EncoderHidden: 3, DecoderHidden: 4, Attention: 3);
@@ -35,15 +31,4 @@ public class Seq2SeqModelTests
         "luong-general" => new LuongSeq2Seq(sizes, LuongScore.General, rng),
         _ => new LuongSeq2Seq(sizes, LuongScore.Concat, rng),
     };
-
-    [Theory]
-    [MemberData(nameof(Kinds))]
-    public void GradientsPassFiniteDifferences(string kind)
-    {
-        var model = Make(kind, Tiny, new Rng(11));
-        var batch = Batch();
-        var parameters = model.Parameters();
-        var result = GradCheck.Check(() => model.Loss(batch, labelSmoothing: 0.1), parameters, maxElementsPerInput: 12);
-        Assert.True(result.Passed(Expect.GradTolerance), result.ToString());
-    }
 }

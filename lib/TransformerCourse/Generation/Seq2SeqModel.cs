@@ -3,7 +3,7 @@ using TransformerCourse.Autograd;
 using TransformerCourse.Data;
 using TransformerCourse.Nn;
 
-namespace TransformerCourse.Seq2Seq;
+namespace TransformerCourse.Generation;
 
 /// <summary>
 /// An encoder–decoder that the trainer and the decoders can drive, whatever is inside (a GRU with or without attention,
