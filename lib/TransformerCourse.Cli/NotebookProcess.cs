@@ -41,7 +41,8 @@ public static class NotebookProcess
     private static readonly JsonSerializerOptions json = new() { WriteIndented = false };
 
     /// <summary>Runs one notebook in a child process; <paramref name="echo"/> receives its live output.</summary>
-    public static async Task<NotebookRunResult> RunAsync(NotebookRequest request, TextWriter echo, CancellationToken cancel)
+    public static async Task<NotebookRunResult> RunAsync(NotebookRequest request, TextWriter echo,
+        CancellationToken cancel)
     {
         var folder = Directory.CreateTempSubdirectory("course-notebook-").FullName;
         try
@@ -56,7 +57,8 @@ public static class NotebookProcess
             using var process = Process.Start(start)
                 ?? throw new InvalidOperationException("could not start a course process to run " + request.Notebook);
             process.StandardInput.AutoFlush = true;
-            await process.StandardInput.WriteLineAsync(JsonSerializer.Serialize(request with { ResultFolder = folder }, json));
+            await process.StandardInput.WriteLineAsync(JsonSerializer.Serialize(request with { ResultFolder = folder },
+                json));
             var errors = new StringBuilder();
             var pumpOut = Pump(process.StandardOutput, echo, null);
             var pumpErr = Pump(process.StandardError, ConsoleRouter.OriginalError, errors);
@@ -206,7 +208,8 @@ public static class NotebookProcess
 
         var folder = request.ResultFolder;
         using var progress = new StreamWriter(
-            new FileStream(Path.Combine(folder, "progress.jsonl"), FileMode.CreateNew, FileAccess.Write, FileShare.Read),
+            new FileStream(Path.Combine(folder, "progress.jsonl"), FileMode.CreateNew, FileAccess.Write,
+                FileShare.Read),
             new UTF8Encoding(false)) { AutoFlush = true };
         var finished = false;
         NotebookDocument? notebook = null;

@@ -12,7 +12,8 @@ public sealed class CellOutputs
     private static readonly AsyncLocal<CellOutputs?> current = new();
     private readonly object gate = new();
     private readonly JsonArray outputs = [];
-    private readonly Dictionary<string, JsonObject> displays = [];   // display id → its output (nbformat files keep no ids)
+    private readonly Dictionary<string, JsonObject> displays =
+        [];   // display id → its output (nbformat files keep no ids)
     private readonly StringBuilder text = new();
     private readonly TextWriter? echo;
     private int displayCount;
@@ -55,7 +56,8 @@ public sealed class CellOutputs
     /// </summary>
     public void Close() => closed = true;
 
-    /// <summary>Appends to <c>stdout</c> or <c>stderr</c>, merging with the previous output of the same stream.</summary>
+    /// <summary>Appends to <c>stdout</c> or <c>stderr</c>, merging with the previous output of the same
+    /// stream.</summary>
     public void Stream(string name, string value)
     {
         if (value.Length == 0 || closed) return;
@@ -92,7 +94,8 @@ public sealed class CellOutputs
         }
     }
 
-    /// <summary>Replaces the data of an earlier display in place (what <c>DisplayedValue.Update</c> does in the kernel).</summary>
+    /// <summary>Replaces the data of an earlier display in place (what <c>DisplayedValue.Update</c> does in the
+    /// kernel).</summary>
     public void Update(string displayId, IReadOnlyList<(string MimeType, string Value)> formatted)
     {
         lock (gate)
@@ -158,9 +161,11 @@ public sealed class CellOutputs
     {
         if (html is null) return null;
         var text = System.Text.RegularExpressions.Regex.Replace(html, "<(style|script)[^>]*>.*?</\\1>", "",
-            System.Text.RegularExpressions.RegexOptions.Singleline | System.Text.RegularExpressions.RegexOptions.IgnoreCase);
+            System.Text.RegularExpressions.RegexOptions.Singleline
+                | System.Text.RegularExpressions.RegexOptions.IgnoreCase);
         text = System.Text.RegularExpressions.Regex.Replace(text, "<[^>]+>", " ");
-        return System.Net.WebUtility.HtmlDecode(System.Text.RegularExpressions.Regex.Replace(text, "[ \t]+", " ")).Trim();
+        return System.Net.WebUtility.HtmlDecode(System.Text.RegularExpressions.Regex.Replace(text, "[ \t]+",
+            " ")).Trim();
     }
 
     private void Show(string value)

@@ -75,7 +75,8 @@ public static partial class CellParser
         ["value"] = "value",
     };
 
-    /// <summary>The canonical kernel name for a name or alias (<c>C#</c> → <c>csharp</c>), or the name itself.</summary>
+    /// <summary>The canonical kernel name for a name or alias (<c>C#</c> → <c>csharp</c>), or the name
+    /// itself.</summary>
     public static string Canonical(string kernel) => kernelAliases.GetValueOrDefault(kernel, kernel);
 
     /// <summary>Splits a code cell whose kernel (from its metadata) is <paramref name="kernel"/>.</summary>
@@ -97,7 +98,8 @@ public static partial class CellParser
             var keep = false;
             if (trimmed.StartsWith("#!", StringComparison.Ordinal))
             {
-                var name = trimmed[2..].Split((char[]?)null, 2, StringSplitOptions.RemoveEmptyEntries).FirstOrDefault() ?? "";
+                var name = trimmed[2..].Split((char[]?)null, 2, StringSplitOptions.RemoveEmptyEntries).FirstOrDefault()
+                    ?? "";
                 if (kernelAliases.TryGetValue(name, out var selected))
                 {
                     current = selected;
@@ -107,22 +109,26 @@ public static partial class CellParser
                     time = true;
                 else
                     errors.Add(new DirectiveError(i + 1,
-                        $"unsupported magic command #!{name}: the headless runner knows #!csharp, #!markdown (and other kernel selectors), #!time, #r and #i"));
+                        $"unsupported magic command #!{name}: the headless runner knows #!csharp, #!markdown (and " +
+                            $"other kernel selectors), #!time, #r and #i"));
             }
             else if (current != "csharp")
             {
                 if (others.Count == 0) others.Add((current, new StringBuilder()));
                 others[^1].Text.Append(line).Append('\n');
             }
-            else if (RDirective().Match(trimmed) is { Success: true } r && r.Groups[1].Value.TrimStart('"', ' ').StartsWith("nuget:", StringComparison.Ordinal))
+            else if (RDirective().Match(trimmed) is { Success: true } r && r.Groups[1].Value.TrimStart('"',
+                ' ').StartsWith("nuget:", StringComparison.Ordinal))
             {
                 if (PackageRef.TryParse(r.Groups[1].Value) is { } package) packages.Add(package);
-                else errors.Add(new DirectiveError(i + 1, $"unable to parse package reference: {r.Groups[1].Value.Trim()}"));
+                else errors.Add(new DirectiveError(i + 1,
+                    $"unable to parse package reference: {r.Groups[1].Value.Trim()}"));
             }
             else if (IDirective().Match(trimmed) is { Success: true } iMatch)
             {
                 var value = iMatch.Groups[1].Value.Trim(' ', '\t', '"').Replace("nuget:", "").Trim();
-                if (value.Length == 0) errors.Add(new DirectiveError(i + 1, "#i needs a source, e.g. #i \"nuget: https://example.org/v3/index.json\""));
+                if (value.Length == 0) errors.Add(new DirectiveError(i + 1,
+                    "#i needs a source, e.g. #i \"nuget: https://example.org/v3/index.json\""));
                 else sources.Add(value);
             }
             else

@@ -45,7 +45,8 @@ public static class ConsoleRouter
         }
     }
 
-    /// <summary>The writer under a routing writer (so live echo never loops back into a cell), else the writer itself.</summary>
+    /// <summary>The writer under a routing writer (so live echo never loops back into a cell), else the writer
+    /// itself.</summary>
     public static TextWriter Unwrap(TextWriter writer) => writer is RoutingWriter r ? r.Original : writer;
 
     private sealed class RoutingWriter(TextWriter original, string stream) : TextWriter

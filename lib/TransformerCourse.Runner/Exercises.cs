@@ -18,9 +18,11 @@ public static partial class Exercises
     /// <summary>The exercise id if <paramref name="source"/> is a check cell, else null.</summary>
     public static string? CheckId(string source) => Marker(source, CheckLine());
 
-    /// <summary>Where the reference solutions of a notebook live: <c>solutions/&lt;name&gt;.csx</c> beside it.</summary>
+    /// <summary>Where the reference solutions of a notebook live: <c>solutions/&lt;name&gt;.csx</c> beside
+    /// it.</summary>
     public static string SolutionsPath(string notebookPath) =>
-        Path.Combine(Path.GetDirectoryName(Path.GetFullPath(notebookPath))!, "solutions", Path.GetFileNameWithoutExtension(notebookPath) + ".csx");
+        Path.Combine(Path.GetDirectoryName(Path.GetFullPath(notebookPath))!, "solutions",
+            Path.GetFileNameWithoutExtension(notebookPath) + ".csx");
 
     /// <summary>Reads a solutions file into exercise id → replacement cell source.</summary>
     public static IReadOnlyDictionary<string, string> LoadSolutions(string path)
@@ -39,7 +41,8 @@ public static partial class Exercises
     /// Where the plausible wrong answers of a notebook's exercises live: <c>mistakes/&lt;name&gt;.csx</c> beside it.
     /// </summary>
     public static string MistakesPath(string notebookPath) =>
-        Path.Combine(Path.GetDirectoryName(Path.GetFullPath(notebookPath))!, "mistakes", Path.GetFileNameWithoutExtension(notebookPath) + ".csx");
+        Path.Combine(Path.GetDirectoryName(Path.GetFullPath(notebookPath))!, "mistakes",
+            Path.GetFileNameWithoutExtension(notebookPath) + ".csx");
 
     /// <summary>
     /// Reads a mistakes file: header comment lines, then blocks that each start with
@@ -55,8 +58,10 @@ public static partial class Exercises
         {
             var what = MistakeLine().Match(block.Source.Split('\n')[0]).Groups[2].Value.Trim();
             if (what.Length == 0)
-                throw new InvalidDataException($"{path} line {block.Line}: say what the mistake is after \"// Exercise {block.Id}:\"");
-            if (block.Source.Split('\n').Skip(1).All(l => l.Trim().Length == 0 || l.TrimStart().StartsWith("//", StringComparison.Ordinal)))
+                throw new InvalidDataException($"{path} line {block.Line}: say what the mistake is after \"// " +
+                    $"Exercise {block.Id}:\"");
+            if (block.Source.Split('\n').Skip(1).All(l => l.Trim().Length == 0 || l.TrimStart().StartsWith("//",
+                StringComparison.Ordinal)))
                 throw new InvalidDataException($"{path} line {block.Line}: mistake {block.Id} has no code");
             result.Add(new Mistake(block.Id, what, block.Source, block.Line));
         }
@@ -77,7 +82,8 @@ public static partial class Exercises
                 Flush();
                 current = (m.Groups[1].Value, lineNo);
             }
-            else if (current is null && line.Trim().Length > 0 && !line.TrimStart().StartsWith("//", StringComparison.Ordinal))
+            else if (current is null && line.Trim().Length > 0 && !line.TrimStart().StartsWith("//",
+                StringComparison.Ordinal))
                 throw new InvalidDataException($"{path} line {lineNo}: code before the first \"{markerName}\" line");
             if (current is not null) text.Append(line).Append('\n');
         }

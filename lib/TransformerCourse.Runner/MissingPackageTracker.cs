@@ -40,9 +40,10 @@ internal sealed partial class MissingPackageTracker
                 case UsingDirectiveSyntax u when u.NamespaceOrType is { } name:
                     foreach (var part in name.ToString().Split('.')) unavailable.Add(part.Trim());
                     break;
-                case VariableDeclaratorSyntax v when v.Ancestors().OfType<BaseMethodDeclarationSyntax>().FirstOrDefault() is null
-                                                   && v.Ancestors().OfType<LocalFunctionStatementSyntax>().FirstOrDefault() is null
-                                                   && v.Ancestors().OfType<AnonymousFunctionExpressionSyntax>().FirstOrDefault() is null:
+                case VariableDeclaratorSyntax v
+                    when v.Ancestors().OfType<BaseMethodDeclarationSyntax>().FirstOrDefault() is null
+                        && v.Ancestors().OfType<LocalFunctionStatementSyntax>().FirstOrDefault() is null
+                        && v.Ancestors().OfType<AnonymousFunctionExpressionSyntax>().FirstOrDefault() is null:
                     unavailable.Add(v.Identifier.ValueText);
                     break;
                 case MethodDeclarationSyntax m: unavailable.Add(m.Identifier.ValueText); break;

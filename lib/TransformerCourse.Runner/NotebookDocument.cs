@@ -161,16 +161,19 @@ public sealed partial class NotebookDocument
     [GeneratedRegex(@"\s*(Path: [^|]*\| )?LineNumber: \d+ \| BytePositionInLine: \d+\.\s*$")]
     private static partial Regex JsonDetails();
 
-    /// <summary>Writes the notebook (with whatever outputs the cells now hold) as indented JSON, as Jupyter does.</summary>
+    /// <summary>Writes the notebook (with whatever outputs the cells now hold) as indented JSON, as Jupyter
+    /// does.</summary>
     public void Save(string path)
     {
         AtomicFile.WriteAllText(path, ToJson());
     }
 
-    /// <summary>The notebook as nbformat JSON text (one-space indent and a final newline, like Jupyter and VS Code).</summary>
+    /// <summary>The notebook as nbformat JSON text (one-space indent and a final newline, like Jupyter and VS
+    /// Code).</summary>
     public string ToJson()
     {
-        var options = new JsonSerializerOptions { WriteIndented = true, IndentSize = 1, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+        var options = new JsonSerializerOptions { WriteIndented = true, IndentSize = 1, Encoder =
+            JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
         return root.ToJsonString(options) + "\n";
     }
 }

@@ -17,11 +17,13 @@ public static class NotebookExporter
 {
     private static readonly CSharpParseOptions scriptParse = new(LanguageVersion.CSharp12, kind: SourceCodeKind.Script);
 
-    /// <summary>Exports <paramref name="notebookPath"/> to <paramref name="outputFile"/>; returns the file's text.</summary>
+    /// <summary>Exports <paramref name="notebookPath"/> to <paramref name="outputFile"/>; returns the file's
+    /// text.</summary>
     /// <param name="notebookPath">The .ipynb to export.</param>
     /// <param name="outputFile">The .cs file to write (its folder is created).</param>
     /// <param name="solutions">If given, exercise stubs are replaced by these solutions.</param>
-    public static string Export(string notebookPath, string outputFile, IReadOnlyDictionary<string, string>? solutions = null)
+    public static string Export(
+        string notebookPath, string outputFile, IReadOnlyDictionary<string, string>? solutions = null)
     {
         var notebook = NotebookDocument.Load(notebookPath);
         if (notebook.NotCSharp is { } notCSharp) throw new InvalidDataException(notCSharp);
@@ -41,7 +43,8 @@ public static class NotebookExporter
                 continue;
             }
             var source = cell.Source;
-            if (solutions is not null && Exercises.StubId(source) is { } id && solutions.TryGetValue(id, out var solution)) source = solution;
+            if (solutions is not null && Exercises.StubId(source) is { } id && solutions.TryGetValue(id,
+                out var solution)) source = solution;
             var parsed = CellParser.Parse(source, cell.KernelName);
             if (parsed.Errors.Count > 0)
                 throw new InvalidDataException(
@@ -49,10 +52,12 @@ public static class NotebookExporter
             body.Append($"// ── {cell.Name} ──\n");
             foreach (var (kernel, text) in parsed.OtherKernels)
                 body.Append($"// (#!{kernel} part, not C#)\n").Append(Comment(text));
-            packages.AddRange(parsed.Packages.Where(p => !packages.Any(q => q.Name.Equals(p.Name, StringComparison.OrdinalIgnoreCase))));
+            packages.AddRange(parsed.Packages.Where(p => !packages.Any(q => q.Name.Equals(p.Name,
+                StringComparison.OrdinalIgnoreCase))));
 
             var root = (CompilationUnitSyntax)CSharpSyntaxTree.ParseText(parsed.CSharpCode, scriptParse).GetRoot();
-            foreach (var directive in root.GetLeadingTrivia().Concat(root.DescendantTrivia()).Select(t => t.GetStructure()).OfType<ReferenceDirectiveTriviaSyntax>())
+            foreach (var directive in root.GetLeadingTrivia().Concat(root.DescendantTrivia()).Select(t =>
+                t.GetStructure()).OfType<ReferenceDirectiveTriviaSyntax>())
             {
                 var dll = Path.GetFullPath(Path.Combine(notebook.Directory, directive.File.ValueText));
                 if (ReferencedProjects.ProjectFor(dll) is { } project)
@@ -87,8 +92,13 @@ public static class NotebookExporter
                     continue;
                 }
                 var text = member.ToFullString();
-                if (i == members.Count - 1 && member is GlobalStatementSyntax { Statement: ExpressionStatementSyntax { SemicolonToken.IsMissing: true } last })
-                    text = member.GetLeadingTrivia().ToFullString() + $"display({last.Expression.WithoutTrivia()});" + member.GetTrailingTrivia().ToFullString();
+                if (i == members.Count - 1
+                    && member is GlobalStatementSyntax
+                    {
+                        Statement: ExpressionStatementSyntax { SemicolonToken.IsMissing: true } last,
+                    })
+                    text = member.GetLeadingTrivia().ToFullString() + $"display({last.Expression.WithoutTrivia()});"
+                        + member.GetTrailingTrivia().ToFullString();
                 body.Append(StripDirectives(text).TrimEnd()).Append('\n');
             }
             body.Append('\n');
@@ -115,7 +125,8 @@ public static class NotebookExporter
     private static IEnumerable<string> TopLevelNames(MemberDeclarationSyntax member) => member switch
     {
         FieldDeclarationSyntax f => f.Declaration.Variables.Select(v => v.Identifier.ValueText),
-        GlobalStatementSyntax { Statement: LocalDeclarationStatementSyntax l } => l.Declaration.Variables.Select(v => v.Identifier.ValueText),
+        GlobalStatementSyntax { Statement: LocalDeclarationStatementSyntax l } => l.Declaration.Variables.Select(v =>
+            v.Identifier.ValueText),
         GlobalStatementSyntax { Statement: LocalFunctionStatementSyntax f } => [f.Identifier.ValueText],
         MethodDeclarationSyntax m => [m.Identifier.ValueText],
         BaseTypeDeclarationSyntax t => [t.Identifier.ValueText],
@@ -147,7 +158,8 @@ public static class NotebookExporter
             {
                 null => "<null>",
                 string s => s,
-                System.Collections.IEnumerable items when value.GetType().GetMethod("ToString", Type.EmptyTypes)?.DeclaringType == typeof(object)
+                System.Collections.IEnumerable items
+                    when value.GetType().GetMethod("ToString", Type.EmptyTypes)?.DeclaringType == typeof(object)
                     => "[ " + string.Join(", ", items.Cast<object?>().Select(Plain)) + " ]",
                 _ => value.ToString() ?? "",
             };

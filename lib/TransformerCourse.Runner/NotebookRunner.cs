@@ -75,12 +75,14 @@ public sealed class RunOptions
 /// </remarks>
 public static class NotebookRunner
 {
-    /// <summary>The <see cref="AppDomain"/> slot the check API (TransformerCourse.Checks.Check.SinkKey) reports to.</summary>
+    /// <summary>The <see cref="AppDomain"/> slot the check API (TransformerCourse.Checks.Check.SinkKey) reports
+    /// to.</summary>
     public const string CheckSinkKey = "TransformerCourse.Checks.Sink";
 
     /// <summary>The imports the C# kernel starts with.</summary>
     public static readonly ImmutableArray<string> DefaultImports =
-        ["System", "System.Text", "System.Collections", "System.Collections.Generic", "System.Threading.Tasks", "System.Linq"];
+        ["System", "System.Text", "System.Collections", "System.Collections.Generic", "System.Threading.Tasks",
+            "System.Linq"];
 
     private const string Prelude = "using static TransformerCourse.Runner.Scripting.NotebookKernel;";
     private static readonly AsyncLocal<List<CheckOutcome>?> checks = new();
@@ -92,7 +94,8 @@ public static class NotebookRunner
         if (list is null || runningCheck.Value != exercise) return;
         lock (list) list.Add(new CheckOutcome(exercise, passed, message));
     };
-    private static readonly CSharpParseOptions parseOptions = new(LanguageVersion.CSharp12, kind: SourceCodeKind.Script);
+    private static readonly CSharpParseOptions parseOptions = new(LanguageVersion.CSharp12,
+        kind: SourceCodeKind.Script);
 
     static NotebookRunner()
     {
@@ -106,7 +109,8 @@ public static class NotebookRunner
     /// MathNet's provider), which <see cref="ProcessState.Reset"/> puts back before the next one, as a fresh kernel
     /// would have it. Calls from several threads therefore wait for each other.
     /// </remarks>
-    public static async Task<NotebookRunResult> RunAsync(string path, RunOptions? options = null, CancellationToken cancel = default)
+    public static async Task<NotebookRunResult> RunAsync(string path, RunOptions? options = null,
+        CancellationToken cancel = default)
     {
         await oneAtATime.WaitAsync(cancel);
         try
@@ -172,7 +176,8 @@ public static class NotebookRunner
 
         using var loader = new InteractiveAssemblyLoader();
         var timeout = options.CellTimeout;
-        ScriptState<object> state = await CSharpScript.Create(Prelude, scriptOptions, assemblyLoader: loader).RunAsync(cancellationToken: cancel);
+        ScriptState<object> state = await CSharpScript.Create(Prelude, scriptOptions,
+            assemblyLoader: loader).RunAsync(cancellationToken: cancel);
 
         var tracker = new MissingPackageTracker();
         var packages = new List<PackageRef>();
@@ -232,7 +237,8 @@ public static class NotebookRunner
             {
                 if (!solutions.TryGetValue(exercise, out var solution))
                 {
-                    Finish(result with { Status = CellStatus.Failed, Error = $"no reference solution for exercise {exercise} in {Exercises.SolutionsPath(path)}" });
+                    Finish(result with { Status = CellStatus.Failed, Error =
+                        $"no reference solution for exercise {exercise} in {Exercises.SolutionsPath(path)}" });
                     continue;
                 }
                 source = solution;
@@ -244,15 +250,18 @@ public static class NotebookRunner
             {
                 var first = parsed.Errors[0];
                 var outputs = new CellOutputs(echo);
-                outputs.Error("DirectiveError", first.Message, parsed.Errors.Select(e => $"line {e.Line}: {e.Message}"));
+                outputs.Error("DirectiveError", first.Message, parsed.Errors.Select(e =>
+                    $"line {e.Line}: {e.Message}"));
                 cell.SetOutputs(outputs.ToJson(), null);
-                Finish(result with { Status = CellStatus.Failed, Line = first.Line, Error = first.Message, Output = outputs.Text });
+                Finish(result with { Status = CellStatus.Failed, Line = first.Line, Error = first.Message, Output =
+                    outputs.Text });
                 continue;
             }
             if (!parsed.HasCSharp)
             {
                 cell.SetOutputs([], null);
-                Finish(result with { Status = CellStatus.SkippedOtherKernel, Kernel = parsed.OtherKernels.FirstOrDefault().Kernel ?? result.Kernel });
+                Finish(result with { Status = CellStatus.SkippedOtherKernel, Kernel =
+                    parsed.OtherKernels.FirstOrDefault().Kernel ?? result.Kernel });
                 continue;
             }
 
@@ -298,15 +307,21 @@ public static class NotebookRunner
                 // 1. Packages: #r "nuget:" restores everything asked for so far, together (as the kernel does).
                 foreach (var p in parsed.Packages)
                 {
-                    var earlier = packages.FirstOrDefault(q => q.Name.Equals(p.Name, StringComparison.OrdinalIgnoreCase));
-                    if (earlier is not null && p.Version is not ("" or "*" or "*-*") && !p.Version.Equals(earlier.Version, StringComparison.OrdinalIgnoreCase))
-                        return Fail(result, $"{p.Name} version {p.Version} cannot be added because version {earlier.Version} was added previously.");
+                    var earlier = packages.FirstOrDefault(q => q.Name.Equals(p.Name,
+                        StringComparison.OrdinalIgnoreCase));
+                    if (earlier is not null && p.Version is not ("" or "*" or "*-*")
+                        && !p.Version.Equals(earlier.Version, StringComparison.OrdinalIgnoreCase))
+                        return Fail(result,
+                            $"{p.Name} version {p.Version} cannot be added because version {earlier.Version} was " +
+                                $"added previously.");
                 }
-                var newPackages = parsed.Packages.Where(p => !packages.Any(q => q.Name.Equals(p.Name, StringComparison.OrdinalIgnoreCase))).ToList();
+                var newPackages = parsed.Packages.Where(p => !packages.Any(q => q.Name.Equals(p.Name,
+                    StringComparison.OrdinalIgnoreCase))).ToList();
                 var newSources = parsed.Sources.Where(s => !sources.Contains(s)).ToList();
                 if (newPackages.Count > 0 || newSources.Count > 0)
                 {
-                    var restored = await restorer.RestoreAsync([.. packages, .. newPackages], [.. sources, .. newSources], cancel);
+                    var restored = await restorer.RestoreAsync([.. packages, .. newPackages], [.. sources,
+                        .. newSources], cancel);
                     if (!restored.Succeeded)
                     {
                         // Blame the packages this cell added (the earlier ones restored before), unless
@@ -333,7 +348,8 @@ public static class NotebookRunner
                     }
                     packages.AddRange(newPackages);
                     sources.AddRange(newSources);
-                    var added = restored.AssemblyPaths.Where(referenced.Add).Select(p => MetadataReference.CreateFromFile(p)).ToList();
+                    var added = restored.AssemblyPaths.Where(referenced.Add).Select(p =>
+                        MetadataReference.CreateFromFile(p)).ToList();
                     scriptOptions = scriptOptions.AddReferences(added);
                     // The kernel shows the packages a cell installed as this HTML list (not as console output).
                     if (newPackages.Count > 0)
@@ -354,8 +370,10 @@ public static class NotebookRunner
                     if (tracker.Explains(errors))
                     {
                         tracker.AddSkippedCell(parsed.CSharpCode, parseOptions);
-                        Console.Error.WriteLine($"Skipped: this cell needs {string.Join(", ", tracker.Missing)}, which could not be restored here.");
-                        return result with { Status = CellStatus.SkippedMissingPackage, MissingPackages = tracker.Missing.ToList() };
+                        Console.Error.WriteLine($"Skipped: this cell needs {string.Join(", ",
+                            tracker.Missing)}, which could not be restored here.");
+                        return result with { Status = CellStatus.SkippedMissingPackage, MissingPackages =
+                            tracker.Missing.ToList() };
                     }
                     var message = string.Join("\n", errors.Select((d, i) => Describe(d, cellFile, withPlace: i > 0)));
                     var at = errors[0].Location.GetLineSpan();
@@ -394,7 +412,8 @@ public static class NotebookRunner
                     cellOutputs.Error(e.GetType().Name, e.Message, e.ToString().Split('\n'));
                     return result with { Status = CellStatus.Failed, Error = message, Line = line, Column = column };
                 }
-                if (HasReturnValue(script)) cellOutputs.Result(count.Value, OutputFormatter.Format(next.ReturnValue, null));
+                if (HasReturnValue(script)) cellOutputs.Result(count.Value, OutputFormatter.Format(next.ReturnValue,
+                    null));
                 return result with { Status = CellStatus.Ran };
             }
         }
@@ -453,11 +472,14 @@ public static class NotebookRunner
         return done.Task;
     }
 
-    // As the kernel does: Script.HasReturnValue() is internal; true when the submission ends in an expression with a value.
-    private static readonly MethodInfo? hasReturnValue = typeof(Script).GetMethod("HasReturnValue", BindingFlags.Instance | BindingFlags.NonPublic);
+    // As the kernel does: Script.HasReturnValue() is internal; true when the submission ends in an expression with a
+    // value.
+    private static readonly MethodInfo? hasReturnValue = typeof(Script).GetMethod("HasReturnValue",
+        BindingFlags.Instance | BindingFlags.NonPublic);
 
     private static bool HasReturnValue(Script script) =>
-        hasReturnValue?.Invoke(script, null) as bool? ?? throw new MissingMethodException("Script.HasReturnValue is gone from this Roslyn version");
+        hasReturnValue?.Invoke(script, null) as bool?
+            ?? throw new MissingMethodException("Script.HasReturnValue is gone from this Roslyn version");
 
     /// <summary>The exercise ids of a course notebook: its stub cells', then its check cells' not among them.</summary>
     public static IReadOnlyList<string> ReferenceExercises(NotebookDocument reference) =>
@@ -522,7 +544,8 @@ public static class NotebookRunner
         foreach (var frame in new StackTrace(e, true).GetFrames())
         {
             if (frame.GetFileName() == cellFile && frame.GetFileLineNumber() > 0)
-                return (frame.GetFileLineNumber(), frame.GetFileColumnNumber() > 0 ? frame.GetFileColumnNumber() : null);
+                return (frame.GetFileLineNumber(),
+                    frame.GetFileColumnNumber() > 0 ? frame.GetFileColumnNumber() : null);
         }
         return (null, null);
     }

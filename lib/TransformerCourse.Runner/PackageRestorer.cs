@@ -85,7 +85,8 @@ public sealed partial class PackageRestorer
 
     private static string DefaultCacheHome() =>
         Environment.GetEnvironmentVariable("COURSE_CACHE") is { Length: > 0 } course ? course
-        : Environment.GetEnvironmentVariable("XDG_CACHE_HOME") is { Length: > 0 } xdg ? Path.Combine(xdg, "transformercourse")
+        : Environment.GetEnvironmentVariable("XDG_CACHE_HOME") is { Length: > 0 } xdg ? Path.Combine(xdg,
+            "transformercourse")
         : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "transformercourse");
 
     /// <summary>Restores <paramref name="packages"/> together (with extra <paramref name="sources"/>).</summary>
@@ -135,13 +136,15 @@ public sealed partial class PackageRestorer
         return new RestoreResult(true, paths, [], log);
     }
 
-    /// <summary>Reads the runtime assemblies for <paramref name="tfm"/> from a project.assets.json, leaving out any the shared framework already has.</summary>
+    /// <summary>Reads the runtime assemblies for <paramref name="tfm"/> from a project.assets.json, leaving out any the
+    /// shared framework already has.</summary>
     public static IReadOnlyList<string> RuntimeAssemblies(string assetsPath, string tfm)
     {
         var assets = JsonNode.Parse(File.ReadAllText(assetsPath))!;
         var folders = (assets["packageFolders"] as JsonObject)?.Select(kv => kv.Key).ToList() ?? [];
         var libraries = assets["libraries"] as JsonObject;
-        var target = (assets["targets"] as JsonObject)?.FirstOrDefault(kv => kv.Key == tfm || kv.Key.StartsWith(tfm + "/", StringComparison.Ordinal)).Value as JsonObject;
+        var target = (assets["targets"] as JsonObject)?.FirstOrDefault(kv => kv.Key == tfm
+            || kv.Key.StartsWith(tfm + "/", StringComparison.Ordinal)).Value as JsonObject;
         var framework = Directory.EnumerateFiles(RuntimeEnvironment.GetRuntimeDirectory(), "*.dll")
             .Select(Path.GetFileName).ToHashSet(StringComparer.OrdinalIgnoreCase);
         var result = new List<string>();
@@ -152,7 +155,8 @@ public sealed partial class PackageRestorer
             var libPath = (string?)libraries?[id]?["path"] ?? id.ToLowerInvariant();
             foreach (var (file, _) in runtime)
             {
-                if (file.EndsWith("_._", StringComparison.Ordinal) || framework.Contains(Path.GetFileName(file))) continue;
+                if (file.EndsWith("_._", StringComparison.Ordinal)
+                    || framework.Contains(Path.GetFileName(file))) continue;
                 var full = folders.Select(f => Path.Combine(f, libPath, file)).FirstOrDefault(File.Exists);
                 if (full is not null) result.Add(Path.GetFullPath(full));
             }
@@ -164,8 +168,10 @@ public sealed partial class PackageRestorer
     {
         static string Esc(string s) => System.Security.SecurityElement.Escape(s);
         var refs = string.Join("\n", packages.Select(p =>
-            $"    <PackageReference Include=\"{Esc(p.Name)}\" Version=\"{Esc(p.Version is "" or "*-*" ? "*" : p.Version)}\" />"));
-        var extra = sources.Count == 0 ? "" : $"\n    <RestoreAdditionalProjectSources>{Esc(string.Join(";", sources))}</RestoreAdditionalProjectSources>";
+            $"    <PackageReference Include=\"{Esc(p.Name)}\" " +
+                $"Version=\"{Esc(p.Version is "" or "*-*" ? "*" : p.Version)}\" />"));
+        var extra = sources.Count == 0 ? "" : $"\n    <RestoreAdditionalProjectSources>{Esc(string.Join(";",
+            sources))}</RestoreAdditionalProjectSources>";
         return $"""
             <Project Sdk="Microsoft.NET.Sdk">
               <!-- Written by the TransformerCourse notebook runner to restore #r "nuget:" packages. -->
@@ -181,7 +187,8 @@ public sealed partial class PackageRestorer
             """;
     }
 
-    // Empty Directory.Build.* and Directory.Packages.props stop MSBuild from importing files from folders above the cache.
+    // Empty Directory.Build.* and Directory.Packages.props stop MSBuild from importing files from folders above the
+    // cache.
     private static void WriteFenceFiles(string root)
     {
         foreach (var name in new[] { "Directory.Build.props", "Directory.Build.targets", "Directory.Packages.props" })
@@ -250,7 +257,8 @@ public sealed partial class PackageRestorer
             UseShellExecute = false,
             WorkingDirectory = Path.GetDirectoryName(project)!,
         };
-        foreach (var arg in new[] { "restore", project, "--nologo", "--disable-build-servers", "-v", "q", "-p:NuGetInteractive=false" })
+        foreach (var arg in new[] { "restore", project, "--nologo", "--disable-build-servers", "-v", "q",
+            "-p:NuGetInteractive=false" })
             start.ArgumentList.Add(arg);
         if (configFile is not null)
         {

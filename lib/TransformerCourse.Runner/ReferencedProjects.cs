@@ -43,7 +43,8 @@ public static partial class ReferencedProjects
         var name = Path.GetFileNameWithoutExtension(dllPath);
         for (var dir = Path.GetDirectoryName(dllPath); dir is not null; dir = Path.GetDirectoryName(dir))
         {
-            foreach (var candidate in new[] { Path.Combine(dir, name + ".csproj"), Path.Combine(dir, name, name + ".csproj") })
+            foreach (var candidate in new[] { Path.Combine(dir, name + ".csproj"), Path.Combine(dir, name,
+                name + ".csproj") })
                 if (File.Exists(candidate)) return candidate;
         }
         return null;
@@ -53,7 +54,8 @@ public static partial class ReferencedProjects
     /// Builds the projects behind the <c>#r</c> DLLs of the given notebooks (always: <c>dotnet build</c> is
     /// incremental), one build at a time in this process; returns false if a build failed or did not produce its DLL.
     /// </summary>
-    public static async Task<bool> EnsureBuiltAsync(IEnumerable<string> notebookPaths, TextWriter log, CancellationToken cancel = default)
+    public static async Task<bool> EnsureBuiltAsync(IEnumerable<string> notebookPaths, TextWriter log,
+        CancellationToken cancel = default)
     {
         var references = notebookPaths.SelectMany(DllReferences).Distinct().ToList();
         var projects = references.Select(dll => (dll, project: ProjectFor(dll)))
@@ -77,9 +79,11 @@ public static partial class ReferencedProjects
 
     /// <summary>
     /// <c>dotnet build</c> of one project, one build at a time: in this process (tests run notebooks in parallel) and
-    /// across processes (an exclusive lock on a file in the folder notebooks load from: the projects share their references).
+    /// across processes (an exclusive lock on a file in the folder notebooks load from: the projects share their
+    /// references).
     /// </summary>
-    private static async Task<bool> BuildAsync(string project, string lockFile, TextWriter log, CancellationToken cancel)
+    private static async Task<bool> BuildAsync(string project, string lockFile, TextWriter log,
+        CancellationToken cancel)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -87,7 +91,8 @@ public static partial class ReferencedProjects
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        foreach (var arg in new[] { "build", project, "--nologo", "-v", "q", "-clp:ErrorsOnly" }) start.ArgumentList.Add(arg);
+        foreach (var arg in new[] { "build", project, "--nologo", "-v", "q",
+            "-clp:ErrorsOnly" }) start.ArgumentList.Add(arg);
         await BuildLock.WaitAsync(cancel);
         try
         {
@@ -132,12 +137,14 @@ public static partial class ReferencedProjects
         }
     }
 
-    /// <summary>The repository root above <paramref name="start"/> (the folder holding TransformerCourse.sln or .git), or null.</summary>
+    /// <summary>The repository root above <paramref name="start"/> (the folder holding TransformerCourse.sln or .git),
+    /// or null.</summary>
     public static string? FindRepositoryRoot(string start)
     {
         for (var dir = Path.GetFullPath(start); dir is not null; dir = Path.GetDirectoryName(dir))
         {
-            if (File.Exists(Path.Combine(dir, "TransformerCourse.sln")) || Path.Exists(Path.Combine(dir, ".git"))) return dir;
+            if (File.Exists(Path.Combine(dir, "TransformerCourse.sln")) || Path.Exists(Path.Combine(dir,
+                ".git"))) return dir;
         }
         return null;
     }

@@ -7,7 +7,8 @@ public enum CellStatus
     Text,
     /// <summary>C# code ran without error.</summary>
     Ran,
-    /// <summary>The cell belongs to another kernel (F#, PowerShell, markdown via <c>#!markdown</c>, …) and was passed over.</summary>
+    /// <summary>The cell belongs to another kernel (F#, PowerShell, markdown via <c>#!markdown</c>, …) and was passed
+    /// over.</summary>
     SkippedOtherKernel,
     /// <summary>The cell needs a package that could not be restored on this machine.</summary>
     SkippedMissingPackage,
@@ -145,7 +146,8 @@ public sealed class NotebookRunResult
         }).ToList();
 
     /// <summary>Packages that could not be restored.</summary>
-    public IReadOnlyList<string> MissingPackages => Cells.SelectMany(c => c.MissingPackages).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+    public IReadOnlyList<string> MissingPackages => Cells.SelectMany(c =>
+        c.MissingPackages).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
 
     /// <summary>Why the missing packages could not be restored, one sentence each.</summary>
     public IReadOnlyList<string> RestoreProblems =>

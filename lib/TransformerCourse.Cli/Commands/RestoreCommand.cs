@@ -44,7 +44,8 @@ public sealed class RestoreCommand : ICourseCommand
             {
                 var parsed = CellParser.Parse(cell.Source, cell.KernelName);
                 sources.AddRange(parsed.Sources.Except(sources));
-                foreach (var p in parsed.Packages.Where(p => !packages.Any(q => q.Name.Equals(p.Name, StringComparison.OrdinalIgnoreCase))))
+                foreach (var p in parsed.Packages.Where(p => !packages.Any(q => q.Name.Equals(p.Name,
+                    StringComparison.OrdinalIgnoreCase))))
                 {
                     // Restore each package on top of those before it, as running the cells would.
                     var result = await restorer.RestoreAsync([.. packages, p], sources, cancel);

@@ -9,17 +9,20 @@ namespace TransformerCourse.Runner.Scripting;
 /// </summary>
 public static class NotebookKernel
 {
-    /// <summary>Shows a value below the cell; with no MIME type given, in its type's preferred MIME types (as the kernel).</summary>
+    /// <summary>Shows a value below the cell; with no MIME type given, in its type's preferred MIME types (as the
+    /// kernel).</summary>
     public static DisplayedValue display(object? value, params string[] mimeTypes) => value.Display(mimeTypes);
 
-    /// <summary>Shows a value below the cell; with no MIME type given, in its type's preferred MIME types (as the kernel).</summary>
+    /// <summary>Shows a value below the cell; with no MIME type given, in its type's preferred MIME types (as the
+    /// kernel).</summary>
     public static DisplayedValue Display(this object? value, params string[] mimeTypes)
     {
         var formatted = OutputFormatter.Format(value, mimeTypes);
         return Show(formatted);
     }
 
-    /// <summary>Shows text as the given MIME type, as is (e.g. <c>"&lt;b&gt;hi&lt;/b&gt;".DisplayAs("text/html")</c>).</summary>
+    /// <summary>Shows text as the given MIME type, as is (e.g.
+    /// <c>"&lt;b&gt;hi&lt;/b&gt;".DisplayAs("text/html")</c>).</summary>
     public static DisplayedValue DisplayAs(this string value, string mimeType) => Show([(mimeType, value)]);
 
     private static DisplayedValue Show(IReadOnlyList<(string MimeType, string Value)> formatted)
@@ -31,7 +34,8 @@ public static class NotebookKernel
     }
 }
 
-/// <summary>A shown value; <see cref="Update"/> replaces what is shown, as the kernel's <c>DisplayedValue</c> does.</summary>
+/// <summary>A shown value; <see cref="Update"/> replaces what is shown, as the kernel's <c>DisplayedValue</c>
+/// does.</summary>
 public sealed class DisplayedValue
 {
     private readonly CellOutputs? cell;

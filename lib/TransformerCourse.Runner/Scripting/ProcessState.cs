@@ -27,7 +27,8 @@ public static class ProcessState
                 _ => (null, null),
             };
             if (type is null) continue;
-            assembly.GetType(type)?.GetMethod(method!, BindingFlags.Public | BindingFlags.Static, Type.EmptyTypes)?.Invoke(null, null);
+            assembly.GetType(type)?.GetMethod(method!, BindingFlags.Public | BindingFlags.Static,
+                Type.EmptyTypes)?.Invoke(null, null);
         }
     }
 }
