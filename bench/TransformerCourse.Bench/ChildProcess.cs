@@ -7,35 +7,43 @@ using TransformerCourse.Native;
 
 namespace TransformerCourse.Bench;
 
-/// <summary>A section whose measurements run in a child process per thread count (see <see cref="ChildProcess"/>).</summary>
+/// <summary>A section whose measurements run in a child process per thread count (see <see
+/// cref="ChildProcess"/>).</summary>
 interface IWorkerSection
 {
-    /// <summary>Measures at <c>settings.Threads[0]</c> threads, inside the child process; the result goes back as JSON.</summary>
+    /// <summary>Measures at <c>settings.Threads[0]</c> threads, inside the child process; the result goes back as
+    /// JSON.</summary>
     JsonElement Measure(BenchSettings settings);
 }
 
 /// <summary>
-/// Runs a section's measurements in a fresh copy of this program started with <c>DOTNET_PROCESSOR_COUNT</c> = the thread
+/// Runs a section's measurements in a fresh copy of this program started with <c>DOTNET_PROCESSOR_COUNT</c> = the
+/// thread
 /// count. A process that sees one core runs everything on one thread, as PyTorch does after torch.set_num_threads(1):
 /// MathNet's managed provider (Control.MaxDegreeOfParallelism), the attention op's parallel loop over (sequence, head)
 /// blocks, and .NET's thread pool all size themselves from Environment.ProcessorCount.
 /// </summary>
 static class ChildProcess
 {
-    /// <summary>Runs the section once per thread count, each in its own process (the first also profiles), and reads the results.</summary>
+    /// <summary>Runs the section once per thread count, each in its own process (the first also profiles), and reads
+    /// the results.</summary>
     public static List<T> RunEach<T>(string section, BenchSettings settings) =>
         settings.Threads.Select((threads, i) =>
-            Run(section, threads, settings with { Threads = [threads], Profile = i == 0 }).Deserialize<T>(Json)!).ToList();
+            Run(section, threads, settings with { Threads = [threads], Profile = i == 0 }).Deserialize<T>(Json)!)
+                .ToList();
 
     public static JsonElement Run(string section, int threads, BenchSettings settings)
     {
         var output = Path.GetTempFileName();
         try
         {
-            var self = Environment.ProcessPath ?? throw new InvalidOperationException("cannot find this program's path");
+            var self = Environment.ProcessPath
+                ?? throw new InvalidOperationException("cannot find this program's path");
             var info = new ProcessStartInfo(self) { UseShellExecute = false };
-            if (Path.GetFileNameWithoutExtension(self) == "dotnet") info.ArgumentList.Add(Assembly.GetEntryAssembly()!.Location);
-            string[] args = ["--worker", section, "--worker-out", output, "--threads", threads.ToString(CultureInfo.InvariantCulture),
+            if (Path.GetFileNameWithoutExtension(self) == "dotnet")
+                info.ArgumentList.Add(Assembly.GetEntryAssembly()!.Location);
+            string[] args = ["--worker", section, "--worker-out", output, "--threads",
+                threads.ToString(CultureInfo.InvariantCulture),
                 "--samples", Measure.Samples.ToString(CultureInfo.InvariantCulture),
                 "--min-sample", Measure.MinSampleSeconds.ToString(CultureInfo.InvariantCulture)];
             foreach (var a in args) info.ArgumentList.Add(a);
@@ -49,7 +57,8 @@ static class ChildProcess
             info.Environment["DOTNET_PROCESSOR_COUNT"] = threads.ToString(CultureInfo.InvariantCulture);
             using var process = Process.Start(info)!;
             process.WaitForExit();
-            if (process.ExitCode != 0) throw new InvalidOperationException($"the {section} worker ({threads} threads) failed with exit code {process.ExitCode}");
+            if (process.ExitCode != 0) throw new InvalidOperationException($"the {section} worker ({threads} " +
+                $"threads) failed with exit code {process.ExitCode}");
             return JsonDocument.Parse(File.ReadAllText(output)).RootElement.Clone();
         }
         finally
@@ -62,7 +71,8 @@ static class ChildProcess
 }
 
 /// <summary>
-/// Inside a worker process: acceleration enabled at the worker's thread count, both providers (so that samples can switch
+/// Inside a worker process: acceleration enabled at the worker's thread count, both providers (so that samples can
+/// switch
 /// between them), the OpenBLAS kernels in use, and PyTorch's worker started with the same thread count and kernels.
 /// </summary>
 sealed class WorkerContext : IDisposable
@@ -78,7 +88,8 @@ sealed class WorkerContext : IDisposable
         LinearAlgebraControl.UseManaged();
         Managed = LinearAlgebraControl.Provider;
         OurKernels = Native is not null && RawOpenBlas.IsAvailable ? RawOpenBlas.CoreName() : null;
-        Torch = TorchWorker.Start(settings.Python, Threads, OurKernels ?? Environment.GetEnvironmentVariable("OPENBLAS_CORETYPE"), out var whyNot);
+        Torch = TorchWorker.Start(settings.Python, Threads, OurKernels
+            ?? Environment.GetEnvironmentVariable("OPENBLAS_CORETYPE"), out var whyNot);
         if (Torch is null)
         {
             TorchNote = whyNot;
@@ -98,7 +109,8 @@ sealed class WorkerContext : IDisposable
     /// <summary>Our CBLAS provider, or null when no native library was found.</summary>
     public ILinearAlgebraProvider? Native { get; }
 
-    /// <summary>Our CBLAS provider on Intel MKL, forced (with <c>withMkl</c>), or null when MKL is not usable.</summary>
+    /// <summary>Our CBLAS provider on Intel MKL, forced (with <c>withMkl</c>), or null when MKL is not
+    /// usable.</summary>
     public ILinearAlgebraProvider? Mkl { get; }
 
     /// <summary>What loading MKL said: its version and threading layer, or why it is not measured.</summary>

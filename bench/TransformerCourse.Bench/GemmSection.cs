@@ -16,7 +16,8 @@ sealed class GemmSection : IBenchSection
 {
     public string Name => "gemm";
 
-    record Row(int Threads, int N, Timing Managed, Timing? Native, Timing? Raw, TorchResult? Torch, double MaxDifference,
+    record Row(int Threads, int N, Timing Managed, Timing? Native, Timing? Raw, TorchResult? Torch,
+        double MaxDifference,
         Timing? Mkl = null)
     {
         /// <summary>MKL's speed over raw OpenBLAS, from side-by-side samples.</summary>
@@ -72,20 +73,24 @@ sealed class GemmSection : IBenchSection
                 {
                     LinearAlgebraControl.Provider = native;
                     var actions = new List<Action> { () => a.Multiply(b, c) };
-                    if (raw) actions.Add(() => RawOpenBlas.Dgemm(n, a.AsColumnMajorArray(), b.AsColumnMajorArray(), cRaw));
+                    if (raw) actions.Add(() => RawOpenBlas.Dgemm(n, a.AsColumnMajorArray(), b.AsColumnMajorArray(),
+                        cRaw));
                     if (mkl != null)
-                        actions.Add(() => mkl.MatrixMultiply(a.AsColumnMajorArray(), n, n, b.AsColumnMajorArray(), n, n, cMkl));
+                        actions.Add(() => mkl.MatrixMultiply(a.AsColumnMajorArray(), n, n, b.AsColumnMajorArray(), n, n,
+                            cMkl));
                     var timings = Measure.Interleaved([.. actions]);
                     nativeTiming = timings[0];
                     rawTiming = raw ? timings[1] : null;
                     mklTiming = mkl != null ? timings[^1] : null;
                     maxDifference = (c - reference).Enumerate().Max(Math.Abs);
                     if (mkl != null)
-                        maxDifference = Math.Max(maxDifference, cMkl.Zip(reference.AsColumnMajorArray(), (x, y) => Math.Abs(x - y)).Max());
+                        maxDifference = Math.Max(maxDifference, cMkl.Zip(reference.AsColumnMajorArray(), (x, y) =>
+                            Math.Abs(x - y)).Max());
                 }
                 var torch = settings.TorchResult("gemm", threads, n);
                 rows.Add(new Row(threads, n, managed, nativeTiming, rawTiming, torch, maxDifference, mklTiming));
-                Console.Error.WriteLine($"[gemm] threads={threads} n={n}: managed {Gflops(n, managed.Seconds):F2}, native {Gflops(n, nativeTiming?.Seconds):F2}, "
+                Console.Error.WriteLine($"[gemm] threads={threads} n={n}: managed {Gflops(n,
+                    managed.Seconds):F2}, native {Gflops(n, nativeTiming?.Seconds):F2}, "
                     + $"raw {Gflops(n, rawTiming?.Seconds):F2}, torch {Gflops(n, torch?.Seconds):F2} GFLOP/s");
             }
         }
@@ -106,7 +111,8 @@ sealed class GemmSection : IBenchSection
         var provider = LinearAlgebraControl.Provider as CblasLinearAlgebraProvider;
         Console.Error.WriteLine($"[gemm] MKL: {result.Message}");
         return provider is { LibraryFamily: "MKL" } ? (provider, $"*MKL*: {result.Message}")
-            : (null, "*MKL*: n/a (install it with `bash .devcontainer/post-create.sh --mkl`, or set BENCH_MKL to the path "
+            : (null, "*MKL*: n/a (install it with `bash .devcontainer/post-create.sh --mkl`, or set BENCH_MKL to the " +
+                "path "
                 + $"of a libmkl_rt.so): {result.Message}");
     }
 
@@ -126,13 +132,15 @@ sealed class GemmSection : IBenchSection
         var cRaw = new double[n * n];
         LinearAlgebraControl.UseManaged();
         var managed = Measure.Interleaved(() => a.Multiply(a, c))[0];
-        string Ns(Timing? t) => t is null ? "n/a" : (t.Seconds * 1e9).ToString("F0", CultureInfo.InvariantCulture) + " ns";
+        string Ns(Timing? t) => t is null ? "n/a" : (t.Seconds * 1e9).ToString("F0",
+            CultureInfo.InvariantCulture) + " ns";
         Timing? nativeTiming = null, rawTiming = null;
         if (native != null)
         {
             LinearAlgebraControl.Provider = native;
             var timings = raw
-                ? Measure.Interleaved(() => a.Multiply(a, c), () => RawOpenBlas.Dgemm(n, a.AsColumnMajorArray(), a.AsColumnMajorArray(), cRaw))
+                ? Measure.Interleaved(() => a.Multiply(a, c), () => RawOpenBlas.Dgemm(n, a.AsColumnMajorArray(),
+                    a.AsColumnMajorArray(), cRaw))
                 : Measure.Interleaved(() => a.Multiply(a, c));
             nativeTiming = timings[0];
             rawTiming = raw ? timings[1] : null;
@@ -148,25 +156,34 @@ sealed class GemmSection : IBenchSection
         var md = new StringBuilder();
         md.AppendLine("## GEMM: C = A·B, n×n, double");
         md.AppendLine();
-        md.AppendLine($"GFLOP/s = 2n³ / median time of one product (higher is better). *managed*: MathNet {typeof(Control).Assembly.GetName().Version} managed provider; "
-            + $"*native*: our `CblasLinearAlgebraProvider` through MathNet's `A.Multiply(B, C)`; *raw*: `cblas_dgemm` of libopenblas.so.0 by P/Invoke; "
+        md.AppendLine($"GFLOP/s = 2n³ / median time of one product (higher is better). *managed*: MathNet " +
+            $"{typeof(Control).Assembly.GetName().Version} managed provider; "
+            + $"*native*: our `CblasLinearAlgebraProvider` through MathNet's `A.Multiply(B, C)`; *raw*: " +
+                $"`cblas_dgemm` of libopenblas.so.0 by P/Invoke; "
             + $"*PyTorch*: `torch.matmul(a, b, out=c)` ({settings.TorchDescription("gemm")}).");
         md.AppendLine(enabled.Message);
         md.AppendLine();
-        md.AppendLine(mklMessage + " Its products are timed through our provider's `MatrixMultiply`, side by side with the others.");
+        md.AppendLine(mklMessage + " Its products are timed through our provider's `MatrixMultiply`, side by side " +
+            "with the others.");
         md.AppendLine();
-        md.AppendLine("| threads | n | managed | native | raw OpenBLAS | MKL | PyTorch | native / raw | MKL / raw | native / managed | native / PyTorch |");
+        md.AppendLine("| threads | n | managed | native | raw OpenBLAS | MKL | PyTorch | native / raw | MKL / raw | " +
+            "native / managed | native / PyTorch |");
         md.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var r in rows)
         {
-            double? m = Gflops(r.N, r.Managed.Seconds), nat = Gflops(r.N, r.Native?.Seconds), raw = Gflops(r.N, r.Raw?.Seconds), torch = Gflops(r.N, r.Torch?.Seconds);
-            md.AppendLine($"| {r.Threads} | {r.N} | {F(m)} | {F(nat)} | {F(raw)} | {F(Gflops(r.N, r.Mkl?.Seconds))} | {F(torch)} | {Ratio(r.NativeOverRaw, 1)} | "
+            double? m = Gflops(r.N, r.Managed.Seconds), nat = Gflops(r.N, r.Native?.Seconds), raw = Gflops(r.N,
+                r.Raw?.Seconds), torch = Gflops(r.N, r.Torch?.Seconds);
+            md.AppendLine($"| {r.Threads} | {r.N} | {F(m)} | {F(nat)} | {F(raw)} | {F(Gflops(r.N,
+                r.Mkl?.Seconds))} | {F(torch)} | {Ratio(r.NativeOverRaw, 1)} | "
                 + $"{Ratio(r.MklOverRaw, 1)} | {Ratio(nat, m, "×")} | {Ratio(r.NativeOverTorch, 1)} |");
         }
         md.AppendLine();
-        md.AppendLine("*native / raw* is the median, over side-by-side samples, of the ratio of their speeds (so that a change of load "
-            + "between samples cancels out). *native / PyTorch* is (native / raw OpenBLAS, timed side by side in .NET) ÷ "
-            + "(PyTorch / raw OpenBLAS, timed side by side in Python): the two processes ran at different moments of a shared machine, "
+        md.AppendLine("*native / raw* is the median, over side-by-side samples, of the ratio of their speeds (so " +
+            "that a change of load "
+            + "between samples cancels out). *native / PyTorch* is (native / raw OpenBLAS, timed side by side in " +
+                ".NET) ÷ "
+            + "(PyTorch / raw OpenBLAS, timed side by side in Python): the two processes ran at different moments of " +
+                "a shared machine, "
             + "so their GFLOP/s columns are not compared directly.");
         md.AppendLine();
 
@@ -177,26 +194,33 @@ sealed class GemmSection : IBenchSection
             var met = goal.Count(g => g.Ratio >= 0.90);
             var worst = goal.MinBy(g => g.Ratio);
             md.AppendLine($"Goal native / raw ≥ 0.90 at n ≥ 256: met in {met} of {goal.Count} cases "
-                + $"(lowest {worst.Ratio.ToString("F2", CultureInfo.InvariantCulture)} at n = {worst.N}, {worst.Threads} thread{(worst.Threads == 1 ? "" : "s")}).");
+                + $"(lowest {worst.Ratio.ToString("F2",
+                    CultureInfo.InvariantCulture)} at n = {worst.N}, {worst.Threads} " +
+                    $"thread{(worst.Threads == 1 ? "" : "s")}).");
             md.AppendLine();
         }
         var worstDifference = rows.Max(r => r.MaxDifference);
-        md.AppendLine($"Largest |native − managed| or |MKL − managed| entry over all products: {worstDifference.ToString("E1", CultureInfo.InvariantCulture)}.");
+        md.AppendLine($"Largest |native − managed| or |MKL − managed| entry over all products: " +
+            $"{worstDifference.ToString("E1", CultureInfo.InvariantCulture)}.");
         md.AppendLine();
 
-        md.AppendLine("Managed bytes allocated per product (`A.Multiply(B, C)` into an existing C; raw: the P/Invoke call):");
+        md.AppendLine("Managed bytes allocated per product (`A.Multiply(B, C)` into an existing C; raw: the P/Invoke " +
+            "call):");
         md.AppendLine();
         md.AppendLine("| threads | n | managed | native | raw OpenBLAS |");
         md.AppendLine("|---:|---:|---:|---:|---:|");
         foreach (var r in rows)
-            md.AppendLine($"| {r.Threads} | {r.N} | {Bytes(r.Managed.BytesPerCall)} | {Bytes(r.Native?.BytesPerCall)} | {Bytes(r.Raw?.BytesPerCall)} |");
+            md.AppendLine($"| {r.Threads} | {r.N} | {Bytes(r.Managed.BytesPerCall)} | " +
+                $"{Bytes(r.Native?.BytesPerCall)} | {Bytes(r.Raw?.BytesPerCall)} |");
         return md.ToString();
     }
 
-    static string F(double? value) => value is { } v ? v.ToString(v < 10 ? "F2" : "F1", CultureInfo.InvariantCulture) : "n/a";
+    static string F(double? value) => value is { } v ? v.ToString(v < 10 ? "F2" : "F1",
+        CultureInfo.InvariantCulture) : "n/a";
 
     static string Ratio(double? top, double? bottom, string suffix = "") =>
-        top is { } t && bottom is { } b && b > 0 ? (t / b).ToString(t / b >= 10 ? "F0" : "F2", CultureInfo.InvariantCulture) + suffix : "n/a";
+        top is { } t && bottom is { } b && b > 0 ? (t / b).ToString(t / b >= 10 ? "F0" : "F2",
+            CultureInfo.InvariantCulture) + suffix : "n/a";
 
     static string Bytes(double? bytes) => bytes switch
     {

@@ -4,7 +4,8 @@ namespace TransformerCourse.Bench;
 
 /// <summary>Median time of one call, and the bytes it allocates (all threads).</summary>
 /// <param name="Seconds">Median over the samples of (sample time / calls in the sample).</param>
-/// <param name="BytesPerCall">Managed bytes allocated per call, on any thread (null for a workload in another process).</param>
+/// <param name="BytesPerCall">Managed bytes allocated per call, on any thread (null for a workload in another
+/// process).</param>
 /// <param name="Samples">Seconds per call of each sample, in the order taken.</param>
 record Timing(double Seconds, double? BytesPerCall, IReadOnlyList<double> Samples)
 {
@@ -79,8 +80,10 @@ static class Measure
     }
 
     /// <summary>
-    /// Runs <paramref name="action"/> until it has run <paramref name="calls"/> times or for <paramref name="maxSeconds"/>:
-    /// .NET compiles a method quickly first and optimises it after about 30 calls, so code that runs once per step needs
+    /// Runs <paramref name="action"/> until it has run <paramref name="calls"/> times or for <paramref
+    /// name="maxSeconds"/>:
+    /// .NET compiles a method quickly first and optimises it after about 30 calls, so code that runs once per step
+    /// needs
     /// tens of steps before it runs at full speed (a training run is in that steady state after its first seconds).
     /// </summary>
     public static void WarmUp(Action action, int calls = 40, double maxSeconds = 3)
@@ -89,7 +92,8 @@ static class Measure
         for (var i = 0; i < calls && watch.Elapsed.TotalSeconds < maxSeconds; i++) action();
     }
 
-    /// <summary>Managed bytes allocated per call, on all threads (after a collection, so that counts are exact).</summary>
+    /// <summary>Managed bytes allocated per call, on all threads (after a collection, so that counts are
+    /// exact).</summary>
     public static double BytesPerCall(Action action, int calls)
     {
         var before = GC.GetTotalAllocatedBytes(precise: true);

@@ -55,7 +55,8 @@ sealed class MiniLmSection : IBenchSection, IWorkerSection
         Bench.Measure.WarmUp(() => Ours(), 2, 3);
         var timings = Bench.Measure.Interleaved(() => Ours(), () => onnx.Run(ids, mask, null, Batch));
         var result = new WorkerResult(context.Threads, context.Enabled.Message,
-            context.Native is null ? "managed" : "native", timings[0], timings[1], timings[1].SpeedOver(timings[0]), max);
+            context.Native is null ? "managed" : "native", timings[0], timings[1], timings[1].SpeedOver(timings[0]),
+                max);
         Console.Error.WriteLine($"[minilm] {context.Threads} thread(s): ours {timings[0].Seconds:F2} s, ONNX Runtime " +
             $"{timings[1].Seconds:F3} s, ours / ONNX Runtime {result.OursOverOnnx:F1}");
         return JsonSerializer.SerializeToElement(result, ChildProcess.Json);
@@ -66,7 +67,8 @@ sealed class MiniLmSection : IBenchSection, IWorkerSection
         var md = new StringBuilder();
         md.AppendLine("## all-MiniLM-L6-v2 forward, 32 × 128 tokens: ours (float64) vs ONNX Runtime (float32)");
         md.AppendLine();
-        md.AppendLine("Median seconds per forward pass of the 6-layer encoder (22.7M parameters) on a batch of 32 sequences "
+        md.AppendLine("Median seconds per forward pass of the 6-layer encoder (22.7M parameters) on a batch of 32 " +
+            "sequences "
             + "of 128 token ids, no padding. *ours*: `MiniLm.Load()` (`BertModel`, float64, inside `Tensor.NoGrad()`, "
             + "our CBLAS provider when present); *ONNX Runtime*: the package's model.onnx, float32, "
             + "`IntraOpNumThreads = n`. Interleaved samples; the ratio is the median of per-sample ratios. "
@@ -76,12 +78,15 @@ sealed class MiniLmSection : IBenchSection, IWorkerSection
         md.AppendLine("|---:|---:|---:|---:|---:|");
         foreach (var r in results)
         {
-            md.AppendLine(string.Create(CultureInfo.InvariantCulture, $"| {r.Threads} | {r.Ours.Seconds:F2} ({r.Provider}) | "
+            md.AppendLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {r.Threads} | {r.Ours.Seconds:F2} ({r.Provider}) | "
                 + $"{r.Onnx.Seconds:F3} | {r.OursOverOnnx:F1} | {r.MaxDifference:E1} |"));
         }
         md.AppendLine();
-        md.AppendLine("Why ours is slower: float64 moves twice the bytes and does half the SIMD lanes of float32; ONNX Runtime "
-            + "fuses attention, GELU and layer norm into its own kernels and packs its matrices once, while our forward "
+        md.AppendLine("Why ours is slower: float64 moves twice the bytes and does half the SIMD lanes of float32; " +
+            "ONNX Runtime "
+            + "fuses attention, GELU and layer norm into its own kernels and packs its matrices once, while our " +
+                "forward "
             + "allocates each intermediate (B·T × d_ff and B × h × T × T) and goes through MathNet's matrix API.");
         return md.ToString();
     }

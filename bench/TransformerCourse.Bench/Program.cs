@@ -31,11 +31,16 @@ var md = new StringBuilder();
 md.AppendLine("# Benchmarks");
 md.AppendLine();
 md.AppendLine($"Written by `bash bench/run.sh` on {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC. Machine: {Machine.Cpu()}, "
-    + $"{Environment.ProcessorCount} logical cores, {RuntimeInformation.OSDescription}; {RuntimeInformation.FrameworkDescription}. "
-    + $"Each time is the median of {Measure.Samples} samples of at least {Measure.MinSampleSeconds * 1000:F0} ms after a warm-up; "
+    + $"{Environment.ProcessorCount} logical cores, {RuntimeInformation.OSDescription}; " +
+        $"{RuntimeInformation.FrameworkDescription}. "
+    + $"Each time is the median of {Measure.Samples} samples of at least {Measure.MinSampleSeconds * 1000:F0} ms " +
+        $"after a warm-up; "
     + "ratios compare numbers measured in this same run."
-    + (Machine.LoadAverage() is { } load ? $" Load average when it started: {load} (a shared machine: absolute numbers vary from run to run; samples that are compared are interleaved so that their ratio stays fair)." : "")
-    + (Environment.GetEnvironmentVariable("OPENBLAS_CORETYPE") is { Length: > 0 } core ? $" OPENBLAS_CORETYPE={core} for every process (ours and PyTorch's), so that both use the same OpenBLAS kernels." : ""));
+    + (Machine.LoadAverage() is { } load ? $" Load average when it started: {load} (a shared machine: absolute " +
+        $"numbers vary from run to run; samples that are compared are interleaved so that their ratio stays " +
+        $"fair)." : "")
+    + (Environment.GetEnvironmentVariable("OPENBLAS_CORETYPE") is { Length: > 0 } core ? $" OPENBLAS_CORETYPE={core} " +
+        $"for every process (ours and PyTorch's), so that both use the same OpenBLAS kernels." : ""));
 md.AppendLine();
 foreach (var section in sections.Where(s => settings.Sections.Contains(s.Name)))
 {
@@ -64,7 +69,8 @@ namespace TransformerCourse.Bench
     }
 
     /// <summary>Command-line settings, and the PyTorch timings read from bench/torch_gemm.py's JSON files.</summary>
-    sealed record BenchSettings(int[] Threads, int[] GemmSizes, string[] Sections, string? Out, IReadOnlyList<TorchRun> Torch,
+    sealed record BenchSettings(int[] Threads, int[] GemmSizes, string[] Sections, string? Out,
+        IReadOnlyList<TorchRun> Torch,
         string? Python = null, bool Profile = false, string? Worker = null, string? WorkerOut = null)
     {
         public static BenchSettings Parse(string[] args)
@@ -76,7 +82,8 @@ namespace TransformerCourse.Bench
             var torch = new List<TorchRun>();
             for (var i = 0; i < args.Length; i++)
             {
-                string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
+                string Next() =>
+                    i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
                 switch (args[i])
                 {
                     case "--threads": threads = Ints(Next()); break;
@@ -86,7 +93,8 @@ namespace TransformerCourse.Bench
                     case "--torch": torch.Add(TorchRun.Read(Next())); break;
                     case "--samples": Measure.Samples = Ints(Next())[0]; break;
                     case "--quick": Measure.Samples = 3; Measure.MinSampleSeconds = 0.01; break;
-                    case "--min-sample": Measure.MinSampleSeconds = double.Parse(Next(), CultureInfo.InvariantCulture); break;
+                    case "--min-sample": Measure.MinSampleSeconds = double.Parse(Next(),
+                        CultureInfo.InvariantCulture); break;
                     case "--python": python = Next(); break;
                     case "--profile": profile = true; break;
                     case "--worker": worker = Next(); break;
@@ -97,7 +105,8 @@ namespace TransformerCourse.Bench
             return new BenchSettings(threads, sizes, sections, output, torch, python, profile, worker, workerOut);
         }
 
-        static int[] Ints(string list) => list.Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
+        static int[] Ints(string list) => list.Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture))
+            .ToArray();
 
         /// <summary>PyTorch's timings for one case, or null when it was not measured.</summary>
         public TorchResult? TorchResult(string benchmark, int threads, int n) =>
@@ -107,7 +116,8 @@ namespace TransformerCourse.Bench
         /// <summary>"PyTorch 1.13.0, BLAS: OpenBLAS 0.3.21 …", or why there is no PyTorch column.</summary>
         public string TorchDescription(string benchmark) =>
             Torch.FirstOrDefault(t => t.Benchmark == benchmark) is { } run
-                ? $"PyTorch {run.TorchVersion}, BLAS: {run.Blas}, threads set by torch.set_num_threads and OPENBLAS_NUM_THREADS/OMP_NUM_THREADS"
+                ? $"PyTorch {run.TorchVersion}, BLAS: {run.Blas}, threads set by torch.set_num_threads and " +
+                    $"OPENBLAS_NUM_THREADS/OMP_NUM_THREADS"
                 : "PyTorch not measured: install python3-torch and use bench/run.sh";
     }
 
@@ -116,7 +126,8 @@ namespace TransformerCourse.Bench
     {
         public static TorchRun Read(string path) =>
             System.Text.Json.JsonSerializer.Deserialize<TorchRun>(File.ReadAllText(path),
-                new System.Text.Json.JsonSerializerOptions { PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower })
+                new System.Text.Json.JsonSerializerOptions { PropertyNamingPolicy =
+                    System.Text.Json.JsonNamingPolicy.SnakeCaseLower })
             ?? throw new InvalidDataException($"{path}: empty");
     }
 
@@ -133,7 +144,8 @@ namespace TransformerCourse.Bench
         {
             try
             {
-                var line = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal));
+                var line = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name",
+                    StringComparison.Ordinal));
                 if (line != null) return line[(line.IndexOf(':') + 1)..].Trim();
             }
             catch (IOException) { }

@@ -9,8 +9,10 @@ namespace TransformerCourse.Bench;
 /// <summary>Time per step of one phase (forward, backward, clip, Adam, …), with allocations.</summary>
 sealed record PhaseTime(string Phase, double Milliseconds, double Bytes);
 
-/// <summary>Per step, for one kind of autograd operation: calls, forward and backward milliseconds and bytes allocated.</summary>
-sealed record OpRow(string Op, double Calls, double ForwardMs, double BackwardMs, double ForwardBytes, double BackwardBytes);
+/// <summary>Per step, for one kind of autograd operation: calls, forward and backward milliseconds and bytes
+/// allocated.</summary>
+sealed record OpRow(string Op, double Calls, double ForwardMs, double BackwardMs, double ForwardBytes,
+    double BackwardBytes);
 
 /// <summary>Where one step's time goes, for one provider.</summary>
 sealed record ProfileResult(string Provider, int Steps, List<PhaseTime> Phases, List<OpRow> Ops);
@@ -46,7 +48,8 @@ static class StepProfile
         {
             Tensor.Profile = null;
         }
-        var phaseTimes = phases.Select((p, i) => new PhaseTime(p.Phase, ticks[i] * 1000.0 / Stopwatch.Frequency / steps, bytes[i] / (double)steps)).ToList();
+        var phaseTimes = phases.Select((p, i) => new PhaseTime(p.Phase, ticks[i] * 1000.0 / Stopwatch.Frequency / steps,
+            bytes[i] / (double)steps)).ToList();
         var forward = profile.Forward;
         var backward = profile.Backward;
         var ops = forward.Keys.Union(backward.Keys)
@@ -64,7 +67,8 @@ static class StepProfile
     public static string Report(IReadOnlyList<ProfileResult> profiles)
     {
         var md = new StringBuilder();
-        md.AppendLine($"| phase | {string.Join(" | ", profiles.Select(p => $"{p.Provider} ms | {p.Provider} allocated"))} |");
+        md.AppendLine($"| phase | {string.Join(" | ", profiles.Select(p =>
+            $"{p.Provider} ms | {p.Provider} allocated"))} |");
         md.AppendLine($"|---|{string.Concat(profiles.Select(_ => "---:|---:|"))}");
         foreach (var phase in profiles[0].Phases.Select(p => p.Phase))
         {
@@ -79,21 +83,24 @@ static class StepProfile
         md.AppendLine();
         var ops = profiles.SelectMany(p => p.Ops).GroupBy(o => o.Op)
             .OrderByDescending(g => g.Max(o => o.ForwardMs + o.BackwardMs)).Select(g => g.Key).ToList();
-        md.AppendLine($"| operation | calls | {string.Join(" | ", profiles.Select(p => $"{p.Provider} forward ms | {p.Provider} backward ms"))} | allocated forward | allocated backward |");
+        md.AppendLine($"| operation | calls | {string.Join(" | ", profiles.Select(p =>
+            $"{p.Provider} forward ms | {p.Provider} backward ms"))} | allocated forward | allocated backward |");
         md.AppendLine($"|---|---:|{string.Concat(profiles.Select(_ => "---:|---:|"))}---:|---:|");
         foreach (var op in ops)
         {
             var rows = profiles.Select(p => p.Ops.FirstOrDefault(o => o.Op == op)).ToList();
             var any = rows.First(r => r is not null)!;
             md.Append($"| {op} | {any.Calls.ToString("0.#", CultureInfo.InvariantCulture)} |");
-            foreach (var row in rows) md.Append(row is null ? " | |" : $" {Ms(row.ForwardMs)} | {Ms(row.BackwardMs)} |");
+            foreach (var row in rows) md.Append(row is null ? " | |" : $" {Ms(row.ForwardMs)} | {Ms(row.BackwardMs)} " +
+                $"|");
             var last = rows.Last(r => r is not null)!; // the native provider's when there is one
             md.AppendLine($" {Bytes(last.ForwardBytes)} | {Bytes(last.BackwardBytes)} |");
         }
         return md.ToString();
     }
 
-    public static string Ms(double? ms) => ms is { } v ? v.ToString(v < 1 ? "F3" : v < 10 ? "F2" : "F1", CultureInfo.InvariantCulture) : "n/a";
+    public static string Ms(double? ms) => ms is { } v ? v.ToString(v < 1 ? "F3" : v < 10 ? "F2" : "F1",
+        CultureInfo.InvariantCulture) : "n/a";
 
     public static string Bytes(double? bytes) => bytes switch
     {

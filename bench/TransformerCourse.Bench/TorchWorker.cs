@@ -31,7 +31,8 @@ sealed class TorchWorker : IDisposable
     /// <summary>torch.__version__.</summary>
     public string Version { get; }
 
-    /// <summary>The BLAS library PyTorch loaded, with OpenBLAS's configuration string (which names its kernels).</summary>
+    /// <summary>The BLAS library PyTorch loaded, with OpenBLAS's configuration string (which names its
+    /// kernels).</summary>
     public string Blas { get; }
 
     /// <summary>torch.get_num_threads() after torch.set_num_threads.</summary>
@@ -46,7 +47,8 @@ sealed class TorchWorker : IDisposable
         whyNot = "";
         if (python is null)
         {
-            whyNot = "PyTorch not measured: no Python with torch was given (bench/run.sh passes --python when `import torch` works; apt-get install -y python3-torch)";
+            whyNot = "PyTorch not measured: no Python with torch was given (bench/run.sh passes --python when " +
+                "`import torch` works; apt-get install -y python3-torch)";
             return null;
         }
         var script = FindScript();
@@ -67,40 +69,49 @@ sealed class TorchWorker : IDisposable
         info.Environment["OPENBLAS_NUM_THREADS"] = n;
         info.Environment["MKL_NUM_THREADS"] = n;
         if (openBlasCoreType is not null) info.Environment["OPENBLAS_CORETYPE"] = openBlasCoreType;
-        // OpenMP threads that wait by spinning (libgomp's default) collapse when the machine has other work: on a shared
-        // 2-core machine PyTorch's 2-thread steps took 3–10× its 1-thread time. Waiting passively is the fair setting there.
-        info.Environment["OMP_WAIT_POLICY"] = Environment.GetEnvironmentVariable("OMP_WAIT_POLICY") is { Length: > 0 } policy ? policy : "PASSIVE";
+        // OpenMP threads that wait by spinning (libgomp's default) collapse when the machine has other work: on a
+        // shared
+        // 2-core machine PyTorch's 2-thread steps took 3–10× its 1-thread time. Waiting passively is the fair setting
+        // there.
+        info.Environment["OMP_WAIT_POLICY"] =
+            Environment.GetEnvironmentVariable("OMP_WAIT_POLICY") is { Length: > 0 } policy ? policy : "PASSIVE";
         try
         {
             var process = Process.Start(info)!;
-            var worker = new TorchWorker(process, Ask(process, new JsonObject { ["cmd"] = "hello", ["threads"] = threads }));
+            var worker = new TorchWorker(process, Ask(process, new JsonObject { ["cmd"] = "hello", ["threads"] =
+                threads }));
             return worker;
         }
-        catch (Exception e) when (e is System.ComponentModel.Win32Exception or InvalidOperationException or IOException or JsonException)
+        catch (Exception e) when (e is System.ComponentModel.Win32Exception or InvalidOperationException or IOException
+                                      or JsonException)
         {
             whyNot = $"PyTorch not measured: {python} bench/torch_transformer.py failed ({e.Message})";
             return null;
         }
     }
 
-    /// <summary>Sends a setup command ("encoder", "train", with its fields); throws with PyTorch's message if it fails.</summary>
+    /// <summary>Sends a setup command ("encoder", "train", with its fields); throws with PyTorch's message if it
+    /// fails.</summary>
     public void Setup(JsonObject command) => Ask(_process, command);
 
     /// <summary>PyTorch's side of the current setup, as a workload to interleave with ours.</summary>
-    public Workload Workload => new(calls => (double)Ask(_process, new JsonObject { ["cmd"] = "run", ["calls"] = calls })["seconds"]!, null);
+    public Workload Workload => new(calls => (double)Ask(_process, new JsonObject { ["cmd"] = "run", ["calls"] =
+        calls })["seconds"]!, null);
 
     static JsonObject Ask(Process process, JsonObject command)
     {
         process.StandardInput.WriteLine(command.ToJsonString());
         process.StandardInput.Flush();
         var line = process.StandardOutput.ReadLine()
-            ?? throw new InvalidOperationException($"the PyTorch worker ended (exit code {(process.HasExited ? process.ExitCode : -1)}); see its error above");
+            ?? throw new InvalidOperationException($"the PyTorch worker ended (exit code " +
+                $"{(process.HasExited ? process.ExitCode : -1)}); see its error above");
         var answer = JsonNode.Parse(line)!.AsObject();
         if (answer["error"] is { } error) throw new InvalidOperationException($"PyTorch worker: {error}");
         return answer;
     }
 
-    /// <summary>bench/torch_transformer.py, looked for upwards from the current directory and from this program.</summary>
+    /// <summary>bench/torch_transformer.py, looked for upwards from the current directory and from this
+    /// program.</summary>
     static string? FindScript()
     {
         foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })

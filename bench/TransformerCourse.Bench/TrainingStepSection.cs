@@ -14,7 +14,8 @@ using TransformerCourse.Transformer;
 namespace TransformerCourse.Bench;
 
 /// <summary>
-/// A full training step of the course's ko-en Transformer (<c>Experiment.Create("ko-en", "transformer")</c>, notebook 11):
+/// A full training step of the course's ko-en Transformer (<c>Experiment.Create("ko-en", "transformer")</c>, notebook
+/// 11):
 /// forward, loss, backward, gradient clipping, Adam — on real ko-en batches, in target tokens per second, ours (managed
 /// and native) against the same model written with PyTorch's <c>nn.Transformer</c>, fed the same batches.
 /// </summary>
@@ -25,10 +26,13 @@ sealed class TrainingStepSection : IBenchSection, IWorkerSection
     /// <summary>How many batches of the first epoch one timed call trains on (each one step).</summary>
     const int Batches = 8;
 
-    /// <summary>One thread count. Ratios are time ratios (below 1 = ours faster), medians of side-by-side samples.</summary>
-    public sealed record WorkerResult(int Threads, string Acceleration, string? OurKernels, string? TorchDescription, string? TorchNote,
+    /// <summary>One thread count. Ratios are time ratios (below 1 = ours faster), medians of side-by-side
+    /// samples.</summary>
+    public sealed record WorkerResult(int Threads, string Acceleration, string? OurKernels, string? TorchDescription,
+        string? TorchNote,
         string Model, int Parameters, int Steps, int TargetTokens, int SourceTokens, string BatchShapes,
-        Timing Managed, Timing? Native, Timing? Torch, double? ManagedOverTorch, double? NativeOverTorch, double? NativeOverManaged,
+        Timing Managed, Timing? Native, Timing? Torch, double? ManagedOverTorch, double? NativeOverTorch,
+            double? NativeOverManaged,
         List<ProfileResult>? Profiles);
 
     public string Run(BenchSettings settings) => Report(ChildProcess.RunEach<WorkerResult>(Name, settings));
@@ -89,12 +93,18 @@ sealed class TrainingStepSection : IBenchSection, IWorkerSection
             }
             var shapes = string.Join(", ", batches.Select(b => $"{b.Size}×{b.Source.Time}→{b.DecoderInput.Time}"));
             var config = model.Config;
-            var description = $"d_model {config.DModel}, h {config.Heads}, d_ff {config.DFF}, {config.EncoderLayers}+{config.DecoderLayers} layers, "
-                + $"{(config.NormFirst ? "pre-LN" : "post-LN")}, dropout {config.Dropout}, vocabularies {model.SourceEmbedding.VocabSize} → {model.TargetVocabSize}";
-            var result = new WorkerResult(threads, context.Enabled.Message, context.OurKernels, torch?.Description, context.TorchNote,
+            var description =
+                $"d_model {config.DModel}, h {config.Heads}, d_ff {config.DFF}, " +
+                $"{config.EncoderLayers}+{config.DecoderLayers} layers, "
+                + $"{(config.NormFirst ? "pre-LN" : "post-LN")}, dropout {config.Dropout}, vocabularies " +
+                    $"{model.SourceEmbedding.VocabSize} → {model.TargetVocabSize}";
+            var result = new WorkerResult(threads, context.Enabled.Message, context.OurKernels, torch?.Description,
+                context.TorchNote,
                 description, model.ParameterCount, batches.Count, targetTokens, sourceTokens, shapes,
-                m, n, t, t?.SpeedOver(m), n is null ? null : t?.SpeedOver(n), n is null ? null : m.SpeedOver(n), profiles);
-            Console.Error.WriteLine($"[train] {threads} thread(s): managed {Tps(targetTokens, m)}, native {Tps(targetTokens, n)}, PyTorch {Tps(targetTokens, t)} target tokens/s");
+                m, n, t, t?.SpeedOver(m), n is null ? null : t?.SpeedOver(n), n is null ? null : m.SpeedOver(n),
+                    profiles);
+            Console.Error.WriteLine($"[train] {threads} thread(s): managed {Tps(targetTokens,
+                m)}, native {Tps(targetTokens, n)}, PyTorch {Tps(targetTokens, t)} target tokens/s");
             return JsonSerializer.SerializeToElement(result, ChildProcess.Json);
         }
         finally
@@ -141,34 +151,48 @@ sealed class TrainingStepSection : IBenchSection, IWorkerSection
         var md = new StringBuilder();
         md.AppendLine("## Training step of the ko-en Transformer (notebook 11)");
         md.AppendLine();
-        md.AppendLine($"`Experiment.Create(\"ko-en\", \"transformer\")`: {first.Model}, {first.Parameters:N0} parameters, float64. "
-            + $"One step = zero the gradients, forward, label-smoothed cross-entropy (ε = 0.1, padding ignored), backward, clip the gradient norm to 1, Adam "
-            + $"(as `Trainer.Fit`), on each of the first {first.Steps} batches of epoch 1 in turn (B×S→T: {first.BatchShapes}; "
+        md.AppendLine($"`Experiment.Create(\"ko-en\", \"transformer\")`: {first.Model}, {first.Parameters:N0} " +
+            $"parameters, float64. "
+            + $"One step = zero the gradients, forward, label-smoothed cross-entropy (ε = 0.1, padding ignored), " +
+                $"backward, clip the gradient norm to 1, Adam "
+            + $"(as `Trainer.Fit`), on each of the first {first.Steps} batches of epoch 1 in turn (B×S→T: " +
+                $"{first.BatchShapes}; "
             + $"{first.TargetTokens:N0} target tokens, {first.SourceTokens:N0} source tokens). "
-            + "*PyTorch*: the same model in PyTorch (bench/torch_transformer.py: `nn.Transformer(norm_first=True, dropout=0.0, batch_first=True)`, "
-            + "embeddings × √d_model + sinusoidal positions, a linear generator, `CrossEntropyLoss(ignore_index=pad, label_smoothing=0.1)`, "
-            + "`clip_grad_norm_`, `Adam(betas=(0.9, 0.98), eps=1e-9)`), fed exactly the same token batches and masks (exported by this harness). "
-            + "Throughput counts target tokens (incl. <eos>, excl. padding), as `course train` does; samples interleaved as above.");
+            + "*PyTorch*: the same model in PyTorch (bench/torch_transformer.py: `nn.Transformer(norm_first=True, " +
+                "dropout=0.0, batch_first=True)`, "
+            + "embeddings × √d_model + sinusoidal positions, a linear generator, `CrossEntropyLoss(ignore_index=pad, " +
+                "label_smoothing=0.1)`, "
+            + "`clip_grad_norm_`, `Adam(betas=(0.9, 0.98), eps=1e-9)`), fed exactly the same token batches and masks " +
+                "(exported by this harness). "
+            + "Throughput counts target tokens (incl. <eos>, excl. padding), as `course train` does; samples " +
+                "interleaved as above.");
         md.AppendLine();
         foreach (var r in results)
         {
-            md.AppendLine($"- {r.Threads} thread(s): OpenBLAS kernels: ours {r.OurKernels ?? "n/a"}; {r.TorchDescription ?? r.TorchNote}.");
+            md.AppendLine($"- {r.Threads} thread(s): OpenBLAS kernels: ours {r.OurKernels ?? "n/a"}; {r.TorchDescription
+                ?? r.TorchNote}.");
         }
         md.AppendLine();
-        md.AppendLine("| threads | managed tokens/s | native tokens/s | PyTorch tokens/s | managed ms/step | native ms/step | PyTorch ms/step | managed / PyTorch time | native / PyTorch time | managed bytes/step | native bytes/step |");
+        md.AppendLine("| threads | managed tokens/s | native tokens/s | PyTorch tokens/s | managed ms/step | native " +
+            "ms/step | PyTorch ms/step | managed / PyTorch time | native / PyTorch time | managed bytes/step | " +
+            "native bytes/step |");
         md.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var r in results)
         {
-            md.AppendLine($"| {r.Threads} | {Tps(r.TargetTokens, r.Managed)} | {Tps(r.TargetTokens, r.Native)} | {Tps(r.TargetTokens, r.Torch)} | "
-                + $"{StepMs(r, r.Managed)} | {StepMs(r, r.Native)} | {StepMs(r, r.Torch)} | {Ratio(r.ManagedOverTorch)} | {Ratio(r.NativeOverTorch)} | "
-                + $"{StepProfile.Bytes(r.Managed.BytesPerCall / r.Steps)} | {StepProfile.Bytes(r.Native?.BytesPerCall / r.Steps)} |");
+            md.AppendLine($"| {r.Threads} | {Tps(r.TargetTokens, r.Managed)} | {Tps(r.TargetTokens,
+                r.Native)} | {Tps(r.TargetTokens, r.Torch)} | "
+                + $"{StepMs(r, r.Managed)} | {StepMs(r, r.Native)} | {StepMs(r,
+                    r.Torch)} | {Ratio(r.ManagedOverTorch)} | {Ratio(r.NativeOverTorch)} | "
+                + $"{StepProfile.Bytes(r.Managed.BytesPerCall / r.Steps)} | " +
+                    $"{StepProfile.Bytes(r.Native?.BytesPerCall / r.Steps)} |");
         }
         md.AppendLine();
         if (results.FirstOrDefault(r => r.Profiles is { Count: > 0 }) is { } p)
         {
             md.AppendLine($"### Where the time goes: one ko-en training step (the first batch), {p.Threads} thread(s)");
             md.AppendLine();
-            md.AppendLine($"Per step, averaged over {p.Profiles![0].Steps} profiled steps; operations as in the encoder-layer profile.");
+            md.AppendLine($"Per step, averaged over {p.Profiles![0].Steps} profiled steps; operations as in the " +
+                $"encoder-layer profile.");
             md.AppendLine();
             md.Append(StepProfile.Report(p.Profiles));
             md.AppendLine();
@@ -176,7 +200,8 @@ sealed class TrainingStepSection : IBenchSection, IWorkerSection
         return md.ToString();
     }
 
-    static string Tps(int tokens, Timing? t) => t is null ? "n/a" : (tokens / t.Seconds).ToString("N0", CultureInfo.InvariantCulture);
+    static string Tps(int tokens, Timing? t) => t is null ? "n/a" : (tokens / t.Seconds).ToString("N0",
+        CultureInfo.InvariantCulture);
 
     static string StepMs(WorkerResult r, Timing? t) => StepProfile.Ms(t?.Seconds * 1000 / r.Steps);
 

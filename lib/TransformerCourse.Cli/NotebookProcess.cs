@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using TransformerCourse.Notebooks;
+using TransformerCourse.Runner;
 
 namespace TransformerCourse.Cli;
 
@@ -41,7 +41,8 @@ public static class NotebookProcess
     private static readonly JsonSerializerOptions json = new() { WriteIndented = false };
 
     /// <summary>Runs one notebook in a child process; <paramref name="echo"/> receives its live output.</summary>
-    public static async Task<NotebookRunResult> RunAsync(NotebookRequest request, TextWriter echo, CancellationToken cancel)
+    public static async Task<NotebookRunResult> RunAsync(NotebookRequest request, TextWriter echo,
+        CancellationToken cancel)
     {
         var folder = Directory.CreateTempSubdirectory("course-notebook-").FullName;
         try
@@ -56,7 +57,8 @@ public static class NotebookProcess
             using var process = Process.Start(start)
                 ?? throw new InvalidOperationException("could not start a course process to run " + request.Notebook);
             process.StandardInput.AutoFlush = true;
-            await process.StandardInput.WriteLineAsync(JsonSerializer.Serialize(request with { ResultFolder = folder }, json));
+            await process.StandardInput.WriteLineAsync(JsonSerializer.Serialize(request with { ResultFolder = folder },
+                json));
             var errors = new StringBuilder();
             var pumpOut = Pump(process.StandardOutput, echo, null);
             var pumpErr = Pump(process.StandardError, ConsoleRouter.OriginalError, errors);
@@ -119,7 +121,7 @@ public static class NotebookProcess
         var path = request.Notebook;
         var resultFile = Path.Combine(folder, "result.json");
         var executedFile = Path.Combine(folder, "executed.ipynb");
-        var executed = File.Exists(executedFile) ? Notebook.Load(executedFile) : null;
+        var executed = File.Exists(executedFile) ? NotebookDocument.Load(executedFile) : null;
         if (File.Exists(resultFile))
         {
             var done = JsonSerializer.Deserialize<ChildResult>(File.ReadAllText(resultFile), json)!;
@@ -163,7 +165,7 @@ public static class NotebookProcess
             return NotebookRunResult.NotRunnable(path, $"{path}: the notebook's process ended ({reason})");
         cells.Add(running with { Status = CellStatus.Failed, Error = message });
         IReadOnlyList<string> exercises = request.ReferencePath is { } reference && File.Exists(reference)
-            ? NotebookRunner.ReferenceExercises(Notebook.Load(reference))
+            ? NotebookRunner.ReferenceExercises(NotebookDocument.Load(reference))
             : cells.Select(c => c.Exercise ?? c.Check).OfType<string>().Distinct().ToList();
         return new NotebookRunResult
         {
@@ -206,10 +208,11 @@ public static class NotebookProcess
 
         var folder = request.ResultFolder;
         using var progress = new StreamWriter(
-            new FileStream(Path.Combine(folder, "progress.jsonl"), FileMode.CreateNew, FileAccess.Write, FileShare.Read),
+            new FileStream(Path.Combine(folder, "progress.jsonl"), FileMode.CreateNew, FileAccess.Write,
+                FileShare.Read),
             new UTF8Encoding(false)) { AutoFlush = true };
         var finished = false;
-        Notebook? notebook = null;
+        NotebookDocument? notebook = null;
         void Note(Progress p)
         {
             lock (progress) progress.WriteLine(JsonSerializer.Serialize(p, json));

@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using Spectre.Console;
 using TransformerCourse.Cli;
-using TransformerCourse.Notebooks;
+using TransformerCourse.Runner;
 
 // Route Console output into running cells before anything writes to the console, and let Spectre write
 // to the real terminal underneath, so nothing it prints can loop back into a cell.

@@ -1,6 +1,6 @@
 using System.Globalization;
 using Spectre.Console;
-using TransformerCourse.Notebooks;
+using TransformerCourse.Runner;
 
 namespace TransformerCourse.Cli;
 
@@ -16,7 +16,9 @@ public static class Reports
             console.Profile.Out.Writer.WriteLine($"✘ {problem}");
             return;
         }
-        var table = new Table().Border(TableBorder.Rounded).Title($"[bold]{Markup.Escape(NotebookFiles.Display(result.Path))}[/]");
+        var table =
+            new Table().Border(TableBorder.Rounded)
+                .Title($"[bold]{Markup.Escape(NotebookFiles.Display(result.Path))}[/]");
         table.AddColumn("code cell");
         table.AddColumn("first line");
         table.AddColumn("kernel");
@@ -72,7 +74,8 @@ public static class Reports
         var checks = board.Count == 0 ? "" : $"; exercises {board.Count(e => e.Passed)}/{board.Count} passed";
         var seconds = r.Cells.Sum(c => c.Seconds).ToString("0.0", CultureInfo.InvariantCulture);
         return $"{Path.GetFileName(r.Path)}: {r.Count(CellStatus.Ran)} cells run, {skipped} skipped " +
-               $"({r.Count(CellStatus.SkippedMissingPackage)} for missing packages, {r.Count(CellStatus.SkippedOtherKernel)} other kernels), " +
+               $"({r.Count(CellStatus.SkippedMissingPackage)} for missing packages, " +
+                   $"{r.Count(CellStatus.SkippedOtherKernel)} other kernels), " +
                $"{r.Count(CellStatus.Failed)} failed, {r.Count(CellStatus.NotRun)} not run{checks}; {seconds} s" +
                (r.Interrupted ? "; interrupted (Ctrl+C)" : "");
     }
@@ -93,7 +96,8 @@ public static class Reports
             table.AddRow(
                 Markup.Escape(Path.GetFileName(r.Path)),
                 r.Count(CellStatus.Ran).ToString(CultureInfo.InvariantCulture),
-                (r.Count(CellStatus.SkippedOtherKernel) + r.Count(CellStatus.SkippedMissingPackage)).ToString(CultureInfo.InvariantCulture),
+                (r.Count(CellStatus.SkippedOtherKernel) + r.Count(CellStatus.SkippedMissingPackage))
+                    .ToString(CultureInfo.InvariantCulture),
                 r.Succeeded ? "0" : $"[red]{r.Count(CellStatus.Failed) + r.Count(CellStatus.Interrupted)}[/]",
                 r.Scoreboard is { Count: > 0 } board ? $"{board.Count(e => e.Passed)}/{board.Count}" : "",
                 r.Cells.Sum(c => c.Seconds).ToString("0.0", CultureInfo.InvariantCulture));

@@ -34,7 +34,8 @@ public static class LabeledMatrixExtensions
                 $"WithLabels: the matrix has {values.RowCount} rows but {rowLabels.Count} row labels were given.");
         if (columnLabels is not null && columnLabels.Count != values.ColumnCount)
             throw new ArgumentException(
-                $"WithLabels: the matrix has {values.ColumnCount} columns but {columnLabels.Count} column labels were given.");
+                $"WithLabels: the matrix has {values.ColumnCount} columns but {columnLabels.Count} column labels " +
+                    $"were given.");
         return new LabeledMatrix(values, rowLabels, columnLabels, title);
     }
 }
@@ -57,7 +58,8 @@ public static class MatrixDisplay
 
     /// <summary>"Matrix 2×3", or "title · 2×3".</summary>
     public static string Caption(Matrix<double> m, string? title, string kind = "Matrix") =>
-        kind == "Vector" ? $"{title ?? kind} · length {m.ColumnCount}" : $"{title ?? kind} · {m.RowCount}×{m.ColumnCount}";
+        kind == "Vector" ? $"{title ?? kind} · length {m.ColumnCount}" : $"{title
+            ?? kind} · {m.RowCount}×{m.ColumnCount}";
 
     /// <summary>The text form: the caption, then right-aligned columns with labels.</summary>
     public static string Plain(Matrix<double> m, IReadOnlyList<string>? rows = null, IReadOnlyList<string>? cols = null,
@@ -66,14 +68,17 @@ public static class MatrixDisplay
         var rowIdx = Shown(m.RowCount);
         var colIdx = Shown(m.ColumnCount);
         var header = colIdx.Select(j => j < 0 ? "…" : cols?[j] ?? j.ToString(CultureInfo.InvariantCulture)).ToList();
-        var lines = rowIdx.Select(i => colIdx.Select(j => i < 0 ? "⋮" : j < 0 ? "…" : Number(m[i, j])).ToList()).ToList();
+        var lines = rowIdx.Select(i => colIdx.Select(j => i < 0 ? "⋮" : j < 0 ? "…" : Number(m[i,
+            j])).ToList()).ToList();
         var labels = rowIdx.Select(i => i < 0 ? "" : rows?[i] ?? i.ToString(CultureInfo.InvariantCulture)).ToList();
         bool showHeader = cols is not null;
         int labelWidth = rows is null ? 0 : labels.Max(l => l.Length);
-        var widths = colIdx.Select((_, c) => Math.Max(showHeader ? header[c].Length : 0, lines.Max(l => l[c].Length))).ToList();
+        var widths = colIdx.Select((_, c) => Math.Max(showHeader ? header[c].Length : 0, lines.Max(l =>
+            l[c].Length))).ToList();
         var sb = new StringBuilder(Caption(m, title, kind));
         if (showHeader)
-            sb.Append('\n').Append(new string(' ', labelWidth)).Append(string.Concat(header.Select((h, c) => "  " + h.PadLeft(widths[c]))));
+            sb.Append('\n').Append(new string(' ', labelWidth)).Append(string.Concat(header.Select((h, c) =>
+                "  " + h.PadLeft(widths[c]))));
         for (int r = 0; r < lines.Count; r++)
         {
             sb.Append('\n');
@@ -93,11 +98,14 @@ public static class MatrixDisplay
         var rowIdx = Shown(m.RowCount);
         var colIdx = Shown(m.ColumnCount);
         var sb = new StringBuilder();
-        sb.Append("<table class=\"tc-matrix\" style=\"border-collapse:collapse;font-family:monospace;text-align:right\">");
-        sb.Append("<caption style=\"text-align:left;font-family:sans-serif\">").Append(Enc(Caption(m, title, kind))).Append("</caption>");
+        sb.Append("<table class=\"tc-matrix\" " +
+            "style=\"border-collapse:collapse;font-family:monospace;text-align:right\">");
+        sb.Append("<caption style=\"text-align:left;font-family:sans-serif\">").Append(Enc(Caption(m, title,
+            kind))).Append("</caption>");
         sb.Append("<thead><tr><th></th>");
         foreach (var j in colIdx)
-            sb.Append("<th style=\"padding:0 6px\">").Append(Enc(j < 0 ? "…" : cols?[j] ?? j.ToString(CultureInfo.InvariantCulture))).Append("</th>");
+            sb.Append("<th style=\"padding:0 6px\">").Append(Enc(j < 0 ? "…" : cols?[j]
+                ?? j.ToString(CultureInfo.InvariantCulture))).Append("</th>");
         sb.Append("</tr></thead><tbody>");
         foreach (var i in rowIdx)
         {
@@ -105,13 +113,15 @@ public static class MatrixDisplay
               .Append(Enc(i < 0 ? "⋮" : rows?[i] ?? i.ToString(CultureInfo.InvariantCulture))).Append("</th>");
             foreach (var j in colIdx)
             {
-                if (i < 0 || j < 0) { sb.Append("<td style=\"padding:0 6px\">").Append(i < 0 ? "⋮" : "…").Append("</td>"); continue; }
+                if (i < 0 || j < 0) { sb.Append("<td style=\"padding:0 6px\">").Append(i < 0 ? "⋮" : "…")
+                    .Append("</td>"); continue; }
                 double v = m[i, j];
                 sb.Append("<td style=\"padding:0 6px");
                 if (shade && double.IsFinite(v))
                 {
                     double a = Math.Clamp(v, 0, 1);
-                    sb.Append(";background:rgba(31,119,180,").Append(a.ToString("0.###", CultureInfo.InvariantCulture)).Append(')');
+                    sb.Append(";background:rgba(31,119,180,").Append(a.ToString("0.###",
+                        CultureInfo.InvariantCulture)).Append(')');
                     if (a > 0.55) sb.Append(";color:white");
                 }
                 sb.Append("\">").Append(Enc(Number(v))).Append("</td>");

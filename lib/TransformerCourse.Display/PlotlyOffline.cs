@@ -65,14 +65,17 @@ public static class PlotlyOffline
         using var doc = System.Text.Json.JsonDocument.Parse(GenericChart.toJson(chart));
         var root = doc.RootElement;
         var kinds = root.TryGetProperty("data", out var data)
-            ? data.EnumerateArray().Select(t => t.TryGetProperty("type", out var k) ? k.GetString() ?? "trace" : "trace").ToList()
+            ? data.EnumerateArray().Select(t => t.TryGetProperty("type", out var k) ? k.GetString()
+                ?? "trace" : "trace").ToList()
             : [];
         string? title = null;
         if (root.TryGetProperty("layout", out var layout) && layout.TryGetProperty("title", out var t))
             title = t.ValueKind == System.Text.Json.JsonValueKind.String ? t.GetString()
                 : t.TryGetProperty("text", out var text) ? text.GetString() : null;
-        var what = kinds.Count == 0 ? "empty" : $"{string.Join(", ", kinds.Distinct())}, {kinds.Count} trace{(kinds.Count == 1 ? "" : "s")}";
-        return $"[chart{(title is null ? "" : $" \"{title}\"")}: {what}; drawn in VS Code and in the executed notebook]";
+        var what = kinds.Count == 0 ? "empty" : $"{string.Join(", ",
+            kinds.Distinct())}, {kinds.Count} trace{(kinds.Count == 1 ? "" : "s")}";
+        return $"[chart{(title is null ? "" : $" \"{title}\"")}: {what}; drawn in VS Code and in the executed " +
+            $"notebook]";
     }
 
     private static (string, string) ReadPlotlyJs()
@@ -81,7 +84,8 @@ public static class PlotlyOffline
         var name = assembly.GetManifestResourceNames()
             .FirstOrDefault(n => n.StartsWith("Plotly.NET.plotly-", StringComparison.Ordinal) && n.EndsWith(".min.js"))
             ?? throw new InvalidOperationException(
-                $"Plotly.NET {assembly.GetName().Version} carries no plotly-*.min.js resource; charts cannot draw offline.");
+                $"Plotly.NET {assembly.GetName()
+                    .Version} carries no plotly-*.min.js resource; charts cannot draw offline.");
         using var stream = assembly.GetManifestResourceStream(name)!;
         using var reader = new StreamReader(stream, Encoding.UTF8);
         var version = name["Plotly.NET.plotly-".Length..^".min.js".Length];

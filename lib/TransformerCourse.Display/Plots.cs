@@ -53,7 +53,8 @@ public static class Plots
         var chart = CSharpChart.Heatmap<double, string, string, string>(
             zData: z, X: cols, Y: rows, ReverseYAxis: true, ColorScale: StyleParam.Colorscale.Viridis);
         chart = GenericChart.mapTrace(FSharpFunc(
-            (Trace t) => { if (zMin is { } lo) t.SetProperty("zmin", lo); if (zMax is { } hi) t.SetProperty("zmax", hi); return t; }), chart);
+            (Trace t) => { if (zMin is { } lo) t.SetProperty("zmin", lo); if (zMax is { } hi) t.SetProperty("zmax",
+                hi); return t; }), chart);
         return Style(chart, title, xTitle, yTitle, categoricalX: true);
     }
 
@@ -61,7 +62,8 @@ public static class Plots
     public static GenericChart Heatmap(LabeledMatrix matrix, string xTitle, string yTitle) =>
         Heatmap(matrix.Values, matrix.Title ?? "", xTitle, yTitle, matrix.RowLabels, matrix.ColumnLabels);
 
-    /// <summary>A line chart of one or more series; <paramref name="logX"/>/<paramref name="logY"/> use log axes.</summary>
+    /// <summary>A line chart of one or more series; <paramref name="logX"/>/<paramref name="logY"/> use log
+    /// axes.</summary>
     public static GenericChart Lines(string title, string xTitle, string yTitle, IEnumerable<Curve> series,
         bool logX = false, bool logY = false, bool markers = false)
     {
@@ -69,13 +71,16 @@ public static class Plots
         var charts = series.Select(s =>
         {
             if (s.X.Count != s.Y.Count)
-                throw new ArgumentException($"Plots.Lines: series '{s.Name}' has {s.X.Count} x values but {s.Y.Count} y values.");
+                throw new ArgumentException($"Plots.Lines: series '{s.Name}' has {s.X.Count} x values but " +
+                    $"{s.Y.Count} y values.");
             return CSharpChart.Line<double, double, string>(x: s.X, y: s.Y, Name: s.Name, ShowMarkers: markers);
         }).ToList();
         if (charts.Count == 0) throw new ArgumentException("Plots.Lines: no series to draw.");
         var chart = Style(CSharpChart.Combine(charts), title, xTitle, yTitle);
-        if (logX) chart = chart.WithXAxisStyle<double, double, string>(TitleText: xTitle, AxisType: StyleParam.AxisType.Log);
-        if (logY) chart = chart.WithYAxisStyle<double, double, string>(TitleText: yTitle, AxisType: StyleParam.AxisType.Log);
+        if (logX) chart = chart.WithXAxisStyle<double, double, string>(TitleText: xTitle,
+            AxisType: StyleParam.AxisType.Log);
+        if (logY) chart = chart.WithYAxisStyle<double, double, string>(TitleText: yTitle,
+            AxisType: StyleParam.AxisType.Log);
         return chart;
     }
 
@@ -88,7 +93,8 @@ public static class Plots
     /// Loss curves of one or more training runs against the step: the validation loss of each run (and, with
     /// <paramref name="train"/>, its training loss dashed).
     /// </summary>
-    public static GenericChart LossCurves(string title, IEnumerable<(string Name, IReadOnlyList<TrainingRecord> History)> runs,
+    public static GenericChart LossCurves(string title, IEnumerable<(string Name,
+        IReadOnlyList<TrainingRecord> History)> runs,
         bool train = true)
     {
         var series = new List<Curve>();
@@ -109,7 +115,8 @@ public static class Plots
         var charts = groups.Select(g =>
         {
             if (g.Values.Count != categories.Count)
-                throw new ArgumentException($"Plots.Bars: group '{g.Name}' has {g.Values.Count} values for {categories.Count} categories.");
+                throw new ArgumentException($"Plots.Bars: group '{g.Name}' has {g.Values.Count} values for " +
+                    $"{categories.Count} categories.");
             return CSharpChart.Column<double, string, string>(values: g.Values, Keys: Unique(categories), Name: g.Name);
         }).ToList();
         return Style(CSharpChart.Combine(charts), title, xTitle, yTitle, categoricalX: true);
@@ -133,7 +140,8 @@ public static class Plots
         var grid = CSharpChart.Grid(charts, rows, cols, SubPlotTitles: heads.Select((_, h) => $"head {h}").ToArray(),
             XGap: 0.15, YGap: 0.25);
         var chart = WithTitle(grid, title);
-        chart = Plotly.NET.CSharp.GenericChartExtensions.WithSize(chart, Width: Math.Min(1000, 250 * cols + 80), Height: 260 * rows + 100);
+        chart = Plotly.NET.CSharp.GenericChartExtensions.WithSize(chart, Width: Math.Min(1000, 250 * cols + 80),
+            Height: 260 * rows + 100);
         // Every subplot reads top-down with token labels, as a single attention map does.
         return GenericChart.mapLayout(FSharpFunc((Layout layout) =>
         {
@@ -144,10 +152,12 @@ public static class Plots
                 var y = new Plotly.NET.LayoutObjects.LinearAxis();
                 y.SetProperty("autorange", "reversed");
                 y.SetProperty("type", "category");
-                if ((i - 1) % cols == 0) y.SetProperty("title", new Dictionary<string, object> { ["text"] = queryAxis });
+                if ((i - 1) % cols == 0) y.SetProperty("title", new Dictionary<string, object> { ["text"] =
+                    queryAxis });
                 var x = new Plotly.NET.LayoutObjects.LinearAxis();
                 x.SetProperty("type", "category");
-                if (i > (rows - 1) * cols) x.SetProperty("title", new Dictionary<string, object> { ["text"] = keyAxis });
+                if (i > (rows - 1) * cols) x.SetProperty("title", new Dictionary<string, object> { ["text"] =
+                    keyAxis });
                 layout.SetProperty(yName, y);
                 layout.SetProperty(xName, x);
             }
@@ -155,12 +165,15 @@ public static class Plots
         }), chart);
     }
 
-    /// <summary>One attention map per head of sequence <paramref name="sequence"/> of a batched attention call.</summary>
+    /// <summary>One attention map per head of sequence <paramref name="sequence"/> of a batched attention
+    /// call.</summary>
     public static GenericChart HeadGrid(AttentionWeights weights, int sequence, IReadOnlyList<string> queries,
         IReadOnlyList<string> keys, string title) =>
-        HeadGrid(Enumerable.Range(0, weights.Heads).Select(h => weights.Get(sequence, h)).ToList(), queries, keys, title);
+        HeadGrid(Enumerable.Range(0, weights.Heads).Select(h => weights.Get(sequence, h)).ToList(), queries, keys,
+            title);
 
-    private static GenericChart Style(GenericChart chart, string title, string xTitle, string yTitle, bool categoricalX = false)
+    private static GenericChart Style(GenericChart chart, string title, string xTitle, string yTitle,
+        bool categoricalX = false)
     {
         chart = WithTitle(chart, title);
         chart = chart.WithXAxisStyle<double, double, string>(TitleText: xTitle);
@@ -186,13 +199,16 @@ public static class Plots
 
     private static void Setup() => FSharpCoreRedirect.Install();
 
-    private static void CheckLabels(string op, Matrix<double> m, IReadOnlyList<string>? rows, IReadOnlyList<string>? cols)
+    private static void CheckLabels(string op, Matrix<double> m, IReadOnlyList<string>? rows,
+        IReadOnlyList<string>? cols)
     {
         ArgumentNullException.ThrowIfNull(m);
         if (rows is not null && rows.Count != m.RowCount)
-            throw new ArgumentException($"{op}: the matrix is {m.RowCount}×{m.ColumnCount} but {rows.Count} row (query) labels were given.");
+            throw new ArgumentException($"{op}: the matrix is {m.RowCount}×{m.ColumnCount} but {rows.Count} row " +
+                $"(query) labels were given.");
         if (cols is not null && cols.Count != m.ColumnCount)
-            throw new ArgumentException($"{op}: the matrix is {m.RowCount}×{m.ColumnCount} but {cols.Count} column (key) labels were given.");
+            throw new ArgumentException($"{op}: the matrix is {m.RowCount}×{m.ColumnCount} but {cols.Count} column " +
+                $"(key) labels were given.");
     }
 
     /// <summary>

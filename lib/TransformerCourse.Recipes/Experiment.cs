@@ -2,6 +2,7 @@ using System.Diagnostics;
 using TransformerCourse.Attention;
 using TransformerCourse.Autograd;
 using TransformerCourse.Data;
+using TransformerCourse.Generation;
 using TransformerCourse.Optim;
 using TransformerCourse.Recipes.KoEn;
 using TransformerCourse.Seq2Seq;

@@ -164,7 +164,7 @@ public static class HeadsOnTop
         for (int i = 0; i < maxWords; i++)
         {
             var logits = model.Forward(ids, SequenceBatch.Single(ids.Count)).Data.Row(ids.Count - 1);
-            var p = TransformerCourse.Softmax.Of(logits, temperature);
+            var p = SoftmaxFunctions.Of(logits, temperature);
             double u = rng.NextDouble(), c = 0;
             int next = p.Count - 1;
             for (int k = 0; k < p.Count; k++)

@@ -20,7 +20,7 @@ Vector<double> StableSoftmax(Vector<double> x)
 // Exercise 01.2: numerically naive p ln p — a probability that underflows to 0 gives 0 · (−∞) = NaN
 double SoftmaxEntropy(Vector<double> x, double T)
 {
-    var p = Softmax.Of(x / T);
+    var p = SoftmaxFunctions.Of(x / T);
     return -p.DotProduct(p.PointwiseLog());
 }
 
@@ -55,14 +55,14 @@ Vector<double> SoftSelect(Matrix<double> U, Vector<double> q)
 // Exercise 01.3: the other convention — scales the scores by 1/√d as in scaled dot-product attention (not asked here)
 Vector<double> SoftSelect(Matrix<double> U, Vector<double> q)
 {
-    var p = Softmax.Of(U * q / Math.Sqrt(q.Count));
+    var p = SoftmaxFunctions.Of(U * q / Math.Sqrt(q.Count));
     return U.TransposeThisAndMultiply(p);
 }
 
 // Exercise 01.4: only the diagonal, p_i (1 − p_i) — forgets that raising x_j lowers every other p_i
 Matrix<double> SoftmaxJacobian(Vector<double> x)
 {
-    var p = Softmax.Of(x);
+    var p = SoftmaxFunctions.Of(x);
     return M.DenseOfDiagonalVector(p.PointwiseMultiply(1 - p));
 }
 
@@ -76,6 +76,6 @@ Matrix<double> SoftmaxJacobian(Vector<double> x)
 // Exercise 01.4: the sign of the outer product: diag(p) + p pᵀ
 Matrix<double> SoftmaxJacobian(Vector<double> x)
 {
-    var p = Softmax.Of(x);
+    var p = SoftmaxFunctions.Of(x);
     return M.DenseOfDiagonalVector(p) + p.OuterProduct(p);
 }

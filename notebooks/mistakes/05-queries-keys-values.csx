@@ -11,31 +11,31 @@ Vector<double> SoftLookup(Vector<double> query, Matrix<double> keys, Matrix<doub
 // Exercise 05.1: returns the weighted keys instead of the weighted values
 Vector<double> SoftLookup(Vector<double> query, Matrix<double> keys, Matrix<double> values)
 {
-    return keys.TransposeThisAndMultiply(Softmax.Of(keys * query));
+    return keys.TransposeThisAndMultiply(SoftmaxFunctions.Of(keys * query));
 }
 
 // Exercise 05.1: scales the scores by 1/√d, which this lookup does not ask for
 Vector<double> SoftLookup(Vector<double> query, Matrix<double> keys, Matrix<double> values)
 {
-    return values.TransposeThisAndMultiply(Softmax.Of(keys * query / Math.Sqrt(query.Count)));
+    return values.TransposeThisAndMultiply(SoftmaxFunctions.Of(keys * query / Math.Sqrt(query.Count)));
 }
 
 // Exercise 05.2: forgets the 1/√d_k scale
 Matrix<double> ScaledAttention(Matrix<double> Q, Matrix<double> K, Matrix<double> Vm)
 {
-    return Softmax.Rows(Q * K.Transpose()) * Vm;
+    return SoftmaxFunctions.Rows(Q * K.Transpose()) * Vm;
 }
 
 // Exercise 05.2: divides by d_k instead of √d_k
 Matrix<double> ScaledAttention(Matrix<double> Q, Matrix<double> K, Matrix<double> Vm)
 {
-    return Softmax.Rows(Q * K.Transpose() / Q.ColumnCount) * Vm;
+    return SoftmaxFunctions.Rows(Q * K.Transpose() / Q.ColumnCount) * Vm;
 }
 
 // Exercise 05.2: the softmax over each column (over the queries) instead of each row
 Matrix<double> ScaledAttention(Matrix<double> Q, Matrix<double> K, Matrix<double> Vm)
 {
-    return Softmax.Rows((Q * K.Transpose() / Math.Sqrt(Q.ColumnCount)).Transpose()).Transpose() * Vm;
+    return SoftmaxFunctions.Rows((Q * K.Transpose() / Math.Sqrt(Q.ColumnCount)).Transpose()).Transpose() * Vm;
 }
 
 // Exercise 05.3: PyTorch's boolean convention written as numbers — 1 = hidden, 0 = visible, instead of −∞ and 0

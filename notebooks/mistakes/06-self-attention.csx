@@ -5,19 +5,19 @@
 // Exercise 06.1: forgets the 1/√d scale
 Matrix<double> PlainSelfAttention(Matrix<double> X)
 {
-    return Softmax.Rows(X * X.Transpose()) * X;
+    return SoftmaxFunctions.Rows(X * X.Transpose()) * X;
 }
 
 // Exercise 06.1: scales by √T, the number of tokens, instead of √d, the number of features
 Matrix<double> PlainSelfAttention(Matrix<double> X)
 {
-    return Softmax.Rows(X * X.Transpose() / Math.Sqrt(X.RowCount)) * X;
+    return SoftmaxFunctions.Rows(X * X.Transpose() / Math.Sqrt(X.RowCount)) * X;
 }
 
 // Exercise 06.1: multiplies by the transposed weights, Wᵀ·X (columns of W sum to 1, not rows)
 Matrix<double> PlainSelfAttention(Matrix<double> X)
 {
-    return Softmax.Rows(X * X.Transpose() / Math.Sqrt(X.ColumnCount)).Transpose() * X;
+    return SoftmaxFunctions.Rows(X * X.Transpose() / Math.Sqrt(X.ColumnCount)).Transpose() * X;
 }
 
 // Exercise 06.2: forgets the causal mask — every token also reads the tokens after it
@@ -25,7 +25,7 @@ Matrix<double> CausalSelfAttention(Matrix<double> X, Matrix<double> WQ, Matrix<d
 {
     var Q = X * WQ;
     var K = X * WK;
-    return Softmax.Rows(Q * K.Transpose() / Math.Sqrt(WQ.ColumnCount)) * (X * WV);
+    return SoftmaxFunctions.Rows(Q * K.Transpose() / Math.Sqrt(WQ.ColumnCount)) * (X * WV);
 }
 
 // Exercise 06.2: scales by √d_model instead of √d_k
@@ -34,7 +34,7 @@ Matrix<double> CausalSelfAttention(Matrix<double> X, Matrix<double> WQ, Matrix<d
     var Q = X * WQ;
     var K = X * WK;
     var causal = M.Dense(X.RowCount, X.RowCount, (i, j) => j > i ? double.NegativeInfinity : 0.0);
-    return Softmax.Rows(Q * K.Transpose() / Math.Sqrt(X.ColumnCount), causal) * (X * WV);
+    return SoftmaxFunctions.Rows(Q * K.Transpose() / Math.Sqrt(X.ColumnCount), causal) * (X * WV);
 }
 
 // Exercise 06.2: the mask on the wrong side — each token reads itself and the tokens after it
@@ -43,7 +43,7 @@ Matrix<double> CausalSelfAttention(Matrix<double> X, Matrix<double> WQ, Matrix<d
     var Q = X * WQ;
     var K = X * WK;
     var mask = M.Dense(X.RowCount, X.RowCount, (i, j) => j < i ? double.NegativeInfinity : 0.0);
-    return Softmax.Rows(Q * K.Transpose() / Math.Sqrt(WQ.ColumnCount), mask) * (X * WV);
+    return SoftmaxFunctions.Rows(Q * K.Transpose() / Math.Sqrt(WQ.ColumnCount), mask) * (X * WV);
 }
 
 // Exercise 06.2: scores K·Qᵀ (keys down the side), so row i holds what every query gives key i
@@ -52,7 +52,7 @@ Matrix<double> CausalSelfAttention(Matrix<double> X, Matrix<double> WQ, Matrix<d
     var Q = X * WQ;
     var K = X * WK;
     var causal = M.Dense(X.RowCount, X.RowCount, (i, j) => j > i ? double.NegativeInfinity : 0.0);
-    return Softmax.Rows(K * Q.Transpose() / Math.Sqrt(WQ.ColumnCount), causal) * (X * WV);
+    return SoftmaxFunctions.Rows(K * Q.Transpose() / Math.Sqrt(WQ.ColumnCount), causal) * (X * WV);
 }
 
 // Exercise 06.3: compares f(PX) with f(X) — forgets to permute the output of f too

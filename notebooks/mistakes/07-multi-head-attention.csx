@@ -52,7 +52,7 @@ Matrix<double> MultiHeadForward(Matrix<double> x, int batch, int heads, bool[,] 
             var qi = q.SubMatrix(b * time, time, i * dk, dk);
             var ki = k.SubMatrix(b * time, time, i * dk, dk);
             var vi = v.SubMatrix(b * time, time, i * dk, dk);
-            var weights = Softmax.Rows(qi * ki.Transpose() / Math.Sqrt(x.ColumnCount), mask);
+            var weights = SoftmaxFunctions.Rows(qi * ki.Transpose() / Math.Sqrt(x.ColumnCount), mask);
             concat.SetSubMatrix(b * time, i * dk, weights * vi);
         }
     }
@@ -79,7 +79,7 @@ Matrix<double> MultiHeadForward(Matrix<double> x, int batch, int heads, bool[,] 
             var qi = q.SubMatrix(b * time, time, i * dk, dk);
             var ki = k.SubMatrix(b * time, time, i * dk, dk);
             var vi = v.SubMatrix(b * time, time, i * dk, dk);
-            var weights = Softmax.Rows(qi * ki.Transpose() / Math.Sqrt(dk));
+            var weights = SoftmaxFunctions.Rows(qi * ki.Transpose() / Math.Sqrt(dk));
             for (int r = 0; r < time; r++)
                 for (int j = 0; j < time; j++)
                     if (keyPadding[b, j]) weights[r, j] = 0;
@@ -110,7 +110,7 @@ Matrix<double> MultiHeadForward(Matrix<double> x, int batch, int heads, bool[,] 
             var qi = q.SubMatrix(b * time, time, i * dk, dk);
             var ki = k.SubMatrix(b * time, time, i * dk, dk);
             var vi = v.SubMatrix(b * time, time, i * dk, dk);
-            var weights = Softmax.Rows(qi * ki.Transpose() / Math.Sqrt(dk), mask);
+            var weights = SoftmaxFunctions.Rows(qi * ki.Transpose() / Math.Sqrt(dk), mask);
             concat.SetSubMatrix(b * time, i * dk, weights * vi);
         }
     }
@@ -141,7 +141,7 @@ Matrix<double> MultiHeadForward(Matrix<double> x, int batch, int heads, bool[,] 
             var qi = q.SubMatrix(b * time, time, i * dk, dk);
             var ki = k.SubMatrix(b * time, time, i * dk, dk);
             var vi = v.SubMatrix(b * time, time, i * dk, dk);
-            var weights = Softmax.Rows(qi * ki.Transpose() / Math.Sqrt(dk), mask);
+            var weights = SoftmaxFunctions.Rows(qi * ki.Transpose() / Math.Sqrt(dk), mask);
             concat.SetSubMatrix(b * time, i * dk, weights * vi);
         }
     }

@@ -38,7 +38,7 @@ double CausalLmLoss(Matrix<double> logits, int[] ids, int batch, int padId)
     for (int r = 0; r < ids.Length; r++)
     {
         if (ids[r] == padId) continue;
-        total -= Softmax.Log(logits.Row(r))[ids[r]];
+        total -= SoftmaxFunctions.Log(logits.Row(r))[ids[r]];
         count++;
     }
     return total / count;
@@ -51,7 +51,7 @@ double CausalLmLoss(Matrix<double> logits, int[] ids, int batch, int padId)
     for (int r = 0; r + 1 < ids.Length; r++)
     {
         if (ids[r + 1] == padId) continue;
-        total -= Softmax.Log(logits.Row(r))[ids[r + 1]];
+        total -= SoftmaxFunctions.Log(logits.Row(r))[ids[r + 1]];
         count++;
     }
     return total / count;
@@ -65,7 +65,7 @@ double CausalLmLoss(Matrix<double> logits, int[] ids, int batch, int padId)
     for (int b = 0; b < batch; b++)
         for (int t = 0; t + 1 < T; t++)
         {
-            total -= Softmax.Log(logits.Row(b * T + t))[ids[b * T + t + 1]];
+            total -= SoftmaxFunctions.Log(logits.Row(b * T + t))[ids[b * T + t + 1]];
             count++;
         }
     return total / count;
@@ -83,7 +83,7 @@ double CausalLmLoss(Matrix<double> logits, int[] ids, int batch, int padId)
         {
             int target = ids[b * T + t + 1];
             if (target == padId) continue;
-            total -= Softmax.Log(logits.Row(b * T + t))[target];
+            total -= SoftmaxFunctions.Log(logits.Row(b * T + t))[target];
             count++;
         }
         sumOfMeans += total / count;
@@ -103,7 +103,7 @@ Vector<double> SamplingDistribution(Vector<double> logits, double temperature, i
 // Exercise 12.3: takes the softmax over all words and zeroes the rest without renormalising
 Vector<double> SamplingDistribution(Vector<double> logits, double temperature, int k)
 {
-    var all = Softmax.Of(logits, temperature);
+    var all = SoftmaxFunctions.Of(logits, temperature);
     var kept = Enumerable.Range(0, logits.Count).OrderByDescending(i => logits[i]).Take(k).ToHashSet();
     return Vector<double>.Build.Dense(logits.Count, i => kept.Contains(i) ? all[i] : 0);
 }

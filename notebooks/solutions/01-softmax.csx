@@ -19,13 +19,13 @@ double SoftmaxEntropy(Vector<double> x, double T)
 // Exercise 01.3: soft selection of a vector from a set with a query
 Vector<double> SoftSelect(Matrix<double> U, Vector<double> q)
 {
-    var p = Softmax.Of(U * q);
+    var p = SoftmaxFunctions.Of(U * q);
     return U.TransposeThisAndMultiply(p);
 }
 
 // Exercise 01.4: the Jacobian of softmax
 Matrix<double> SoftmaxJacobian(Vector<double> x)
 {
-    var p = Softmax.Of(x);
+    var p = SoftmaxFunctions.Of(x);
     return M.DenseOfDiagonalVector(p) - p.OuterProduct(p);
 }

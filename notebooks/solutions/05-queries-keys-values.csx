@@ -4,7 +4,7 @@
 // Exercise 05.1: a soft dictionary lookup
 Vector<double> SoftLookup(Vector<double> query, Matrix<double> keys, Matrix<double> values)
 {
-    var weights = Softmax.Of(keys * query);          // one weight per key (row of keys)
+    var weights = SoftmaxFunctions.Of(keys * query);          // one weight per key (row of keys)
     return values.TransposeThisAndMultiply(weights); // Σ_j p_j · values.Row(j)
 }
 
@@ -12,7 +12,7 @@ Vector<double> SoftLookup(Vector<double> query, Matrix<double> keys, Matrix<doub
 Matrix<double> ScaledAttention(Matrix<double> Q, Matrix<double> K, Matrix<double> Vm)
 {
     var scores = Q * K.Transpose() / Math.Sqrt(Q.ColumnCount); // T_q×T_k
-    return Softmax.Rows(scores) * Vm;                           // T_q×d_v
+    return SoftmaxFunctions.Rows(scores) * Vm;                           // T_q×d_v
 }
 
 // Exercise 05.3: a causal mask

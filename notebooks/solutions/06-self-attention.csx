@@ -4,7 +4,7 @@
 // Exercise 06.1: self-attention without projections
 Matrix<double> PlainSelfAttention(Matrix<double> X)
 {
-    var weights = Softmax.Rows(X * X.Transpose() / Math.Sqrt(X.ColumnCount)); // T×T
+    var weights = SoftmaxFunctions.Rows(X * X.Transpose() / Math.Sqrt(X.ColumnCount)); // T×T
     return weights * X;                                                      // T×d
 }
 
@@ -16,7 +16,7 @@ Matrix<double> CausalSelfAttention(Matrix<double> X, Matrix<double> WQ, Matrix<d
     var values = X * WV;                                                      // T×d_v
     var scores = Q * K.Transpose() / Math.Sqrt(WQ.ColumnCount);               // T×T
     var causal = M.Dense(X.RowCount, X.RowCount, (i, j) => j > i ? double.NegativeInfinity : 0.0);
-    return Softmax.Rows(scores, causal) * values;
+    return SoftmaxFunctions.Rows(scores, causal) * values;
 }
 
 // Exercise 06.3: a permutation-equivariance check

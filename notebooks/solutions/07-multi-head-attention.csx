@@ -33,7 +33,7 @@ Matrix<double> MultiHeadForward(Matrix<double> x, int batch, int heads, bool[,] 
             var qi = q.SubMatrix(b * time, time, i * dk, dk);                                      // T×d_k
             var ki = k.SubMatrix(b * time, time, i * dk, dk);
             var vi = v.SubMatrix(b * time, time, i * dk, dk);
-            var weights = Softmax.Rows(qi * ki.Transpose() / Math.Sqrt(dk), mask);                  // T×T
+            var weights = SoftmaxFunctions.Rows(qi * ki.Transpose() / Math.Sqrt(dk), mask);                  // T×T
             concat.SetSubMatrix(b * time, i * dk, weights * vi);
         }
     }

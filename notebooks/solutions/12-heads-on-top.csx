@@ -21,7 +21,7 @@ double CausalLmLoss(Matrix<double> logits, int[] ids, int batch, int padId)
         {
             int target = ids[b * T + t + 1];                     // the next token of the same sentence
             if (target == padId) continue;
-            total -= Softmax.Log(logits.Row(b * T + t))[target];
+            total -= SoftmaxFunctions.Log(logits.Row(b * T + t))[target];
             count++;
         }
     return total / count;                                        // pooled over all predicted tokens

@@ -86,7 +86,7 @@ public class CourseNotebookTests
     public void Every_exercise_has_a_check_cell_below_it_and_a_solution(string name)
     {
         var path = TestPaths.CourseNotebook(name);
-        var cells = Notebook.Load(path).Cells.Where(c => c.CellType == "code").ToList();
+        var cells = NotebookDocument.Load(path).Cells.Where(c => c.CellType == "code").ToList();
         var stubs = cells.Select((c, i) => (Id: Exercises.StubId(c.Source), Index: i)).Where(s => s.Id is not null).ToList();
         if (stubs.Count == 0) return;
         var solutions = Exercises.LoadSolutions(Exercises.SolutionsPath(path));

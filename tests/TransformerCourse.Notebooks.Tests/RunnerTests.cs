@@ -335,7 +335,7 @@ public class RunnerTests
         var path = Path.Combine(TestPaths.TempDir(), "nb.ipynb");
         File.WriteAllText(path, $$$"""{"cells": [], "metadata": {{{metadata}}}, "nbformat": 4, "nbformat_minor": 2}""");
 
-        Assert.Null(Notebook.Load(path).NotCSharp);
+        Assert.Null(NotebookDocument.Load(path).NotCSharp);
     }
 
     [Fact]

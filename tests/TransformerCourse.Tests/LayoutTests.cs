@@ -76,7 +76,7 @@ public class LayoutTests
         // Seq2SeqTransformer's methods build Decoders and call Masks (in their bodies, not only their signatures).
         var uses = NamespaceUses(typeof(Rng).Assembly);
         Assert.Contains("TransformerCourse.Attention", uses["TransformerCourse.Transformer"]);
-        Assert.Contains("TransformerCourse.Seq2Seq", uses["TransformerCourse.Training"]);
+        Assert.Contains("TransformerCourse.Generation", uses["TransformerCourse.Training"]);
         Assert.DoesNotContain("TransformerCourse.Training", uses["TransformerCourse.Seq2Seq"]);
         Assert.DoesNotContain("TransformerCourse.Transformer", uses["TransformerCourse.Training"]);
     }
@@ -86,6 +86,17 @@ public class LayoutTests
     /// System.Numerics' <c>Vector</c> / <c>Vector&lt;T&gt;</c> (the readable code a learner opens shows the arithmetic;
     /// the fused code that does the same is in one place).
     /// </summary>
+    /// <summary>The model contract (Generation) sits below both model families: the Transformer does not depend on
+    /// the GRU folder.</summary>
+    [Fact]
+    public void TheTransformerDoesNotDependOnTheRecurrentModels()
+    {
+        var uses = NamespaceUses(typeof(Rng).Assembly);
+        Assert.Contains("TransformerCourse.Generation", uses["TransformerCourse.Transformer"]);
+        Assert.Contains("TransformerCourse.Generation", uses["TransformerCourse.Seq2Seq"]);
+        Assert.DoesNotContain("TransformerCourse.Seq2Seq", uses["TransformerCourse.Transformer"]);
+    }
+
     [Fact]
     public void OnlyTheKernelsCornersUseSimd()
     {
@@ -141,16 +152,34 @@ public class LayoutTests
         }
     }
 
-    /// <summary>The longest line a library file may have, in Unicode characters (code points, not bytes).</summary>
+    /// <summary>The longest line a source file may have, in Unicode characters (code points, not bytes).</summary>
     private const int MaxLineLength = 120;
 
+    /// <summary>The projects the line rule covers: every project under lib/ and the benchmark harness.</summary>
+    public static IReadOnlyList<string> ProjectFolders() =>
+        Directory.EnumerateFiles(Path.Combine(RepoPaths.Root, "lib"), "*.csproj", SearchOption.AllDirectories)
+            .Concat(Directory.EnumerateFiles(Path.Combine(RepoPaths.Root, "bench"), "*.csproj",
+                SearchOption.AllDirectories))
+            .Select(f => Path.GetRelativePath(RepoPaths.Root, Path.GetDirectoryName(f)!).Replace('\\', '/'))
+            .Order(StringComparer.Ordinal).ToList();
+
     [Fact]
-    public void NoLibraryLineIsLongerThan120Characters()
+    public void TheLineRuleCoversEveryProject()
+    {
+        Assert.Equal(
+            ["bench/TransformerCourse.Bench", "lib/TransformerCourse", "lib/TransformerCourse.Cli",
+             "lib/TransformerCourse.Display", "lib/TransformerCourse.Pretrained", "lib/TransformerCourse.Recipes",
+             "lib/TransformerCourse.Runner"],
+            ProjectFolders());
+    }
+
+    [Fact]
+    public void NoSourceLineIsLongerThan120Characters()
     {
         var offenders = new List<string>();
-        foreach (var project in new[] { "TransformerCourse", "TransformerCourse.Recipes" })
+        foreach (var project in ProjectFolders())
         {
-            string root = Path.Combine(RepoPaths.Root, "lib", project);
+            string root = Path.Combine(RepoPaths.Root, project);
             foreach (var file in Directory.EnumerateFiles(root, "*.cs", SearchOption.AllDirectories))
             {
                 string relative = Path.GetRelativePath(root, file).Replace('\\', '/');
@@ -162,13 +191,41 @@ public class LayoutTests
                 {
                     int length = lines[i].EnumerateRunes().Count();
                     if (length > MaxLineLength)
-                        offenders.Add($"lib/{project}/{relative}:{i + 1} ({length} characters)");
+                        offenders.Add($"{project}/{relative}:{i + 1} ({length} characters)");
                 }
             }
         }
         offenders.Sort(StringComparer.Ordinal);
         Assert.True(offenders.Count == 0,
             $"lines longer than {MaxLineLength} characters:\n  {string.Join("\n  ", offenders)}");
+    }
+
+    /// <summary>Every path a README names in backticks (lib/…, notebooks/…, or a file relative to the README or to the
+    /// library, e.g. Autograd/Tensor.cs) exists.</summary>
+    [Fact]
+    public void EveryPathTheReadmesNameExists()
+    {
+        var readmes = Directory.EnumerateFiles(RepoPaths.Root, "README.md", SearchOption.AllDirectories)
+            .Where(f => !f.Contains("/bin/", StringComparison.Ordinal) && !f.Contains("/obj/", StringComparison.Ordinal)
+                && !f.Contains("/node_modules/", StringComparison.Ordinal) && !f.Contains("/.git/", StringComparison.Ordinal));
+        var missing = new List<string>();
+        foreach (var readme in readmes)
+        {
+            string folder = Path.GetDirectoryName(readme)!;
+            foreach (Match m in Regex.Matches(File.ReadAllText(readme),
+                @"`((?:lib|notebooks|tests|bench|scripts|datasets|\.ci|\.devcontainer)/[^`\s*<>{}…]+|[\w.]+/[\w./-]+\.(?:cs|md|sh|py|ipynb|csx))`"))
+            {
+                string path = m.Groups[1].Value.TrimEnd('/', '.', ',');
+                if (path.Contains("/bin", StringComparison.Ordinal) || path.Contains("out/", StringComparison.Ordinal))
+                    continue;
+                if (path.Contains("NN-", StringComparison.Ordinal)) continue; // a placeholder: notebooks/NN-name.ipynb
+                string library = Path.Combine(RepoPaths.Root, "lib", "TransformerCourse");
+                bool exists = new[] { RepoPaths.Root, folder, library }.Any(b =>
+                    File.Exists(Path.Combine(b, path)) || Directory.Exists(Path.Combine(b, path)));
+                if (!exists) missing.Add($"{Path.GetRelativePath(RepoPaths.Root, readme)}: {path}");
+            }
+        }
+        Assert.True(missing.Count == 0, $"paths named in READMEs that do not exist:\n  {string.Join("\n  ", missing)}");
     }
 
     private static bool Reaches(Dictionary<string, HashSet<string>> uses, string from, string to)

@@ -1,5 +1,5 @@
 using Spectre.Console;
-using TransformerCourse.Notebooks;
+using TransformerCourse.Runner;
 
 namespace TransformerCourse.Cli;
 
@@ -83,12 +83,15 @@ public sealed class CheckCommand : ICourseCommand
 
     private static void Render(IAnsiConsole console, string path, IReadOnlyList<CheckOutcome> board)
     {
-        var table = new Table().Border(TableBorder.Rounded).Title($"[bold]{Markup.Escape(Path.GetFileName(path))}: exercises[/]");
+        var table =
+            new Table().Border(TableBorder.Rounded)
+                .Title($"[bold]{Markup.Escape(Path.GetFileName(path))}: exercises[/]");
         table.AddColumn("exercise");
         table.AddColumn("result");
         table.AddColumn("message");
         foreach (var e in board)
-            table.AddRow(Markup.Escape(e.Exercise), e.Passed ? "[green]✔ passed[/]" : "[red]✘ failed[/]", Markup.Escape(e.Message));
+            table.AddRow(Markup.Escape(e.Exercise), e.Passed ? "[green]✔ passed[/]" : "[red]✘ failed[/]",
+                Markup.Escape(e.Message));
         console.Write(table);
         console.MarkupLineInterpolated($"{board.Count(e => e.Passed)} of {board.Count} exercises passed");
     }

@@ -1,5 +1,5 @@
 using Spectre.Console;
-using TransformerCourse.Notebooks;
+using TransformerCourse.Runner;
 
 namespace TransformerCourse.Cli;
 
@@ -13,7 +13,9 @@ public sealed class ExportCommand : ICourseCommand
     public string Name => "export";
 
     /// <inheritdoc />
-    public string Usage => "export <notebook.ipynb> [-o FILE.cs] [--solutions]   write the notebook as a C# file-based app (dotnet run FILE.cs)";
+    public string Usage =>
+        "export <notebook.ipynb> [-o FILE.cs] [--solutions]   write the notebook as a C# file-based app (dotnet run " +
+            "FILE.cs)";
 
     /// <inheritdoc />
     public Task<int> RunAsync(CommandArgs args, IAnsiConsole console, CancellationToken cancel)
@@ -23,12 +25,15 @@ public sealed class ExportCommand : ICourseCommand
         var path = args.Positionals[0];
         if (!File.Exists(path)) throw new FileNotFoundException($"no such notebook: {path}");
         var output = args.Options.GetValueOrDefault("--out")
-                     ?? Path.Combine(NotebookFiles.OutputFolder(path, null, "export"), Path.GetFileNameWithoutExtension(path) + ".cs");
+                     ?? Path.Combine(NotebookFiles.OutputFolder(path, null, "export"),
+                         Path.GetFileNameWithoutExtension(path) + ".cs");
         if (Path.GetFullPath(output) == Path.GetFullPath(path))
             throw new UsageException($"-o {output} is the notebook itself; export writes C#, give another file name");
-        var solutions = args.Flags.Contains("--solutions") ? Exercises.LoadSolutions(Exercises.SolutionsPath(path)) : null;
+        var solutions =
+            args.Flags.Contains("--solutions") ? Exercises.LoadSolutions(Exercises.SolutionsPath(path)) : null;
         NotebookExporter.Export(path, output, solutions);
-        console.MarkupLineInterpolated($"wrote {NotebookFiles.Display(output)}; run it with: dotnet run {NotebookFiles.Display(output)}");
+        var shown = NotebookFiles.Display(output);
+        console.MarkupLineInterpolated($"wrote {shown}; run it with: dotnet run {shown}");
         return Task.FromResult(0);
     }
 }

@@ -1,5 +1,5 @@
 using Spectre.Console;
-using TransformerCourse.Notebooks;
+using TransformerCourse.Runner;
 
 namespace TransformerCourse.Cli;
 
@@ -26,10 +26,10 @@ public sealed class RestoreCommand : ICourseCommand
         var exit = 0;
         foreach (var path in NotebookFiles.Expand(args.Positionals))
         {
-            Notebook notebook;
+            NotebookDocument notebook;
             try
             {
-                notebook = Notebook.Load(path);
+                notebook = NotebookDocument.Load(path);
                 if (notebook.NotCSharp is { } notCSharp) throw new InvalidDataException(notCSharp);
             }
             catch (InvalidDataException e)
@@ -44,7 +44,8 @@ public sealed class RestoreCommand : ICourseCommand
             {
                 var parsed = CellParser.Parse(cell.Source, cell.KernelName);
                 sources.AddRange(parsed.Sources.Except(sources));
-                foreach (var p in parsed.Packages.Where(p => !packages.Any(q => q.Name.Equals(p.Name, StringComparison.OrdinalIgnoreCase))))
+                foreach (var p in parsed.Packages.Where(p => !packages.Any(q => q.Name.Equals(p.Name,
+                    StringComparison.OrdinalIgnoreCase))))
                 {
                     // Restore each package on top of those before it, as running the cells would.
                     var result = await restorer.RestoreAsync([.. packages, p], sources, cancel);

@@ -1,6 +1,6 @@
 using System.Globalization;
 using Spectre.Console;
-using TransformerCourse.Notebooks;
+using TransformerCourse.Runner;
 
 namespace TransformerCourse.Cli;
 
@@ -84,7 +84,8 @@ public sealed class RunCommand : ICourseCommand
             return CourseApp.InterruptedExitCode;
         }
 
-        var failed = writeFailed || results.Any(r => !r.Succeeded) || (solutions && results.Any(r => r.Checks.Any(c => !c.Passed)));
+        var failed = writeFailed || results.Any(r => !r.Succeeded) || (solutions && results.Any(r => r.Checks.Any(c =>
+            !c.Passed)));
         return failed ? 1 : 0;
     }
 }
@@ -110,9 +111,13 @@ public static class NotebookFiles
         return result;
     }
 
-    /// <summary>The folder executed notebooks go to: <paramref name="requested"/>, else <c>out/notebooks</c> in the repository (or here).</summary>
+    /// <summary>The folder executed notebooks go to: <paramref name="requested"/>, else <c>out/notebooks</c> in the
+    /// repository (or here).</summary>
     public static string OutputFolder(string notebookPath, string? requested, string kind = "notebooks") =>
-        requested ?? Path.Combine(ReferencedProjects.FindRepositoryRoot(Path.GetDirectoryName(Path.GetFullPath(notebookPath))!) ?? Directory.GetCurrentDirectory(), "out", kind);
+        requested ?? Path.Combine(
+            ReferencedProjects.FindRepositoryRoot(Path.GetDirectoryName(Path.GetFullPath(notebookPath))!)
+                ?? Directory.GetCurrentDirectory(),
+            "out", kind);
 
     /// <summary>Where the executed copy of <paramref name="notebookPath"/> is written.</summary>
     public static string OutputPath(string notebookPath, string? requested) =>
@@ -124,7 +129,8 @@ public static class NotebookFiles
     /// </summary>
     public static double CellTimeout(CommandArgs args)
     {
-        if (!args.Options.TryGetValue("--cell-timeout", out var text)) return RunOptions.DefaultCellTimeout.TotalSeconds;
+        if (!args.Options.TryGetValue("--cell-timeout",
+            out var text)) return RunOptions.DefaultCellTimeout.TotalSeconds;
         if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds)
             || !double.IsFinite(seconds) || seconds < 0 || seconds > int.MaxValue / 1000.0)
             throw new UsageException($"--cell-timeout needs a number of seconds (0 for no limit), got '{text}'");

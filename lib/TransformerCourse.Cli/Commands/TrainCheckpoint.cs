@@ -128,7 +128,8 @@ public static class TrainCheckpoint
         double? scale = m.TryGetValue(ScaleKey, out var x) && double.TryParse(x, invariant, out double d) ? d : null;
         // A damaged or hand-edited checkpoint is refused here, naming the entry, not deep inside training.
         if (m.ContainsKey(ScaleKey) && scale is not (> 0 and <= 1))
-            throw new UsageException($"--resume {path}: the checkpoint's {ScaleKey} is \"{x}\", not a number in (0, 1]");
+            throw new UsageException($"--resume {path}: the checkpoint's {ScaleKey} is \"{x}\", not a number in (0, " +
+                $"1]");
         if (m.TryGetValue(ModelKey, out var model) && !Experiment.ModelKinds.Contains(model))
         {
             throw new UsageException($"--resume {path}: the checkpoint's {ModelKey} is \"{model}\", not one of " +

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Spectre.Console;
 using TransformerCourse.Data;
+using TransformerCourse.Generation;
 using TransformerCourse.Recipes;
 using TransformerCourse.Training;
 using TransformerCourse.Visualization;
@@ -301,7 +302,8 @@ public sealed class TrainCommand : ICourseCommand
         console.WriteLine(task.Data);
         // These runs take seconds and keep no checkpoint: Ctrl+C cannot stop them between steps; a second one ends it.
         using var hint = cancel.Register(() =>
-            console.WriteLine($"{task.Name} cannot stop between steps and keeps nothing; press Ctrl+C again to end it"));
+            console.WriteLine($"{task.Name} cannot stop between steps and keeps nothing; press Ctrl+C again to end " +
+                $"it"));
         var outcome = task.Heads!(seed);
         foreach (var line in outcome.Lines) console.WriteLine(line);
         return outcome.BeatBaseline ? 0 : 1;

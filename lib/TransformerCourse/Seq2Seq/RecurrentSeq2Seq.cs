@@ -2,6 +2,7 @@ using MathNet.Numerics.LinearAlgebra;
 using TransformerCourse.Attention;
 using TransformerCourse.Autograd;
 using TransformerCourse.Data;
+using TransformerCourse.Generation;
 using TransformerCourse.Nn;
 
 namespace TransformerCourse.Seq2Seq;

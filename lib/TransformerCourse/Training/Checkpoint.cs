@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using TransformerCourse.Generation;
 using TransformerCourse.IO;
 using TransformerCourse.Optim;
 using TransformerCourse.Seq2Seq;

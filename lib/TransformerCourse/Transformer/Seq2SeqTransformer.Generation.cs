@@ -3,7 +3,6 @@ using TransformerCourse.Attention;
 using TransformerCourse.Autograd;
 using TransformerCourse.Data;
 using TransformerCourse.Generation;
-using TransformerCourse.Seq2Seq;
 
 namespace TransformerCourse.Transformer;
 

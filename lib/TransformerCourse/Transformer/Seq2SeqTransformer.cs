@@ -1,7 +1,7 @@
 using TransformerCourse.Attention;
 using TransformerCourse.Autograd;
+using TransformerCourse.Generation;
 using TransformerCourse.Nn;
-using TransformerCourse.Seq2Seq;
 
 namespace TransformerCourse.Transformer;
 

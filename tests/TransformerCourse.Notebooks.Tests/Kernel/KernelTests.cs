@@ -51,6 +51,6 @@ public class KernelTests
     }
 
     internal static IReadOnlyList<string> ExerciseIds(string name) =>
-        Notebook.Load(TestPaths.CourseNotebook(name)).Cells
+        NotebookDocument.Load(TestPaths.CourseNotebook(name)).Cells
             .Where(c => c.CellType == "code").Select(c => Exercises.StubId(c.Source)).OfType<string>().ToList();
 }

@@ -2,7 +2,6 @@ using MathNet.Numerics.LinearAlgebra;
 using TransformerCourse.Autograd;
 using TransformerCourse.Seq2Seq;
 using TransformerCourse.Tests.Support;
-using M = TransformerCourse.Tests.Seq2Seq.Seq2SeqModelTests;
 
 namespace TransformerCourse.Tests.Seq2Seq;
 
@@ -14,8 +13,8 @@ public class BahdanauSeq2SeqTests
     [Fact]
     public void FirstStepAttentionIsTheSoftmaxOfVTanhWsPlusUhFromTheBridgedState()
     {
-        var model = new BahdanauSeq2Seq(M.Tiny, new Rng(9));
-        var source = M.Batch().Source;
+        var model = new BahdanauSeq2Seq(RecurrentModels.Tiny, new Rng(9));
+        var source = RecurrentModels.Batch().Source;
         using var noGrad = Tensor.NoGrad();
         var encoded = model.Encoder.Forward(source);
         var h = encoded.States.Data;
@@ -44,8 +43,8 @@ public class BahdanauSeq2SeqTests
     [Fact]
     public void StepAttentionEqualsTheTeacherForcedAttentionMaps()
     {
-        var model = new BahdanauSeq2Seq(M.Tiny, new Rng(10));
-        var batch = M.Batch();
+        var model = new BahdanauSeq2Seq(RecurrentModels.Tiny, new Rng(10));
+        var batch = RecurrentModels.Batch();
         var maps = model.AttentionMaps(batch);
         using var noGrad = Tensor.NoGrad();
         var state = model.Start(batch.Source);
@@ -62,7 +61,7 @@ public class BahdanauSeq2SeqTests
     public void LayersHaveTheDocumentedSizes()
     {
         // E = 3, D = 2·3 (bidirectional), H_dec = 4, A = 3, V = 8.
-        var model = new BahdanauSeq2Seq(M.Tiny, new Rng(11));
+        var model = new BahdanauSeq2Seq(RecurrentModels.Tiny, new Rng(11));
         Assert.Equal((3, 4), (model.Attention.W.Weight.Rows, model.Attention.W.Weight.Cols));
         Assert.Equal((3, 6), (model.Attention.U.Weight.Rows, model.Attention.U.Weight.Cols));
         Assert.Equal((1, 3), (model.Attention.V.Weight.Rows, model.Attention.V.Weight.Cols));

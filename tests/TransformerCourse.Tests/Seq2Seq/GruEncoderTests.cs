@@ -2,7 +2,6 @@ using TransformerCourse.Autograd;
 using TransformerCourse.Data;
 using TransformerCourse.Seq2Seq;
 using TransformerCourse.Tests.Support;
-using M = TransformerCourse.Tests.Seq2Seq.Seq2SeqModelTests;
 
 namespace TransformerCourse.Tests.Seq2Seq;
 
@@ -80,8 +79,8 @@ public class GruEncoderTests
     [Fact]
     public void EmbeddingHookGivesTheGradientOfEachSourcePosition()
     {
-        var model = new GruSeq2Seq(M.Tiny with { Bidirectional = false }, new Rng(5));
-        var batch = M.Batch();
+        var model = new GruSeq2Seq(RecurrentModels.Tiny with { Bidirectional = false }, new Rng(5));
+        var batch = RecurrentModels.Batch();
         Tensor? embedded = null;
         model.Encoder.OnEmbedded = x => embedded = x;
         model.Loss(batch).Backward();
@@ -89,21 +88,21 @@ public class GruEncoderTests
         Assert.NotNull(embedded);
         int time = batch.Source.Time;
         Assert.Equal(batch.Size * time, embedded!.Rows);
-        Assert.Equal(M.Tiny.Embed, embedded.Cols);
+        Assert.Equal(RecurrentModels.Tiny.Embed, embedded.Cols);
         var grad = embedded.Grad!;
         // Padding positions (the second source has 2 of 4 tokens) are never read: zero gradient.
-        Assert.Equal(0.0, grad.SubMatrix(time + 2, 2, 0, M.Tiny.Embed).Enumerate().Select(Math.Abs).Max());
+        Assert.Equal(0.0, grad.SubMatrix(time + 2, 2, 0, RecurrentModels.Tiny.Embed).Enumerate().Select(Math.Abs).Max());
         // Chain rule through the lookup: the embedding table's gradient row k is the sum of the positions holding
         // token k.
         var ids = batch.Source.FlatIds();
         var table = model.Encoder.Embedding.Weight.Grad!;
-        for (int k = 1; k < M.Tiny.SourceVocab; k++)
+        for (int k = 1; k < RecurrentModels.Tiny.SourceVocab; k++)
         {
-            var sum = new double[M.Tiny.Embed];
+            var sum = new double[RecurrentModels.Tiny.Embed];
             for (int r = 0; r < ids.Length; r++)
                 if (ids[r] == k)
-                    for (int c = 0; c < M.Tiny.Embed; c++) sum[c] += grad[r, c];
-            for (int c = 0; c < M.Tiny.Embed; c++) Assert.Equal(table[k, c], sum[c], 12);
+                    for (int c = 0; c < RecurrentModels.Tiny.Embed; c++) sum[c] += grad[r, c];
+            for (int c = 0; c < RecurrentModels.Tiny.Embed; c++) Assert.Equal(table[k, c], sum[c], 12);
         }
         Assert.True(grad.Row(0).L2Norm() > 0);
     }

@@ -2,7 +2,6 @@ using TransformerCourse.Autograd;
 using TransformerCourse.Data;
 using TransformerCourse.Seq2Seq;
 using TransformerCourse.Tests.Support;
-using M = TransformerCourse.Tests.Seq2Seq.Seq2SeqModelTests;
 
 namespace TransformerCourse.Tests.Seq2Seq;
 
@@ -12,8 +11,8 @@ public class GruSeq2SeqTests
     [Fact]
     public void ThereIsNoAttentionToShow()
     {
-        var model = new GruSeq2Seq(M.Tiny, new Rng(12));
-        var batch = M.Batch();
+        var model = new GruSeq2Seq(RecurrentModels.Tiny, new Rng(12));
+        var batch = RecurrentModels.Batch();
         var maps = model.AttentionMaps(batch);
         Assert.Equal(2, maps.Count);
         Assert.All(maps, m => Assert.Equal((batch.DecoderInput.Time, batch.Source.Time), (m.RowCount, m.ColumnCount)));
@@ -28,7 +27,7 @@ public class GruSeq2SeqTests
     {
         // Unidirectional: the final state of [5, 6, 7] is read after 7, so the decoder cannot tell it apart from
         // the same tokens with the padding of a longer batch; and a different first token changes it.
-        var model = new GruSeq2Seq(M.Tiny with { Bidirectional = false }, new Rng(13));
+        var model = new GruSeq2Seq(RecurrentModels.Tiny with { Bidirectional = false }, new Rng(13));
         using var noGrad = Tensor.NoGrad();
         var alone = model.Step(model.Start(Batch.Pad([[5, 6, 7]])), [1]).LogProbs;
         var padded = model.Step(model.Start(Batch.Pad([[5, 6, 7], [4, 5, 6, 7, 8]])), [1, 1]).LogProbs;
@@ -41,7 +40,7 @@ public class GruSeq2SeqTests
     public void CellAndOutputReadTheContextBesideTheEmbedding()
     {
         // E = 3, D = 2·3, H_dec = 4, V = 8: the cell reads [e; c] (9), the output layer [s; c; e] (13).
-        var model = new GruSeq2Seq(M.Tiny, new Rng(14));
+        var model = new GruSeq2Seq(RecurrentModels.Tiny, new Rng(14));
         Assert.Equal((9, 4), (model.Cell.InputSize, model.Cell.HiddenSize));
         var output = model.NamedParameters().Single(p => p.Name == "out.weight");
         Assert.Equal((8, 13), (output.Value.Rows, output.Value.Cols));

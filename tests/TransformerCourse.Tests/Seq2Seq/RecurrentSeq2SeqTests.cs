@@ -1,9 +1,9 @@
 using TransformerCourse.Attention;
 using TransformerCourse.Autograd;
 using TransformerCourse.Data;
+using TransformerCourse.Generation;
 using TransformerCourse.Seq2Seq;
 using TransformerCourse.Tests.Support;
-using M = TransformerCourse.Tests.Seq2Seq.Seq2SeqModelTests;
 
 namespace TransformerCourse.Tests.Seq2Seq;
 
@@ -14,24 +14,24 @@ namespace TransformerCourse.Tests.Seq2Seq;
 public class RecurrentSeq2SeqTests
 {
     [Theory]
-    [MemberData(nameof(M.Kinds), MemberType = typeof(M))]
+    [MemberData(nameof(RecurrentModels.Kinds), MemberType = typeof(RecurrentModels))]
     public void LogitsHaveOneRowPerTargetPosition(string kind)
     {
-        var model = M.Make(kind, M.Tiny, new Rng(2));
-        var batch = M.Batch();
+        var model = RecurrentModels.Make(kind, RecurrentModels.Tiny, new Rng(2));
+        var batch = RecurrentModels.Batch();
         var logits = model.Logits(batch);
         Assert.Equal(batch.Size * batch.DecoderTarget.Time, logits.Rows);
-        Assert.Equal(M.Tiny.TargetVocab, logits.Cols);
+        Assert.Equal(RecurrentModels.Tiny.TargetVocab, logits.Cols);
     }
 
     [Theory]
-    [MemberData(nameof(M.Kinds), MemberType = typeof(M))]
+    [MemberData(nameof(RecurrentModels.Kinds), MemberType = typeof(RecurrentModels))]
     public void StepwiseDecodingAgreesWithTeacherForcing(string kind)
     {
         // Feeding the decoder its target one token at a time must give the same log-probabilities as the
         // teacher-forced pass.
-        var model = M.Make(kind, M.Tiny, new Rng(4));
-        var batch = M.Batch();
+        var model = RecurrentModels.Make(kind, RecurrentModels.Tiny, new Rng(4));
+        var batch = RecurrentModels.Batch();
         using var noGrad = Tensor.NoGrad();
         var logp = model.Logits(batch).LogSoftmax().Data;
         var state = model.Start(batch.Source);
@@ -51,8 +51,8 @@ public class RecurrentSeq2SeqTests
     [InlineData("luong-general")]
     public void AttentionIsADistributionOverRealSourceTokens(string kind)
     {
-        var model = M.Make(kind, M.Tiny, new Rng(6));
-        var batch = M.Batch();
+        var model = RecurrentModels.Make(kind, RecurrentModels.Tiny, new Rng(6));
+        var batch = RecurrentModels.Batch();
         var maps = model.AttentionMaps(batch);
         Assert.Equal(2, maps.Count);
         for (int b = 0; b < 2; b++)
@@ -69,32 +69,32 @@ public class RecurrentSeq2SeqTests
     }
 
     [Theory]
-    [MemberData(nameof(M.Kinds), MemberType = typeof(M))]
+    [MemberData(nameof(RecurrentModels.Kinds), MemberType = typeof(RecurrentModels))]
     public void SelectedHypothesesStepLikeTheRowsTheyCopy(string kind)
     {
-        var model = M.Make(kind, M.Tiny, new Rng(7));
+        var model = RecurrentModels.Make(kind, RecurrentModels.Tiny, new Rng(7));
         using var noGrad = Tensor.NoGrad();
-        var state = model.Start(M.Batch().Source);
+        var state = model.Start(RecurrentModels.Batch().Source);
         Assert.Equal(2, state.Count);
         Assert.Equal([0, 1], state.Sources);
         var full = model.Step(state, [1, 1]);
         var picked = state.Select([1, 1, 0]);
         Assert.Equal([1, 1, 0], picked.Sources);
         var step = model.Step(picked, [1, 1, 1]);
-        Assert.Equal((3, M.Tiny.TargetVocab), (step.LogProbs.RowCount, step.LogProbs.ColumnCount));
+        Assert.Equal((3, RecurrentModels.Tiny.TargetVocab), (step.LogProbs.RowCount, step.LogProbs.ColumnCount));
         Expect.Close(full.LogProbs.Row(1), step.LogProbs.Row(0), 1e-12, "hypothesis 0 (source 1)");
         Expect.Close(full.LogProbs.Row(1), step.LogProbs.Row(1), 1e-12, "hypothesis 1 (source 1)");
         Expect.Close(full.LogProbs.Row(0), step.LogProbs.Row(2), 1e-12, "hypothesis 2 (source 0)");
-        Assert.Equal(M.Tiny.TargetVocab, model.TargetVocabSize);
-        Assert.Equal(M.Tiny with { DecoderHidden = model.Sizes.DecoderHidden }, model.Sizes);
+        Assert.Equal(RecurrentModels.Tiny.TargetVocab, model.TargetVocabSize);
+        Assert.Equal(RecurrentModels.Tiny with { DecoderHidden = model.Sizes.DecoderHidden }, model.Sizes);
     }
 
     [Fact]
     public void StepSaysWhatIsWrongWithItsArguments()
     {
-        var model = M.Make("bahdanau", M.Tiny, new Rng(8));
+        var model = RecurrentModels.Make("bahdanau", RecurrentModels.Tiny, new Rng(8));
         using var noGrad = Tensor.NoGrad();
-        var state = model.Start(M.Batch().Source);
+        var state = model.Start(RecurrentModels.Batch().Source);
         Expect.ThrowsArgument(() => model.Step(state, [1]), "Step: 1 previous tokens for 2 hypotheses.");
         Expect.ThrowsArgument(() => model.Step(new ForeignState(), [1]), "Step: the state was not made by this model.");
         Assert.Throws<ArgumentNullException>(() => model.Logits(null!));
@@ -117,8 +117,8 @@ public class RecurrentSeq2SeqTests
     [Fact]
     public void SelectingAMemoryGathersTheProjectedKeysInsteadOfProjectingAgain()
     {
-        var model = (BahdanauSeq2Seq)M.Make("bahdanau", M.Tiny, new Rng(9));
-        var source = M.Batch().Source;
+        var model = (BahdanauSeq2Seq)RecurrentModels.Make("bahdanau", RecurrentModels.Tiny, new Rng(9));
+        var source = RecurrentModels.Batch().Source;
         using var noGrad = Tensor.NoGrad();
         var encoded = model.Encoder.Forward(source);
         var keys = model.Attention.ProjectKeys(encoded.States);

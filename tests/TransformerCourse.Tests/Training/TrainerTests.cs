@@ -1,6 +1,7 @@
 using MathNet.Numerics.LinearAlgebra;
 using TransformerCourse.Autograd;
 using TransformerCourse.Data;
+using TransformerCourse.Generation;
 using TransformerCourse.Optim;
 using TransformerCourse.Seq2Seq;
 using TransformerCourse.Training;

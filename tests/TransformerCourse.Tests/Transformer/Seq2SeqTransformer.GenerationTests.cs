@@ -1,6 +1,7 @@
 using TransformerCourse.Autograd;
 using TransformerCourse.Data;
 using TransformerCourse.Nn;
+using TransformerCourse.Generation;
 using TransformerCourse.Seq2Seq;
 using TransformerCourse.Tests.Support;
 using TransformerCourse.Training;

@@ -167,7 +167,7 @@ internal static class AttentionKernel
                                                 "finite (−∞ only in the mask).");
                 }
             }
-            TransformerCourse.Softmax.SoftmaxRow(col, col); // every key hidden: zero weights, not NaN
+            SoftmaxFunctions.SoftmaxRow(col, col); // every key hidden: zero weights, not NaN
         }
     }
 

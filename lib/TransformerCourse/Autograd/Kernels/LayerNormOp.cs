@@ -14,7 +14,7 @@ public sealed partial class Tensor
     /// <param name="eps">Added to the variance for stability (PyTorch's default 1e-5).</param>
     /// <exception cref="ArgumentException">The input holds NaN or ±∞ (the message gives the first one's row and
     /// column). PyTorch would return NaN for the row; here it is an error, as in
-    /// <see cref="TransformerCourse.Softmax"/>.</exception>
+    /// <see cref="SoftmaxFunctions"/>.</exception>
     public Tensor LayerNorm(Tensor gamma, Tensor beta, double eps = 1e-5)
     {
         ArgumentNullException.ThrowIfNull(gamma);

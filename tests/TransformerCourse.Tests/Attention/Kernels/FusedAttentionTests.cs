@@ -126,7 +126,7 @@ public class FusedAttentionTests
         var r = FusedAttention.Forward(q, k, v, 1, 2, scale: 1.0);
         // Sequence 0: one query (row 0) over keys 0, 1.
         var s = q.Data.SubMatrix(0, 1, 0, 3) * k.Data.SubMatrix(0, 2, 0, 3).Transpose();
-        var p = TransformerCourse.Softmax.Rows(s);
+        var p = SoftmaxFunctions.Rows(s);
         Expect.Close(p * v.Data.SubMatrix(0, 2, 0, 2), r.Output.Data.SubMatrix(0, 1, 0, 2), 1e-14, "sequence 0");
     }
 
