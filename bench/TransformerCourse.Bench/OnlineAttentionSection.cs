@@ -26,7 +26,8 @@ sealed class OnlineAttentionSection : IBenchSection
         ? list.Split(',').Select(x => int.Parse(x, CultureInfo.InvariantCulture)).ToArray()
         : [128, 256, 512, 1024, 2048];
 
-    /// <summary>One T and mask: timings of plain, fused and online, forward (0–2) then forward + backward (3–5).</summary>
+    /// <summary>One T and mask: timings of plain, fused and online, forward (0–2) then forward + backward (3–5).
+    /// </summary>
     sealed record Row(int T, bool Causal, Timing[] Timings);
 
     public string Run(BenchSettings settings)

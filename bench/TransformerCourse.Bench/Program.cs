@@ -2,7 +2,8 @@
 // PyTorch's GEMM side first and then this program.
 //
 //   dotnet run -c Release --project bench/TransformerCourse.Bench -- \
-//       [--threads 1,2] [--sizes 128,256,512,1024] [--samples 7] [--sections gemm,encoder,train,minilm,online,kvcache,gru]
+//       [--threads 1,2] [--sizes 128,256,512,1024] [--samples 7]
+//       [--sections gemm,encoder,train,minilm,online,kvcache,gru]
 //       [--torch torch-gemm-t1.json ...] [--python /usr/bin/python3] [--out results.md] [--quick]
 //
 // Each section measures one thing and returns its markdown; a new benchmark is one more IBenchSection in
@@ -14,7 +15,8 @@ using System.Text;
 using System.Text.Json;
 using TransformerCourse.Bench;
 
-IBenchSection[] sections = [new GemmSection(), new EncoderLayerSection(), new TrainingStepSection(), new MiniLmSection(),
+IBenchSection[] sections = [new GemmSection(), new EncoderLayerSection(), new TrainingStepSection(),
+    new MiniLmSection(),
     new OnlineAttentionSection(),
     new GruStepSection(),
     new KvCacheSection()];
