@@ -153,8 +153,7 @@ public sealed class LayerCache
 
     /// <summary>Appends one position per sequence: row b of <paramref name="k"/> and <paramref name="v"/>
     /// (B×(g·d_k) each) becomes K_b's and V_b's row T.</summary>
-    public void Append(Matrix<double> k,
-        Matrix<double> v)
+    public void Append(Matrix<double> k, Matrix<double> v)
     {
         ArgumentNullException.ThrowIfNull(k);
         ArgumentNullException.ThrowIfNull(v);
@@ -179,8 +178,7 @@ public sealed class LayerCache
     }
 
     /// <summary>Stores the memory's keys and values, (B·S)×(g·d_k) each, and each sequence's true length.</summary>
-    public void SetMemory(Matrix<double> keys,
-        Matrix<double> values, int sourceTime, IReadOnlyList<int> lengths)
+    public void SetMemory(Matrix<double> keys, Matrix<double> values, int sourceTime, IReadOnlyList<int> lengths)
     {
         ArgumentNullException.ThrowIfNull(keys);
         ArgumentNullException.ThrowIfNull(values);
