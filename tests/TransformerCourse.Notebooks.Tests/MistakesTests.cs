@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using TransformerCourse.Notebooks.Tests.Kernel;
+using TransformerCourse.Runner.Scripting;
 
 namespace TransformerCourse.Notebooks.Tests;
 
@@ -161,7 +162,7 @@ public class MistakesTests
     private static JsonNode CodeCell(JsonNode like, string source)
     {
         var cell = like.DeepClone();
-        cell["source"] = new JsonArray(NotebookCell.SplitLines(source).Select(l => (JsonNode)JsonValue.Create(l)!).ToArray());
+        cell["source"] = NbformatText.Lines(source);
         cell["outputs"] = new JsonArray();
         return cell;
     }

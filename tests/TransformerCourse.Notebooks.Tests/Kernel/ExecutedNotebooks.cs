@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using TransformerCourse.Runner.Scripting;
 
 namespace TransformerCourse.Notebooks.Tests.Kernel;
 
@@ -175,7 +176,7 @@ public static class ExecutedNotebooks
             if ((string?)cell!["cell_type"] != "code") continue;
             var id = Exercises.StubId(ExecutedCell.Join(cell["source"]));
             if (id is not null && solutions.TryGetValue(id, out var solution))
-                cell["source"] = new JsonArray(NotebookCell.SplitLines(solution).Select(l => (JsonNode)JsonValue.Create(l)!).ToArray());
+                cell["source"] = NbformatText.Lines(solution);
         }
         return json.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true });
     }
