@@ -19,7 +19,8 @@ public class CellParserTests
     [Fact]
     public void Directives_leave_blank_lines_so_line_numbers_stay()
     {
-        var parsed = CellParser.Parse("#r \"nuget: A, 1.0\"\n#i \"nuget: https://feed/index.json\"\n#!time\nvar x = 1;\n#r \"lib.dll\"", "csharp");
+        var parsed = CellParser.Parse("#r \"nuget: A, 1.0\"\n#i \"nuget: https://feed/index.json\"\n#!time\n" +
+            "var x = 1;\n#r \"lib.dll\"", "csharp");
 
         Assert.Equal("\n\n\nvar x = 1;\n#r \"lib.dll\"", parsed.CSharpCode);
         Assert.Equal([new PackageRef("A", "1.0")], parsed.Packages);
@@ -58,7 +59,8 @@ public class CellParserTests
         Assert.Null(Exercises.StubId("var a = 1; // Exercise 01.2"));
 
         var file = Path.Combine(TestPaths.TempDir(), "s.csx");
-        File.WriteAllText(file, "// header comment\n\n// Exercise A: one\nint One() => 1;\n\n// Exercise B\nint Two() => 2;\n");
+        File.WriteAllText(file,
+            "// header comment\n\n// Exercise A: one\nint One() => 1;\n\n// Exercise B\nint Two() => 2;\n");
         var solutions = Exercises.LoadSolutions(file);
         Assert.Equal("// Exercise A: one\nint One() => 1;\n", solutions["A"]);
         Assert.Equal("// Exercise B\nint Two() => 2;\n", solutions["B"]);

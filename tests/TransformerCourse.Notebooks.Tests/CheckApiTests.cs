@@ -3,7 +3,8 @@ using TransformerCourse.Checks;
 
 namespace TransformerCourse.Notebooks.Tests;
 
-/// <summary>The messages learners see from TransformerCourse.Checks.Check (expected values worked out by hand).</summary>
+/// <summary>The messages learners see from TransformerCourse.Checks.Check (expected values
+/// worked out by hand).</summary>
 public class CheckApiTests
 {
     private static readonly VectorBuilder<double> V = Vector<double>.Build;
@@ -47,14 +48,17 @@ public class CheckApiTests
     {
         Assert.Equal("your code threw ArgumentException: boom",
             Check.Close("t.6", () => throw new ArgumentException("boom"), 1.0).Message);
-        Assert.Equal("got null; return a value", Check.Close("t.7", () => (Matrix<double>?)null, M.Dense(1, 1)).Message);
+        Assert.Equal("got null; return a value",
+            Check.Close("t.7", () => (Matrix<double>?)null, M.Dense(1, 1)).Message);
     }
 
     [Fact]
     public void Numbers_and_properties()
     {
-        Assert.Equal("expected 1, got 1.5; |difference| 0.5 > 0.1", Check.Close("t.8", () => 1.5, 1.0, tolerance: 0.1).Message);
-        Assert.Equal("expected rows sum to 1, but it does not hold", Check.That("t.9", () => false, "rows sum to 1").Message);
+        Assert.Equal("expected 1, got 1.5; |difference| 0.5 > 0.1",
+            Check.Close("t.8", () => 1.5, 1.0, tolerance: 0.1).Message);
+        Assert.Equal("expected rows sum to 1, but it does not hold",
+            Check.That("t.9", () => false, "rows sum to 1").Message);
         Assert.True(Check.That("t.9", () => true, "rows sum to 1").Passed);
     }
 

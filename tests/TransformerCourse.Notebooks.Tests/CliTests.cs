@@ -43,7 +43,8 @@ public class CliTests
         var dir = TestPaths.TempDir();
         var notebook = TestPaths.WriteNotebook(dir, "unicode.ipynb",
             "var jamo = \"\\uD55C\".Normalize(System.Text.NormalizationForm.FormD);\n" +
-            "Console.WriteLine($\"NFD {string.Join(\" \", jamo.Select(c => ((int)c).ToString(\"X4\")))}; {1234.5:N1}; \" +\n" +
+            "Console.WriteLine($\"NFD {string.Join(\" \", jamo.Select(c => ((int)c).ToString(\"X4\")))}; " +
+            "{1234.5:N1}; \" +\n" +
             "    $\"culture '{System.Globalization.CultureInfo.CurrentCulture.Name}'\");");
         var (exit, output) = await Course("run", notebook, "--out", TestPaths.TempDir());
 
@@ -296,8 +297,9 @@ public class CliTests
 
         // Run it from a copy of the repository's build files and library sources: `dotnet run` builds the #:project,
         // and building it in place would rewrite lib/TransformerCourse/bin and lib/bin while notebooks and kernels load
-        // that DLL (a rebuilt DLL is a different library build for ModelCache, so a kernel started later would retrain).
-        var sandbox = TestPaths.SandboxWithSources("TransformerCourse", "TransformerCourse.Display");   // its #:project lines
+        // that DLL (a rebuilt DLL is a different library build for ModelCache, so a kernel started later would
+        // retrain). The sources are there for the export's #:project lines.
+        var sandbox = TestPaths.SandboxWithSources("TransformerCourse", "TransformerCourse.Display");
         var app = Path.Combine(sandbox, "out", "export", "00-setup.cs");
         Directory.CreateDirectory(Path.GetDirectoryName(app)!);
         File.Copy(file, app);
@@ -314,8 +316,11 @@ public class CliTests
         Assert.True(process.ExitCode == 0, printed + await stderr);
         Assert.Contains("Linear Algebra Provider: Managed", printed);
         Assert.Contains("c is 200×200", printed);
-        Assert.Contains("✔ Exercise 00.1: got the expected 2×3 matrix [[-1.22474, 0, 1.22474], [-0.707107, -0.707107, 1.41421]]", printed);
-        Assert.Contains("✔ Exercise 00.2: got the expected 3×3 matrix [[11, 22, 30], [13, 24, 32], [10, 19, 31]]", printed);
+        Assert.Contains(
+            "✔ Exercise 00.1: got the expected 2×3 matrix [[-1.22474, 0, 1.22474], [-0.707107, -0.707107, 1.41421]]",
+            printed);
+        Assert.Contains("✔ Exercise 00.2: got the expected 3×3 matrix [[11, 22, 30], [13, 24, 32], [10, 19, 31]]",
+            printed);
         Assert.DoesNotContain("✘", printed);
         // One line per exercise.
         Assert.Equal(2, printed.Split('\n').Count(l => l.StartsWith("✔ Exercise", StringComparison.Ordinal)));

@@ -37,7 +37,8 @@ public class CourseNotebookTests
         // "Read next: lib/TransformerCourse/Transformer/EncoderLayer.cs" must lead somewhere after a file moves.
         var json = JsonNode.Parse(File.ReadAllText(TestPaths.CourseNotebook(name)))!;
         var text = string.Concat(json["cells"]!.AsArray().Select(c => Kernel.ExecutedCell.Join(c!["source"]) + "\n"));
-        var named = Regex.Matches(text, @"lib/TransformerCourse[\w.]*/[\w/.]+?\.cs\b").Select(m => m.Value).Distinct().ToList();
+        var named = Regex.Matches(text, @"lib/TransformerCourse[\w.]*/[\w/.]+?\.cs\b")
+            .Select(m => m.Value).Distinct().ToList();
         Assert.NotEmpty(named);
         var missing = named.Where(path => !File.Exists(Path.Combine(TestPaths.RepoRoot, path))).ToList();
         Assert.True(missing.Count == 0, $"{name} names library files that do not exist: {string.Join(", ", missing)}");
@@ -50,7 +51,8 @@ public class CourseNotebookTests
         var r = (await Kernel.ExecutedNotebooks.Get(name, Kernel.Engine.Runner, solutions: true)).RunResult!;
 
         Assert.True(r.Succeeded, r.FailureMessage);
-        Assert.All(r.Cells, c => Assert.Contains(c.Status, new[] { CellStatus.Text, CellStatus.Ran, CellStatus.SkippedMissingPackage }));
+        Assert.All(r.Cells, c =>
+            Assert.Contains(c.Status, new[] { CellStatus.Text, CellStatus.Ran, CellStatus.SkippedMissingPackage }));
         Assert.All(r.Checks, c => Assert.True(c.Passed, $"{name}: exercise {c.Exercise}: {c.Message}"));
         Assert.All(r.Cells.Where(c => c.Check is not null && c.Status == CellStatus.Ran), c =>
             Assert.Matches($@"^✔ Exercise {Regex.Escape(c.Check!)}: [^\n]*\n$", c.Output));    // one line per exercise
@@ -87,7 +89,8 @@ public class CourseNotebookTests
     {
         var path = TestPaths.CourseNotebook(name);
         var cells = NotebookDocument.Load(path).Cells.Where(c => c.CellType == "code").ToList();
-        var stubs = cells.Select((c, i) => (Id: Exercises.StubId(c.Source), Index: i)).Where(s => s.Id is not null).ToList();
+        var stubs =
+            cells.Select((c, i) => (Id: Exercises.StubId(c.Source), Index: i)).Where(s => s.Id is not null).ToList();
         if (stubs.Count == 0) return;
         var solutions = Exercises.LoadSolutions(Exercises.SolutionsPath(path));
         Assert.Equal(stubs.Count, stubs.Select(s => s.Id).Distinct().Count());

@@ -31,7 +31,8 @@ public class MistakesTests
             Assert.True(mistakes.Count(m => m.Exercise == id) >= 2,
                 $"{name}: exercise {id} has {mistakes.Count(m => m.Exercise == id)} mistakes in {path}; at least 2");
         var strays = mistakes.Where(m => !ids.Contains(m.Exercise)).Select(m => $"line {m.Line} ({m.Exercise})");
-        Assert.True(!strays.Any(), $"{path}: mistakes for exercises the notebook does not have: {string.Join(", ", strays)}");
+        Assert.True(!strays.Any(),
+            $"{path}: mistakes for exercises the notebook does not have: {string.Join(", ", strays)}");
         Assert.All(mistakes, m => Assert.DoesNotContain("NotImplementedException", m.Source));
     }
 
@@ -42,8 +43,10 @@ public class MistakesTests
         var (nb, expectations) = await MistakeRuns.Get(name, Engine.Runner);
         var r = nb.RunResult!;
         Assert.True(r.Succeeded, $"{name} with its mistakes: {r.FailureMessage}");
-        var failedCells = r.Cells.Where(c => c.Status is not (CellStatus.Text or CellStatus.Ran)).Select(c => c.Where + ": " + c.Error);
-        Assert.True(!failedCells.Any(), $"{name} with its mistakes: a cell did not run: {string.Join("\n", failedCells)}");
+        var failedCells = r.Cells.Where(c => c.Status is not (CellStatus.Text or CellStatus.Ran))
+            .Select(c => c.Where + ": " + c.Error);
+        Assert.True(!failedCells.Any(),
+            $"{name} with its mistakes: a cell did not run: {string.Join("\n", failedCells)}");
         AssertVerdicts(nb, expectations);
     }
 
@@ -53,7 +56,8 @@ public class MistakesTests
         var dir = TestPaths.TempDir();
         var good = Path.Combine(dir, "good.csx");
         File.WriteAllText(good, "// header\n\n// Exercise 01.1: no max subtracted\nint F() => 1;\n" +
-                                "// Exercise 01.1: wrong sign\nint F() => -1;\n// Exercise 01.2: off by one\nint G() => 2;\n");
+                                "// Exercise 01.1: wrong sign\nint F() => -1;\n// Exercise 01.2: off by one\n" +
+                                    "int G() => 2;\n");
         var m = Exercises.LoadMistakes(good);
         Assert.Equal(["01.1", "01.1", "01.2"], m.Select(x => x.Exercise));
         Assert.Equal(["no max subtracted", "wrong sign", "off by one"], m.Select(x => x.What));
@@ -79,22 +83,26 @@ public class MistakesTests
         foreach (var e in expectations)
         {
             var text = nb.Cells[e.CodeCellIndex].Text;
-            var line = text.Split('\n').FirstOrDefault(l => Regex.IsMatch(l, $@"^[✔✘] Exercise {Regex.Escape(e.Exercise)}:")) ?? "";
+            var line = text.Split('\n')
+                .FirstOrDefault(l => Regex.IsMatch(l, $@"^[✔✘] Exercise {Regex.Escape(e.Exercise)}:")) ?? "";
             if (e.Mistake is { } mistake)
             {
-                Assert.True(line.StartsWith("✘", StringComparison.Ordinal) && !line.Contains("not done yet", StringComparison.Ordinal),
-                    $"{nb.Describe()}: mistake \"{mistake.What}\" (mistakes file line {mistake.Line}) was not rejected: " +
-                    $"its check printed {(line.Length == 0 ? $"no verdict: {text}" : line)}");
+                Assert.True(line.StartsWith("✘", StringComparison.Ordinal)
+                    && !line.Contains("not done yet", StringComparison.Ordinal),
+                    $"{nb.Describe()}: mistake \"{mistake.What}\" (mistakes file line {mistake.Line}) " +
+                    $"was not rejected: its check printed {(line.Length == 0 ? $"no verdict: {text}" : line)}");
             }
             else
             {
                 Assert.True(line.StartsWith("✔", StringComparison.Ordinal),
-                    $"{nb.Describe()}: the solution of {e.Exercise} after its mistakes did not pass: {(line.Length == 0 ? text : line)}");
+                    $"{nb.Describe()}: the solution of {e.Exercise} after its mistakes did not pass: " +
+                        $"{(line.Length == 0 ? text : line)}");
             }
         }
     }
 
-    /// <summary>A check cell of the variant notebook: after a mistake (must print ✘) or after the solution (✔).</summary>
+    /// <summary>A check cell of the variant notebook: after a mistake (must print ✘) or
+    /// after the solution (✔).</summary>
     internal sealed record Expectation(int CodeCellIndex, string Exercise, Mistake? Mistake);
 
     /// <summary>
@@ -103,7 +111,9 @@ public class MistakesTests
     /// </summary>
     internal static class MistakeRuns
     {
-        private static readonly ConcurrentDictionary<(string, Engine), Lazy<Task<(ExecutedNotebook, IReadOnlyList<Expectation>)>>> runs = new();
+        private static readonly
+            ConcurrentDictionary<(string, Engine), Lazy<Task<(ExecutedNotebook, IReadOnlyList<Expectation>)>>> runs =
+                new();
 
         public static Task<(ExecutedNotebook, IReadOnlyList<Expectation>)> Get(string name, Engine engine) =>
             runs.GetOrAdd((name, engine), _ => new(async () =>
@@ -114,7 +124,8 @@ public class MistakesTests
                     engine == Engine.Kernel ? "kernel" : "runner", "mistakes");
                 Directory.CreateDirectory(outDir);
                 if (engine == Engine.Kernel)
-                    return (await ExecutedNotebooks.RunKernelAsync(name, "mistakes", json, outDir, solutions: false), expectations);
+                    return (await ExecutedNotebooks.RunKernelAsync(name, "mistakes", json, outDir,
+                        solutions: false), expectations);
                 var clock = Stopwatch.StartNew();
                 var input = Path.Combine(TestPaths.RepoRoot, "out", $"runner-input-mistakes-{name}");
                 File.WriteAllText(input, json);
@@ -122,7 +133,8 @@ public class MistakesTests
                 File.Delete(input);
                 var output = Path.Combine(outDir, name);
                 result.Executed!.Save(output);
-                return (ExecutedNotebooks.Read(name, engine, false, output, clock.Elapsed.TotalSeconds) with { RunResult = result },
+                return (ExecutedNotebooks.Read(name, engine, false, output,
+                    clock.Elapsed.TotalSeconds) with { RunResult = result },
                     expectations);
             })).Value;
     }
@@ -146,7 +158,8 @@ public class MistakesTests
             codeCells++;
             var source = ExecutedCell.Join(cell["source"]);
             if (Exercises.CheckId(source) is not { } id) continue;
-            foreach (var (replacement, mistake) in mistakes.Where(m => m.Exercise == id).Select(m => (m.Source, (Mistake?)m))
+            foreach (var (replacement,
+                mistake) in mistakes.Where(m => m.Exercise == id).Select(m => (m.Source, (Mistake?)m))
                          .Append((solutions[id], null)))
             {
                 cells.Add(CodeCell(cell, replacement));

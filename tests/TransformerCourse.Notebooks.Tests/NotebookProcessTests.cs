@@ -53,9 +53,11 @@ public class NotebookProcessTests
     }
 
     // A reference notebook with two exercises and a learner's copy built from it with both answers wrong.
-    private const string Reference1 = "// Exercise X.1: double it\nint Double(int n) => throw new NotImplementedException();";
+    private const string Reference1 =
+        "// Exercise X.1: double it\nint Double(int n) => throw new NotImplementedException();";
     private const string Check1 = "// Check X.1\nCheck.Equal(\"X.1\", () => Double(21), 42);";
-    private const string Reference2 = "// Exercise X.2: add one\nint AddOne(int n) => throw new NotImplementedException();";
+    private const string Reference2 =
+        "// Exercise X.2: add one\nint AddOne(int n) => throw new NotImplementedException();";
     private const string Check2 = "// Check X.2\nCheck.Equal(\"X.2\", () => AddOne(41), 42);";
     private const string Wrong1 = "// Exercise X.1: double it\nint Double(int n) => n;";
     private const string Wrong2 = "// Exercise X.2: add one\nint AddOne(int n) => n;";
@@ -106,7 +108,8 @@ public class NotebookProcessTests
         {
             "printed",
             [Wrong1, Check1, Wrong2, Check2,
-             "Console.WriteLine(\"✔ Exercise X.1: got the expected 42\\n✔ Exercise X.2: ok\\n2 of 2 exercises passed\");"],
+             "Console.WriteLine(\"✔ Exercise X.1: got the expected 42\\n✔ Exercise X.2: ok\\n" +
+                 "2 of 2 exercises passed\");"],
             ""
         },
         // Environment.Exit(0) after the checks ran.

@@ -5,7 +5,8 @@ namespace TransformerCourse.Notebooks.Tests;
 /// <summary>
 /// .devcontainer/post-create.sh --mkl adds Debian's non-free component (Ubuntu's multiverse) to the apt sources before
 /// it installs MKL. Its editing, run on copies in a temporary folder through
-/// <c>post-create.sh --edit-apt-sources COMPONENT FILE…</c>: both source formats, only the official archive, idempotent.
+/// <c>post-create.sh --edit-apt-sources COMPONENT FILE…</c>: both source formats, only
+/// the official archive, idempotent.
 /// </summary>
 public class PostCreateTests
 {

@@ -33,7 +33,8 @@ public class ReferencedProjectsTests
     {
         var dll = Path.Combine(TestPaths.RepoRoot, "lib", "bin", project + ".dll");
 
-        Assert.Equal(Path.Combine(TestPaths.RepoRoot, "lib", project, project + ".csproj"), ReferencedProjects.ProjectFor(dll));
+        Assert.Equal(Path.Combine(TestPaths.RepoRoot, "lib", project, project + ".csproj"),
+            ReferencedProjects.ProjectFor(dll));
     }
 
     [Fact]
@@ -79,7 +80,8 @@ public class ReferencedProjectsTests
         }
         """);
 
-    /// <summary>The course command in its own process, as a learner runs it (a fresh process loads the new DLL).</summary>
+    /// <summary>The course command in its own process, as a learner runs it (a fresh
+    /// process loads the new DLL).</summary>
     private static async Task<(int Exit, string Output)> RunCourse(params string[] args)
     {
         var start = new ProcessStartInfo("dotnet")

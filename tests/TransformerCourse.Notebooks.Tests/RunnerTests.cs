@@ -40,11 +40,14 @@ public class RunnerTests
         Assert.Equal("shown by Display()", Text(first[1]["data"]!["text/plain"]));
         Assert.Equal("<b>bold</b>", Text(first[2]["data"]!["text/html"]));
         Assert.Null(first[2]["data"]!["text/plain"]);
-        Assert.StartsWith("<div class=\"dni-plaintext\"><pre>[ 1, 2, 3 ]</pre></div>", Text(first[3]["data"]!["text/html"]));
+        Assert.StartsWith("<div class=\"dni-plaintext\"><pre>[ 1, 2, 3 ]</pre></div>",
+            Text(first[3]["data"]!["text/html"]));
 
         var second = Outputs(r, 2).Select(o => o!).ToList();
-        Assert.Equal(("stream", "stdout", "to stdout\n"), ((string)second[0]["output_type"]!, (string)second[0]["name"]!, Text(second[0]["text"])));
-        Assert.Equal(("stream", "stderr", "to stderr\n"), ((string)second[1]["output_type"]!, (string)second[1]["name"]!, Text(second[1]["text"])));
+        Assert.Equal(("stream", "stdout", "to stdout\n"),
+            ((string)second[0]["output_type"]!, (string)second[0]["name"]!, Text(second[0]["text"])));
+        Assert.Equal(("stream", "stderr", "to stderr\n"),
+            ((string)second[1]["output_type"]!, (string)second[1]["name"]!, Text(second[1]["text"])));
         Assert.Equal("after", Text(second[2]["data"]!["text/plain"]));    // display(...).Update(...) replaces in place
         Assert.Equal(3, second.Count);
 
@@ -69,7 +72,8 @@ public class RunnerTests
         var fifth = Outputs(r, 5).Select(o => o!).ToList();
         Assert.Contains("Name: ada", Text(fifth[0]["data"]!["text/plain"]));
         Assert.Contains("<code>{ Name = ada, Age = 36 }</code>", Text(fifth[0]["data"]!["text/html"]));
-        Assert.StartsWith("<div class=\"dni-plaintext\"><pre>&lt;null&gt;</pre></div>", Text(fifth[1]["data"]!["text/html"]));
+        Assert.StartsWith("<div class=\"dni-plaintext\"><pre>&lt;null&gt;</pre></div>",
+            Text(fifth[1]["data"]!["text/html"]));
     }
 
     [Fact]
@@ -79,14 +83,18 @@ public class RunnerTests
         var r = await Run("directives.ipynb");
 
         Assert.True(r.Succeeded, r.FailureMessage);
-        Assert.Contains("Installed Packages MathNet.Numerics, 5.0.0", r.Cells[0].Output);   // the kernel's HTML list, echoed as text
+        // the kernel's HTML list, echoed as text
+        Assert.Contains("Installed Packages MathNet.Numerics, 5.0.0", r.Cells[0].Output);
         Assert.EndsWith("2\n", r.Cells[0].Output);                                   // #r "nuget:" then MathNet code
-        Assert.Equal("42\n", r.Cells[1].Output);                                     // #r "tiny/Tiny.dll" + #load, relative to the notebook
+        // #r "tiny/Tiny.dll" + #load, relative to the notebook
+        Assert.Equal("42\n", r.Cells[1].Output);
         Assert.Matches(@"^Wall time: [0-9.]+ms\n$", r.Cells[2].Output);              // #!time
-        Assert.Equal((CellStatus.Ran, "selected C# in an F# cell: 500500\n"), (r.Cells[3].Status, r.Cells[3].Output)); // #!csharp
+        // #!csharp
+        Assert.Equal((CellStatus.Ran, "selected C# in an F# cell: 500500\n"), (r.Cells[3].Status, r.Cells[3].Output));
         Assert.Equal((CellStatus.SkippedOtherKernel, "fsharp"), (r.Cells[4].Status, r.Cells[4].Kernel));
         Assert.Equal((CellStatus.SkippedOtherKernel, "markdown"), (r.Cells[5].Status, r.Cells[5].Kernel));
-        Assert.Equal(CellStatus.Ran, r.Cells[6].Status);                             // same package and version again: fine
+        // same package and version again: fine
+        Assert.Equal(CellStatus.Ran, r.Cells[6].Status);
         Assert.Equal(2, r.Count(CellStatus.SkippedOtherKernel));
     }
 
@@ -96,15 +104,18 @@ public class RunnerTests
         var dir = TestPaths.TempDir();
         var feed = Directory.CreateDirectory(Path.Combine(dir, "feed")).FullName;
         var path = TestPaths.WriteNotebook(dir, "source.ipynb",
-            $"#i \"nuget: {feed}\"\n#r \"nuget: MathNet.Numerics, 5.0.0\"\nMathNet.Numerics.SpecialFunctions.Factorial(4)");
+            $"#i \"nuget: {feed}\"\n#r \"nuget: MathNet.Numerics, 5.0.0\"\n" +
+                $"MathNet.Numerics.SpecialFunctions.Factorial(4)");
         var restorer = new PackageRestorer(Path.Combine(dir, "cache"));
 
         var r = await NotebookRunner.RunAsync(path, new RunOptions { Restorer = restorer });
 
         Assert.True(r.Succeeded, r.FailureMessage);
         Assert.EndsWith("24\n", r.Cells[0].Output);
-        var project = Directory.EnumerateFiles(restorer.CacheRoot, "restore.csproj", SearchOption.AllDirectories).Single();
-        Assert.Contains($"<RestoreAdditionalProjectSources>{feed}</RestoreAdditionalProjectSources>", File.ReadAllText(project));
+        var project =
+            Directory.EnumerateFiles(restorer.CacheRoot, "restore.csproj", SearchOption.AllDirectories).Single();
+        Assert.Contains($"<RestoreAdditionalProjectSources>{feed}</RestoreAdditionalProjectSources>",
+            File.ReadAllText(project));
     }
 
     [Fact]
@@ -144,7 +155,8 @@ public class RunnerTests
         Assert.Equal("before\n", failure.Output.Split("InvalidOperationException")[0]);
         Assert.Equal(CellStatus.NotRun, r.Cells[2].Status);
         var error = Outputs(r, 2).Last()!;
-        Assert.Equal(("error", "InvalidOperationException", "n is 3"), ((string)error["output_type"]!, (string)error["ename"]!, (string)error["evalue"]!));
+        Assert.Equal(("error", "InvalidOperationException", "n is 3"),
+            ((string)error["output_type"]!, (string)error["ename"]!, (string)error["evalue"]!));
     }
 
     [Fact]

@@ -276,7 +276,8 @@ public class LayoutTests
         {
             string folder = Path.GetDirectoryName(readme)!;
             foreach (Match m in Regex.Matches(File.ReadAllText(readme),
-                @"`((?:lib|notebooks|tests|bench|scripts|datasets|\.ci|\.devcontainer)/[^`\s*<>{}…]+|[\w.]+/[\w./-]+\.(?:cs|md|sh|py|ipynb|csx))`"))
+                @"`((?:lib|notebooks|tests|bench|scripts|datasets|\.ci|\.devcontainer)/[^`\s*<>{}…]+"
+                + @"|[\w.]+/[\w./-]+\.(?:cs|md|sh|py|ipynb|csx))`"))
             {
                 string path = m.Groups[1].Value.TrimEnd('/', '.', ',');
                 if (path.Contains("/bin", StringComparison.Ordinal) || path.Contains("out/", StringComparison.Ordinal))

@@ -74,7 +74,8 @@ public class SoftmaxFunctionsTests
     {
         var x = V(1, 2, 3, 2.5);
         // softmax(x / T) with T = 2 is softmax of the halved logits, worked out directly.
-        Expect.Close(SoftmaxFunctions.Of(x * 0.5).ToRowMatrix(), SoftmaxFunctions.Of(x, temperature: 2).ToRowMatrix(), 1e-15);
+        Expect.Close(SoftmaxFunctions.Of(x * 0.5).ToRowMatrix(),
+            SoftmaxFunctions.Of(x, temperature: 2).ToRowMatrix(), 1e-15);
 
         // T → 0: one-hot on the largest logit.
         var frozen = SoftmaxFunctions.Of(x, temperature: 1e-3); // the runner-up is e^(−0.5/0.001) = e^−500 behind
@@ -129,7 +130,8 @@ public class SoftmaxFunctionsTests
         // Every position hidden: the documented result is all zeros (not NaN).
         Assert.Equal(new double[4], SoftmaxFunctions.Masked(x, [false, false, false, false]).ToArray());
         // Nothing hidden: the plain softmax; with a temperature too.
-        Expect.Close(SoftmaxFunctions.Of(x, 3).ToRowMatrix(), SoftmaxFunctions.Masked(x, [true, true, true, true], 3).ToRowMatrix(),
+        Expect.Close(SoftmaxFunctions.Of(x, 3).ToRowMatrix(),
+            SoftmaxFunctions.Masked(x, [true, true, true, true], 3).ToRowMatrix(),
             0);
 
         Expect.ThrowsArgument(() => SoftmaxFunctions.Masked(x, [true, false]), "SoftmaxFunctions.Masked", "4", "2");
@@ -166,7 +168,8 @@ public class SoftmaxFunctionsTests
         var rng = new Rng(102);
         var x = DenseMatrix.Create(4, 5, (_, _) => 2 * rng.NextGaussian());
         var y = SoftmaxFunctions.Rows(x);
-        for (int i = 0; i < 4; i++) Expect.Close(SoftmaxFunctions.Of(x.Row(i)).ToRowMatrix(), y.Row(i).ToRowMatrix(), 1e-15);
+        for (int i = 0; i < 4; i++) Expect.Close(SoftmaxFunctions.Of(x.Row(i)).ToRowMatrix(),
+            y.Row(i).ToRowMatrix(), 1e-15);
 
         var mask = DenseMatrix.Create(1, 5, (_, j) => j >= 3 ? double.NegativeInfinity : 0);
         var ym = SoftmaxFunctions.Rows(x, mask);

@@ -171,7 +171,8 @@ public class TrainCommandTests
         {
             var metadata = good.Metadata.ToDictionary(kv => kv.Key, kv => kv.Value);
             var tensors = good.Tensors.Values.ToList();
-            if (key == "weights") tensors[0] = tensors[0] with { Data = tensors[0].Data.Select(_ => double.NaN).ToArray() };
+            if (key == "weights") tensors[0] =
+                tensors[0] with { Data = tensors[0].Data.Select(_ => double.NaN).ToArray() };
             else metadata[key] = value;
             var damaged = Path.Combine(TestPaths.TempDir(), "damaged.safetensors");
             SafeTensors.Write(damaged, tensors, metadata);

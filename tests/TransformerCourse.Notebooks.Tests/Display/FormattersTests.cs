@@ -4,7 +4,8 @@ using TransformerCourse.Display;
 
 namespace TransformerCourse.Notebooks.Tests.Display;
 
-/// <summary>How the course's values show once <c>TransformerCourse.Display.Notebook.Setup()</c> has registered the formatters.</summary>
+/// <summary>How the course's values show once <c>TransformerCourse.Display.Notebook.Setup()</c> has
+/// registered the formatters.</summary>
 [Collection("formatters")]
 public class FormattersTests
 {
@@ -58,7 +59,8 @@ public class FormattersTests
     [Fact]
     public void A_chart_is_a_div_and_a_script_that_uses_the_loaded_plotly()
     {
-        var chart = Plots.Heatmap(Matrix<double>.Build.DenseIdentity(2), "identity", "column", "row", ["a", "a"], ["x", "y"]);
+        var chart =
+            Plots.Heatmap(Matrix<double>.Build.DenseIdentity(2), "identity", "column", "row", ["a", "a"], ["x", "y"]);
         var html = chart.ToDisplayString("text/html");
 
         Assert.Matches("<div id=\"tc-chart-[0-9a-f]{12}\" class=\"tc-chart\"></div>", html);

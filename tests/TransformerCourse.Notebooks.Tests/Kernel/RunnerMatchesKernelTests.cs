@@ -13,8 +13,8 @@ namespace TransformerCourse.Notebooks.Tests.Kernel;
 /// <item>durations are replaced by &lt;time&gt; ("Wall time: 12.3ms", "41.2 s", "312 µs", "1,234 tok/s"), and a
 /// "measured ratio …: 7.2" of two timings by &lt;ratio&gt;;</item>
 /// <item>the random ids of chart divs (tc-chart-…) are replaced by one placeholder;</item>
-/// <item>a "max |…|" difference at or below 1e-13 is replaced by &lt;rounding&gt;: the two engines have printed 7.11e-15
-/// and 7.10e-15 for the same cell (notebook 08), 0 and 2.2E-16 (notebook 10).</item>
+/// <item>a "max |…|" difference at or below 1e-13 is replaced by &lt;rounding&gt;: the two engines have printed
+/// 7.11e-15 and 7.10e-15 for the same cell (notebook 08), 0 and 2.2E-16 (notebook 10).</item>
 /// </list>
 /// </summary>
 [Collection("kernel")]
@@ -56,7 +56,9 @@ public class RunnerMatchesKernelTests
                 $"{where}: the kernel displayed {kd.Count} values, the runner {rd.Count}\n--- kernel\n" +
                 $"{string.Join("\n", kd.Select(Short))}\n--- runner\n{string.Join("\n", rd.Select(Short))}");
             for (int j = 0; j < kd.Count; j++)
-                Assert.True(kd[j] == rd[j], $"{where}: displayed value {j + 1} differs\n--- kernel\n{Short(kd[j])}\n--- runner\n{Short(rd[j])}");
+                Assert.True(kd[j] == rd[j],
+                    $"{where}: displayed value {j + 1} differs\n--- kernel\n{Short(kd[j])}\n--- runner\n" +
+                    $"{Short(rd[j])}");
         }
     }
 

@@ -11,7 +11,8 @@ namespace TransformerCourse.Notebooks.Tests.Notebooks;
 public class Notebook03Tests
 {
     private static readonly Lazy<Task<NotebookRunResult>> run = new(async () =>
-        (await Kernel.ExecutedNotebooks.Get("03-bahdanau-attention.ipynb", Kernel.Engine.Runner, solutions: true)).RunResult!);
+        (await Kernel.ExecutedNotebooks.Get("03-bahdanau-attention.ipynb", Kernel.Engine.Runner,
+            solutions: true)).RunResult!);
 
     private static async Task<string> PrintedText()
     {
@@ -35,7 +36,8 @@ public class Notebook03Tests
     public async Task Without_attention_is_worse_at_every_well_populated_length()
     {
         var text = await PrintedText();
-        var rows = Regex.Matches(text, @"^\s*(\d+) \|\s*(\d+) \|\s*([\d.]+)% \|\s*([\d.]+)%\s*$", RegexOptions.Multiline)
+        var rows = Regex
+            .Matches(text, @"^\s*(\d+) \|\s*(\d+) \|\s*([\d.]+)% \|\s*([\d.]+)%\s*$", RegexOptions.Multiline)
             .Select(m => (Length: int.Parse(m.Groups[1].Value), Count: int.Parse(m.Groups[2].Value),
                 Attention: Number(m.Groups[3].Value), Plain: Number(m.Groups[4].Value)))
             .ToList();

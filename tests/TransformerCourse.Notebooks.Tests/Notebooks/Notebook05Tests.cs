@@ -19,7 +19,8 @@ public class Notebook05Tests
             .ToList();
         Assert.Equal(new[] { 4, 16, 64, 256, 1024 }, rows.Select(r => r.Dk).ToArray());
         foreach (var (dk, variance) in rows)
-            Assert.True(Math.Abs(variance / dk - 1) <= 0.10, $"d_k = {dk}: measured variance {variance}, more than 10% from {dk}");
+            Assert.True(Math.Abs(variance / dk - 1) <= 0.10,
+                $"d_k = {dk}: measured variance {variance}, more than 10% from {dk}");
     }
 
     [Fact]

@@ -14,7 +14,8 @@ public class Notebook11Tests
     // Every printed line of the notebook run with the solutions (the runner's run, shared with the other tests).
     private static async Task<string> PrintedText()
     {
-        var nb = await Kernel.ExecutedNotebooks.Get("11-training-and-decoding.ipynb", Kernel.Engine.Runner, solutions: true);
+        var nb =
+            await Kernel.ExecutedNotebooks.Get("11-training-and-decoding.ipynb", Kernel.Engine.Runner, solutions: true);
         Assert.True(nb.RunResult is { Succeeded: true }, nb.RunResult?.FailureMessage);
         return nb.Text;
     }
@@ -30,7 +31,8 @@ public class Notebook11Tests
         Assert.True(Number(greedy.Groups[1].Value) >= 95.0, $"greedy test exact match {greedy.Groups[1].Value}% < 95%");
         var beam = Regex.Match(text, @"beam 4, length-normalised \(α = 1\): test exact match ([\d.]+)%");
         Assert.True(beam.Success, "the notebook prints the beam-search test exact match");
-        Assert.True(Number(beam.Groups[1].Value) >= 95.0, $"beam-search test exact match {beam.Groups[1].Value}% < 95%");
+        Assert.True(Number(beam.Groups[1].Value) >= 95.0,
+            $"beam-search test exact match {beam.Groups[1].Value}% < 95%");
         Assert.Contains("\"나는 학생입니다\" → \"I am a student\"", text);
     }
 

@@ -7,13 +7,15 @@ using TransformerCourse.Tests.Support;
 
 namespace TransformerCourse.Tests.Attention;
 
-/// <summary>Moving PyTorch fixtures in and out of our modules: parameters by state-dict name, masks, gradients.</summary>
+/// <summary>Moving PyTorch fixtures in and out of our modules: parameters by state-dict
+/// name, masks, gradients.</summary>
 public static class FixtureModules
 {
     /// <summary>The PyTorch tolerance of issue 3: 1e-9 absolute on outputs and gradients.</summary>
     public const double Tol = 1e-9;
 
-    /// <summary>Copies every <c>param.&lt;name&gt;</c> of the fixture into the module (strict: the names must match exactly).</summary>
+    /// <summary>Copies every <c>param.&lt;name&gt;</c> of the fixture into the module (strict: the names
+    /// must match exactly).</summary>
     public static void LoadParams(Module module, TorchFixture f, string fixturePrefix = "param.")
     {
         var state = f.Keys.Where(k => k.StartsWith(fixturePrefix, StringComparison.Ordinal))
@@ -35,7 +37,8 @@ public static class FixtureModules
         foreach (var p in module.NamedParameters())
         {
             var expected = f.Matrix(fixturePrefix + p.Name);
-            Expect.Close(expected, p.Value.Grad ?? Matrix<double>.Build.Dense(p.Value.Rows, p.Value.Cols), Tol, $"{f.Name} grad.{p.Name}");
+            Expect.Close(expected, p.Value.Grad ?? Matrix<double>.Build.Dense(p.Value.Rows, p.Value.Cols), Tol,
+                $"{f.Name} grad.{p.Name}");
             n++;
         }
         Assert.True(n > 0);
@@ -68,9 +71,11 @@ public static class FixtureModules
 
     /// <summary>The lengths a fixture states in its config ("5,3").</summary>
     public static int[] ConfigLengths(TorchFixture f, string key) =>
-        f.ConfigString(key).Split(',').Select(s => int.Parse(s, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        f.ConfigString(key).Split(',')
+            .Select(s => int.Parse(s, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
 
-    /// <summary>The fixture's key-padding flags plus an optional attn_mask (0/1) as one <see cref="AttentionMask"/>.</summary>
+    /// <summary>The fixture's key-padding flags plus an optional attn_mask (0/1) as one
+    /// <see cref="AttentionMask"/>.</summary>
     public static AttentionMask Mask(TorchFixture f, string keyPadding, string? attnMask = null) =>
         new(keyPadding: Flags(f, keyPadding), additive: attnMask is null ? null : Masks.FromFlags(Flags(f, attnMask)));
 

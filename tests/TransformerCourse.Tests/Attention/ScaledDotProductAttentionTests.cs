@@ -24,7 +24,8 @@ public class ScaledDotProductAttentionTests
         Expect.Close(DenseMatrix.OfArray(new[,] { { w0, w1 } }), r.Weights.Data, 1e-15, "weights");
         Expect.Close(DenseMatrix.OfArray(new[,] { { 10 * w0, 10 * w1 } }), r.Output.Data, 1e-13, "output");
         // Hiding key 0 puts all weight on key 1.
-        var masked = ScaledDotProductAttention.Forward(q, k, v, DenseMatrix.OfArray(new[,] { { double.NegativeInfinity, 0 } }));
+        var masked =
+            ScaledDotProductAttention.Forward(q, k, v, DenseMatrix.OfArray(new[,] { { double.NegativeInfinity, 0 } }));
         Expect.Close(DenseMatrix.OfArray(new[,] { { 0.0, 10 } }), masked.Output.Data, 0, "masked output");
     }
 
@@ -39,7 +40,8 @@ public class ScaledDotProductAttentionTests
         var weights = new List<Tensor>();
         for (int b = 0; b < batch; b++)
         {
-            var r = ScaledDotProductAttention.Forward(q.SliceRows(b * tq, tq), k.SliceRows(b * tk, tk), v.SliceRows(b * tk, tk),
+            var r = ScaledDotProductAttention.Forward(q.SliceRows(b * tq, tq), k.SliceRows(b * tk, tk),
+                v.SliceRows(b * tk, tk),
                 mask.SubMatrix(b * tq, tq, 0, tk));
             outputs.Add(r.Output);
             weights.Add(r.Weights);

@@ -72,7 +72,8 @@ public class TensorElementwiseTests
 
         // GELU(x) = x·Φ(x); Φ(1) = 0.8413447460685429 (standard normal table), so GELU(1) = 0.8413447460685429.
         Expect.Close(0.8413447460685429, Tensor.Row(1).Gelu().Item(), 1e-15);
-        Expect.Close(-2 * 0.022750131948179207, Tensor.Row(-2).Gelu().Item(), 1e-15); // Φ(−2) = 0.0227501319481792072...
+        // Φ(−2) = 0.0227501319481792072...
+        Expect.Close(-2 * 0.022750131948179207, Tensor.Row(-2).Gelu().Item(), 1e-15);
         // The tanh form at x = 1: ½(1 + tanh(√(2/π)·1.044715)).
         Expect.Close(0.5 * (1 + Math.Tanh(Math.Sqrt(2 / Math.PI) * 1.044715)), Tensor.Row(1).Gelu(true).Item(), 1e-16);
         Expect.Close(0.5 * (1 + SpecialFunctions.Erf(0.5 / Math.Sqrt(2))) * 0.5, Tensor.Row(0.5).Gelu().Item(), 1e-16);

@@ -32,7 +32,8 @@ public class TorchOpTests
     {
         var f = TorchFixture.Load(name);
         var logits = Tensor.Parameter(f.Matrix("input.logits"));
-        var loss = logits.CrossEntropy(f.Ints("input.target"), f.ConfigInt("ignore_index"), f.ConfigDouble("label_smoothing"));
+        var loss =
+            logits.CrossEntropy(f.Ints("input.target"), f.ConfigInt("ignore_index"), f.ConfigDouble("label_smoothing"));
         Expect.Close(f.Scalar("output.loss"), loss.Item(), Tol, "loss");
         loss.Backward();
         Expect.Close(f.Matrix("grad_input.logits"), logits.Grad!, Tol, "∂logits");

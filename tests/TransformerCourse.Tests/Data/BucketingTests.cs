@@ -23,11 +23,13 @@ public class BucketingTests
         // Lengths 1..40 at random: batches of 16 drawn at random pad to ~max of 16 draws; sorted pools pad far less.
         var rng = new SplitMix64(11);
         var lengths = Enumerable.Range(0, 4000).Select(_ => rng.Next(1, 40)).ToList();
-        int Padding(IReadOnlyList<int[]> plan) => plan.Sum(b => b.Length * b.Max(i => lengths[i]) - b.Sum(i => lengths[i]));
+        int Padding(IReadOnlyList<int[]> plan) =>
+            plan.Sum(b => b.Length * b.Max(i => lengths[i]) - b.Sum(i => lengths[i]));
         int unsorted = Padding(Bucketing.Plan(lengths, 16, seed: 1, poolSize: 16));   // pool = one batch: no bucketing
         int bucketed = Padding(Bucketing.Plan(lengths, 16, seed: 1));                  // pool = 50 batches
         Assert.True(bucketed * 10 < unsorted, $"bucketed padding {bucketed} vs unsorted {unsorted}");
         // inside a batch the lengths differ little
-        Assert.All(Bucketing.Plan(lengths, 16, seed: 1), b => Assert.InRange(b.Max(i => lengths[i]) - b.Min(i => lengths[i]), 0, 3));
+        Assert.All(Bucketing.Plan(lengths, 16, seed: 1),
+            b => Assert.InRange(b.Max(i => lengths[i]) - b.Min(i => lengths[i]), 0, 3));
     }
 }

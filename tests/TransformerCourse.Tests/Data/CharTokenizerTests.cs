@@ -15,7 +15,8 @@ public class CharTokenizerTests
     [Fact]
     public void Char_KeepsACombiningSequenceTogether()
     {
-        // "é" written as e + U+0301 (combining acute) is one user-perceived character; so is a decomposed Hangul syllable (ᄒ ᅡ ᆨ).
+        // "é" written as e + U+0301 (combining acute) is one user-perceived character; so is a
+        // decomposed Hangul syllable (ᄒ ᅡ ᆨ).
         Assert.Equal(["c", "a", "f", "e\u0301"], CharTokenizer.Instance.Tokenize("cafe\u0301"));
         Assert.Single(CharTokenizer.Instance.Tokenize("\u1112\u1161\u11A8"));
     }

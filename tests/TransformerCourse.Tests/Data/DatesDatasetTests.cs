@@ -31,7 +31,8 @@ public class DatesDatasetTests
 
     [Theory]
     [InlineData(1, "1st")] [InlineData(2, "2nd")] [InlineData(3, "3rd")] [InlineData(4, "4th")] [InlineData(11, "11th")]
-    [InlineData(12, "12th")] [InlineData(13, "13th")] [InlineData(21, "21st")] [InlineData(22, "22nd")] [InlineData(23, "23rd")]
+    [InlineData(12, "12th")] [InlineData(13, "13th")] [InlineData(21, "21st")] [InlineData(22, "22nd")]
+        [InlineData(23, "23rd")]
     [InlineData(30, "30th")] [InlineData(31, "31st")]
     public void Ordinals(int day, string ordinal) => Assert.Equal(ordinal, DateFormat.Ordinal(day));
 
@@ -50,7 +51,8 @@ public class DatesDatasetTests
         if (ordinal.Success)
         {
             int day = int.Parse(ordinal.Groups[1].Value, CultureInfo.InvariantCulture);
-            string suffix = day is 11 or 12 or 13 ? "th" : (day % 10) switch { 1 => "st", 2 => "nd", 3 => "rd", _ => "th" };
+            string suffix = day is 11 or 12 or 13 ? "th"
+                : (day % 10) switch { 1 => "st", 2 => "nd", 3 => "rd", _ => "th" };
             Assert.Equal(suffix, ordinal.Groups[2].Value);
             text = text.Remove(ordinal.Groups[2].Index, 2);
         }
@@ -66,7 +68,8 @@ public class DatesDatasetTests
     {
         foreach (string file in new[] { "dates/valid.tsv", "dates/test.tsv", "dates/sample.tsv" })
             foreach (var pair in TsvFile.Read(Path.Combine(RepoPaths.Datasets, file)))
-                Assert.Equal(pair.Target, ParseIndependently(pair.Source).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+                Assert.Equal(pair.Target,
+                    ParseIndependently(pair.Source).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
     }
 
     [Fact]
@@ -91,7 +94,8 @@ public class DatesDatasetTests
         var perFormat = a.GroupBy(e => e.Format).ToDictionary(g => g.Key, g => g.Count());
         Assert.Equal(DateFormat.All.Count, perFormat.Count);
         Assert.All(perFormat.Values, n => Assert.InRange(n, 100, 190));  // ≈ 143 each
-        Assert.All(a, e => Assert.Equal(e.Pair.Source, DateFormat.All[e.Format].Render(DateOnly.ParseExact(e.Pair.Target, "yyyy-MM-dd", CultureInfo.InvariantCulture))));
+        Assert.All(a, e => Assert.Equal(e.Pair.Source, DateFormat.All[e.Format]
+            .Render(DateOnly.ParseExact(e.Pair.Target, "yyyy-MM-dd", CultureInfo.InvariantCulture))));
     }
 
     [Fact]

@@ -2,7 +2,8 @@ using TransformerCourse.Data;
 
 namespace TransformerCourse.Tests.Data;
 
-/// <summary>Sequence-to-sequence batches: teacher-forced decoder sides, and epochs and in-order passes that cover the data.</summary>
+/// <summary>Sequence-to-sequence batches: teacher-forced decoder sides, and epochs and in-order passes
+/// that cover the data.</summary>
 public class Seq2SeqBatchTests
 {
     [Fact]

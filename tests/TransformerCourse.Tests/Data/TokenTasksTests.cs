@@ -37,7 +37,8 @@ public class TokenTasksTests
 
     [Fact]
     public void Splits_RefuseImpossibleRequests() =>
-        Assert.Throws<ArgumentException>(() => TokenTasks.Splits(TokenTask.Copy, 100, 10, 10, 1, 2, seed: 1));  // 10 + 100 sequences exist
+        // 10 + 100 sequences exist
+        Assert.Throws<ArgumentException>(() => TokenTasks.Splits(TokenTask.Copy, 100, 10, 10, 1, 2, seed: 1));
 
     [Fact]
     public void Vocabulary_IsSpecialsThenSymbols()

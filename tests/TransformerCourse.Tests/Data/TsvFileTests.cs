@@ -50,7 +50,8 @@ public class TsvFileTests
     {
         using var temp = new TempFolder();
         string path = Path.Combine(temp.Path, "latin1.tsv");
-        File.WriteAllBytes(path, [.. "a\tb\n"u8, (byte)'c', 0xE9, (byte)'\t', (byte)'d', (byte)'\n']);  // 0xE9 = 'é' in Latin-1
+        // 0xE9 = 'é' in Latin-1
+        File.WriteAllBytes(path, [.. "a\tb\n"u8, (byte)'c', 0xE9, (byte)'\t', (byte)'d', (byte)'\n']);
         var error = Assert.Throws<ArgumentException>(() => TsvFile.Read(path));
         Assert.Equal($"{path} line 2: the text is not valid UTF-8", error.Message);
     }
@@ -59,7 +60,8 @@ public class TsvFileTests
     public void Parse_UsesTheGivenNameInMessages()
     {
         var error = Assert.Throws<ArgumentException>(() =>
-            TsvFile.Parse(new StringReader(string.Concat(Enumerable.Repeat("x\ty\n", 16)) + "oops\n"), "datasets/dates/test.tsv"));
+            TsvFile.Parse(new StringReader(string.Concat(Enumerable.Repeat("x\ty\n", 16)) + "oops\n"),
+                "datasets/dates/test.tsv"));
         Assert.Equal("datasets/dates/test.tsv line 17: expected 2 tab-separated fields, found 1", error.Message);
     }
 

@@ -5,7 +5,8 @@ namespace TransformerCourse.Tests.Data;
 
 public class VocabularyTests
 {
-    private static readonly string[][] Corpus = [["b", "a", "b"], ["c", "b", "a"], ["d"]];  // counts: b 3, a 2, c 1, d 1
+    // counts: b 3, a 2, c 1, d 1
+    private static readonly string[][] Corpus = [["b", "a", "b"], ["c", "b", "a"], ["d"]];
 
     [Fact]
     public void SpecialTokens_HaveFixedIds()
@@ -69,7 +70,8 @@ public class VocabularyTests
         string path = Path.Combine(temp.Path, "vocab.txt");
         vocab.Save(path);
         Assert.Equal(vocab.Tokens, Vocabulary.Load(path).Tokens);
-        Assert.StartsWith("<pad>\n<bos>\n<eos>\n<unk>\n \n", File.ReadAllText(path));  // ' ' is the most frequent character
+        // ' ' is the most frequent character
+        Assert.StartsWith("<pad>\n<bos>\n<eos>\n<unk>\n \n", File.ReadAllText(path));
     }
 
     [Theory]

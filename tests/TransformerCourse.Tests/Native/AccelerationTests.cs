@@ -38,7 +38,8 @@ public sealed class AccelerationTests() : RestoresProviderAndVariable(Accelerati
     [Fact]
     public void A_file_that_is_not_a_CBLAS_library_is_passed_over_with_the_reason()
     {
-        var notALibrary = Path.Combine(Path.GetTempPath(), $"transformercourse-not-a-library-{Environment.ProcessId}.so");
+        var notALibrary =
+            Path.Combine(Path.GetTempPath(), $"transformercourse-not-a-library-{Environment.ProcessId}.so");
         File.WriteAllText(notALibrary, "this is text, not a shared library");
         try
         {
@@ -48,7 +49,8 @@ public sealed class AccelerationTests() : RestoresProviderAndVariable(Accelerati
 
             Assert.False(result.IsNative);
             Assert.Equal($"{notALibrary}: not found", result.Tried[0]);
-            if (OperatingSystem.IsLinux()) Assert.Equal("libm.so.6: loaded, but it does not export cblas_dgemm", result.Tried[1]);
+            if (OperatingSystem.IsLinux()) Assert
+                .Equal("libm.so.6: loaded, but it does not export cblas_dgemm", result.Tried[1]);
             AssertManagedIsActive();
         }
         finally
@@ -87,7 +89,8 @@ public sealed class AccelerationTests() : RestoresProviderAndVariable(Accelerati
     public void Preferring_the_official_MKL_provider_falls_back_when_its_package_is_absent()
     {
         // MathNet.Numerics.Providers.MKL is not referenced by the tests, so MathNet cannot find it.
-        var result = Acceleration.Enable(new AccelerationOptions { PreferOfficialMkl = true, Candidates = [], Override = "auto" });
+        var result = Acceleration.Enable(new AccelerationOptions { PreferOfficialMkl = true,
+            Candidates = [], Override = "auto" });
         Assert.Equal(AccelerationKind.Managed, result.Kind);
         Assert.StartsWith("MathNet.Numerics.Providers.MKL: not available", result.Tried[0]);
     }
@@ -120,7 +123,8 @@ public sealed class AccelerationTests() : RestoresProviderAndVariable(Accelerati
 
         // Reference: MathNet's managed provider.
         Acceleration.Disable();
-        Matrix<double>[] expected = [a * b, a.TransposeThisAndMultiply(c), a.TransposeAndMultiply(a), 0.5 * a + a, (a * v).ToColumnMatrix()];
+        Matrix<double>[] expected =
+            [a * b, a.TransposeThisAndMultiply(c), a.TransposeAndMultiply(a), 0.5 * a + a, (a * v).ToColumnMatrix()];
         var expectedDot = v.DotProduct(v);
 
         var result = Acceleration.Enable(new AccelerationOptions { Override = NativeBlas.Choice });
@@ -129,17 +133,20 @@ public sealed class AccelerationTests() : RestoresProviderAndVariable(Accelerati
         // Forced: that library; auto: the fastest of those installed, which need not be the first candidate.
         if (NativeBlas.Choice != "auto") Assert.Equal(NativeBlas.Library!.Family, result.Library);
         Assert.NotNull(result.Path);
-        if (OperatingSystem.IsLinux()) Assert.True(File.Exists(result.Path), $"{result.Path} should be the loaded file");
+        if (OperatingSystem.IsLinux()) Assert.True(File.Exists(result.Path),
+            $"{result.Path} should be the loaded file");
         Assert.StartsWith("Native linear algebra: ", result.Message);
         var provider = Assert.IsType<CblasLinearAlgebraProvider>(LinearAlgebraControl.Provider);
         Assert.Equal(result.ProviderName, provider.ToString());
         Assert.StartsWith("native: TransformerCourse CBLAS provider", Acceleration.Describe());
 
         var callsBefore = provider.NativeCalls;
-        Matrix<double>[] actual = [a * b, a.TransposeThisAndMultiply(c), a.TransposeAndMultiply(a), 0.5 * a + a, (a * v).ToColumnMatrix()];
+        Matrix<double>[] actual =
+            [a * b, a.TransposeThisAndMultiply(c), a.TransposeAndMultiply(a), 0.5 * a + a, (a * v).ToColumnMatrix()];
         Assert.True(provider.NativeCalls >= callsBefore + 3, "the three products should have run in native code");
         for (var i = 0; i < expected.Length; i++)
-            Compare.Close(expected[i].AsColumnMajorArray(), actual[i].AsColumnMajorArray(), 1e-12, $"matrix expression {i}");
+            Compare.Close(expected[i].AsColumnMajorArray(), actual[i].AsColumnMajorArray(), 1e-12,
+                $"matrix expression {i}");
         Assert.True(Math.Abs(expectedDot - v.DotProduct(v)) <= 1e-12 * expectedDot);
     }
 
@@ -175,7 +182,8 @@ public sealed class AccelerationTests() : RestoresProviderAndVariable(Accelerati
     [ForcedBlasFact]
     public void The_library_this_test_run_forces_is_active()
     {
-        // .ci/run sets TRANSFORMERCOURSE_TEST_BLAS=mkl for its second run of the fixture tests: they must go through MKL.
+        // .ci/run sets TRANSFORMERCOURSE_TEST_BLAS=mkl for its second run of the fixture
+        // tests: they must go through MKL.
         var result = ForcedTestBlas.Result!;
         var forced = Environment.GetEnvironmentVariable(ForcedTestBlas.Variable)!;
         Assert.True(result.IsNative, result.Message);

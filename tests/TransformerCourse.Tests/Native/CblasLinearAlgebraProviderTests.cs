@@ -97,7 +97,8 @@ public class CblasLinearAlgebraProviderTests
         var aat = new double[4];
         provider.MatrixMultiplyWithUpdate(Transpose.DontTranspose, Transpose.Transpose, 1, a, 2, 3, a, 2, 3, 0, aat);
         Assert.Equal([14, 32, 32, 77], aat);
-        provider.MatrixMultiplyWithUpdate(Transpose.DontTranspose, Transpose.ConjugateTranspose, 2, a, 2, 3, a, 2, 3, -1, aat);
+        provider.MatrixMultiplyWithUpdate(Transpose.DontTranspose, Transpose.ConjugateTranspose, 2, a,
+            2, 3, a, 2, 3, -1, aat);
         Assert.Equal([14, 32, 32, 77], aat);
     }
 
@@ -110,7 +111,8 @@ public class CblasLinearAlgebraProviderTests
         var expected = new double[15];
         Managed.MatrixMultiply(a, 3, 4, b, 4, 5, expected);
         var c = Enumerable.Repeat(double.NaN, 15).ToArray();
-        NativeBlas.Provider().MatrixMultiplyWithUpdate(Transpose.DontTranspose, Transpose.DontTranspose, 1, a, 3, 4, b, 4, 5, 0, c);
+        NativeBlas.Provider().MatrixMultiplyWithUpdate(Transpose.DontTranspose, Transpose.DontTranspose, 1,
+            a, 3, 4, b, 4, 5, 0, c);
         Compare.Close(expected, c, Tolerance, "β = 0 over a NaN-filled C");
     }
 
@@ -133,8 +135,10 @@ public class CblasLinearAlgebraProviderTests
             var expected = (float[])c0.Clone();
             Managed.MatrixMultiplyWithUpdate(ta, tb, 1.5f, a, rowsA, colsA, b, rowsB, colsB, 0.5f, expected);
             var actual = (float[])c0.Clone();
-            NativeBlas.Provider().MatrixMultiplyWithUpdate(ta, tb, 1.5f, a, rowsA, colsA, b, rowsB, colsB, 0.5f, actual);
-            Compare.Close(expected.Select(v => (double)v).ToArray(), actual.Select(v => (double)v).ToArray(), 1e-5, $"sgemm {m}×{k}·{k}×{n} {ta}/{tb}");
+            NativeBlas.Provider().MatrixMultiplyWithUpdate(ta, tb, 1.5f, a, rowsA, colsA, b,
+                rowsB, colsB, 0.5f, actual);
+            Compare.Close(expected.Select(v => (double)v).ToArray(), actual.Select(v => (double)v).ToArray(), 1e-5,
+                $"sgemm {m}×{k}·{k}×{n} {ta}/{tb}");
         }
     }
 
@@ -147,10 +151,12 @@ public class CblasLinearAlgebraProviderTests
         Assert.Throws<ArgumentOutOfRangeException>(() => provider.MatrixMultiply(six, 2, 3, six, 2, 3, new double[9]));
         // Array shorter than its stated shape.
         Assert.Throws<ArgumentOutOfRangeException>(() =>
-            provider.MatrixMultiplyWithUpdate(Transpose.DontTranspose, Transpose.DontTranspose, 1, six, 3, 3, new double[9], 3, 3, 0, new double[9]));
+            provider.MatrixMultiplyWithUpdate(Transpose.DontTranspose, Transpose.DontTranspose, 1, six, 3, 3,
+                new double[9], 3, 3, 0, new double[9]));
         // Output of the wrong size.
         Assert.Throws<ArgumentOutOfRangeException>(() =>
-            provider.MatrixMultiplyWithUpdate(Transpose.Transpose, Transpose.DontTranspose, 1, six, 2, 3, six, 2, 3, 0, new double[4]));
+            provider.MatrixMultiplyWithUpdate(Transpose.Transpose, Transpose.DontTranspose, 1, six, 2, 3, six,
+                2, 3, 0, new double[4]));
         Assert.Throws<ArgumentNullException>(() => provider.MatrixMultiply(null!, 0, 0, six, 0, 0, six));
         Assert.Throws<ArgumentException>(() => provider.DotProduct(six, new double[5]));
         Assert.Throws<ArgumentException>(() => provider.AddVectorToScaledVector(six, 2, new double[5], six));

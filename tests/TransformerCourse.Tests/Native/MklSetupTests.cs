@@ -154,7 +154,8 @@ public sealed class MklSetupTests() : RestoresProviderAndVariable(MklSetup.OpenM
         var dll = typeof(AccelerationChild).Assembly.Location;
         var dotnet = Environment.ProcessPath is { } p && Path.GetFileNameWithoutExtension(p) == "dotnet" ? p : "dotnet";
         var gomp = "/usr/lib/x86_64-linux-gnu/libgomp.so.1";
-        var unshare = hideOpenMp && Environment.UserName == "root" && File.Exists(gomp) && File.Exists("/usr/bin/unshare")
+        var unshare = hideOpenMp && Environment.UserName == "root" && File.Exists(gomp)
+            && File.Exists("/usr/bin/unshare")
             && Run(new ProcessStartInfo("/usr/bin/unshare", ["-m", "true"])).Exit == 0;
         var info = unshare
             ? new ProcessStartInfo("/usr/bin/unshare", ["-m", "sh", "-c",

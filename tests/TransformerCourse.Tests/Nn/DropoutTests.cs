@@ -3,7 +3,8 @@ using TransformerCourse.Nn;
 
 namespace TransformerCourse.Tests.Nn;
 
-/// <summary>The dropout module: inverted dropout while training (kept values scaled by 1/(1−p)), identity in evaluation.</summary>
+/// <summary>The dropout module: inverted dropout while training (kept values scaled by 1/(1−p)),
+/// identity in evaluation.</summary>
 public class DropoutTests
 {
     [Fact]

@@ -79,7 +79,8 @@ public class LinearTests
     public void LinearErrors()
     {
         var lin = new Linear(5, 2, new Rng(222));
-        Expect.ThrowsArgument(() => lin.Forward(Tensor.Zeros(4, 3)), "Linear", "input is 4×3", "5 features", "weight is 2×5");
+        Expect.ThrowsArgument(() => lin.Forward(Tensor.Zeros(4, 3)), "Linear", "input is 4×3",
+            "5 features", "weight is 2×5");
         Expect.ThrowsArgument(() => new Linear(0, 2, new Rng(1)), "Linear");
     }
 }

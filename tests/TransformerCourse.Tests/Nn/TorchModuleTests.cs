@@ -32,7 +32,8 @@ public class TorchModuleTests
     {
         var f = TorchFixture.Load(name);
         int pad = f.ConfigInt("padding_idx");
-        var emb = new Embedding(f.ConfigInt("num_embeddings"), f.ConfigInt("embedding_dim"), new Rng(1), pad >= 0 ? pad : null);
+        var emb = new Embedding(f.ConfigInt("num_embeddings"), f.ConfigInt("embedding_dim"),
+            new Rng(1), pad >= 0 ? pad : null);
         if (pad >= 0) Assert.Equal(0.0, emb.Weight.Data.Row(pad).AbsoluteMaximum()); // as PyTorch initialises it
         emb.LoadStateDict(f.Parameters());
         var y = emb.Forward(f.Ints("input.indices")); // (2, 4) ids → 8 rows

@@ -51,7 +51,8 @@ public class GradClipTests
     {
         // Lengths 1…9 and 13 (SIMD blocks and remainders); the norm by hand.
         var rng = new Rng(31);
-        var ps = new[] { 1, 2, 3, 4, 5, 6, 7, 8, 9, 13 }.Select(n => WithGrad([.. Enumerable.Range(0, n).Select(_ => rng.NextGaussian())])).ToList();
+        var ps = new[] { 1, 2, 3, 4, 5, 6, 7, 8, 9,
+            13 }.Select(n => WithGrad([.. Enumerable.Range(0, n).Select(_ => rng.NextGaussian())])).ToList();
         double sumSq = ps.SelectMany(p => p.Grad!.Enumerate()).Sum(g => g * g);
         var before = ps.Select(p => p.Grad!.Clone()).ToList();
         double norm = GradClip.ClipGradNorm(ps, 0.5);

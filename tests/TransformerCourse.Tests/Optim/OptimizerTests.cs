@@ -115,7 +115,8 @@ public class OptimizerTests
     }
 
     private static readonly Tensor X = Tensor.Randn(16, 3, new Rng(300));
-    private static readonly int[] Y = Enumerable.Range(0, 16).Select(i => (int)(X.Data[i, 0] + X.Data[i, 1] > 0 ? 1 : 0) + (X.Data[i, 2] > 0.5 ? 1 : 0)).ToArray();
+    private static readonly int[] Y = Enumerable.Range(0,
+        16).Select(i => (int)(X.Data[i, 0] + X.Data[i, 1] > 0 ? 1 : 0) + (X.Data[i, 2] > 0.5 ? 1 : 0)).ToArray();
 
     private static Sequential NewModel(ulong seed)
     {
@@ -131,7 +132,8 @@ public class OptimizerTests
         _ => throw new ArgumentException(kind),
     };
 
-    /// <summary>Takes steps first+1 … first+count, with the warm-up schedule setting the rate; returns the losses.</summary>
+    /// <summary>Takes steps first+1 … first+count, with the warm-up schedule setting the
+    /// rate; returns the losses.</summary>
     private static List<double> Train(Sequential model, Optimizer opt, int first, int count)
     {
         var schedule = new WarmupSchedule(DModel: 8, Warmup: 4, Factor: 0.5);
@@ -141,7 +143,8 @@ public class OptimizerTests
             opt.LearningRate = schedule.At(step);
             opt.ZeroGrad();
             var batch = Enumerable.Range(0, 8).Select(i => (i + 3 * step) % 16).ToArray();
-            var loss = model.Forward(X.GatherRows(batch)).CrossEntropy(batch.Select(i => Y[i]).ToArray(), labelSmoothing: 0.1);
+            var loss =
+                model.Forward(X.GatherRows(batch)).CrossEntropy(batch.Select(i => Y[i]).ToArray(), labelSmoothing: 0.1);
             loss.Backward();
             GradClip.ClipGradNorm(model.Parameters(), 1.0);
             opt.Step();
@@ -174,7 +177,8 @@ public class OptimizerTests
         resumed.AddRange(Train(freshModel, freshOpt, 6, 6));
 
         Assert.Equal(straight, resumed);
-        foreach (var (a, b) in straightModel.NamedParameters().Zip(freshModel.NamedParameters())) Assert.Equal(a.Value.Data, b.Value.Data);
+        foreach (var (a, b) in straightModel.NamedParameters().Zip(freshModel.NamedParameters())) Assert
+            .Equal(a.Value.Data, b.Value.Data);
         Assert.True(straight[^1] < straight[0]);
     }
 
@@ -327,7 +331,8 @@ public class OptimizerTests
         Expect.ThrowsArgument(() => adam.LoadStateDict(tooMany), "Adam.LoadStateDict", "'1.step' is 3", "from 0 to 2");
 
         var fraction = new Dictionary<string, Matrix<double>>(good) { ["step"] = one(2.5) };
-        Expect.ThrowsArgument(() => adam.LoadStateDict(fraction), "Adam.LoadStateDict", "'step' is 2.5", "whole number");
+        Expect.ThrowsArgument(() => adam.LoadStateDict(fraction), "Adam.LoadStateDict",
+            "'step' is 2.5", "whole number");
 
         var sgd = new Sgd(model.Parameters(), 0.1, momentum: 0.9);
         Expect.ThrowsArgument(() => sgd.LoadStateDict(good), "Sgd.LoadStateDict", "'0.momentum_buffer'",

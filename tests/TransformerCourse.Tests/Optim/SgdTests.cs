@@ -38,7 +38,8 @@ public class SgdTests
     [Fact]
     public void NesterovDampeningAndWeightDecayByHand()
     {
-        // Nesterov: g ← g + μb.  Step 1: b = g = 1, update 1 + 0.9 = 1.9.  Step 2: b = 0.9 + 2 = 2.9, update 2 + 0.9·2.9.
+        // Nesterov: g ← g + μb.  Step 1: b = g = 1, update 1 + 0.9 = 1.9.  Step 2: b = 0.9
+        // + 2 = 2.9, update 2 + 0.9·2.9.
         var p = P(1.0);
         var nesterov = new Sgd([p], learningRate: 0.1, momentum: 0.9, nesterov: true);
         Grad(p, 1.0);

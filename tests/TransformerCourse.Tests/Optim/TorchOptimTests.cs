@@ -25,7 +25,8 @@ public class TorchOptimTests
         {
             "Adam" => new Adam(ps, lr, f.ConfigDouble("beta1"), f.ConfigDouble("beta2"), f.ConfigDouble("eps"), wd),
             "AdamW" => new AdamW(ps, lr, f.ConfigDouble("beta1"), f.ConfigDouble("beta2"), f.ConfigDouble("eps"), wd),
-            "SGD" => new Sgd(ps, lr, f.ConfigDouble("momentum"), wd, f.ConfigDouble("dampening"), f.ConfigBool("nesterov")),
+            "SGD" =>
+                new Sgd(ps, lr, f.ConfigDouble("momentum"), wd, f.ConfigDouble("dampening"), f.ConfigBool("nesterov")),
             var other => throw new ArgumentException(other),
         };
         for (int step = 1; step <= f.ConfigInt("steps"); step++)
@@ -35,9 +36,11 @@ public class TorchOptimTests
             var state = opt.StateDict();
             for (int i = 0; i < ps.Length; i++)
             {
-                Expect.Close(f.Matrix($"param.{Names[i]}.after_step{step}"), ps[i].Data, Tol, $"{Names[i]} after step {step}");
+                Expect.Close(f.Matrix($"param.{Names[i]}.after_step{step}"), ps[i].Data, Tol,
+                    $"{Names[i]} after step {step}");
                 foreach (var b in buffers)
-                    Expect.Close(f.Matrix($"state.{Names[i]}.{b}.after_step{step}"), state[$"{i}.{b}"], Tol, $"{Names[i]}.{b} after step {step}");
+                    Expect.Close(f.Matrix($"state.{Names[i]}.{b}.after_step{step}"), state[$"{i}.{b}"], Tol,
+                        $"{Names[i]}.{b} after step {step}");
             }
         }
     }
@@ -52,7 +55,8 @@ public class TorchOptimTests
         for (int i = 0; i < ps.Length; i++) ps[i].Grad = f.Matrix($"grad.{Names[i]}.before");
         double norm = GradClip.ClipGradNorm(ps, f.ConfigDouble("max_norm"));
         Expect.Close(f.Scalar("output.total_norm"), norm, Tol, "norm");
-        for (int i = 0; i < ps.Length; i++) Expect.Close(f.Matrix($"grad.{Names[i]}.after"), ps[i].Grad!, Tol, $"{Names[i]} gradient");
+        for (int i = 0; i < ps.Length; i++) Expect.Close(f.Matrix($"grad.{Names[i]}.after"), ps[i].Grad!, Tol,
+            $"{Names[i]} gradient");
     }
 
     [Fact]

@@ -19,7 +19,8 @@ public class DatasetFilesTests
             Assert.True(File.Exists(path), $"{path} is missing; run: dotnet run scripts/make_datasets.cs");
             byte[] committed = File.ReadAllBytes(path);
             Assert.True(committed.AsSpan().SequenceEqual(new UTF8Encoding(false).GetBytes(text)),
-                $"datasets/{relativePath} differs from the generator's output; run: dotnet run scripts/make_datasets.cs");
+                $"datasets/{relativePath} differs from the generator's output; " +
+                "run: dotnet run scripts/make_datasets.cs");
         }
     }
 

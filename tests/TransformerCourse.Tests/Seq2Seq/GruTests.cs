@@ -6,7 +6,8 @@ using TransformerCourse.Tests.Support;
 
 namespace TransformerCourse.Tests.Seq2Seq;
 
-/// <summary>The GRU against PyTorch's nn.GRUCell and nn.GRU (fixtures in tests/fixtures/torch), and by gradient checks.</summary>
+/// <summary>The GRU against PyTorch's nn.GRUCell and nn.GRU (fixtures in tests/fixtures/torch),
+/// and by gradient checks.</summary>
 public class GruTests
 {
     private const double Tol = 1e-9;
@@ -83,8 +84,10 @@ public class GruTests
         var padded = gru.Forward(x, 2, [5, 2]);
         // Sequence 1 alone, length 2, must give the same states as inside the padded batch.
         var alone = gru.Forward(x.SliceRows(5, 2), 1, [2]);
-        Expect.Close(alone.Outputs.Data, padded.Outputs.Data.SubMatrix(5, 2, 0, 8), 1e-14, "states of the short sequence");
-        Expect.Close(alone.Final.Data, padded.Final.Data.SubMatrix(1, 1, 0, 8), 1e-14, "final state of the short sequence");
+        Expect.Close(alone.Outputs.Data, padded.Outputs.Data.SubMatrix(5, 2, 0, 8), 1e-14,
+            "states of the short sequence");
+        Expect.Close(alone.Final.Data, padded.Final.Data.SubMatrix(1, 1, 0, 8), 1e-14,
+            "final state of the short sequence");
         Assert.Equal(0.0, padded.Outputs.Data.SubMatrix(7, 3, 0, 8).Enumerate().Select(Math.Abs).Max());
     }
 
@@ -113,7 +116,8 @@ public class GruTests
         Assert.Contains("7×3", ex.Message);
         ex = Assert.Throws<ArgumentException>(() => gru.Forward(Tensor.Zeros(6, 3), 2, [3, 4]));
         Assert.Contains("length 4", ex.Message);
-        ex = Assert.Throws<ArgumentException>(() => new GruCell(3, 4, new Rng(1)).Forward(Tensor.Zeros(2, 5), Tensor.Zeros(2, 4)));
+        ex = Assert.Throws<ArgumentException>(() => new GruCell(3, 4,
+            new Rng(1)).Forward(Tensor.Zeros(2, 5), Tensor.Zeros(2, 4)));
         Assert.Contains("2×5", ex.Message);
     }
 }

@@ -6,7 +6,8 @@ using static TransformerCourse.Tests.Attention.FixtureModules;
 
 namespace TransformerCourse.Tests.Transformer;
 
-/// <summary>Encoder and decoder layers and the 2+2 nn.Transformer, against PyTorch 1.13 (1e-9 on outputs and every gradient).</summary>
+/// <summary>Encoder and decoder layers and the 2+2 nn.Transformer, against PyTorch 1.13 (1e-9 on outputs
+/// and every gradient).</summary>
 public class LayerFixtureTests
 {
     internal static TransformerConfig Config(TorchFixture f) => new()

@@ -41,7 +41,8 @@ public class LayerNormOpTests
 
         // γ = [1, 2, 1, 2], β = [0, 0, 1, 1]; and ε = 1e-5 divides by √1.25001 instead.
         var z = x.LayerNorm(Tensor.Row(1, 2, 1, 2), Tensor.Row(0, 0, 1, 1), eps: 1e-5);
-        double[] withEps = [-1.3416354199689269, 2 * -0.447211806656309, 1 + 0.447211806656309, 1 + 2 * 1.3416354199689269];
+        double[] withEps =
+            [-1.3416354199689269, 2 * -0.447211806656309, 1 + 0.447211806656309, 1 + 2 * 1.3416354199689269];
         for (int j = 0; j < 4; j++) Expect.Close(withEps[j], z.Data[0, j], 1e-15);
     }
 

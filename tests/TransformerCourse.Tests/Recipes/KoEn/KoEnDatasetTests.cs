@@ -14,7 +14,8 @@ public class KoEnDatasetTests
     public void SeedPair_IsTheFirstTestLine_AndFollowsTheGrammar()
     {
         Assert.Equal(new TextPair("나는 학생입니다", "I am a student"), Corpus.Test[0]);
-        Assert.Equal("나는 학생입니다", KoreanParticles.Topic("나") + " " + KoreanCopula.Predicate("학생", Tense.Present, Politeness.Formal, false));
+        Assert.Equal("나는 학생입니다",
+            KoreanParticles.Topic("나") + " " + KoreanCopula.Predicate("학생", Tense.Present, Politeness.Formal, false));
         Assert.DoesNotContain(Corpus.Train, p => p.Source == "나는 학생입니다");
     }
 

@@ -3,7 +3,8 @@ using TransformerCourse.Recipes.KoEn;
 
 namespace TransformerCourse.Tests.Recipes.KoEn;
 
-/// <summary>Verb forms checked by hand against a grammar reference (the expected strings are typed, not generated).</summary>
+/// <summary>Verb forms checked by hand against a grammar reference (the expected strings are
+/// typed, not generated).</summary>
 public class KoreanVerbTests
 {
     [Theory]
@@ -43,7 +44,8 @@ public class KoreanVerbTests
     // 하다 verbs
     [InlineData("좋아하다", Tense.Present, Politeness.Polite, Negation.Short, "안 좋아해요")]
     [InlineData("좋아하다", Tense.Past, Politeness.Formal, Negation.None, "좋아했습니다")]
-    public void Conjugation_HandChecked(string verb, Tense tense, Politeness politeness, Negation negation, string expected) =>
+    public void Conjugation_HandChecked(string verb, Tense tense, Politeness politeness,
+        Negation negation, string expected) =>
         Assert.Equal(expected, new KoreanVerb(verb).Conjugate(tense, politeness, negation));
 
     [Fact]
