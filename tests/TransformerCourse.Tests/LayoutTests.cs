@@ -7,8 +7,9 @@ namespace TransformerCourse.Tests;
 
 /// <summary>
 /// How the code is laid out. One file, one test file: every library file <c>lib/TransformerCourse/Folder/Name.cs</c>
-/// has <c>tests/TransformerCourse.Tests/Folder/NameTests.cs</c> (and <c>lib/TransformerCourse.Recipes/Folder/Name.cs</c>
-/// has <c>tests/TransformerCourse.Tests/Recipes/Folder/NameTests.cs</c>). No cycles: in no project do two namespaces
+/// has <c>tests/TransformerCourse.Tests/Folder/NameTests.cs</c> (and
+/// <c>lib/TransformerCourse.Recipes/Folder/Name.cs</c> has
+/// <c>tests/TransformerCourse.Tests/Recipes/Folder/NameTests.cs</c>). No cycles: in no project do two namespaces
 /// use each other, directly or around a loop (signatures and method bodies both count).
 /// </summary>
 public class LayoutTests
@@ -23,17 +24,20 @@ public class LayoutTests
     public static string Unit(string ns) =>
         ns.EndsWith(".Kernels", StringComparison.Ordinal) ? ns[..^".Kernels".Length] : ns;
 
-    /// <summary>The library files (paths from the repository root, with '/') that have no same-named test file.</summary>
+    /// <summary>The library files (paths from the repository root, with '/') that have no
+    /// same-named test file.</summary>
     public static IReadOnlyList<string> MissingTestFiles()
     {
         var missing = new List<string>();
-        foreach (var (project, testFolder) in new[] { ("TransformerCourse", ""), ("TransformerCourse.Recipes", "Recipes") })
+        foreach (var (project, testFolder) in new[] { ("TransformerCourse", ""),
+            ("TransformerCourse.Recipes", "Recipes") })
         {
             string root = Path.Combine(RepoPaths.Root, "lib", project);
             foreach (var file in Directory.EnumerateFiles(root, "*.cs", SearchOption.AllDirectories))
             {
                 string relative = Path.GetRelativePath(root, file).Replace('\\', '/');
-                if (relative.StartsWith("obj/", StringComparison.Ordinal) || relative.StartsWith("bin/", StringComparison.Ordinal))
+                if (relative.StartsWith("obj/", StringComparison.Ordinal)
+                    || relative.StartsWith("bin/", StringComparison.Ordinal))
                     continue;
                 string test = Path.Combine(RepoPaths.Root, "tests", "TransformerCourse.Tests", testFolder,
                     relative[..^3] + "Tests.cs");
@@ -200,7 +204,8 @@ public class LayoutTests
         return found;
     }
 
-    /// <summary>The .cs files of the library projects (not bin/, obj/): project, full path, path in the project.</summary>
+    /// <summary>The .cs files of the library projects (not bin/, obj/): project, full path,
+    /// path in the project.</summary>
     private static IEnumerable<(string Project, string File, string Relative)> LibraryFiles()
     {
         foreach (var project in new[] { "TransformerCourse", "TransformerCourse.Recipes" })
@@ -209,7 +214,8 @@ public class LayoutTests
             foreach (var file in Directory.EnumerateFiles(root, "*.cs", SearchOption.AllDirectories))
             {
                 string relative = Path.GetRelativePath(root, file).Replace('\\', '/');
-                if (!relative.StartsWith("obj/", StringComparison.Ordinal) && !relative.StartsWith("bin/", StringComparison.Ordinal))
+                if (!relative.StartsWith("obj/", StringComparison.Ordinal)
+                    && !relative.StartsWith("bin/", StringComparison.Ordinal))
                     yield return (project, file, relative);
             }
         }
@@ -218,10 +224,11 @@ public class LayoutTests
     /// <summary>The longest line a source file may have, in Unicode characters (code points, not bytes).</summary>
     private const int MaxLineLength = 120;
 
-    /// <summary>The projects the line rule covers: every project under lib/ and the benchmark harness.</summary>
+    /// <summary>The projects the line rule covers: every project under lib/, the benchmark harness and the test
+    /// projects.</summary>
     public static IReadOnlyList<string> ProjectFolders() =>
-        Directory.EnumerateFiles(Path.Combine(RepoPaths.Root, "lib"), "*.csproj", SearchOption.AllDirectories)
-            .Concat(Directory.EnumerateFiles(Path.Combine(RepoPaths.Root, "bench"), "*.csproj",
+        new[] { "lib", "bench", "tests" }
+            .SelectMany(top => Directory.EnumerateFiles(Path.Combine(RepoPaths.Root, top), "*.csproj",
                 SearchOption.AllDirectories))
             .Select(f => Path.GetRelativePath(RepoPaths.Root, Path.GetDirectoryName(f)!).Replace('\\', '/'))
             .Order(StringComparer.Ordinal).ToList();
@@ -232,7 +239,8 @@ public class LayoutTests
         Assert.Equal(
             ["bench/TransformerCourse.Bench", "lib/TransformerCourse", "lib/TransformerCourse.Cli",
              "lib/TransformerCourse.Display", "lib/TransformerCourse.Pretrained", "lib/TransformerCourse.Recipes",
-             "lib/TransformerCourse.Runner"],
+             "lib/TransformerCourse.Runner", "tests/TransformerCourse.Notebooks.Tests",
+             "tests/TransformerCourse.Pretrained.Tests", "tests/TransformerCourse.Tests"],
             ProjectFolders());
     }
 
@@ -270,7 +278,8 @@ public class LayoutTests
     {
         var readmes = Directory.EnumerateFiles(RepoPaths.Root, "README.md", SearchOption.AllDirectories)
             .Where(f => !f.Contains("/bin/", StringComparison.Ordinal) && !f.Contains("/obj/", StringComparison.Ordinal)
-                && !f.Contains("/node_modules/", StringComparison.Ordinal) && !f.Contains("/.git/", StringComparison.Ordinal));
+                && !f.Contains("/node_modules/", StringComparison.Ordinal)
+                    && !f.Contains("/.git/", StringComparison.Ordinal));
         var missing = new List<string>();
         foreach (var readme in readmes)
         {
@@ -305,7 +314,8 @@ public class LayoutTests
         return false;
     }
 
-    /// <summary>For each namespace of <paramref name="assembly"/>, the other namespaces of it that its types use.</summary>
+    /// <summary>For each namespace of <paramref name="assembly"/>, the other namespaces of
+    /// it that its types use.</summary>
     public static Dictionary<string, HashSet<string>> NamespaceUses(Assembly assembly)
     {
         var uses = new Dictionary<string, HashSet<string>>();
@@ -321,7 +331,8 @@ public class LayoutTests
                 if (t is null) return;
                 if (t.HasElementType) { Use(t.GetElementType()); return; }
                 if (t.IsGenericType && !t.IsGenericTypeDefinition) foreach (var a in t.GetGenericArguments()) Use(a);
-                if (t.IsGenericParameter || t.Assembly != assembly || t.Namespace is null || Unit(t.Namespace) == from) return;
+                if (t.IsGenericParameter || t.Assembly != assembly || t.Namespace is null
+                    || Unit(t.Namespace) == from) return;
                 set.Add(Unit(t.Namespace));
             }
             Use(type.BaseType);
@@ -343,7 +354,8 @@ public class LayoutTests
         .Select(f => (OpCode)f.GetValue(null)!)
         .ToDictionary(o => o.Value);
 
-    /// <summary>The methods, fields and types a method's IL refers to (calls, field accesses, new objects, casts).</summary>
+    /// <summary>The methods, fields and types a method's IL refers to (calls, field accesses,
+    /// new objects, casts).</summary>
     private static IEnumerable<MemberInfo> BodyMembers(MethodBase method)
     {
         var il = method.GetMethodBody()?.GetILAsByteArray();
