@@ -14,7 +14,7 @@ public class CourseNotebookTests
 
     [Theory]
     [MemberData(nameof(Notebooks))]
-    public void Notebook_is_a_polyglot_csharp_notebook(string name)
+    public void NotebookIsAPolyglotCsharpNotebook(string name)
     {
         var json = JsonNode.Parse(File.ReadAllText(TestPaths.CourseNotebook(name)))!;
         Assert.Equal(4, (int?)json["nbformat"]);
@@ -32,7 +32,7 @@ public class CourseNotebookTests
 
     [Theory]
     [MemberData(nameof(Notebooks))]
-    public void Every_library_file_the_notebook_names_exists(string name)
+    public void EveryLibraryFileTheNotebookNamesExists(string name)
     {
         // "Read next: lib/TransformerCourse/Transformer/EncoderLayer.cs" must lead somewhere after a file moves.
         var json = JsonNode.Parse(File.ReadAllText(TestPaths.CourseNotebook(name)))!;
@@ -46,7 +46,7 @@ public class CourseNotebookTests
 
     [Theory]
     [MemberData(nameof(Notebooks))]
-    public async Task Notebook_runs_with_the_solutions_swapped_in(string name)
+    public async Task NotebookRunsWithTheSolutionsSwappedIn(string name)
     {
         var r = (await Kernel.ExecutedNotebooks.Get(name, Kernel.Engine.Runner, solutions: true)).RunResult!;
 
@@ -64,7 +64,7 @@ public class CourseNotebookTests
 
     [Theory]
     [MemberData(nameof(Notebooks))]
-    public async Task Every_exercise_check_fails_on_its_stub_without_crashing(string name)
+    public async Task EveryExerciseCheckFailsOnItsStubWithoutCrashing(string name)
     {
         var r = (await Kernel.ExecutedNotebooks.Get(name, Kernel.Engine.Runner, solutions: false)).RunResult!;
 
@@ -85,7 +85,7 @@ public class CourseNotebookTests
 
     [Theory]
     [MemberData(nameof(Notebooks))]
-    public void Every_exercise_has_a_check_cell_below_it_and_a_solution(string name)
+    public void EveryExerciseHasACheckCellBelowItAndASolution(string name)
     {
         var path = TestPaths.CourseNotebook(name);
         var cells = NotebookDocument.Load(path).Cells.Where(c => c.CellType == "code").ToList();

@@ -21,7 +21,7 @@ public class MistakesTests
 
     [Theory]
     [MemberData(nameof(NotebooksWithExercises))]
-    public void Every_exercise_has_at_least_two_mistakes(string name)
+    public void EveryExerciseHasAtLeastTwoMistakes(string name)
     {
         var path = Exercises.MistakesPath(TestPaths.CourseNotebook(name));
         Assert.True(File.Exists(path), $"{name}: no mistakes file {path}");
@@ -38,7 +38,7 @@ public class MistakesTests
 
     [Theory]
     [MemberData(nameof(NotebooksWithExercises))]
-    public async Task Every_mistake_fails_its_check_in_the_runner(string name)
+    public async Task EveryMistakeFailsItsCheckInTheRunner(string name)
     {
         var (nb, expectations) = await MistakeRuns.Get(name, Engine.Runner);
         var r = nb.RunResult!;
@@ -51,7 +51,7 @@ public class MistakesTests
     }
 
     [Fact]
-    public void The_mistakes_file_reader_keeps_order_and_names_bad_lines()
+    public void TheMistakesFileReaderKeepsOrderAndNamesBadLines()
     {
         var dir = TestPaths.TempDir();
         var good = Path.Combine(dir, "good.csx");
@@ -186,7 +186,7 @@ public class MistakesTests
 public class MistakesKernelTests
 {
     [Fact]
-    public async Task Every_mistake_of_notebook_01_fails_its_check_in_the_kernel()
+    public async Task EveryMistakeOfNotebook01FailsItsCheckInTheKernel()
     {
         Assert.Null(KernelSetup.Missing());
         var (nb, expectations) = await MistakesTests.MistakeRuns.Get("01-softmax.ipynb", Engine.Kernel);

@@ -13,7 +13,7 @@ public class NotebookProcessTests
     private static Task<(int Exit, string Output)> Course(params string[] args) => CliTests.Course(args);
 
     [Fact]
-    public async Task A_notebook_that_kills_or_breaks_its_process_leaves_the_others_running()
+    public async Task ANotebookThatKillsOrBreaksItsProcessLeavesTheOthersRunning()
     {
         var dir = TestPaths.TempDir();
         TestPaths.WriteNotebook(dir, "a-overflow.ipynb", "Console.WriteLine(\"a\");",
@@ -118,7 +118,7 @@ public class NotebookProcessTests
 
     [Theory]
     [MemberData(nameof(Spoofs))]
-    public async Task Check_grades_against_the_course_notebook_and_learner_code_cannot_fake_a_pass(
+    public async Task CheckGradesAgainstTheCourseNotebookAndLearnerCodeCannotFakeAPass(
         string name, string[] learnerCells, string reported)
     {
         var dir = TestPaths.TempDir();
@@ -133,7 +133,7 @@ public class NotebookProcessTests
     }
 
     [Fact]
-    public async Task Check_passes_an_untampered_notebook_with_right_answers()
+    public async Task CheckPassesAnUntamperedNotebookWithRightAnswers()
     {
         var dir = TestPaths.TempDir();
         var reference = TestPaths.WriteNotebook(dir, "course.ipynb", Setup(), Reference1, Check1, Reference2, Check2);
@@ -148,7 +148,7 @@ public class NotebookProcessTests
     }
 
     [Fact]
-    public async Task Check_without_a_course_copy_of_the_notebook_asks_for_one()
+    public async Task CheckWithoutACourseCopyOfTheNotebookAsksForOne()
     {
         var dir = TestPaths.TempDir();
         var learner = TestPaths.WriteNotebook(dir, "not-in-the-course.ipynb", Setup());

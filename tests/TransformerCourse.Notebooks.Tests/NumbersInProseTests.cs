@@ -18,7 +18,7 @@ public partial class NumbersInProseTests
 
     [Theory]
     [MemberData(nameof(Notebooks))]
-    public async Task Every_number_in_the_prose_is_printed(string name)
+    public async Task EveryNumberInTheProseIsPrinted(string name)
     {
         var nb = await ExecutedNotebooks.Get(name, Engine.Runner, solutions: true);
         var printed = PrintedNumbers(nb.Text);
@@ -34,7 +34,7 @@ public partial class NumbersInProseTests
 
     [Theory]
     [MemberData(nameof(Notebooks))]
-    public async Task Every_number_in_the_readme_course_table_is_printed(string name)
+    public async Task EveryNumberInTheReadmeCourseTableIsPrinted(string name)
     {
         var row = File.ReadAllLines(Path.Combine(TestPaths.RepoRoot, "README.md"))
             .FirstOrDefault(l => l.StartsWith("| [", StringComparison.Ordinal)
@@ -51,7 +51,7 @@ public partial class NumbersInProseTests
     }
 
     [Fact]
-    public void Claims_are_decimals_percentages_and_powers_of_ten_outside_formulas_and_code()
+    public void ClaimsAreDecimalsPercentagesAndPowersOfTenOutsideFormulasAndCode()
     {
         var claims =
             Claims("## 4 · Table 1\nWe got 90.9% and 0.97 ($x = 0.5$, `1.5`), a ratio of 2.2×, 1.8·10⁻¹⁵ and " +

@@ -51,7 +51,7 @@ public class PostCreateTests
         """;
 
     [Fact]
-    public void Non_free_is_added_to_the_official_archive_in_both_formats_once()
+    public void NonFreeIsAddedToTheOfficialArchiveInBothFormatsOnce()
     {
         var dir = TestPaths.TempDir();
         var deb822 = Write(dir, "debian.sources", Deb822);
@@ -74,7 +74,7 @@ public class PostCreateTests
     }
 
     [Fact]
-    public void Multiverse_is_added_on_Ubuntu()
+    public void MultiverseIsAddedOnUbuntu()
     {
         var file = Write(TestPaths.TempDir(), "ubuntu.sources", Ubuntu);
         Edit("multiverse", file);

@@ -17,7 +17,7 @@ public class ChartsInBrowserTests
 
     [Theory]
     [MemberData(nameof(Notebooks))]
-    public async Task Every_chart_draws_offline(string name, string engine)
+    public async Task EveryChartDrawsOffline(string name, string engine)
     {
         var e = engine == "kernel" ? Engine.Kernel : Engine.Runner;
         if (e == Engine.Kernel) Assert.Null(KernelSetup.Missing());
@@ -36,7 +36,7 @@ public class ChartsInBrowserTests
     }
 
     [Fact]
-    public async Task A_chart_without_plotly_js_says_which_cell_to_run()
+    public async Task AChartWithoutPlotlyJsSaysWhichCellToRun()
     {
         TransformerCourse.Display.Notebook.Setup();
         var chart = TransformerCourse.Display.Plots.Line("t", "x", "y", [0.0, 1.0], [1.0, 2.0]);

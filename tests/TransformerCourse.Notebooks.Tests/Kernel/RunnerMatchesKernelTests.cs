@@ -26,18 +26,18 @@ public class RunnerMatchesKernelTests
     [InlineData("max |difference| 7.11e-15", "max |difference| 7.10e-15")]
     [InlineData("max |M·Mᵀ − I| 2.22e-16", "max |M·Mᵀ − I| 0")]
     [InlineData("max |difference|: 2.2E-16", "max |difference|: 0")]
-    public void Differences_at_rounding_level_compare_equal(string kernel, string runner) =>
+    public void DifferencesAtRoundingLevelCompareEqual(string kernel, string runner) =>
         Assert.Equal(Normalise(kernel), Normalise(runner));
 
     [Theory]
     [InlineData("max |difference| 7.11e-12", "max |difference| 7.10e-12")]
     [InlineData("max |difference| 0.5", "max |difference| 0")]
-    public void Larger_differences_still_count(string kernel, string runner) =>
+    public void LargerDifferencesStillCount(string kernel, string runner) =>
         Assert.NotEqual(Normalise(kernel), Normalise(runner));
 
     [Theory]
     [MemberData(nameof(Notebooks))]
-    public async Task Runner_and_kernel_give_the_same_outputs(string name)
+    public async Task RunnerAndKernelGiveTheSameOutputs(string name)
     {
         Assert.Null(KernelSetup.Missing());
         var kernel = await ExecutedNotebooks.Get(name, Engine.Kernel, solutions: false);

@@ -10,7 +10,7 @@ namespace TransformerCourse.Notebooks.Tests.Notebooks;
 public class Notebook02Tests
 {
     [Fact]
-    public async Task Prints_a_sane_test_exact_match_and_accuracy_by_length()
+    public async Task PrintsASaneTestExactMatchAndAccuracyByLength()
     {
         var r = (await Kernel.ExecutedNotebooks.Get("02-seq2seq-without-attention.ipynb", Kernel.Engine.Runner,
             solutions: true)).RunResult!;

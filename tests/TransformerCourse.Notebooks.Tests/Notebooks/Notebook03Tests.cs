@@ -24,7 +24,7 @@ public class Notebook03Tests
     private static double Number(string s) => double.Parse(s, CultureInfo.InvariantCulture);
 
     [Fact]
-    public async Task Bahdanau_reaches_99_percent_on_the_test_dates()
+    public async Task BahdanauReaches99PercentOnTheTestDates()
     {
         var text = await PrintedText();
         var m = Regex.Match(text, @"Bahdanau: \d+ steps, test exact match: ([\d.]+)% of 1,000 test dates");
@@ -33,7 +33,7 @@ public class Notebook03Tests
     }
 
     [Fact]
-    public async Task Without_attention_is_worse_at_every_well_populated_length()
+    public async Task WithoutAttentionIsWorseAtEveryWellPopulatedLength()
     {
         var text = await PrintedText();
         var rows = Regex

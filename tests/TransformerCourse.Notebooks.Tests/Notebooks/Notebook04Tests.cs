@@ -8,7 +8,7 @@ namespace TransformerCourse.Notebooks.Tests.Notebooks;
 public class Notebook04Tests
 {
     [Fact]
-    public async Task The_training_table_has_the_three_models()
+    public async Task TheTrainingTableHasTheThreeModels()
     {
         var r = (await Kernel.ExecutedNotebooks.Get("04-luong-attention.ipynb", Kernel.Engine.Runner,
             solutions: true)).RunResult!;

@@ -9,7 +9,7 @@ namespace TransformerCourse.Notebooks.Tests.Notebooks;
 public class Notebook05Tests
 {
     [Fact]
-    public async Task Dot_product_variance_is_within_10_percent_of_dk()
+    public async Task DotProductVarianceIsWithin10PercentOfDk()
     {
         var nb = await ExecutedNotebooks.Get("05-queries-keys-values.ipynb", Engine.Runner, solutions: true);
         // Lines of the table "  d_k | Var(q·k) measured | measured / d_k".

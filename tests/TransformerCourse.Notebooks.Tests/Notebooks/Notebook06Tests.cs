@@ -12,7 +12,7 @@ namespace TransformerCourse.Notebooks.Tests.Notebooks;
 public class Notebook06Tests
 {
     [Fact]
-    public async Task It_attends_to_the_right_noun_well_above_chance()
+    public async Task ItAttendsToTheRightNounWellAboveChance()
     {
         var nb = await ExecutedNotebooks.Get("06-self-attention.ipynb", Engine.Runner, solutions: true);
         var m = Regex.Match(nb.Text,

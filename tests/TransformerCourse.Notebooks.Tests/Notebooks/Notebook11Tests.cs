@@ -23,7 +23,7 @@ public class Notebook11Tests
     private static double Number(string s) => double.Parse(s, CultureInfo.InvariantCulture);
 
     [Fact]
-    public async Task Greedy_and_beam_translate_95_percent_of_the_test_sentences()
+    public async Task GreedyAndBeamTranslate95PercentOfTheTestSentences()
     {
         var text = await PrintedText();
         var greedy = Regex.Match(text, @"greedy: test exact match ([\d.]+)% of 500 held-out sentences");
@@ -37,7 +37,7 @@ public class Notebook11Tests
     }
 
     [Fact]
-    public async Task The_verb_is_read_from_the_end_of_the_Korean_sentence()
+    public async Task TheVerbIsReadFromTheEndOfTheKoreanSentence()
     {
         var text = await PrintedText();
         Assert.Matches(@"그들은 어제 카페에서 빵을 먹었어요 → They ate bread at the cafe yesterday", text);
@@ -46,7 +46,7 @@ public class Notebook11Tests
     }
 
     [Fact]
-    public async Task What_is_built_by_hand_equals_the_library()
+    public async Task WhatIsBuiltByHandEqualsTheLibrary()
     {
         var text = await PrintedText();
         Assert.Contains("entries where the library's padding differs from the padding by hand: 0 of 18", text);

@@ -16,7 +16,7 @@ public class Notebook12Tests
         double.Parse(m.Groups[group].Value, CultureInfo.InvariantCulture);
 
     [Fact]
-    public async Task Classifier_beats_the_majority_class_and_the_language_model_beats_the_unigram()
+    public async Task ClassifierBeatsTheMajorityClassAndTheLanguageModelBeatsTheUnigram()
     {
         var nb = await ExecutedNotebooks.Get("12-heads-on-top.ipynb", Engine.Runner, solutions: true);
 

@@ -8,7 +8,7 @@ namespace TransformerCourse.Tests.Autograd;
 public class ShapesTests
 {
     [Fact]
-    public void SameMaskAndFinite_NameTheOpAndTheShapes()
+    public void SameMaskAndFiniteNameTheOpAndTheShapes()
     {
         var a = Tensor.Zeros(2, 3);
         Shapes.Same("Add", a, Tensor.Zeros(2, 3));

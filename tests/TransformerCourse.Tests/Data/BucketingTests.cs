@@ -6,7 +6,7 @@ namespace TransformerCourse.Tests.Data;
 public class BucketingTests
 {
     [Fact]
-    public void Bucketing_UsesEveryIndexOnce_AndIsAPureFunctionOfSeedAndEpoch()
+    public void BucketingUsesEveryIndexOnceAndIsAPureFunctionOfSeedAndEpoch()
     {
         var lengths = Enumerable.Range(0, 1003).Select(i => 1 + i * 37 % 29).ToList();
         var plan = Bucketing.Plan(lengths, batchSize: 16, seed: 5, epoch: 2, poolSize: 160);
@@ -18,7 +18,7 @@ public class BucketingTests
     }
 
     [Fact]
-    public void Bucketing_CutsPadding()
+    public void BucketingCutsPadding()
     {
         // Lengths 1..40 at random: batches of 16 drawn at random pad to ~max of 16 draws; sorted pools pad far less.
         var rng = new SplitMix64(11);

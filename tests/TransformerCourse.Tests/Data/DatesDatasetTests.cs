@@ -8,7 +8,7 @@ namespace TransformerCourse.Tests.Data;
 public class DatesDatasetTests
 {
     [Fact]
-    public void Formats_HandCheckedFor21March1994_AMonday()
+    public void FormatsHandCheckedFor21March1994AMonday()
     {
         string[] expected =
         [
@@ -21,7 +21,7 @@ public class DatesDatasetTests
     }
 
     [Fact]
-    public void Formats_HandCheckedFor9May2018_AWednesday()
+    public void FormatsHandCheckedFor9May2018AWednesday()
     {
         Assert.Equal("wednesday 9 may 2018", DateFormat.All[0].Render(new DateOnly(2018, 5, 9)));
         Assert.Equal("9/5/18", DateFormat.All[1].Render(new DateOnly(2018, 5, 9)));
@@ -60,11 +60,11 @@ public class DatesDatasetTests
     }
 
     [Fact]
-    public void IndependentReader_RejectsAWrongWeekday() =>
+    public void IndependentReaderRejectsAWrongWeekday() =>
         Assert.Throws<FormatException>(() => ParseIndependently("saturday 9 may 2018"));  // 9 May 2018 was a Wednesday
 
     [Fact]
-    public void CommittedHeldOutDates_ParseToTheirIsoTargets()
+    public void CommittedHeldOutDatesParseToTheirIsoTargets()
     {
         foreach (string file in new[] { "dates/valid.tsv", "dates/test.tsv", "dates/sample.tsv" })
             foreach (var pair in TsvFile.Read(Path.Combine(RepoPaths.Datasets, file)))
@@ -73,7 +73,7 @@ public class DatesDatasetTests
     }
 
     [Fact]
-    public void Create_HasTheDocumentedSizes_DisjointDates_AndShortInputs()
+    public void CreateHasTheDocumentedSizesDisjointDatesAndShortInputs()
     {
         var s = DatesDataset.Create();
         Assert.Equal((20_000, 1_000, 1_000), (s.Train.Count, s.Valid.Count, s.Test.Count));
@@ -86,7 +86,7 @@ public class DatesDatasetTests
     }
 
     [Fact]
-    public void Generate_IsDeterministic_AndUsesEveryFormat()
+    public void GenerateIsDeterministicAndUsesEveryFormat()
     {
         var a = DatesDataset.GenerateWithFormats(7, 2000);
         Assert.Equal(a, DatesDataset.GenerateWithFormats(7, 2000));
@@ -99,7 +99,7 @@ public class DatesDatasetTests
     }
 
     [Fact]
-    public void Sample_ShowsThreeOfEachFormat_FromTraining()
+    public void SampleShowsThreeOfEachFormatFromTraining()
     {
         var sample = DatesDataset.Sample();
         Assert.Equal(3 * DateFormat.All.Count, sample.Count);

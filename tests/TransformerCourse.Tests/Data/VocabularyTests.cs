@@ -9,7 +9,7 @@ public class VocabularyTests
     private static readonly string[][] Corpus = [["b", "a", "b"], ["c", "b", "a"], ["d"]];
 
     [Fact]
-    public void SpecialTokens_HaveFixedIds()
+    public void SpecialTokensHaveFixedIds()
     {
         var vocab = Vocabulary.Build(Corpus);
         Assert.Equal((0, 1, 2, 3), (Vocabulary.Pad, Vocabulary.Bos, Vocabulary.Eos, Vocabulary.Unk));
@@ -19,7 +19,7 @@ public class VocabularyTests
     }
 
     [Fact]
-    public void Build_OrdersByCountThenOrdinal_AndMinCountDropsRareTokens()
+    public void BuildOrdersByCountThenOrdinalAndMinCountDropsRareTokens()
     {
         Assert.Equal(["b", "a", "c", "d"], Vocabulary.Build(Corpus).Tokens.Skip(4));
         var vocab = Vocabulary.Build(Corpus, minCount: 2);
@@ -30,7 +30,7 @@ public class VocabularyTests
     }
 
     [Fact]
-    public void EncodeDecode_RoundTripsHangulWords()
+    public void EncodeDecodeRoundTripsHangulWords()
     {
         var tok = WordTokenizer.Instance;
         var vocab = Vocabulary.Build(["나는 학생입니다", "그는 학생이 아닙니다"], tok);
@@ -42,7 +42,7 @@ public class VocabularyTests
     }
 
     [Fact]
-    public void EncodeDecode_RoundTripsHangulCharacters()
+    public void EncodeDecodeRoundTripsHangulCharacters()
     {
         var tok = CharTokenizer.Instance;
         var vocab = Vocabulary.Build(["나는 학생입니다"], tok);
@@ -54,7 +54,7 @@ public class VocabularyTests
     }
 
     [Fact]
-    public void Decode_SkipsPadAndBos_StopsAtEos_AndKeepsUnk()
+    public void DecodeSkipsPadAndBosStopsAtEosAndKeepsUnk()
     {
         var vocab = Vocabulary.FromTokens(["x", "y"]);
         Assert.Equal(["x", "<unk>", "y"], vocab.Decode([1, 4, 3, 0, 5, 2, 4, 4]));
@@ -63,7 +63,7 @@ public class VocabularyTests
     }
 
     [Fact]
-    public void SaveLoad_RoundTrips_IncludingTheSpaceToken()
+    public void SaveLoadRoundTripsIncludingTheSpaceToken()
     {
         using var temp = new TempFolder();
         var vocab = Vocabulary.Build(["나는 학생", "I am"], CharTokenizer.Instance);
@@ -78,7 +78,7 @@ public class VocabularyTests
     [InlineData("<pad>\n<bos>\n<unk>\n<eos>\na\n", 3, "expected the special token <eos>, found '<unk>'")]
     [InlineData("<pad>\n<bos>\n<eos>\n<unk>\na\nb\na\n", 7, "duplicate token 'a' (first on line 5)")]
     [InlineData("<pad>\n<bos>\n<eos>\n<unk>\na\n\nb\n", 6, "empty token")]
-    public void Load_RejectsABadLine_NamingFileAndLine(string text, int line, string problem)
+    public void LoadRejectsABadLineNamingFileAndLine(string text, int line, string problem)
     {
         using var temp = new TempFolder();
         string path = temp.File("vocab.txt", text);

@@ -19,7 +19,7 @@ public sealed class AccelerationTests() : RestoresProviderAndVariable(Accelerati
     }
 
     [Fact]
-    public void Nothing_found_stays_managed_and_says_so()
+    public void NothingFoundStaysManagedAndSaysSo()
     {
         var missing = Path.Combine(Path.GetTempPath(), "no-such-dir", "libnothing.so.0");
         var result = Acceleration.Enable(new AccelerationOptions { Candidates = [missing], Override = "auto" });
@@ -36,7 +36,7 @@ public sealed class AccelerationTests() : RestoresProviderAndVariable(Accelerati
     }
 
     [Fact]
-    public void A_file_that_is_not_a_CBLAS_library_is_passed_over_with_the_reason()
+    public void AFileThatIsNotACBLASLibraryIsPassedOverWithTheReason()
     {
         var notALibrary =
             Path.Combine(Path.GetTempPath(), $"transformercourse-not-a-library-{Environment.ProcessId}.so");
@@ -60,7 +60,7 @@ public sealed class AccelerationTests() : RestoresProviderAndVariable(Accelerati
     }
 
     [Fact]
-    public void Managed_can_be_forced_even_when_a_library_is_installed()
+    public void ManagedCanBeForcedEvenWhenALibraryIsInstalled()
     {
         var result = Acceleration.Enable(new AccelerationOptions { Override = "managed" });
         Assert.Equal(AccelerationKind.Managed, result.Kind);
@@ -70,7 +70,7 @@ public sealed class AccelerationTests() : RestoresProviderAndVariable(Accelerati
     }
 
     [Fact]
-    public void The_environment_variable_forces_managed_or_a_library_path()
+    public void TheEnvironmentVariableForcesManagedOrALibraryPath()
     {
         Environment.SetEnvironmentVariable(Acceleration.EnvironmentVariable, "managed");
         var managed = Acceleration.Enable();
@@ -86,7 +86,7 @@ public sealed class AccelerationTests() : RestoresProviderAndVariable(Accelerati
     }
 
     [Fact]
-    public void Preferring_the_official_MKL_provider_falls_back_when_its_package_is_absent()
+    public void PreferringTheOfficialMKLProviderFallsBackWhenItsPackageIsAbsent()
     {
         // MathNet.Numerics.Providers.MKL is not referenced by the tests, so MathNet cannot find it.
         var result = Acceleration.Enable(new AccelerationOptions { PreferOfficialMkl = true,
@@ -102,18 +102,18 @@ public sealed class AccelerationTests() : RestoresProviderAndVariable(Accelerati
     [InlineData(new[] { "MKL", "OpenBLAS" }, "HygonGenuine", 1)] // any other vendor: OpenBLAS
     [InlineData(new[] { "MKL" }, "AuthenticAMD", 0)]              // the only usable one, whatever the CPU
     [InlineData(new[] { "Accelerate" }, "not x86", 0)]
-    public void MKL_is_chosen_on_Intel_CPUs_and_OpenBLAS_on_others(string[] families, string vendor, int expected) =>
+    public void MKLIsChosenOnIntelCPUsAndOpenBLASOnOthers(string[] families, string vendor, int expected) =>
         Assert.Equal(expected, Acceleration.Choose(families, vendor));
 
     [Fact]
-    public void Threads_below_one_are_refused()
+    public void ThreadsBelowOneAreRefused()
     {
         var e = Assert.Throws<ArgumentOutOfRangeException>(() => Acceleration.Enable(threads: 0));
         Assert.Contains("threads must be at least 1", e.Message);
     }
 
     [NativeFact]
-    public void Enable_installs_the_native_provider_and_matrix_algebra_agrees_with_managed()
+    public void EnableInstallsTheNativeProviderAndMatrixAlgebraAgreesWithManaged()
     {
         var rng = new Random(11);
         var a = Matrix<double>.Build.Dense(37, 23, (_, _) => 2 * rng.NextDouble() - 1);
@@ -151,7 +151,7 @@ public sealed class AccelerationTests() : RestoresProviderAndVariable(Accelerati
     }
 
     [NativeFact]
-    public void A_family_can_be_forced_by_name()
+    public void AFamilyCanBeForcedByName()
     {
         var family = NativeBlas.Library!.Family; // MKL, OpenBLAS or Accelerate: whichever is installed
         var result = Acceleration.Enable(new AccelerationOptions { Override = family.ToLowerInvariant() });
@@ -160,7 +160,7 @@ public sealed class AccelerationTests() : RestoresProviderAndVariable(Accelerati
     }
 
     [NativeFact]
-    public void The_thread_count_is_an_option_and_can_be_changed()
+    public void TheThreadCountIsAnOptionAndCanBeChanged()
     {
         var original = NativeBlas.Library!.Threads;
         try
@@ -180,7 +180,7 @@ public sealed class AccelerationTests() : RestoresProviderAndVariable(Accelerati
     }
 
     [ForcedBlasFact]
-    public void The_library_this_test_run_forces_is_active()
+    public void TheLibraryThisTestRunForcesIsActive()
     {
         // .ci/run sets TRANSFORMERCOURSE_TEST_BLAS=mkl for its second run of the fixture
         // tests: they must go through MKL.
@@ -193,7 +193,7 @@ public sealed class AccelerationTests() : RestoresProviderAndVariable(Accelerati
     }
 
     [NativeFact]
-    public void Disable_goes_back_to_managed()
+    public void DisableGoesBackToManaged()
     {
         Assert.True(Acceleration.Enable(new AccelerationOptions { Override = "auto" }).IsNative);
         var result = Acceleration.Disable();

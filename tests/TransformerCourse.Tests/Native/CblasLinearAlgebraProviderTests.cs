@@ -39,7 +39,7 @@ public class CblasLinearAlgebraProviderTests
 
     [NativeTheory]
     [MemberData(nameof(GemmCases))]
-    public void Dgemm_matches_managed(int m, int k, int n, Transpose ta, Transpose tb, double alpha, double beta)
+    public void DgemmMatchesManaged(int m, int k, int n, Transpose ta, Transpose tb, double alpha, double beta)
     {
         var rng = new Random(HashCode.Combine(m, k, n, ta, tb));
         // Stored shapes: A is m×k, or k×m when it is transposed by op; likewise B.
@@ -65,7 +65,7 @@ public class CblasLinearAlgebraProviderTests
     [InlineData(200, 150, 1)]
     [InlineData(0, 4, 3)]
     [InlineData(4, 0, 3)]
-    public void MatrixMultiply_matches_managed(int m, int k, int n)
+    public void MatrixMultiplyMatchesManaged(int m, int k, int n)
     {
         var rng = new Random(m * 10007 + k * 101 + n);
         var x = Compare.Random(rng, m * k);
@@ -78,7 +78,7 @@ public class CblasLinearAlgebraProviderTests
     }
 
     [NativeFact]
-    public void Dgemm_hand_computed_product_is_exact()
+    public void DgemmHandComputedProductIsExact()
     {
         // A = [1 2 3; 4 5 6], B = [7 8; 9 10; 11 12], A·B = [58 64; 139 154] (column-major arrays).
         double[] a = [1, 4, 2, 5, 3, 6], b = [7, 9, 11, 8, 10, 12];
@@ -103,7 +103,7 @@ public class CblasLinearAlgebraProviderTests
     }
 
     [NativeFact]
-    public void Beta_zero_never_reads_the_old_output()
+    public void BetaZeroNeverReadsTheOldOutput()
     {
         var rng = new Random(7);
         var a = Compare.Random(rng, 12);
@@ -121,7 +121,7 @@ public class CblasLinearAlgebraProviderTests
     [InlineData(5, 3, 1)]
     [InlineData(64, 100, 33)]
     [InlineData(0, 2, 2)]
-    public void Sgemm_matches_managed_in_single_precision(int m, int k, int n)
+    public void SgemmMatchesManagedInSinglePrecision(int m, int k, int n)
     {
         var rng = new Random(m + 31 * k + 977 * n);
         foreach (var ta in Ops)
@@ -143,7 +143,7 @@ public class CblasLinearAlgebraProviderTests
     }
 
     [NativeFact]
-    public void Shapes_that_do_not_fit_throw_what_managed_throws_and_never_reach_native_code()
+    public void ShapesThatDoNotFitThrowWhatManagedThrowsAndNeverReachNativeCode()
     {
         var provider = NativeBlas.Provider();
         var six = new double[6];
@@ -168,7 +168,7 @@ public class CblasLinearAlgebraProviderTests
     [InlineData(1)]
     [InlineData(17)]
     [InlineData(10_000)]
-    public void Blas1_operations_match_managed(int length)
+    public void Blas1OperationsMatchManaged(int length)
     {
         var rng = new Random(length + 3);
         var x = Compare.Random(rng, length);
@@ -209,7 +209,7 @@ public class CblasLinearAlgebraProviderTests
     }
 
     [NativeFact]
-    public void Products_go_to_native_code_and_other_operations_stay_managed()
+    public void ProductsGoToNativeCodeAndOtherOperationsStayManaged()
     {
         var provider = NativeBlas.Provider();
         ILinearAlgebraProvider asInterface = provider;

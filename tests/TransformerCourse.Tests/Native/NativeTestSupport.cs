@@ -83,7 +83,7 @@ sealed class MklFactAttribute : FactAttribute
 /// <summary>
 /// <c>TRANSFORMERCOURSE_TEST_BLAS</c> (<c>mkl</c>, <c>openblas</c> or a library path) makes the whole test run use
 /// that library as MathNet's provider from the start, so that the PyTorch fixture tests run through it; the test
-/// <c>The_library_this_test_run_forces_is_active</c> fails when it could not be enabled.
+/// <c>TheLibraryThisTestRunForcesIsActive</c> fails when it could not be enabled.
 /// </summary>
 static class ForcedTestBlas
 {

@@ -8,7 +8,7 @@ namespace TransformerCourse.Tests.Nn;
 public class DropoutTests
 {
     [Fact]
-    public void Training_ZeroesOrScales_Evaluation_PassesThrough()
+    public void TrainingZeroesOrScalesEvaluationPassesThrough()
     {
         var dropout = new Dropout(0.25, new Rng(3));
         var x = Tensor.Constant(MathNet.Numerics.LinearAlgebra.Matrix<double>.Build.Dense(40, 50, 3.0));
@@ -22,7 +22,7 @@ public class DropoutTests
     }
 
     [Fact]
-    public void SameSeedSameMask_AndPOutsideZeroOneIsRejected()
+    public void SameSeedSameMaskAndPOutsideZeroOneIsRejected()
     {
         var x = Tensor.Constant(MathNet.Numerics.LinearAlgebra.Matrix<double>.Build.Dense(4, 5, 1.0));
         Assert.Equal(new Dropout(0.5, new Rng(9)).Forward(x).Data, new Dropout(0.5, new Rng(9)).Forward(x).Data);

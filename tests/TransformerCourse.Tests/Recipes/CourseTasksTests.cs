@@ -28,7 +28,7 @@ public class CourseTasksTests
     }
 
     [Fact]
-    public void SampleSources_KoEnStartsWithTheSeedPair_OthersWithTheTestSet()
+    public void SampleSourcesKoEnStartsWithTheSeedPairOthersWithTheTestSet()
     {
         var koEn = Experiment.Create("ko-en", "gru", scale: 0.01);
         var samples = CourseTasks.Find("ko-en")!.SampleSources(koEn);

@@ -7,7 +7,7 @@ namespace TransformerCourse.Tests.Recipes.KoEn;
 public class EnglishGrammarTests
 {
     [Fact]
-    public void English_AgreesWithItsSubject()
+    public void EnglishAgreesWithItsSubject()
     {
         var go = new EnglishVerb("go", "goes", "went");
         Assert.Equal("goes", go.Conjugate(Agreement.ThirdSingular, Tense.Present, false));

@@ -8,7 +8,7 @@ namespace TransformerCourse.Tests.Recipes.KoEn;
 public class HangulTests
 {
     [Fact]
-    public void Hangul_DecomposesAndComposes()
+    public void HangulDecomposesAndComposes()
     {
         Assert.Equal((18, 0, 1), Hangul.Decompose('학'));     // ㅎ ㅏ ㄱ, U+D559
         Assert.Equal('학', Hangul.Compose(18, 0, 1));
