@@ -206,20 +206,9 @@ public class LayoutTests
 
     /// <summary>The .cs files of the library projects (not bin/, obj/): project, full path,
     /// path in the project.</summary>
-    private static IEnumerable<(string Project, string File, string Relative)> LibraryFiles()
-    {
-        foreach (var project in new[] { "TransformerCourse", "TransformerCourse.Recipes" })
-        {
-            string root = Path.Combine(RepoPaths.Root, "lib", project);
-            foreach (var file in Directory.EnumerateFiles(root, "*.cs", SearchOption.AllDirectories))
-            {
-                string relative = Path.GetRelativePath(root, file).Replace('\\', '/');
-                if (!relative.StartsWith("obj/", StringComparison.Ordinal)
-                    && !relative.StartsWith("bin/", StringComparison.Ordinal))
-                    yield return (project, file, relative);
-            }
-        }
-    }
+    private static IEnumerable<(string Project, string File, string Relative)> LibraryFiles() =>
+        new[] { "TransformerCourse", "TransformerCourse.Recipes" }.SelectMany(project =>
+            SourceFiles($"lib/{project}").Select(f => (project, f.File, f.Relative)));
 
     /// <summary>The longest line a source file may have, in Unicode characters (code points, not bytes).</summary>
     private const int MaxLineLength = 120;
@@ -244,19 +233,27 @@ public class LayoutTests
             ProjectFolders());
     }
 
+    /// <summary>The .cs files of a project folder (not bin/, obj/): full path, path in the project.</summary>
+    private static IEnumerable<(string File, string Relative)> SourceFiles(string projectFolder)
+    {
+        string root = Path.Combine(RepoPaths.Root, projectFolder);
+        foreach (var file in Directory.EnumerateFiles(root, "*.cs", SearchOption.AllDirectories))
+        {
+            string relative = Path.GetRelativePath(root, file).Replace('\\', '/');
+            if (!relative.StartsWith("obj/", StringComparison.Ordinal)
+                && !relative.StartsWith("bin/", StringComparison.Ordinal))
+                yield return (file, relative);
+        }
+    }
+
     [Fact]
     public void NoSourceLineIsLongerThan120Characters()
     {
         var offenders = new List<string>();
         foreach (var project in ProjectFolders())
         {
-            string root = Path.Combine(RepoPaths.Root, project);
-            foreach (var file in Directory.EnumerateFiles(root, "*.cs", SearchOption.AllDirectories))
+            foreach (var (file, relative) in SourceFiles(project))
             {
-                string relative = Path.GetRelativePath(root, file).Replace('\\', '/');
-                if (relative.StartsWith("obj/", StringComparison.Ordinal)
-                    || relative.StartsWith("bin/", StringComparison.Ordinal))
-                    continue;
                 string[] lines = File.ReadAllLines(file);
                 for (int i = 0; i < lines.Length; i++)
                 {
@@ -269,6 +266,37 @@ public class LayoutTests
         offenders.Sort(StringComparer.Ordinal);
         Assert.True(offenders.Count == 0,
             $"lines longer than {MaxLineLength} characters:\n  {string.Join("\n  ", offenders)}");
+    }
+
+    /// <summary>The names of the test methods (public void/Task methods) in <paramref name="source"/> that are not
+    /// PascalCase: they contain '_' or start with a lower-case letter.</summary>
+    public static List<string> NotPascalCaseTestNames(string source) =>
+        Regex.Matches(source, @"public\s+(?:async\s+)?(?:void|Task)\s+(\w+)\s*\(")
+            .Select(m => m.Groups[1].Value).Where(n => n.Contains('_') || char.IsLower(n[0])).ToList();
+
+    [Fact]
+    public void TheNameFinderSeesSnakeCaseAndAsyncTests()
+    {
+        // "PUBLIC" so that this file's own scan does not see the examples.
+        string source = ("[Fact]\nPUBLIC void Softmax_sums_to_one() { }\n[Fact]\nPUBLIC void SumsToOne() { }\n" +
+            "[Theory]\nPUBLIC async Task runs_async(int n) { }\nprivate void Helper_x() { }\n" +
+            "PUBLIC int Not_a_test() => 1;").Replace("PUBLIC", "public", StringComparison.Ordinal);
+        Assert.Equal(["Softmax_sums_to_one", "runs_async"], NotPascalCaseTestNames(source));
+    }
+
+    /// <summary>One naming style for tests in every test project: PascalCase sentences
+    /// (<c>RunnerAndKernelGiveTheSameOutputs</c>), no snake_case.</summary>
+    [Fact]
+    public void EveryTestMethodIsNamedInPascalCase()
+    {
+        var offenders = new List<string>();
+        foreach (var project in ProjectFolders().Where(f => f.StartsWith("tests/", StringComparison.Ordinal)))
+        {
+            foreach (var (file, relative) in SourceFiles(project))
+                offenders.AddRange(NotPascalCaseTestNames(File.ReadAllText(file))
+                    .Select(n => $"{project}/{relative}: {n}"));
+        }
+        Assert.True(offenders.Count == 0, $"test methods not in PascalCase:\n  {string.Join("\n  ", offenders)}");
     }
 
     /// <summary>Every path a README names in backticks (lib/…, notebooks/…, or a file relative to the README or to the
