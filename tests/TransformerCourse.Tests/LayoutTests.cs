@@ -1,6 +1,8 @@
 using System.Reflection;
 using System.Reflection.Emit;
+using System.Runtime.CompilerServices;
 using System.Text.RegularExpressions;
+using TransformerCourse.Tests.Fixtures;
 using TransformerCourse.Tests.Support;
 
 namespace TransformerCourse.Tests;
@@ -327,6 +329,65 @@ public class LayoutTests
             }
         }
         Assert.True(missing.Count == 0, $"paths named in READMEs that do not exist:\n  {string.Join("\n  ", missing)}");
+    }
+
+    /// <summary>The trait that marks a test comparing against a PyTorch fixture; .ci/run's MKL-forced step selects
+    /// the tests by it (<c>--filter Reference=PyTorch</c>).</summary>
+    private static bool IsMarkedPyTorch(MethodInfo test) => test.GetCustomAttributesData().Any(a =>
+        a.AttributeType == typeof(TraitAttribute) && a.ConstructorArguments.Select(c => c.Value as string)
+            .SequenceEqual(["Reference", "PyTorch"]));
+
+    /// <summary>The test methods of <paramref name="assembly"/> and whether each reads a PyTorch fixture: calls
+    /// <c>TorchFixture.Load</c> or <c>Parse</c> itself, in a lambda, local function or async body, or through a
+    /// helper of the same assembly.</summary>
+    public static Dictionary<MethodInfo, bool> ReadsAFixture(Assembly assembly)
+    {
+        var loads = typeof(TorchFixture).GetMethods(BindingFlags.Public | BindingFlags.Static)
+            .Where(m => m.Name is "Load" or "Parse").Select(m => (m.Module, m.MetadataToken)).ToHashSet();
+        bool Reads(MethodBase method, HashSet<(Module, int)> seen)
+        {
+            foreach (var member in BodyMembers(method))
+            {
+                if (member is MethodBase callee && loads.Contains((callee.Module, callee.MetadataToken))) return true;
+                var next = member switch
+                {
+                    MethodBase m when m.Module.Assembly == assembly => [m],
+                    Type t when t.Assembly == assembly && typeof(IAsyncStateMachine).IsAssignableFrom(t) =>
+                        t.GetMethods(BindingFlags.Instance | BindingFlags.NonPublic | BindingFlags.Public
+                            | BindingFlags.DeclaredOnly).Cast<MethodBase>().ToArray(),
+                    _ => Array.Empty<MethodBase>(),
+                };
+                foreach (var m in next)
+                    if (seen.Add((m.Module, m.MetadataToken)) && Reads(m, seen)) return true;
+            }
+            return false;
+        }
+        return assembly.GetTypes()
+            .SelectMany(t => t.GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly))
+            .Where(m => m.GetCustomAttributes<FactAttribute>().Any())
+            .ToDictionary(m => m, m => Reads(m, []));
+    }
+
+    [Fact]
+    public void EveryPyTorchFixtureTestAndOnlyThoseCarryTheTrait()
+    {
+        var wrong = ReadsAFixture(typeof(LayoutTests).Assembly).Where(t => t.Value != IsMarkedPyTorch(t.Key))
+            .Select(t => $"{t.Key.DeclaringType!.Name}.{t.Key.Name}: "
+                + (t.Value ? "reads a fixture, no [Trait(\"Reference\", \"PyTorch\")]" : "marked, reads no fixture"))
+            .Order(StringComparer.Ordinal).ToList();
+        Assert.True(wrong.Count == 0, string.Join("\n", wrong));
+    }
+
+    [Fact]
+    public void TheFixtureFinderSeesHelpersLambdasAndAsyncBodies()
+    {
+        var tests = ReadsAFixture(typeof(LayoutTests).Assembly)
+            .ToDictionary(t => t.Key.DeclaringType!.Name + "." + t.Key.Name, t => t.Value);
+        Assert.True(tests["AdamTests.ThreeStepsMatchPyTorch"]);           // through FixtureModules.StepsMatchPyTorch
+        Assert.True(tests["SafeTensorsTests.PyTorchExportedFileLoadsAndReproducesPyTorchsOutputs"]);
+        Assert.True(tests["TorchFixtureTests.ShapesBecomeTheCourseLayout"]);
+        Assert.False(tests["AdamTests.DefaultsMatchPyTorch"]);
+        Assert.False(tests["LayoutTests.TheFixtureFinderSeesHelpersLambdasAndAsyncBodies"]);
     }
 
     private static bool Reaches(Dictionary<string, HashSet<string>> uses, string from, string to)

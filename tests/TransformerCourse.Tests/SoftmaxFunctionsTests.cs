@@ -1,6 +1,8 @@
-using MathNet.Numerics.LinearAlgebra;
 using MathNet.Numerics.LinearAlgebra.Double;
+using MathNet.Numerics.LinearAlgebra;
+using TransformerCourse.Tests.Fixtures;
 using TransformerCourse.Tests.Support;
+using static TransformerCourse.Tests.Fixtures.FixtureModules;
 
 namespace TransformerCourse.Tests;
 
@@ -221,6 +223,48 @@ public class SoftmaxFunctionsTests
         {
             var ex = Assert.Throws<ArgumentOutOfRangeException>(action);
             Assert.Contains($"the temperature is {shown}; it must be a positive finite number", ex.Message);
+        }
+    }
+
+    [Theory]
+    [Trait("Reference", "PyTorch")]
+    [InlineData("softmax", false)]
+    [InlineData("log_softmax", true)]
+    public void MatchesPyTorch(string name, bool log)
+    {
+        var f = TorchFixture.Load(name);
+        var x = f.Matrix("input.x");
+        for (int i = 0; i < x.RowCount; i++)
+        {
+            var row = log ? SoftmaxFunctions.Log(x.Row(i)) : SoftmaxFunctions.Of(x.Row(i));
+            // Log-probabilities reach −2e4 here, whose ulp is 3.6e-12: compare them relative to their size.
+            Expect.CloseRelative(f.Matrix("output.y").Row(i).ToRowMatrix(), row.ToRowMatrix(), OpTol, $"row {i}");
+        }
+    }
+
+    [Fact]
+    [Trait("Reference", "PyTorch")]
+    public void WithTemperatureMatchesPyTorch()
+    {
+        var f = TorchFixture.Load("softmax_temperature");
+        var x = f.Matrix("input.x");
+        for (int i = 0; i < x.RowCount; i++)
+        {
+            var row = SoftmaxFunctions.Of(x.Row(i), f.ConfigDouble("temperature"));
+            Expect.Close(f.Matrix("output.y").Row(i), row, OpTol, $"row {i}");
+        }
+    }
+
+    [Fact]
+    [Trait("Reference", "PyTorch")]
+    public void MaskedMatchesPyTorch()
+    {
+        var f = TorchFixture.Load("softmax_masked");
+        var (x, hidden) = (f.Matrix("input.x"), f.Matrix("input.mask"));
+        for (int i = 0; i < x.RowCount; i++)
+        {
+            var keep = hidden.Row(i).Select(h => h == 0).ToArray();
+            Expect.Close(f.Matrix("output.y").Row(i), SoftmaxFunctions.Masked(x.Row(i), keep), OpTol, $"row {i}");
         }
     }
 }

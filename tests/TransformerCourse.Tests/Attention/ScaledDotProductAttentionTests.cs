@@ -6,7 +6,7 @@ using TransformerCourse.Autograd;
 using TransformerCourse.Autograd.Kernels;
 using TransformerCourse.Tests.Fixtures;
 using TransformerCourse.Tests.Support;
-using static TransformerCourse.Tests.Attention.FixtureModules;
+using static TransformerCourse.Tests.Fixtures.FixtureModules;
 
 namespace TransformerCourse.Tests.Attention;
 
@@ -30,6 +30,7 @@ public class ScaledDotProductAttentionTests
     }
 
     [Fact]
+    [Trait("Reference", "PyTorch")]
     public void ReadableVersionMatchesPyTorchPerSequence()
     {
         var f = TorchFixture.Load("scaled_dot_product_attention");
@@ -56,6 +57,7 @@ public class ScaledDotProductAttentionTests
     }
 
     [Fact]
+    [Trait("Reference", "PyTorch")]
     public void FusedVersionMatchesPyTorchInOneCall()
     {
         var f = TorchFixture.Load("scaled_dot_product_attention");

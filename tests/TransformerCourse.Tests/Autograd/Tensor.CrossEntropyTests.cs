@@ -1,5 +1,7 @@
 using TransformerCourse.Autograd;
+using TransformerCourse.Tests.Fixtures;
 using TransformerCourse.Tests.Support;
+using static TransformerCourse.Tests.Fixtures.FixtureModules;
 
 namespace TransformerCourse.Tests.Autograd;
 
@@ -129,5 +131,21 @@ public class TensorCrossEntropyTests
         }
         Expect.Close(expected / count, loss.Item(), 1e-13);
         Expect.Gradients(() => z.CrossEntropy(targets, labelSmoothing: 0.1), z);
+    }
+
+    [Theory]
+    [Trait("Reference", "PyTorch")]
+    [InlineData("cross_entropy_plain")]
+    [InlineData("cross_entropy_smoothing")]
+    [InlineData("cross_entropy_smoothing_ignore")]
+    public void MatchesPyTorch(string name)
+    {
+        var f = TorchFixture.Load(name);
+        var logits = Tensor.Parameter(f.Matrix("input.logits"));
+        var loss =
+            logits.CrossEntropy(f.Ints("input.target"), f.ConfigInt("ignore_index"), f.ConfigDouble("label_smoothing"));
+        Expect.Close(f.Scalar("output.loss"), loss.Item(), OpTol, "loss");
+        loss.Backward();
+        Expect.Close(f.Matrix("grad_input.logits"), logits.Grad!, OpTol, "∂logits");
     }
 }

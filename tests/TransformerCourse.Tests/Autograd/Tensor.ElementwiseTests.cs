@@ -1,6 +1,8 @@
 using MathNet.Numerics;
 using TransformerCourse.Autograd;
+using TransformerCourse.Tests.Fixtures;
 using TransformerCourse.Tests.Support;
+using static TransformerCourse.Tests.Fixtures.FixtureModules;
 
 namespace TransformerCourse.Tests.Autograd;
 
@@ -103,5 +105,20 @@ public class TensorElementwiseTests
         var x = Gen.Param(3, 4, rng, "x");
         var w = Gen.Param(4, 4, rng, "w");
         Expect.Gradients(() => x.MatMul(w).Gelu().Mul(x.Sigmoid()).Add(x.Tanh().Square()).Exp().Mean(), x, w);
+    }
+
+    [Theory]
+    [Trait("Reference", "PyTorch")]
+    [InlineData("gelu")]
+    [InlineData("gelu_tanh")]
+    public void GeluMatchesPyTorch(string name)
+    {
+        var f = TorchFixture.Load(name);
+        bool tanh = f.ConfigString("approximate") == "tanh";
+        var x = Tensor.Parameter(f.Matrix("input.x"));
+        var y = x.Gelu(tanh);
+        Expect.Close(f.Matrix("output.y"), y.Data, OpTol, "y");
+        y.Backward(f.Matrix("input.upstream"));
+        Expect.Close(f.Matrix("grad_input.x"), x.Grad!, OpTol, "∂x");
     }
 }

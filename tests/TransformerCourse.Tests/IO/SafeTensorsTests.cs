@@ -9,7 +9,7 @@ using TransformerCourse.Optim;
 using TransformerCourse.Tests.Fixtures;
 using TransformerCourse.Tests.Support;
 using TransformerCourse.Transformer;
-using static TransformerCourse.Tests.Attention.FixtureModules;
+using static TransformerCourse.Tests.Fixtures.FixtureModules;
 
 namespace TransformerCourse.Tests.IO;
 
@@ -27,6 +27,7 @@ public sealed class SafeTensorsTests : IDisposable
     };
 
     [Theory]
+    [Trait("Reference", "PyTorch")]
     [InlineData("transformer_f64.safetensors", "transformer_2x2", 1e-9)]
     [InlineData("transformer_f32.safetensors", "transformer_2x2_f32", 1e-9)]
     public void PyTorchExportedFileLoadsAndReproducesPyTorchsOutputs(string file, string fixture, double tol)

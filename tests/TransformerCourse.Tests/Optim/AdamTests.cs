@@ -1,6 +1,7 @@
 using TransformerCourse.Autograd;
 using TransformerCourse.Optim;
 using TransformerCourse.Tests.Support;
+using static TransformerCourse.Tests.Fixtures.FixtureModules;
 
 namespace TransformerCourse.Tests.Optim;
 
@@ -199,4 +200,11 @@ public class AdamTests
         }
         Assert.Equal(Train(fused: false).Data.ToArray(), Train(fused: true).Data.ToArray());
     }
+
+    [Theory]
+    [Trait("Reference", "PyTorch")]
+    [InlineData("adam")]
+    [InlineData("adam_l2")]
+    [InlineData("adamw")]
+    public void ThreeStepsMatchPyTorch(string name) => StepsMatchPyTorch(name, ["exp_avg", "exp_avg_sq"]);
 }

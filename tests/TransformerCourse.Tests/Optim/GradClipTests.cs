@@ -1,6 +1,8 @@
 using TransformerCourse.Autograd;
 using TransformerCourse.Optim;
+using TransformerCourse.Tests.Fixtures;
 using TransformerCourse.Tests.Support;
+using static TransformerCourse.Tests.Fixtures.FixtureModules;
 
 namespace TransformerCourse.Tests.Optim;
 
@@ -59,5 +61,20 @@ public class GradClipTests
         Expect.Close(Math.Sqrt(sumSq), norm, 1e-13);
         double coef = 0.5 / (Math.Sqrt(sumSq) + 1e-6);
         for (int i = 0; i < ps.Count; i++) Expect.Close(before[i] * coef, ps[i].Grad!, 1e-15);
+    }
+
+    [Theory]
+    [Trait("Reference", "PyTorch")]
+    [InlineData("clip_grad_norm")]
+    [InlineData("clip_grad_norm_unclipped")]
+    public void ClipGradNormMatchesPyTorch(string name)
+    {
+        var f = TorchFixture.Load(name);
+        var ps = WeightAndBias.Select(n => Tensor.Parameter(f.Matrix("param." + n), n)).ToArray();
+        for (int i = 0; i < ps.Length; i++) ps[i].Grad = f.Matrix($"grad.{WeightAndBias[i]}.before");
+        double norm = GradClip.ClipGradNorm(ps, f.ConfigDouble("max_norm"));
+        Expect.Close(f.Scalar("output.total_norm"), norm, OpTol, "norm");
+        for (int i = 0; i < ps.Length; i++) Expect.Close(f.Matrix($"grad.{WeightAndBias[i]}.after"), ps[i].Grad!, OpTol,
+            $"{WeightAndBias[i]} gradient");
     }
 }

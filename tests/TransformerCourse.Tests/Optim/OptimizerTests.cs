@@ -4,6 +4,7 @@ using TransformerCourse.Nn;
 using TransformerCourse.Optim;
 using TransformerCourse.Tests.Fixtures;
 using TransformerCourse.Tests.Support;
+using static TransformerCourse.Tests.Fixtures.FixtureModules;
 
 namespace TransformerCourse.Tests.Optim;
 
@@ -16,20 +17,8 @@ public class OptimizerTests
     private const double Tol = 1e-12;
     private static readonly string[] Names = ["a", "b"];
 
-    private static Optimizer Make(TorchFixture f, Tensor[] ps)
-    {
-        double lr = f.ConfigDouble("lr"), wd = f.ConfigDouble("weight_decay");
-        return f.ConfigString("optimizer") switch
-        {
-            "Adam" => new Adam(ps, lr, f.ConfigDouble("beta1"), f.ConfigDouble("beta2"), f.ConfigDouble("eps"), wd),
-            "AdamW" => new AdamW(ps, lr, f.ConfigDouble("beta1"), f.ConfigDouble("beta2"), f.ConfigDouble("eps"), wd),
-            "SGD" => new Sgd(ps, lr, f.ConfigDouble("momentum"), wd, f.ConfigDouble("dampening"),
-                f.ConfigBool("nesterov")),
-            var other => throw new ArgumentException(other),
-        };
-    }
-
     [Theory]
+    [Trait("Reference", "PyTorch")]
     [InlineData("adam_late_param", new[] { "exp_avg", "exp_avg_sq" })]
     [InlineData("adamw_late_param", new[] { "exp_avg", "exp_avg_sq" })]
     [InlineData("sgd_momentum_late_param", new[] { "momentum_buffer" })]
@@ -39,7 +28,7 @@ public class OptimizerTests
         var f = TorchFixture.Load(name);
         Assert.Equal(3, f.ConfigInt("b_first_grad_step"));
         var ps = Names.Select(n => Tensor.Parameter(f.Matrix("param." + n), n)).ToArray();
-        var opt = Make(f, ps);
+        var opt = MakeOptimizer(f, ps);
         var updates = new int[ps.Length];
         for (int step = 1; step <= f.ConfigInt("steps"); step++)
         {

@@ -1,6 +1,7 @@
 using TransformerCourse.Autograd;
 using TransformerCourse.Optim;
 using TransformerCourse.Tests.Support;
+using static TransformerCourse.Tests.Fixtures.FixtureModules;
 
 namespace TransformerCourse.Tests.Optim;
 
@@ -89,4 +90,8 @@ public class SgdTests
         Expect.Close(-3.0, always.Data[0, 0], 1e-15); // its b is 1 at every step: 1, then 0.5·1 + 0.5·1, ...
         Assert.Equal([3, 2], sgd.ParameterStepCounts);
     }
+
+    [Fact]
+    [Trait("Reference", "PyTorch")]
+    public void ThreeStepsWithMomentumMatchPyTorch() => StepsMatchPyTorch("sgd_momentum", ["momentum_buffer"]);
 }

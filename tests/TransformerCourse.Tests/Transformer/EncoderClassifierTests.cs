@@ -5,7 +5,7 @@ using TransformerCourse.Optim;
 using TransformerCourse.Tests.Fixtures;
 using TransformerCourse.Tests.Support;
 using TransformerCourse.Transformer;
-using static TransformerCourse.Tests.Attention.FixtureModules;
+using static TransformerCourse.Tests.Fixtures.FixtureModules;
 
 namespace TransformerCourse.Tests.Transformer;
 

@@ -5,7 +5,7 @@ using TransformerCourse.Optim;
 using TransformerCourse.Tests.Fixtures;
 using TransformerCourse.Tests.Support;
 using TransformerCourse.Transformer;
-using static TransformerCourse.Tests.Attention.FixtureModules;
+using static TransformerCourse.Tests.Fixtures.FixtureModules;
 
 namespace TransformerCourse.Tests.Transformer;
 
@@ -16,6 +16,7 @@ public class Seq2SeqTransformerTests
             ids.Length / time).Select(b => Enumerable.Range(0, time).Count(t => ids[b * time + t] != pad)).ToArray();
 
     [Fact]
+    [Trait("Reference", "PyTorch")]
     public void FullModelLossAndEveryGradientMatchPyTorch()
     {
         var f = TorchFixture.Load("seq2seq_model");

@@ -56,6 +56,7 @@ public class SinusoidalPositionalEncodingTests
     }
 
     [Fact]
+    [Trait("Reference", "PyTorch")]
     public void TableMatchesPyTorchAndTheAnnotatedTransformer()
     {
         var f = TorchFixture.Load("positional_encoding");

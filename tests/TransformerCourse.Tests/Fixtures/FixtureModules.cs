@@ -2,10 +2,11 @@ using MathNet.Numerics.LinearAlgebra;
 using TransformerCourse.Attention;
 using TransformerCourse.Autograd;
 using TransformerCourse.Nn;
-using TransformerCourse.Tests.Fixtures;
+using TransformerCourse.Optim;
 using TransformerCourse.Tests.Support;
+using TransformerCourse.Transformer;
 
-namespace TransformerCourse.Tests.Attention;
+namespace TransformerCourse.Tests.Fixtures;
 
 /// <summary>Moving PyTorch fixtures in and out of our modules: parameters by state-dict
 /// name, masks, gradients.</summary>
@@ -13,6 +14,61 @@ public static class FixtureModules
 {
     /// <summary>The PyTorch tolerance of issue 3: 1e-9 absolute on outputs and gradients.</summary>
     public const double Tol = 1e-9;
+
+    /// <summary>The tolerance for single ops, modules and optimiser steps against PyTorch in float64.</summary>
+    public const double OpTol = 1e-12;
+
+    /// <summary>The parameter names of the optimiser and clipping fixtures.</summary>
+    public static readonly string[] WeightAndBias = ["weight", "bias"];
+
+    /// <summary>The layer sizes and options of an encoder/decoder layer fixture.</summary>
+    public static TransformerConfig LayerConfig(TorchFixture f) => new()
+    {
+        DModel = f.ConfigInt("d_model"),
+        Heads = f.ConfigInt("nhead"),
+        DFF = f.ConfigInt("dim_feedforward"),
+        Dropout = f.ConfigDouble("dropout"),
+        Activation = f.ConfigString("activation") == "gelu" ? Activation.Gelu : Activation.Relu,
+        NormFirst = f.ConfigBool("norm_first"),
+        LayerNormEps = f.ConfigDouble("layer_norm_eps"),
+    };
+
+    /// <summary>The optimiser an optimiser fixture names ("Adam", "AdamW" or "SGD") with its settings.</summary>
+    public static Optimizer MakeOptimizer(TorchFixture f, Tensor[] ps)
+    {
+        double lr = f.ConfigDouble("lr"), wd = f.ConfigDouble("weight_decay");
+        return f.ConfigString("optimizer") switch
+        {
+            "Adam" => new Adam(ps, lr, f.ConfigDouble("beta1"), f.ConfigDouble("beta2"), f.ConfigDouble("eps"), wd),
+            "AdamW" => new AdamW(ps, lr, f.ConfigDouble("beta1"), f.ConfigDouble("beta2"), f.ConfigDouble("eps"), wd),
+            "SGD" => new Sgd(ps, lr, f.ConfigDouble("momentum"), wd, f.ConfigDouble("dampening"),
+                f.ConfigBool("nesterov")),
+            var other => throw new ArgumentException(other),
+        };
+    }
+
+    /// <summary>Runs the optimiser fixture <paramref name="name"/>'s steps with PyTorch's gradients and asserts the
+    /// parameters and each of <paramref name="buffers"/> after every step.</summary>
+    public static void StepsMatchPyTorch(string name, string[] buffers)
+    {
+        var f = TorchFixture.Load(name);
+        var ps = WeightAndBias.Select(n => Tensor.Parameter(f.Matrix("param." + n), n)).ToArray();
+        var opt = MakeOptimizer(f, ps);
+        for (int step = 1; step <= f.ConfigInt("steps"); step++)
+        {
+            for (int i = 0; i < ps.Length; i++) ps[i].Grad = f.Matrix($"grad.{WeightAndBias[i]}.step{step}");
+            opt.Step();
+            var state = opt.StateDict();
+            for (int i = 0; i < ps.Length; i++)
+            {
+                string n = WeightAndBias[i];
+                Expect.Close(f.Matrix($"param.{n}.after_step{step}"), ps[i].Data, OpTol, $"{n} after step {step}");
+                foreach (var b in buffers)
+                    Expect.Close(f.Matrix($"state.{n}.{b}.after_step{step}"), state[$"{i}.{b}"], OpTol,
+                        $"{n}.{b} after step {step}");
+            }
+        }
+    }
 
     /// <summary>Copies every <c>param.&lt;name&gt;</c> of the fixture into the module (strict: the names
     /// must match exactly).</summary>
