@@ -89,7 +89,7 @@ public class RunnerTests
         // #r "tiny/Tiny.dll" + #load, relative to the notebook
         Assert.Equal("42\n", r.Cells[1].Output);
         Assert.Matches(@"^Wall time: [0-9.]+ms\n$", r.Cells[2].Output);              // #!time
-        // #!csharp
+        // cell 3 selects C# with #!csharp
         Assert.Equal((CellStatus.Ran, "selected C# in an F# cell: 500500\n"), (r.Cells[3].Status, r.Cells[3].Output));
         Assert.Equal((CellStatus.SkippedOtherKernel, "fsharp"), (r.Cells[4].Status, r.Cells[4].Kernel));
         Assert.Equal((CellStatus.SkippedOtherKernel, "markdown"), (r.Cells[5].Status, r.Cells[5].Kernel));
