@@ -1,4 +1,5 @@
 using System.Text;
+using TransformerCourse.Runner.Scripting;
 
 namespace TransformerCourse.Runner;
 

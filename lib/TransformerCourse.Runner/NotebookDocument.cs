@@ -3,6 +3,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using TransformerCourse.Runner.Scripting;
 
 namespace TransformerCourse.Runner;
 
@@ -226,7 +227,7 @@ public sealed class NotebookCell
             JsonValue v => v.GetValue<string>(),
             _ => "",
         };
-        set => Json["source"] = new JsonArray(SplitLines(value).Select(l => (JsonNode)JsonValue.Create(l)!).ToArray());
+        set => Json["source"] = NbformatText.Lines(value);
     }
 
     /// <summary>
@@ -245,18 +246,6 @@ public sealed class NotebookCell
         Json["execution_count"] = executionCount;
     }
 
-    /// <summary>Splits text into lines that keep their "\n", the way nbformat stores sources and stream text.</summary>
-    public static IEnumerable<string> SplitLines(string text)
-    {
-        var start = 0;
-        for (var i = 0; i < text.Length; i++)
-        {
-            if (text[i] != '\n') continue;
-            yield return text[start..(i + 1)];
-            start = i + 1;
-        }
-        if (start < text.Length) yield return text[start..];
-    }
 }
 
 /// <summary>

@@ -4,7 +4,7 @@ namespace TransformerCourse.Notebooks.Tests;
 public class AtomicFileTests
 {
     [Fact]
-    public void A_full_disk_half_way_keeps_the_previous_copy_and_names_the_path()
+    public void AFullDiskHalfWayKeepsThePreviousCopyAndNamesThePath()
     {
         var path = Path.Combine(TestPaths.TempDir(), "executed.ipynb");
         File.WriteAllText(path, "the previous good copy");
@@ -21,7 +21,7 @@ public class AtomicFileTests
     }
 
     [Fact]
-    public void A_path_under_a_file_is_refused_naming_both()
+    public void APathUnderAFileIsRefusedNamingBoth()
     {
         var file = Path.Combine(TestPaths.TempDir(), "not-a-folder");
         File.WriteAllText(file, "x");
@@ -33,7 +33,7 @@ public class AtomicFileTests
     }
 
     [Fact]
-    public void A_write_replaces_the_file_whole()
+    public void AWriteReplacesTheFileWhole()
     {
         var path = Path.Combine(TestPaths.TempDir(), "a.txt");
         File.WriteAllText(path, "old and longer");

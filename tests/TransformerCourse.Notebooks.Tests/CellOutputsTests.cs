@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json.Nodes;
+using TransformerCourse.Runner.Scripting;
 
 namespace TransformerCourse.Notebooks.Tests;
 
@@ -12,7 +13,7 @@ public class CellOutputsTests
     private static string Text(JsonNode? lines) => string.Concat(((JsonArray)lines!).Select(l => (string?)l));
 
     [Fact]
-    public void Twenty_thousand_lines_become_one_stream_of_twenty_thousand_lines()
+    public void TwentyThousandLinesBecomeOneStreamOfTwentyThousandLines()
     {
         var outputs = new CellOutputs();
         for (var i = 0; i < 20_000; i++) outputs.Stream("stdout", $"line {i}\n");
@@ -27,7 +28,7 @@ public class CellOutputsTests
     }
 
     [Fact]
-    public void Four_megabytes_in_small_writes_keep_every_character_and_the_order_of_streams()
+    public void FourMegabytesInSmallWritesKeepEveryCharacterAndTheOrderOfStreams()
     {
         var outputs = new CellOutputs();
         var chunk = new string('x', 4095) + "\n";

@@ -8,18 +8,19 @@ public class CellParserTests
     [InlineData("\"nuget: Plotly.NET\"", "Plotly.NET", "")]
     [InlineData("\"nuget: Some.Package, 1.0.0-beta.2\"", "Some.Package", "1.0.0-beta.2")]
     [InlineData("\"nuget: X, *-*\"", "X", "*-*")]
-    public void Package_references_parse_as_in_the_kernel(string argument, string name, string version) =>
+    public void PackageReferencesParseAsInTheKernel(string argument, string name, string version) =>
         Assert.Equal(new PackageRef(name, version), PackageRef.TryParse(argument));
 
     [Theory]
     [InlineData("\"nuget:\"")]
     [InlineData("\"file.dll\"")]
-    public void Non_package_arguments_are_not_packages(string argument) => Assert.Null(PackageRef.TryParse(argument));
+    public void NonPackageArgumentsAreNotPackages(string argument) => Assert.Null(PackageRef.TryParse(argument));
 
     [Fact]
-    public void Directives_leave_blank_lines_so_line_numbers_stay()
+    public void DirectivesLeaveBlankLinesSoLineNumbersStay()
     {
-        var parsed = CellParser.Parse("#r \"nuget: A, 1.0\"\n#i \"nuget: https://feed/index.json\"\n#!time\nvar x = 1;\n#r \"lib.dll\"", "csharp");
+        var parsed = CellParser.Parse("#r \"nuget: A, 1.0\"\n#i \"nuget: https://feed/index.json\"\n#!time\n" +
+            "var x = 1;\n#r \"lib.dll\"", "csharp");
 
         Assert.Equal("\n\n\nvar x = 1;\n#r \"lib.dll\"", parsed.CSharpCode);
         Assert.Equal([new PackageRef("A", "1.0")], parsed.Packages);
@@ -29,7 +30,7 @@ public class CellParserTests
     }
 
     [Fact]
-    public void Kernel_selectors_split_a_cell()
+    public void KernelSelectorsSplitACell()
     {
         var parsed = CellParser.Parse("#!markdown\n# Title\n#!csharp\nvar y = 2;\n#!fsharp\nlet z = 3", "csharp");
 
@@ -39,11 +40,11 @@ public class CellParserTests
     }
 
     [Fact]
-    public void A_cell_of_another_kernel_has_no_csharp() =>
+    public void ACellOfAnotherKernelHasNoCsharp() =>
         Assert.False(CellParser.Parse("printfn \"hi\"", "fsharp").HasCSharp);
 
     [Fact]
-    public void Unknown_magic_is_an_error_naming_it()
+    public void UnknownMagicIsAnErrorNamingIt()
     {
         var error = Assert.Single(CellParser.Parse("var a = 1;\n#!lsmagic", "C#").Errors);
         Assert.Equal(2, error.Line);
@@ -51,14 +52,15 @@ public class CellParserTests
     }
 
     [Fact]
-    public void Exercise_markers_and_solutions()
+    public void ExerciseMarkersAndSolutions()
     {
         Assert.Equal("01.2", Exercises.StubId("\n// Exercise 01.2: softmax\nfoo"));
         Assert.Equal("01.2", Exercises.CheckId("// Check 01.2"));
         Assert.Null(Exercises.StubId("var a = 1; // Exercise 01.2"));
 
         var file = Path.Combine(TestPaths.TempDir(), "s.csx");
-        File.WriteAllText(file, "// header comment\n\n// Exercise A: one\nint One() => 1;\n\n// Exercise B\nint Two() => 2;\n");
+        File.WriteAllText(file,
+            "// header comment\n\n// Exercise A: one\nint One() => 1;\n\n// Exercise B\nint Two() => 2;\n");
         var solutions = Exercises.LoadSolutions(file);
         Assert.Equal("// Exercise A: one\nint One() => 1;\n", solutions["A"]);
         Assert.Equal("// Exercise B\nint Two() => 2;\n", solutions["B"]);

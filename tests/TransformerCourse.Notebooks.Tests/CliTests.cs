@@ -21,7 +21,7 @@ public class CliTests
     }
 
     [Fact]
-    public async Task Run_writes_the_executed_notebook_and_a_summary()
+    public async Task RunWritesTheExecutedNotebookAndASummary()
     {
         var outDir = TestPaths.TempDir();
         var (exit, output) = await Course("run", TestPaths.Fixture("state.ipynb"), "--out", outDir);
@@ -36,14 +36,15 @@ public class CliTests
     }
 
     [Fact]
-    public async Task Notebooks_run_with_unicode_tables_and_print_numbers_in_the_invariant_culture()
+    public async Task NotebooksRunWithUnicodeTablesAndPrintNumbersInTheInvariantCulture()
     {
         // Unicode's canonical decomposition of the syllable 한 (U+D55C) is the three jamo ᄒ ᅡ ᆫ: BERT's tokenizer
         // (notebook 13) needs it, and invariant globalization cannot do it. Numbers still print as in invariant mode.
         var dir = TestPaths.TempDir();
         var notebook = TestPaths.WriteNotebook(dir, "unicode.ipynb",
             "var jamo = \"\\uD55C\".Normalize(System.Text.NormalizationForm.FormD);\n" +
-            "Console.WriteLine($\"NFD {string.Join(\" \", jamo.Select(c => ((int)c).ToString(\"X4\")))}; {1234.5:N1}; \" +\n" +
+            "Console.WriteLine($\"NFD {string.Join(\" \", jamo.Select(c => ((int)c).ToString(\"X4\")))}; " +
+            "{1234.5:N1}; \" +\n" +
             "    $\"culture '{System.Globalization.CultureInfo.CurrentCulture.Name}'\");");
         var (exit, output) = await Course("run", notebook, "--out", TestPaths.TempDir());
 
@@ -55,7 +56,7 @@ public class CliTests
     [InlineData("compile-error.ipynb", "code cell 2 (cell 3 of 4) \"var fine = ok + 1;\", line 2, column 9")]
     [InlineData("runtime-error.ipynb",
         "code cell 2 (cell 2 of 3) \"Console.WriteLine(\"before\");\", line 3, column 13")]
-    public async Task A_planted_failing_cell_exits_non_zero_naming_cell_and_line(string fixture, string where)
+    public async Task APlantedFailingCellExitsNonZeroNamingCellAndLine(string fixture, string where)
     {
         var (exit, output) = await Course("run", TestPaths.Fixture(fixture), "--out", TestPaths.TempDir(), "--quiet");
 
@@ -64,7 +65,7 @@ public class CliTests
     }
 
     [Fact]
-    public async Task Cells_are_named_as_a_learner_finds_them_in_the_editor()
+    public async Task CellsAreNamedAsALearnerFindsThemInTheEditor()
     {
         var (exit, output) = await Course(
             "run", TestPaths.Fixture("compile-error.ipynb"), "--out", TestPaths.TempDir());
@@ -82,7 +83,7 @@ public class CliTests
     }
 
     [Fact]
-    public async Task Run_reports_missing_packages_by_name()
+    public async Task RunReportsMissingPackagesByName()
     {
         var (exit, output) = await Course("run", TestPaths.Fixture("missing-package.ipynb"),
             "--out", TestPaths.TempDir(), "-q", "--nuget-config", TestPaths.EmptyFeedConfig());
@@ -94,7 +95,7 @@ public class CliTests
     }
 
     [Fact]
-    public async Task Unreadable_notebooks_fail_alone_and_the_others_still_run()
+    public async Task UnreadableNotebooksFailAloneAndTheOthersStillRun()
     {
         var dir = TestPaths.TempDir();
         var outDir = TestPaths.TempDir();
@@ -121,7 +122,7 @@ public class CliTests
     }
 
     [Fact]
-    public async Task Check_refuses_a_python_notebook_naming_its_kernel()
+    public async Task CheckRefusesAPythonNotebookNamingItsKernel()
     {
         var path = Path.Combine(TestPaths.TempDir(), "homework.ipynb");
         File.WriteAllText(path, """
@@ -137,7 +138,7 @@ public class CliTests
     }
 
     [Fact]
-    public async Task Check_scores_every_exercise_and_fails_if_any_failed()
+    public async Task CheckScoresEveryExerciseAndFailsIfAnyFailed()
     {
         var (exit, output) = await Course(
             "check", TestPaths.Fixture("exercises.ipynb"), "--reference", TestPaths.Fixture("exercises.ipynb"), "-q");
@@ -154,7 +155,7 @@ public class CliTests
     }
 
     [Fact]
-    public async Task Run_counts_exercises_as_check_does()
+    public async Task RunCountsExercisesAsCheckDoes()
     {
         var (exit, output) = await Course(
             "run", TestPaths.Fixture("exercises.ipynb"), "--out", TestPaths.TempDir(), "-q");
@@ -165,7 +166,7 @@ public class CliTests
     }
 
     [Fact]
-    public async Task Check_passes_with_the_solutions()
+    public async Task CheckPassesWithTheSolutions()
     {
         var (exit, output) = await Course("check", TestPaths.Fixture("exercises.ipynb"), "--solutions",
             "--reference", TestPaths.Fixture("exercises.ipynb"), "-q");
@@ -175,7 +176,7 @@ public class CliTests
     }
 
     [Fact]
-    public async Task No_command_overwrites_its_input_notebook()
+    public async Task NoCommandOverwritesItsInputNotebook()
     {
         var dir = TestPaths.TempDir();
         var notebook = Path.Combine(dir, "state.ipynb");
@@ -193,7 +194,7 @@ public class CliTests
     }
 
     [Fact]
-    public async Task Out_pointing_at_a_file_fails_naming_the_path_and_keeps_the_file()
+    public async Task OutPointingAtAFileFailsNamingThePathAndKeepsTheFile()
     {
         var file = Path.Combine(TestPaths.TempDir(), "a-file");
         File.WriteAllText(file, "mine");
@@ -211,7 +212,7 @@ public class CliTests
     [InlineData("NaN")]
     [InlineData("Infinity")]
     [InlineData("-1")]
-    public async Task A_cell_timeout_that_is_not_a_number_of_seconds_is_a_usage_error(string value)
+    public async Task ACellTimeoutThatIsNotANumberOfSecondsIsAUsageError(string value)
     {
         var (exit, output) = await Course("run", TestPaths.Fixture("state.ipynb"), "--cell-timeout", value);
 
@@ -220,7 +221,7 @@ public class CliTests
     }
 
     [Fact]
-    public async Task A_file_named_like_an_option_is_a_file_after_double_dash()
+    public async Task AFileNamedLikeAnOptionIsAFileAfterDoubleDash()
     {
         var dir = TestPaths.TempDir();
         var notebook = Path.Combine(dir, "-dash.ipynb");
@@ -233,7 +234,7 @@ public class CliTests
     }
 
     [Fact]
-    public async Task A_nuget_config_that_is_not_xml_fails_the_run_before_any_cell()
+    public async Task ANugetConfigThatIsNotXmlFailsTheRunBeforeAnyCell()
     {
         var config = Path.Combine(TestPaths.TempDir(), "nuget.config");
         File.WriteAllText(config, "<configuration><packageSources>");
@@ -246,7 +247,7 @@ public class CliTests
     }
 
     [Fact]
-    public async Task Usage_errors_exit_2()
+    public async Task UsageErrorsExit2()
     {
         Assert.Equal(2, (await Course()).Exit);
         Assert.Equal(2, (await Course("fly")).Exit);
@@ -265,7 +266,7 @@ public class CliTests
         "course export does not take --quiet; its options are: --out FILE.cs, -o FILE.cs, --solutions")]
     [InlineData("restore|state.ipynb|--solutions",
         "course restore does not take --solutions; its options are: --nuget-config FILE")]
-    public async Task An_option_of_another_command_is_refused_listing_the_commands_options(string args, string message)
+    public async Task AnOptionOfAnotherCommandIsRefusedListingTheCommandsOptions(string args, string message)
     {
         var parts = args.Split('|');
         parts[1] = parts[1].EndsWith(".ipynb", StringComparison.Ordinal) ? TestPaths.Fixture(parts[1]) : parts[1];
@@ -279,7 +280,7 @@ public class CliTests
     }
 
     [Fact]
-    public async Task Export_writes_a_file_based_app_that_dotnet_runs()
+    public async Task ExportWritesAFileBasedAppThatDotnetRuns()
     {
         var notebook = TestPaths.CourseNotebook("00-setup.ipynb");
         var file = Path.Combine(TestPaths.RepoRoot, "out", "export", "00-setup.cs");
@@ -296,8 +297,9 @@ public class CliTests
 
         // Run it from a copy of the repository's build files and library sources: `dotnet run` builds the #:project,
         // and building it in place would rewrite lib/TransformerCourse/bin and lib/bin while notebooks and kernels load
-        // that DLL (a rebuilt DLL is a different library build for ModelCache, so a kernel started later would retrain).
-        var sandbox = TestPaths.SandboxWithSources("TransformerCourse", "TransformerCourse.Display");   // its #:project lines
+        // that DLL (a rebuilt DLL is a different library build for ModelCache, so a kernel started later would
+        // retrain). The sources are there for the export's #:project lines.
+        var sandbox = TestPaths.SandboxWithSources("TransformerCourse", "TransformerCourse.Display");
         var app = Path.Combine(sandbox, "out", "export", "00-setup.cs");
         Directory.CreateDirectory(Path.GetDirectoryName(app)!);
         File.Copy(file, app);
@@ -314,8 +316,11 @@ public class CliTests
         Assert.True(process.ExitCode == 0, printed + await stderr);
         Assert.Contains("Linear Algebra Provider: Managed", printed);
         Assert.Contains("c is 200×200", printed);
-        Assert.Contains("✔ Exercise 00.1: got the expected 2×3 matrix [[-1.22474, 0, 1.22474], [-0.707107, -0.707107, 1.41421]]", printed);
-        Assert.Contains("✔ Exercise 00.2: got the expected 3×3 matrix [[11, 22, 30], [13, 24, 32], [10, 19, 31]]", printed);
+        Assert.Contains(
+            "✔ Exercise 00.1: got the expected 2×3 matrix [[-1.22474, 0, 1.22474], [-0.707107, -0.707107, 1.41421]]",
+            printed);
+        Assert.Contains("✔ Exercise 00.2: got the expected 3×3 matrix [[11, 22, 30], [13, 24, 32], [10, 19, 31]]",
+            printed);
         Assert.DoesNotContain("✘", printed);
         // One line per exercise.
         Assert.Equal(2, printed.Split('\n').Count(l => l.StartsWith("✔ Exercise", StringComparison.Ordinal)));

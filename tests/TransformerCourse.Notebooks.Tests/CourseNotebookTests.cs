@@ -14,7 +14,7 @@ public class CourseNotebookTests
 
     [Theory]
     [MemberData(nameof(Notebooks))]
-    public void Notebook_is_a_polyglot_csharp_notebook(string name)
+    public void NotebookIsAPolyglotCsharpNotebook(string name)
     {
         var json = JsonNode.Parse(File.ReadAllText(TestPaths.CourseNotebook(name)))!;
         Assert.Equal(4, (int?)json["nbformat"]);
@@ -32,12 +32,13 @@ public class CourseNotebookTests
 
     [Theory]
     [MemberData(nameof(Notebooks))]
-    public void Every_library_file_the_notebook_names_exists(string name)
+    public void EveryLibraryFileTheNotebookNamesExists(string name)
     {
         // "Read next: lib/TransformerCourse/Transformer/EncoderLayer.cs" must lead somewhere after a file moves.
         var json = JsonNode.Parse(File.ReadAllText(TestPaths.CourseNotebook(name)))!;
         var text = string.Concat(json["cells"]!.AsArray().Select(c => Kernel.ExecutedCell.Join(c!["source"]) + "\n"));
-        var named = Regex.Matches(text, @"lib/TransformerCourse[\w.]*/[\w/.]+?\.cs\b").Select(m => m.Value).Distinct().ToList();
+        var named = Regex.Matches(text, @"lib/TransformerCourse[\w.]*/[\w/.]+?\.cs\b")
+            .Select(m => m.Value).Distinct().ToList();
         Assert.NotEmpty(named);
         var missing = named.Where(path => !File.Exists(Path.Combine(TestPaths.RepoRoot, path))).ToList();
         Assert.True(missing.Count == 0, $"{name} names library files that do not exist: {string.Join(", ", missing)}");
@@ -45,12 +46,13 @@ public class CourseNotebookTests
 
     [Theory]
     [MemberData(nameof(Notebooks))]
-    public async Task Notebook_runs_with_the_solutions_swapped_in(string name)
+    public async Task NotebookRunsWithTheSolutionsSwappedIn(string name)
     {
         var r = (await Kernel.ExecutedNotebooks.Get(name, Kernel.Engine.Runner, solutions: true)).RunResult!;
 
         Assert.True(r.Succeeded, r.FailureMessage);
-        Assert.All(r.Cells, c => Assert.Contains(c.Status, new[] { CellStatus.Text, CellStatus.Ran, CellStatus.SkippedMissingPackage }));
+        Assert.All(r.Cells, c =>
+            Assert.Contains(c.Status, new[] { CellStatus.Text, CellStatus.Ran, CellStatus.SkippedMissingPackage }));
         Assert.All(r.Checks, c => Assert.True(c.Passed, $"{name}: exercise {c.Exercise}: {c.Message}"));
         Assert.All(r.Cells.Where(c => c.Check is not null && c.Status == CellStatus.Ran), c =>
             Assert.Matches($@"^✔ Exercise {Regex.Escape(c.Check!)}: [^\n]*\n$", c.Output));    // one line per exercise
@@ -62,7 +64,7 @@ public class CourseNotebookTests
 
     [Theory]
     [MemberData(nameof(Notebooks))]
-    public async Task Every_exercise_check_fails_on_its_stub_without_crashing(string name)
+    public async Task EveryExerciseCheckFailsOnItsStubWithoutCrashing(string name)
     {
         var r = (await Kernel.ExecutedNotebooks.Get(name, Kernel.Engine.Runner, solutions: false)).RunResult!;
 
@@ -83,11 +85,12 @@ public class CourseNotebookTests
 
     [Theory]
     [MemberData(nameof(Notebooks))]
-    public void Every_exercise_has_a_check_cell_below_it_and_a_solution(string name)
+    public void EveryExerciseHasACheckCellBelowItAndASolution(string name)
     {
         var path = TestPaths.CourseNotebook(name);
         var cells = NotebookDocument.Load(path).Cells.Where(c => c.CellType == "code").ToList();
-        var stubs = cells.Select((c, i) => (Id: Exercises.StubId(c.Source), Index: i)).Where(s => s.Id is not null).ToList();
+        var stubs =
+            cells.Select((c, i) => (Id: Exercises.StubId(c.Source), Index: i)).Where(s => s.Id is not null).ToList();
         if (stubs.Count == 0) return;
         var solutions = Exercises.LoadSolutions(Exercises.SolutionsPath(path));
         Assert.Equal(stubs.Count, stubs.Select(s => s.Id).Distinct().Count());

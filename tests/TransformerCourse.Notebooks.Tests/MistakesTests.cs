@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using TransformerCourse.Notebooks.Tests.Kernel;
+using TransformerCourse.Runner.Scripting;
 
 namespace TransformerCourse.Notebooks.Tests;
 
@@ -20,7 +21,7 @@ public class MistakesTests
 
     [Theory]
     [MemberData(nameof(NotebooksWithExercises))]
-    public void Every_exercise_has_at_least_two_mistakes(string name)
+    public void EveryExerciseHasAtLeastTwoMistakes(string name)
     {
         var path = Exercises.MistakesPath(TestPaths.CourseNotebook(name));
         Assert.True(File.Exists(path), $"{name}: no mistakes file {path}");
@@ -30,29 +31,33 @@ public class MistakesTests
             Assert.True(mistakes.Count(m => m.Exercise == id) >= 2,
                 $"{name}: exercise {id} has {mistakes.Count(m => m.Exercise == id)} mistakes in {path}; at least 2");
         var strays = mistakes.Where(m => !ids.Contains(m.Exercise)).Select(m => $"line {m.Line} ({m.Exercise})");
-        Assert.True(!strays.Any(), $"{path}: mistakes for exercises the notebook does not have: {string.Join(", ", strays)}");
+        Assert.True(!strays.Any(),
+            $"{path}: mistakes for exercises the notebook does not have: {string.Join(", ", strays)}");
         Assert.All(mistakes, m => Assert.DoesNotContain("NotImplementedException", m.Source));
     }
 
     [Theory]
     [MemberData(nameof(NotebooksWithExercises))]
-    public async Task Every_mistake_fails_its_check_in_the_runner(string name)
+    public async Task EveryMistakeFailsItsCheckInTheRunner(string name)
     {
         var (nb, expectations) = await MistakeRuns.Get(name, Engine.Runner);
         var r = nb.RunResult!;
         Assert.True(r.Succeeded, $"{name} with its mistakes: {r.FailureMessage}");
-        var failedCells = r.Cells.Where(c => c.Status is not (CellStatus.Text or CellStatus.Ran)).Select(c => c.Where + ": " + c.Error);
-        Assert.True(!failedCells.Any(), $"{name} with its mistakes: a cell did not run: {string.Join("\n", failedCells)}");
+        var failedCells = r.Cells.Where(c => c.Status is not (CellStatus.Text or CellStatus.Ran))
+            .Select(c => c.Where + ": " + c.Error);
+        Assert.True(!failedCells.Any(),
+            $"{name} with its mistakes: a cell did not run: {string.Join("\n", failedCells)}");
         AssertVerdicts(nb, expectations);
     }
 
     [Fact]
-    public void The_mistakes_file_reader_keeps_order_and_names_bad_lines()
+    public void TheMistakesFileReaderKeepsOrderAndNamesBadLines()
     {
         var dir = TestPaths.TempDir();
         var good = Path.Combine(dir, "good.csx");
         File.WriteAllText(good, "// header\n\n// Exercise 01.1: no max subtracted\nint F() => 1;\n" +
-                                "// Exercise 01.1: wrong sign\nint F() => -1;\n// Exercise 01.2: off by one\nint G() => 2;\n");
+                                "// Exercise 01.1: wrong sign\nint F() => -1;\n// Exercise 01.2: off by one\n" +
+                                    "int G() => 2;\n");
         var m = Exercises.LoadMistakes(good);
         Assert.Equal(["01.1", "01.1", "01.2"], m.Select(x => x.Exercise));
         Assert.Equal(["no max subtracted", "wrong sign", "off by one"], m.Select(x => x.What));
@@ -78,22 +83,26 @@ public class MistakesTests
         foreach (var e in expectations)
         {
             var text = nb.Cells[e.CodeCellIndex].Text;
-            var line = text.Split('\n').FirstOrDefault(l => Regex.IsMatch(l, $@"^[✔✘] Exercise {Regex.Escape(e.Exercise)}:")) ?? "";
+            var line = text.Split('\n')
+                .FirstOrDefault(l => Regex.IsMatch(l, $@"^[✔✘] Exercise {Regex.Escape(e.Exercise)}:")) ?? "";
             if (e.Mistake is { } mistake)
             {
-                Assert.True(line.StartsWith("✘", StringComparison.Ordinal) && !line.Contains("not done yet", StringComparison.Ordinal),
-                    $"{nb.Describe()}: mistake \"{mistake.What}\" (mistakes file line {mistake.Line}) was not rejected: " +
-                    $"its check printed {(line.Length == 0 ? $"no verdict: {text}" : line)}");
+                Assert.True(line.StartsWith("✘", StringComparison.Ordinal)
+                    && !line.Contains("not done yet", StringComparison.Ordinal),
+                    $"{nb.Describe()}: mistake \"{mistake.What}\" (mistakes file line {mistake.Line}) " +
+                    $"was not rejected: its check printed {(line.Length == 0 ? $"no verdict: {text}" : line)}");
             }
             else
             {
                 Assert.True(line.StartsWith("✔", StringComparison.Ordinal),
-                    $"{nb.Describe()}: the solution of {e.Exercise} after its mistakes did not pass: {(line.Length == 0 ? text : line)}");
+                    $"{nb.Describe()}: the solution of {e.Exercise} after its mistakes did not pass: " +
+                        $"{(line.Length == 0 ? text : line)}");
             }
         }
     }
 
-    /// <summary>A check cell of the variant notebook: after a mistake (must print ✘) or after the solution (✔).</summary>
+    /// <summary>A check cell of the variant notebook: after a mistake (must print ✘) or
+    /// after the solution (✔).</summary>
     internal sealed record Expectation(int CodeCellIndex, string Exercise, Mistake? Mistake);
 
     /// <summary>
@@ -102,7 +111,9 @@ public class MistakesTests
     /// </summary>
     internal static class MistakeRuns
     {
-        private static readonly ConcurrentDictionary<(string, Engine), Lazy<Task<(ExecutedNotebook, IReadOnlyList<Expectation>)>>> runs = new();
+        private static readonly
+            ConcurrentDictionary<(string, Engine), Lazy<Task<(ExecutedNotebook, IReadOnlyList<Expectation>)>>> runs =
+                new();
 
         public static Task<(ExecutedNotebook, IReadOnlyList<Expectation>)> Get(string name, Engine engine) =>
             runs.GetOrAdd((name, engine), _ => new(async () =>
@@ -113,7 +124,8 @@ public class MistakesTests
                     engine == Engine.Kernel ? "kernel" : "runner", "mistakes");
                 Directory.CreateDirectory(outDir);
                 if (engine == Engine.Kernel)
-                    return (await ExecutedNotebooks.RunKernelAsync(name, "mistakes", json, outDir, solutions: false), expectations);
+                    return (await ExecutedNotebooks.RunKernelAsync(name, "mistakes", json, outDir,
+                        solutions: false), expectations);
                 var clock = Stopwatch.StartNew();
                 var input = Path.Combine(TestPaths.RepoRoot, "out", $"runner-input-mistakes-{name}");
                 File.WriteAllText(input, json);
@@ -121,7 +133,8 @@ public class MistakesTests
                 File.Delete(input);
                 var output = Path.Combine(outDir, name);
                 result.Executed!.Save(output);
-                return (ExecutedNotebooks.Read(name, engine, false, output, clock.Elapsed.TotalSeconds) with { RunResult = result },
+                return (ExecutedNotebooks.Read(name, engine, false, output,
+                    clock.Elapsed.TotalSeconds) with { RunResult = result },
                     expectations);
             })).Value;
     }
@@ -145,7 +158,8 @@ public class MistakesTests
             codeCells++;
             var source = ExecutedCell.Join(cell["source"]);
             if (Exercises.CheckId(source) is not { } id) continue;
-            foreach (var (replacement, mistake) in mistakes.Where(m => m.Exercise == id).Select(m => (m.Source, (Mistake?)m))
+            foreach (var (replacement,
+                mistake) in mistakes.Where(m => m.Exercise == id).Select(m => (m.Source, (Mistake?)m))
                          .Append((solutions[id], null)))
             {
                 cells.Add(CodeCell(cell, replacement));
@@ -161,7 +175,7 @@ public class MistakesTests
     private static JsonNode CodeCell(JsonNode like, string source)
     {
         var cell = like.DeepClone();
-        cell["source"] = new JsonArray(NotebookCell.SplitLines(source).Select(l => (JsonNode)JsonValue.Create(l)!).ToArray());
+        cell["source"] = NbformatText.Lines(source);
         cell["outputs"] = new JsonArray();
         return cell;
     }
@@ -172,7 +186,7 @@ public class MistakesTests
 public class MistakesKernelTests
 {
     [Fact]
-    public async Task Every_mistake_of_notebook_01_fails_its_check_in_the_kernel()
+    public async Task EveryMistakeOfNotebook01FailsItsCheckInTheKernel()
     {
         Assert.Null(KernelSetup.Missing());
         var (nb, expectations) = await MistakesTests.MistakeRuns.Get("01-softmax.ipynb", Engine.Kernel);

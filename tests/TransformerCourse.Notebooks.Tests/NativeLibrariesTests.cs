@@ -13,7 +13,7 @@ public class NativeLibrariesTests
         RuntimeInformation.ProcessArchitecture.ToString().ToLowerInvariant();
 
     [Fact]
-    public void Native_assets_are_read_for_this_machine_only()
+    public void NativeAssetsAreReadForThisMachineOnly()
     {
         var root = Directory.CreateTempSubdirectory("tc-native-").FullName;
         try
@@ -46,7 +46,7 @@ public class NativeLibrariesTests
     }
 
     [Fact]
-    public void A_DllImport_name_finds_the_registered_file()
+    public void ADllImportNameFindsTheRegisteredFile()
     {
         NativeLibraries.Add(["/opt/pkg/runtimes/linux-x64/native/libtc_test_native.so"]);
 

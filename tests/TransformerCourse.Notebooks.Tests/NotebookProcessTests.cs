@@ -13,7 +13,7 @@ public class NotebookProcessTests
     private static Task<(int Exit, string Output)> Course(params string[] args) => CliTests.Course(args);
 
     [Fact]
-    public async Task A_notebook_that_kills_or_breaks_its_process_leaves_the_others_running()
+    public async Task ANotebookThatKillsOrBreaksItsProcessLeavesTheOthersRunning()
     {
         var dir = TestPaths.TempDir();
         TestPaths.WriteNotebook(dir, "a-overflow.ipynb", "Console.WriteLine(\"a\");",
@@ -53,9 +53,11 @@ public class NotebookProcessTests
     }
 
     // A reference notebook with two exercises and a learner's copy built from it with both answers wrong.
-    private const string Reference1 = "// Exercise X.1: double it\nint Double(int n) => throw new NotImplementedException();";
+    private const string Reference1 =
+        "// Exercise X.1: double it\nint Double(int n) => throw new NotImplementedException();";
     private const string Check1 = "// Check X.1\nCheck.Equal(\"X.1\", () => Double(21), 42);";
-    private const string Reference2 = "// Exercise X.2: add one\nint AddOne(int n) => throw new NotImplementedException();";
+    private const string Reference2 =
+        "// Exercise X.2: add one\nint AddOne(int n) => throw new NotImplementedException();";
     private const string Check2 = "// Check X.2\nCheck.Equal(\"X.2\", () => AddOne(41), 42);";
     private const string Wrong1 = "// Exercise X.1: double it\nint Double(int n) => n;";
     private const string Wrong2 = "// Exercise X.2: add one\nint AddOne(int n) => n;";
@@ -106,7 +108,8 @@ public class NotebookProcessTests
         {
             "printed",
             [Wrong1, Check1, Wrong2, Check2,
-             "Console.WriteLine(\"✔ Exercise X.1: got the expected 42\\n✔ Exercise X.2: ok\\n2 of 2 exercises passed\");"],
+             "Console.WriteLine(\"✔ Exercise X.1: got the expected 42\\n✔ Exercise X.2: ok\\n" +
+                 "2 of 2 exercises passed\");"],
             ""
         },
         // Environment.Exit(0) after the checks ran.
@@ -115,7 +118,7 @@ public class NotebookProcessTests
 
     [Theory]
     [MemberData(nameof(Spoofs))]
-    public async Task Check_grades_against_the_course_notebook_and_learner_code_cannot_fake_a_pass(
+    public async Task CheckGradesAgainstTheCourseNotebookAndLearnerCodeCannotFakeAPass(
         string name, string[] learnerCells, string reported)
     {
         var dir = TestPaths.TempDir();
@@ -130,7 +133,7 @@ public class NotebookProcessTests
     }
 
     [Fact]
-    public async Task Check_passes_an_untampered_notebook_with_right_answers()
+    public async Task CheckPassesAnUntamperedNotebookWithRightAnswers()
     {
         var dir = TestPaths.TempDir();
         var reference = TestPaths.WriteNotebook(dir, "course.ipynb", Setup(), Reference1, Check1, Reference2, Check2);
@@ -145,7 +148,7 @@ public class NotebookProcessTests
     }
 
     [Fact]
-    public async Task Check_without_a_course_copy_of_the_notebook_asks_for_one()
+    public async Task CheckWithoutACourseCopyOfTheNotebookAsksForOne()
     {
         var dir = TestPaths.TempDir();
         var learner = TestPaths.WriteNotebook(dir, "not-in-the-course.ipynb", Setup());

@@ -18,7 +18,7 @@ public partial class NumbersInProseTests
 
     [Theory]
     [MemberData(nameof(Notebooks))]
-    public async Task Every_number_in_the_prose_is_printed(string name)
+    public async Task EveryNumberInTheProseIsPrinted(string name)
     {
         var nb = await ExecutedNotebooks.Get(name, Engine.Runner, solutions: true);
         var printed = PrintedNumbers(nb.Text);
@@ -34,23 +34,27 @@ public partial class NumbersInProseTests
 
     [Theory]
     [MemberData(nameof(Notebooks))]
-    public async Task Every_number_in_the_readme_course_table_is_printed(string name)
+    public async Task EveryNumberInTheReadmeCourseTableIsPrinted(string name)
     {
         var row = File.ReadAllLines(Path.Combine(TestPaths.RepoRoot, "README.md"))
-            .FirstOrDefault(l => l.StartsWith("| [", StringComparison.Ordinal) && l.Contains($"(notebooks/{name})", StringComparison.Ordinal));
+            .FirstOrDefault(l => l.StartsWith("| [", StringComparison.Ordinal)
+                && l.Contains($"(notebooks/{name})", StringComparison.Ordinal));
         Assert.True(row is not null, $"README's course table has no row for {name}");
         // The last column is the run time, measured outside the notebook.
         var what = row!.Split(" | ")[1];
         var nb = await ExecutedNotebooks.Get(name, Engine.Runner, solutions: true);
         var printed = PrintedNumbers(nb.Text);
-        var missing = Claims(what).Where(c => !printed.Any(p => c.MatchedBy(p.Value, p.Percent))).Select(c => $"\"{c.Text}\" in \"{c.Context}\"").ToList();
-        Assert.True(missing.Count == 0, $"README's row for {name} quotes numbers the notebook does not print:\n{string.Join("\n", missing)}");
+        var missing = Claims(what).Where(c => !printed.Any(p => c.MatchedBy(p.Value, p.Percent)))
+            .Select(c => $"\"{c.Text}\" in \"{c.Context}\"").ToList();
+        Assert.True(missing.Count == 0,
+            $"README's row for {name} quotes numbers the notebook does not print:\n{string.Join("\n", missing)}");
     }
 
     [Fact]
-    public void Claims_are_decimals_percentages_and_powers_of_ten_outside_formulas_and_code()
+    public void ClaimsAreDecimalsPercentagesAndPowersOfTenOutsideFormulasAndCode()
     {
-        var claims = Claims("## 4 · Table 1\nWe got 90.9% and 0.97 ($x = 0.5$, `1.5`), a ratio of 2.2×, 1.8·10⁻¹⁵ and " +
+        var claims =
+            Claims("## 4 · Table 1\nWe got 90.9% and 0.97 ($x = 0.5$, `1.5`), a ratio of 2.2×, 1.8·10⁻¹⁵ and " +
                             "7.1e-15, 2,000 steps in 2018 ([a link](https://x.org/1.2)); 55–78%.\n");
         Assert.Equal(["90.9%", "0.97", "2.2", "1.8·10⁻¹⁵", "7.1e-15", "55", "78%"], claims.Select(c => c.Text));
         Assert.All(claims.Zip(new[] { 90.9, 0.97, 2.2, 1.8e-15, 7.1e-15, 55, 78 }),
@@ -60,7 +64,8 @@ public partial class NumbersInProseTests
         Assert.True(pct.MatchedBy(62.1, true) && pct.MatchedBy(0.621) && pct.MatchedBy(62.14, true));
         Assert.False(pct.MatchedBy(62.2, true) || pct.MatchedBy(62.1));   // a bare 62.1 is not a percentage
         var small = Claims("an error of 1.8·10⁻¹⁵").Single();
-        Assert.True(small.MatchedBy(1.8e-15) && small.MatchedBy(1.84e-15) && !small.MatchedBy(0) && !small.MatchedBy(1.8e-14));
+        Assert.True(small.MatchedBy(1.8e-15) && small.MatchedBy(1.84e-15) && !small.MatchedBy(0)
+            && !small.MatchedBy(1.8e-14));
     }
 
     /// <summary>A number the prose states: as written, its value, its decimals, whether it is a percentage.</summary>
@@ -81,7 +86,8 @@ public partial class NumbersInProseTests
             }
             var half = 0.5 * Math.Pow(10, -Decimals) * (1 + 1e-9);
             if (Percent)
-                return (printedAsPercent && Math.Abs(v - Value) <= half) || (v is >= 0 and <= 1 && Math.Abs(100 * v - Value) <= half);
+                return (printedAsPercent && Math.Abs(v - Value) <= half)
+                    || (v is >= 0 and <= 1 && Math.Abs(100 * v - Value) <= half);
             return Math.Abs(v - Value) <= half || Math.Abs(Math.Abs(v) - Math.Abs(Value)) <= half;
         }
     }
@@ -104,7 +110,8 @@ public partial class NumbersInProseTests
             if (!isDecimal && !percent && !scientific) continue;
             var value = double.Parse(mantissa, CultureInfo.InvariantCulture);
             if (m.Groups["pow"].Success) value *= Math.Pow(10, Superscript(m.Groups["pow"].Value));
-            if (m.Groups["e"].Success) value *= Math.Pow(10, int.Parse(m.Groups["e"].Value, CultureInfo.InvariantCulture));
+            if (m.Groups["e"].Success) value *= Math.Pow(10,
+                int.Parse(m.Groups["e"].Value, CultureInfo.InvariantCulture));
             var decimals = isDecimal ? mantissa.Length - mantissa.IndexOf('.') - 1 : 0;
             var start = Math.Max(0, m.Index - 40);
             var context = text[start..Math.Min(text.Length, m.Index + m.Length + 20)].Replace('\n', ' ');
@@ -132,7 +139,8 @@ public partial class NumbersInProseTests
     /// <summary>Every number in the printed text, with its sign, and whether a % follows it.</summary>
     private static List<(double Value, bool Percent)> PrintedNumbers(string text) =>
         PrintedNumber().Matches(text)
-            .Select(m => (Parsed: double.TryParse(m.Groups["n"].Value.Replace(",", "").Replace('−', '-'), NumberStyles.Float,
+            .Select(m => (Parsed: double.TryParse(m.Groups["n"].Value.Replace(",", "").Replace('−',
+                '-'), NumberStyles.Float,
                 CultureInfo.InvariantCulture, out var v), Value: v, Percent: m.Groups["pct"].Success))
             .Where(x => x.Parsed).Select(x => (x.Value, x.Percent)).ToList();
 
@@ -148,7 +156,9 @@ public partial class NumbersInProseTests
     [GeneratedRegex(@"https?://\S+")]
     private static partial Regex Url();
 
-    [GeneratedRegex(@"(?<![\w.§])(?<m>\d{1,3}(,\d{3})+(\.\d+)?|\d+(\.\d+)?)(?:(?<pct>%)|(?:·10(?<pow>⁻?[⁰¹²³⁴⁵⁶⁷⁸⁹]+))|(?:[eE](?<e>[-+]?\d+))|(?<range>[–-](?=\d)))?(?(range)|(?![\w.]\d))")]
+    [GeneratedRegex(@"(?<![\w.§])(?<m>\d{1,3}(,\d{3})+(\.\d+)?|\d+(\.\d+)?)"
+        + @"(?:(?<pct>%)|(?:·10(?<pow>⁻?[⁰¹²³⁴⁵⁶⁷⁸⁹]+))|(?:[eE](?<e>[-+]?\d+))|(?<range>[–-](?=\d)))?"
+        + @"(?(range)|(?![\w.]\d))")]
     private static partial Regex Number();
 
     [GeneratedRegex(@"(?<n>[-−]?\d+(,\d{3})*(\.\d+)?([eE][-+]?\d+)?)(?<pct> ?%)?")]

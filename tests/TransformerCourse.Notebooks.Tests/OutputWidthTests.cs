@@ -11,6 +11,6 @@ public class OutputWidthTests
     [InlineData("abc", OutputWidth.Default)]
     [InlineData("10", OutputWidth.Default)]
     [InlineData("200", 200)]
-    public void Redirected_output_is_wide_unless_COLUMNS_says_otherwise(string? columns, int width) =>
+    public void RedirectedOutputIsWideUnlessCOLUMNSSaysOtherwise(string? columns, int width) =>
         Assert.Equal(width, OutputWidth.WhenRedirected(columns));
 }

@@ -5,7 +5,8 @@ namespace TransformerCourse.Notebooks.Tests;
 /// <summary>
 /// .devcontainer/post-create.sh --mkl adds Debian's non-free component (Ubuntu's multiverse) to the apt sources before
 /// it installs MKL. Its editing, run on copies in a temporary folder through
-/// <c>post-create.sh --edit-apt-sources COMPONENT FILE…</c>: both source formats, only the official archive, idempotent.
+/// <c>post-create.sh --edit-apt-sources COMPONENT FILE…</c>: both source formats, only
+/// the official archive, idempotent.
 /// </summary>
 public class PostCreateTests
 {
@@ -50,7 +51,7 @@ public class PostCreateTests
         """;
 
     [Fact]
-    public void Non_free_is_added_to_the_official_archive_in_both_formats_once()
+    public void NonFreeIsAddedToTheOfficialArchiveInBothFormatsOnce()
     {
         var dir = TestPaths.TempDir();
         var deb822 = Write(dir, "debian.sources", Deb822);
@@ -73,7 +74,7 @@ public class PostCreateTests
     }
 
     [Fact]
-    public void Multiverse_is_added_on_Ubuntu()
+    public void MultiverseIsAddedOnUbuntu()
     {
         var file = Write(TestPaths.TempDir(), "ubuntu.sources", Ubuntu);
         Edit("multiverse", file);

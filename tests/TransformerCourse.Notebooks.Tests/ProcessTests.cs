@@ -87,7 +87,7 @@ public class ProcessTests
     }
 
     [Fact]
-    public async Task The_cell_timeout_stops_an_endless_cell_and_the_run_goes_on_to_the_next_notebook()
+    public async Task TheCellTimeoutStopsAnEndlessCellAndTheRunGoesOnToTheNextNotebook()
     {
         var dir = TwoNotebooks();
         var outDir = Path.Combine(dir, "out");
@@ -109,7 +109,7 @@ public class ProcessTests
     }
 
     [Fact]
-    public async Task Ctrl_C_stops_the_run_writes_what_ran_and_exits_130()
+    public async Task CtrlCStopsTheRunWritesWhatRanAndExits130()
     {
         var dir = TwoNotebooks();
         var outDir = Path.Combine(dir, "out");

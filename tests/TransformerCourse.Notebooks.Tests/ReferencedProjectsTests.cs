@@ -11,7 +11,7 @@ public class ReferencedProjectsTests
 
     [Theory]
     [MemberData(nameof(TestPaths.CourseNotebooks), MemberType = typeof(TestPaths))]
-    public void Every_course_notebook_loads_the_course_assemblies_from_lib_bin(string name)
+    public void EveryCourseNotebookLoadsTheCourseAssembliesFromLibBin(string name)
     {
         var references = ReferencedProjects.DllReferences(TestPaths.CourseNotebook(name));
 
@@ -29,19 +29,20 @@ public class ReferencedProjectsTests
     [InlineData("TransformerCourse.Display")]
     [InlineData("TransformerCourse.Recipes")]
     [InlineData("TransformerCourse.Pretrained")]
-    public void The_project_behind_a_dll_in_lib_bin_is_found_beside_it(string project)
+    public void TheProjectBehindADllInLibBinIsFoundBesideIt(string project)
     {
         var dll = Path.Combine(TestPaths.RepoRoot, "lib", "bin", project + ".dll");
 
-        Assert.Equal(Path.Combine(TestPaths.RepoRoot, "lib", project, project + ".csproj"), ReferencedProjects.ProjectFor(dll));
+        Assert.Equal(Path.Combine(TestPaths.RepoRoot, "lib", project, project + ".csproj"),
+            ReferencedProjects.ProjectFor(dll));
     }
 
     [Fact]
-    public void A_dll_no_project_builds_has_no_project() =>
+    public void ADllNoProjectBuildsHasNoProject() =>
         Assert.Null(ReferencedProjects.ProjectFor(Path.Combine(TestPaths.TempDir(), "bin", "Nowhere.dll")));
 
     [Fact]
-    public async Task An_edited_display_file_shows_up_in_the_next_course_run()
+    public async Task AnEditedDisplayFileShowsUpInTheNextCourseRun()
     {
         // A copy of the library's and display helpers' sources: course run builds them there and fills the copy's
         // lib/bin/. The display helpers, because the course command carries its own TransformerCourse.dll (its train
@@ -79,7 +80,8 @@ public class ReferencedProjectsTests
         }
         """);
 
-    /// <summary>The course command in its own process, as a learner runs it (a fresh process loads the new DLL).</summary>
+    /// <summary>The course command in its own process, as a learner runs it (a fresh
+    /// process loads the new DLL).</summary>
     private static async Task<(int Exit, string Output)> RunCourse(params string[] args)
     {
         var start = new ProcessStartInfo("dotnet")

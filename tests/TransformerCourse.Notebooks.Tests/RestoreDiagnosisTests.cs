@@ -6,7 +6,7 @@ public class RestoreDiagnosisTests
     private static readonly PackageRef[] packages = [new("MathNet.Numerics", "99.0.0"), new("No.Such.Pkg", "1.0.0")];
 
     [Fact]
-    public void NU1101_means_no_source_has_the_package()
+    public void NU1101MeansNoSourceHasThePackage()
     {
         var (failure, missing, problem) = PackageRestorer.Diagnose(
             "/c/restore.csproj : error NU1101: Unable to find package No.Such.Pkg. " +
@@ -19,7 +19,7 @@ public class RestoreDiagnosisTests
     }
 
     [Fact]
-    public void NU1102_means_no_source_has_that_version()
+    public void NU1102MeansNoSourceHasThatVersion()
     {
         var (failure, missing, problem) = PackageRestorer.Diagnose(
             "/c/restore.csproj : error NU1102: Unable to find package MathNet.Numerics with version (>= 99.0.0)\n" +
@@ -35,7 +35,7 @@ public class RestoreDiagnosisTests
     }
 
     [Fact]
-    public void NU1301_means_a_source_could_not_be_reached_even_when_packages_are_also_not_found()
+    public void NU1301MeansASourceCouldNotBeReachedEvenWhenPackagesAreAlsoNotFound()
     {
         var (failure, missing, problem) = PackageRestorer.Diagnose(
             "/c/restore.csproj : error NU1301: " +
@@ -53,7 +53,7 @@ public class RestoreDiagnosisTests
     }
 
     [Fact]
-    public void Any_other_error_is_quoted()
+    public void AnyOtherErrorIsQuoted()
     {
         var (failure, _, problem) = PackageRestorer.Diagnose(
             "/c/restore.csproj : error NU1605: Detected package downgrade: X from 2.0.0 to 1.0.0\n", packages);

@@ -14,7 +14,7 @@ public class RunnerTests
         lines is JsonArray a ? string.Concat(a.Select(l => (string?)l)) : (string?)lines ?? "";
 
     [Fact]
-    public async Task State_carries_from_cell_to_cell()
+    public async Task StateCarriesFromCellToCell()
     {
         var r = await Run("state.ipynb");
 
@@ -27,7 +27,7 @@ public class RunnerTests
     }
 
     [Fact]
-    public async Task Display_forms_become_nbformat_outputs()
+    public async Task DisplayFormsBecomeNbformatOutputs()
     {
         var r = await Run("display.ipynb");
         Assert.True(r.Succeeded, r.FailureMessage);
@@ -40,11 +40,14 @@ public class RunnerTests
         Assert.Equal("shown by Display()", Text(first[1]["data"]!["text/plain"]));
         Assert.Equal("<b>bold</b>", Text(first[2]["data"]!["text/html"]));
         Assert.Null(first[2]["data"]!["text/plain"]);
-        Assert.StartsWith("<div class=\"dni-plaintext\"><pre>[ 1, 2, 3 ]</pre></div>", Text(first[3]["data"]!["text/html"]));
+        Assert.StartsWith("<div class=\"dni-plaintext\"><pre>[ 1, 2, 3 ]</pre></div>",
+            Text(first[3]["data"]!["text/html"]));
 
         var second = Outputs(r, 2).Select(o => o!).ToList();
-        Assert.Equal(("stream", "stdout", "to stdout\n"), ((string)second[0]["output_type"]!, (string)second[0]["name"]!, Text(second[0]["text"])));
-        Assert.Equal(("stream", "stderr", "to stderr\n"), ((string)second[1]["output_type"]!, (string)second[1]["name"]!, Text(second[1]["text"])));
+        Assert.Equal(("stream", "stdout", "to stdout\n"),
+            ((string)second[0]["output_type"]!, (string)second[0]["name"]!, Text(second[0]["text"])));
+        Assert.Equal(("stream", "stderr", "to stderr\n"),
+            ((string)second[1]["output_type"]!, (string)second[1]["name"]!, Text(second[1]["text"])));
         Assert.Equal("after", Text(second[2]["data"]!["text/plain"]));    // display(...).Update(...) replaces in place
         Assert.Equal(3, second.Count);
 
@@ -69,46 +72,54 @@ public class RunnerTests
         var fifth = Outputs(r, 5).Select(o => o!).ToList();
         Assert.Contains("Name: ada", Text(fifth[0]["data"]!["text/plain"]));
         Assert.Contains("<code>{ Name = ada, Age = 36 }</code>", Text(fifth[0]["data"]!["text/html"]));
-        Assert.StartsWith("<div class=\"dni-plaintext\"><pre>&lt;null&gt;</pre></div>", Text(fifth[1]["data"]!["text/html"]));
+        Assert.StartsWith("<div class=\"dni-plaintext\"><pre>&lt;null&gt;</pre></div>",
+            Text(fifth[1]["data"]!["text/html"]));
     }
 
     [Fact]
-    public async Task Directives_have_the_kernels_meaning()
+    public async Task DirectivesHaveTheKernelsMeaning()
     {
         TestPaths.EnsureTinyDll();
         var r = await Run("directives.ipynb");
 
         Assert.True(r.Succeeded, r.FailureMessage);
-        Assert.Contains("Installed Packages MathNet.Numerics, 5.0.0", r.Cells[0].Output);   // the kernel's HTML list, echoed as text
+        // the kernel's HTML list, echoed as text
+        Assert.Contains("Installed Packages MathNet.Numerics, 5.0.0", r.Cells[0].Output);
         Assert.EndsWith("2\n", r.Cells[0].Output);                                   // #r "nuget:" then MathNet code
-        Assert.Equal("42\n", r.Cells[1].Output);                                     // #r "tiny/Tiny.dll" + #load, relative to the notebook
+        // #r "tiny/Tiny.dll" + #load, relative to the notebook
+        Assert.Equal("42\n", r.Cells[1].Output);
         Assert.Matches(@"^Wall time: [0-9.]+ms\n$", r.Cells[2].Output);              // #!time
-        Assert.Equal((CellStatus.Ran, "selected C# in an F# cell: 500500\n"), (r.Cells[3].Status, r.Cells[3].Output)); // #!csharp
+        // cell 3 selects C# with #!csharp
+        Assert.Equal((CellStatus.Ran, "selected C# in an F# cell: 500500\n"), (r.Cells[3].Status, r.Cells[3].Output));
         Assert.Equal((CellStatus.SkippedOtherKernel, "fsharp"), (r.Cells[4].Status, r.Cells[4].Kernel));
         Assert.Equal((CellStatus.SkippedOtherKernel, "markdown"), (r.Cells[5].Status, r.Cells[5].Kernel));
-        Assert.Equal(CellStatus.Ran, r.Cells[6].Status);                             // same package and version again: fine
+        // same package and version again: fine
+        Assert.Equal(CellStatus.Ran, r.Cells[6].Status);
         Assert.Equal(2, r.Count(CellStatus.SkippedOtherKernel));
     }
 
     [Fact]
-    public async Task Hash_i_adds_a_restore_source()
+    public async Task HashIAddsARestoreSource()
     {
         var dir = TestPaths.TempDir();
         var feed = Directory.CreateDirectory(Path.Combine(dir, "feed")).FullName;
         var path = TestPaths.WriteNotebook(dir, "source.ipynb",
-            $"#i \"nuget: {feed}\"\n#r \"nuget: MathNet.Numerics, 5.0.0\"\nMathNet.Numerics.SpecialFunctions.Factorial(4)");
+            $"#i \"nuget: {feed}\"\n#r \"nuget: MathNet.Numerics, 5.0.0\"\n" +
+                $"MathNet.Numerics.SpecialFunctions.Factorial(4)");
         var restorer = new PackageRestorer(Path.Combine(dir, "cache"));
 
         var r = await NotebookRunner.RunAsync(path, new RunOptions { Restorer = restorer });
 
         Assert.True(r.Succeeded, r.FailureMessage);
         Assert.EndsWith("24\n", r.Cells[0].Output);
-        var project = Directory.EnumerateFiles(restorer.CacheRoot, "restore.csproj", SearchOption.AllDirectories).Single();
-        Assert.Contains($"<RestoreAdditionalProjectSources>{feed}</RestoreAdditionalProjectSources>", File.ReadAllText(project));
+        var project =
+            Directory.EnumerateFiles(restorer.CacheRoot, "restore.csproj", SearchOption.AllDirectories).Single();
+        Assert.Contains($"<RestoreAdditionalProjectSources>{feed}</RestoreAdditionalProjectSources>",
+            File.ReadAllText(project));
     }
 
     [Fact]
-    public async Task Unsupported_magic_is_named()
+    public async Task UnsupportedMagicIsNamed()
     {
         var r = await Run("unsupported-magic.ipynb");
 
@@ -119,7 +130,7 @@ public class RunnerTests
     }
 
     [Fact]
-    public async Task Compile_error_reports_cell_line_and_column()
+    public async Task CompileErrorReportsCellLineAndColumn()
     {
         var r = await Run("compile-error.ipynb");
 
@@ -134,7 +145,7 @@ public class RunnerTests
     }
 
     [Fact]
-    public async Task Runtime_exception_reports_cell_and_line()
+    public async Task RuntimeExceptionReportsCellAndLine()
     {
         var r = await Run("runtime-error.ipynb");
 
@@ -144,11 +155,12 @@ public class RunnerTests
         Assert.Equal("before\n", failure.Output.Split("InvalidOperationException")[0]);
         Assert.Equal(CellStatus.NotRun, r.Cells[2].Status);
         var error = Outputs(r, 2).Last()!;
-        Assert.Equal(("error", "InvalidOperationException", "n is 3"), ((string)error["output_type"]!, (string)error["ename"]!, (string)error["evalue"]!));
+        Assert.Equal(("error", "InvalidOperationException", "n is 3"),
+            ((string)error["output_type"]!, (string)error["ename"]!, (string)error["evalue"]!));
     }
 
     [Fact]
-    public async Task Missing_package_skips_the_cells_that_need_it_and_names_it()
+    public async Task MissingPackageSkipsTheCellsThatNeedItAndNamesIt()
     {
         var r = await Run("missing-package.ipynb",
             new RunOptions { Restorer = TestPaths.Restorer(TestPaths.EmptyFeedConfig()) });
@@ -166,7 +178,7 @@ public class RunnerTests
     }
 
     [Fact]
-    public async Task An_unreachable_source_is_reported_as_offline_not_as_a_wrong_name()
+    public async Task AnUnreachableSourceIsReportedAsOfflineNotAsAWrongName()
     {
         var r = await Run("missing-package.ipynb",
             new RunOptions { Restorer = TestPaths.Restorer(TestPaths.UnreachableFeedConfig()) });
@@ -181,7 +193,7 @@ public class RunnerTests
     }
 
     [Fact]
-    public async Task Other_errors_still_fail_when_a_package_is_missing()
+    public async Task OtherErrorsStillFailWhenAPackageIsMissing()
     {
         var r = await Run("missing-package-typo.ipynb",
             new RunOptions { Restorer = TestPaths.Restorer(TestPaths.EmptyFeedConfig()) });
@@ -193,7 +205,7 @@ public class RunnerTests
     }
 
     [Fact]
-    public async Task A_second_version_of_a_package_is_refused_as_the_kernel_does()
+    public async Task ASecondVersionOfAPackageIsRefusedAsTheKernelDoes()
     {
         var r = await Run("version-conflict.ipynb");
 
@@ -203,7 +215,7 @@ public class RunnerTests
     }
 
     [Fact]
-    public async Task Checks_are_recorded_and_a_failing_exercise_does_not_stop_the_others()
+    public async Task ChecksAreRecordedAndAFailingExerciseDoesNotStopTheOthers()
     {
         var r = await Run("exercises.ipynb", new RunOptions { ContinueOnError = true });
 
@@ -218,7 +230,7 @@ public class RunnerTests
     }
 
     [Fact]
-    public async Task A_check_cell_prints_one_line_per_exercise_however_many_checks_it_makes()
+    public async Task ACheckCellPrintsOneLinePerExerciseHoweverManyChecksItMakes()
     {
         var r = await Run("exercises.ipynb", new RunOptions { ContinueOnError = true });
 
@@ -233,7 +245,7 @@ public class RunnerTests
     }
 
     [Fact]
-    public async Task Solutions_replace_the_stub_cells()
+    public async Task SolutionsReplaceTheStubCells()
     {
         var r = await Run("exercises.ipynb", new RunOptions { UseSolutions = true });
 
@@ -266,7 +278,7 @@ public class RunnerTests
     [InlineData("""{"cell_type": "code", "metadata": 5, "outputs": [], "source": "var a = 1;"}""",
         "code cell 2 (cell 2 of 3): 'metadata' must be an object")]
     [InlineData("7", "cell 2 of 3: must be a JSON object")]
-    public async Task A_malformed_cell_fails_its_notebook_naming_the_cell(string cell, string problem)
+    public async Task AMalformedCellFailsItsNotebookNamingTheCell(string cell, string problem)
     {
         var path = Path.Combine(TestPaths.TempDir(), "bad.ipynb");
         File.WriteAllText(path, NotebookJson($"[{GoodCell}, {cell}, {GoodCell}]"));
@@ -283,7 +295,7 @@ public class RunnerTests
     [Theory]
     [InlineData("{}", "'cells' must be an array")]
     [InlineData("\"cells\"", "'cells' must be an array")]
-    public async Task Cells_that_are_not_an_array_fail_the_notebook(string cells, string problem)
+    public async Task CellsThatAreNotAnArrayFailTheNotebook(string cells, string problem)
     {
         var path = Path.Combine(TestPaths.TempDir(), "bad.ipynb");
         File.WriteAllText(path, NotebookJson(cells));
@@ -292,7 +304,7 @@ public class RunnerTests
     }
 
     [Fact]
-    public async Task A_notebook_that_is_not_valid_JSON_fails_naming_line_and_column()
+    public async Task ANotebookThatIsNotValidJSONFailsNamingLineAndColumn()
     {
         var path = Path.Combine(TestPaths.TempDir(), "broken.ipynb");
         File.WriteAllText(path, "{\n \"cells\": [],\n \"metadata\": {\"é\": 1},,\n \"nbformat\": 4\n}\n");
@@ -310,7 +322,7 @@ public class RunnerTests
         "python3")]
     [InlineData("""{"language_info": {"name": "python"}}""", "python")]
     [InlineData("""{"kernelspec": {"name": "ir", "language": "R"}}""", "ir")]
-    public async Task A_notebook_of_another_language_is_not_run_as_CSharp(string metadata, string kernel)
+    public async Task ANotebookOfAnotherLanguageIsNotRunAsCSharp(string metadata, string kernel)
     {
         var path = Path.Combine(TestPaths.TempDir(), "python.ipynb");
         File.WriteAllText(path, $$$"""
@@ -330,7 +342,7 @@ public class RunnerTests
     [InlineData("""{"kernelspec": {"name": ".net-fsharp"}, "language_info": {"name": "F#"}}""")]
     [InlineData("""{"language_info": {"name": "polyglot-notebook"}}""")]
     [InlineData("{}")]
-    public void Polyglot_notebooks_and_ones_without_a_kernel_are_run(string metadata)
+    public void PolyglotNotebooksAndOnesWithoutAKernelAreRun(string metadata)
     {
         var path = Path.Combine(TestPaths.TempDir(), "nb.ipynb");
         File.WriteAllText(path, $$$"""{"cells": [], "metadata": {{{metadata}}}, "nbformat": 4, "nbformat_minor": 2}""");
@@ -339,7 +351,7 @@ public class RunnerTests
     }
 
     [Fact]
-    public async Task A_cell_that_runs_too_long_fails_naming_the_timeout_and_stops_its_notebook()
+    public async Task ACellThatRunsTooLongFailsNamingTheTimeoutAndStopsItsNotebook()
     {
         var path = TestPaths.WriteNotebook(TestPaths.TempDir(), "slow.ipynb",
             "Console.WriteLine(\"waiting\");\nSystem.Threading.Thread.Sleep(1500);\n" +

@@ -34,7 +34,8 @@ internal static class TestPaths
     {
         var sandbox = Path.Combine(Path.GetTempPath(), $"tc-sandbox-{Guid.NewGuid():N}");
         Directory.CreateDirectory(sandbox);
-        foreach (var name in new[] { "Directory.Build.props", "Directory.Build.targets", "Directory.Packages.props", "global.json" })
+        foreach (var name in new[] { "Directory.Build.props", "Directory.Build.targets",
+            "Directory.Packages.props", "global.json" })
             File.Copy(Path.Combine(RepoRoot, name), Path.Combine(sandbox, name));
         foreach (var project in projects)
         {
@@ -60,7 +61,8 @@ internal static class TestPaths
             var path = Fixture("tiny/Tiny.dll");
             if (File.Exists(path)) return;
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            var tree = CSharpSyntaxTree.ParseText("namespace Tiny { public static class Answer { public const int Value = 40; } }");
+            var tree = CSharpSyntaxTree.ParseText("namespace Tiny " +
+                "{ public static class Answer { public const int Value = 40; } }");
             var compilation = CSharpCompilation.Create("Tiny", [tree],
                 [MetadataReference.CreateFromFile(typeof(object).Assembly.Location)],
                 new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary));

@@ -136,9 +136,11 @@ public class WordPieceReferenceTests
                 ["pair"] = new[] { Token("SpecialToken", "[CLS]"), Token("Sequence", "A"),
                     Token("SpecialToken", "[SEP]"), Token("Sequence", "B"), Token("SpecialToken", "[SEP]") },
                 ["special_tokens"] = new[] { "[CLS]", "[SEP]" }.ToDictionary(t => t, t =>
-                    new Dictionary<string, object> { ["id"] = t, ["ids"] = new[] { ids[t] }, ["tokens"] = new[] { t } }),
+                    new Dictionary<string, object> { ["id"] = t, ["ids"] = new[] { ids[t] },
+                        ["tokens"] = new[] { t } }),
             },
-            ["decoder"] = new Dictionary<string, object> { ["type"] = "WordPiece", ["prefix"] = "##", ["cleanup"] = true },
+            ["decoder"] =
+                new Dictionary<string, object> { ["type"] = "WordPiece", ["prefix"] = "##", ["cleanup"] = true },
             ["model"] = new Dictionary<string, object>
             {
                 ["type"] = "WordPiece", ["unk_token"] = "[UNK]", ["continuing_subword_prefix"] = "##",

@@ -8,7 +8,8 @@ namespace TransformerCourse.Tests;
 /// <summary>Small models that must learn, and runs that must repeat exactly.</summary>
 public class EndToEndTests
 {
-    private static readonly Tensor XorInputs = Tensor.FromArray(new double[,] { { 0, 0 }, { 0, 1 }, { 1, 0 }, { 1, 1 } });
+    private static readonly Tensor XorInputs =
+        Tensor.FromArray(new double[,] { { 0, 0 }, { 0, 1 }, { 1, 0 }, { 1, 1 } });
     private static readonly int[] XorLabels = [0, 1, 1, 0];
 
     /// <summary>A 2-layer MLP on XOR with cross-entropy and Adam; returns the loss at every step.</summary>

@@ -1,14 +1,17 @@
 using System.Reflection;
 using System.Reflection.Emit;
+using System.Runtime.CompilerServices;
 using System.Text.RegularExpressions;
+using TransformerCourse.Tests.Fixtures;
 using TransformerCourse.Tests.Support;
 
 namespace TransformerCourse.Tests;
 
 /// <summary>
 /// How the code is laid out. One file, one test file: every library file <c>lib/TransformerCourse/Folder/Name.cs</c>
-/// has <c>tests/TransformerCourse.Tests/Folder/NameTests.cs</c> (and <c>lib/TransformerCourse.Recipes/Folder/Name.cs</c>
-/// has <c>tests/TransformerCourse.Tests/Recipes/Folder/NameTests.cs</c>). No cycles: no two namespaces of the library
+/// has <c>tests/TransformerCourse.Tests/Folder/NameTests.cs</c> (and
+/// <c>lib/TransformerCourse.Recipes/Folder/Name.cs</c> has
+/// <c>tests/TransformerCourse.Tests/Recipes/Folder/NameTests.cs</c>). No cycles: in no project do two namespaces
 /// use each other, directly or around a loop (signatures and method bodies both count).
 /// </summary>
 public class LayoutTests
@@ -23,17 +26,20 @@ public class LayoutTests
     public static string Unit(string ns) =>
         ns.EndsWith(".Kernels", StringComparison.Ordinal) ? ns[..^".Kernels".Length] : ns;
 
-    /// <summary>The library files (paths from the repository root, with '/') that have no same-named test file.</summary>
+    /// <summary>The library files (paths from the repository root, with '/') that have no
+    /// same-named test file.</summary>
     public static IReadOnlyList<string> MissingTestFiles()
     {
         var missing = new List<string>();
-        foreach (var (project, testFolder) in new[] { ("TransformerCourse", ""), ("TransformerCourse.Recipes", "Recipes") })
+        foreach (var (project, testFolder) in new[] { ("TransformerCourse", ""),
+            ("TransformerCourse.Recipes", "Recipes") })
         {
             string root = Path.Combine(RepoPaths.Root, "lib", project);
             foreach (var file in Directory.EnumerateFiles(root, "*.cs", SearchOption.AllDirectories))
             {
                 string relative = Path.GetRelativePath(root, file).Replace('\\', '/');
-                if (relative.StartsWith("obj/", StringComparison.Ordinal) || relative.StartsWith("bin/", StringComparison.Ordinal))
+                if (relative.StartsWith("obj/", StringComparison.Ordinal)
+                    || relative.StartsWith("bin/", StringComparison.Ordinal))
                     continue;
                 string test = Path.Combine(RepoPaths.Root, "tests", "TransformerCourse.Tests", testFolder,
                     relative[..^3] + "Tests.cs");
@@ -51,10 +57,53 @@ public class LayoutTests
             $"library files without tests/…/<Name>Tests.cs:\n  {string.Join("\n  ", missing)}");
     }
 
-    [Fact]
-    public void TheLibrarysNamespacesFormNoCycle()
+    /// <summary>The assemblies the no-cycle rule reads: every project under lib/ and bench/, and this test
+    /// project.</summary>
+    private static readonly string[] AssemblyNames =
+    [
+        "TransformerCourse", "TransformerCourse.Recipes", "TransformerCourse.Display", "TransformerCourse.Runner",
+        "course", "TransformerCourse.Pretrained", "TransformerCourse.Bench", "TransformerCourse.Tests",
+    ];
+
+    public static TheoryData<string> Assemblies => new(AssemblyNames);
+
+    [Theory]
+    [MemberData(nameof(Assemblies))]
+    public void NoProjectsNamespacesFormACycle(string assembly)
     {
-        var uses = NamespaceUses(typeof(Rng).Assembly);
+        var cycles = Cycles(NamespaceUses(Assembly.Load(assembly)));
+        var unexpected = cycles.Except(KnownCycles).ToList();
+        Assert.True(unexpected.Count == 0,
+            $"{assembly}: namespaces that use each other (directly or around a loop):\n  "
+            + string.Join("\n  ", unexpected));
+    }
+
+    [Fact]
+    public void NoKnownCycleIsStale()
+    {
+        var cycles = AssemblyNames.SelectMany(name => Cycles(NamespaceUses(Assembly.Load(name)))).ToList();
+        var stale = KnownCycles.Except(cycles).ToList();
+        Assert.True(stale.Count == 0, $"no longer a cycle; remove from KnownCycles:\n  {string.Join("\n  ", stale)}");
+    }
+
+    /// <summary>Every project under lib/ and bench/ is in <see cref="AssemblyNames"/> (by its AssemblyName, or its
+    /// folder's name when it sets none).</summary>
+    [Fact]
+    public void TheCycleRuleReadsEveryProject()
+    {
+        var names = ProjectFolders().Where(f => !f.StartsWith("tests/", StringComparison.Ordinal)).Select(folder =>
+        {
+            string project = Directory.EnumerateFiles(Path.Combine(RepoPaths.Root, folder), "*.csproj").Single();
+            var name = Regex.Match(File.ReadAllText(project), "<AssemblyName>([^<]+)</AssemblyName>");
+            return name.Success ? name.Groups[1].Value : Path.GetFileName(folder);
+        });
+        Assert.Empty(names.Except(AssemblyNames));
+    }
+
+    /// <summary>The namespace cycles in <paramref name="uses"/>, one "A ⇄ B" (A before B) per edge on a loop that
+    /// leads to a later namespace, so every loop shows at least once.</summary>
+    public static List<string> Cycles(Dictionary<string, HashSet<string>> uses)
+    {
         var cycles = new List<string>();
         foreach (var (a, targets) in uses)
         {
@@ -63,11 +112,31 @@ public class LayoutTests
                 if (string.CompareOrdinal(a, b) < 0 && Reaches(uses, b, a)) cycles.Add($"{a} ⇄ {b}");
             }
         }
-        var unexpected = cycles.Except(KnownCycles).ToList();
-        var stale = KnownCycles.Except(cycles).ToList();
-        Assert.True(unexpected.Count == 0 && stale.Count == 0,
-            (unexpected.Count == 0 ? "" : $"namespaces that use each other (directly or around a loop):\n  {string.Join("\n  ", unexpected)}\n")
-            + (stale.Count == 0 ? "" : $"no longer a cycle; remove from KnownCycles:\n  {string.Join("\n  ", stale)}"));
+        return cycles;
+    }
+
+    [Fact]
+    public void TheCycleFinderFindsALoopOfThreeAndNothingElse()
+    {
+        var uses = new Dictionary<string, HashSet<string>>
+        {
+            ["A"] = ["B"], ["B"] = ["C"], ["C"] = ["A"], ["D"] = ["A"], ["E"] = ["D"],
+        };
+        Assert.Equal(["A ⇄ B", "B ⇄ C"], Cycles(uses).Order(StringComparer.Ordinal));
+        uses["C"] = [];
+        Assert.Empty(Cycles(uses));
+    }
+
+    [Fact]
+    public void TheCycleFinderSeesTheRunnersMethodBodies()
+    {
+        // NotebookRunner calls ProcessState.Reset() and ConsoleRouter writes to CellOutputs.Current, both inside
+        // method bodies; the scripting side (what notebook code sees) uses nothing of the runner's namespace.
+        var uses = NamespaceUses(typeof(TransformerCourse.Runner.NotebookRunner).Assembly);
+        Assert.Contains("TransformerCourse.Runner.Scripting", uses["TransformerCourse.Runner"]);
+        Assert.DoesNotContain("TransformerCourse.Runner", uses["TransformerCourse.Runner.Scripting"]);
+        var recipes = NamespaceUses(typeof(TransformerCourse.Recipes.CourseTasks).Assembly);
+        Assert.Contains("TransformerCourse.Recipes.KoEn", recipes["TransformerCourse.Recipes"]);
     }
 
     [Fact]
@@ -81,11 +150,6 @@ public class LayoutTests
         Assert.DoesNotContain("TransformerCourse.Transformer", uses["TransformerCourse.Training"]);
     }
 
-    /// <summary>
-    /// SIMD stays in the kernels' corners: no library file outside a <c>Kernels/</c> folder calls <c>Simd</c> or
-    /// System.Numerics' <c>Vector</c> / <c>Vector&lt;T&gt;</c> (the readable code a learner opens shows the arithmetic;
-    /// the fused code that does the same is in one place).
-    /// </summary>
     /// <summary>The model contract (Generation) sits below both model families: the Transformer does not depend on
     /// the GRU folder.</summary>
     [Fact]
@@ -97,6 +161,11 @@ public class LayoutTests
         Assert.DoesNotContain("TransformerCourse.Seq2Seq", uses["TransformerCourse.Transformer"]);
     }
 
+    /// <summary>
+    /// SIMD stays in the kernels' corners: no library file outside a <c>Kernels/</c> folder calls <c>Simd</c> or
+    /// System.Numerics' <c>Vector</c> / <c>Vector&lt;T&gt;</c> (the readable code a learner opens shows the arithmetic;
+    /// the fused code that does the same is in one place).
+    /// </summary>
     [Fact]
     public void OnlyTheKernelsCornersUseSimd()
     {
@@ -137,28 +206,20 @@ public class LayoutTests
         return found;
     }
 
-    /// <summary>The .cs files of the library projects (not bin/, obj/): project, full path, path in the project.</summary>
-    private static IEnumerable<(string Project, string File, string Relative)> LibraryFiles()
-    {
-        foreach (var project in new[] { "TransformerCourse", "TransformerCourse.Recipes" })
-        {
-            string root = Path.Combine(RepoPaths.Root, "lib", project);
-            foreach (var file in Directory.EnumerateFiles(root, "*.cs", SearchOption.AllDirectories))
-            {
-                string relative = Path.GetRelativePath(root, file).Replace('\\', '/');
-                if (!relative.StartsWith("obj/", StringComparison.Ordinal) && !relative.StartsWith("bin/", StringComparison.Ordinal))
-                    yield return (project, file, relative);
-            }
-        }
-    }
+    /// <summary>The .cs files of the library projects (not bin/, obj/): project, full path,
+    /// path in the project.</summary>
+    private static IEnumerable<(string Project, string File, string Relative)> LibraryFiles() =>
+        new[] { "TransformerCourse", "TransformerCourse.Recipes" }.SelectMany(project =>
+            SourceFiles($"lib/{project}").Select(f => (project, f.File, f.Relative)));
 
     /// <summary>The longest line a source file may have, in Unicode characters (code points, not bytes).</summary>
     private const int MaxLineLength = 120;
 
-    /// <summary>The projects the line rule covers: every project under lib/ and the benchmark harness.</summary>
+    /// <summary>The projects the line rule covers: every project under lib/, the benchmark harness and the test
+    /// projects.</summary>
     public static IReadOnlyList<string> ProjectFolders() =>
-        Directory.EnumerateFiles(Path.Combine(RepoPaths.Root, "lib"), "*.csproj", SearchOption.AllDirectories)
-            .Concat(Directory.EnumerateFiles(Path.Combine(RepoPaths.Root, "bench"), "*.csproj",
+        new[] { "lib", "bench", "tests" }
+            .SelectMany(top => Directory.EnumerateFiles(Path.Combine(RepoPaths.Root, top), "*.csproj",
                 SearchOption.AllDirectories))
             .Select(f => Path.GetRelativePath(RepoPaths.Root, Path.GetDirectoryName(f)!).Replace('\\', '/'))
             .Order(StringComparer.Ordinal).ToList();
@@ -169,8 +230,22 @@ public class LayoutTests
         Assert.Equal(
             ["bench/TransformerCourse.Bench", "lib/TransformerCourse", "lib/TransformerCourse.Cli",
              "lib/TransformerCourse.Display", "lib/TransformerCourse.Pretrained", "lib/TransformerCourse.Recipes",
-             "lib/TransformerCourse.Runner"],
+             "lib/TransformerCourse.Runner", "tests/TransformerCourse.Notebooks.Tests",
+             "tests/TransformerCourse.Pretrained.Tests", "tests/TransformerCourse.Tests"],
             ProjectFolders());
+    }
+
+    /// <summary>The .cs files of a project folder (not bin/, obj/): full path, path in the project.</summary>
+    private static IEnumerable<(string File, string Relative)> SourceFiles(string projectFolder)
+    {
+        string root = Path.Combine(RepoPaths.Root, projectFolder);
+        foreach (var file in Directory.EnumerateFiles(root, "*.cs", SearchOption.AllDirectories))
+        {
+            string relative = Path.GetRelativePath(root, file).Replace('\\', '/');
+            if (!relative.StartsWith("obj/", StringComparison.Ordinal)
+                && !relative.StartsWith("bin/", StringComparison.Ordinal))
+                yield return (file, relative);
+        }
     }
 
     [Fact]
@@ -179,13 +254,8 @@ public class LayoutTests
         var offenders = new List<string>();
         foreach (var project in ProjectFolders())
         {
-            string root = Path.Combine(RepoPaths.Root, project);
-            foreach (var file in Directory.EnumerateFiles(root, "*.cs", SearchOption.AllDirectories))
+            foreach (var (file, relative) in SourceFiles(project))
             {
-                string relative = Path.GetRelativePath(root, file).Replace('\\', '/');
-                if (relative.StartsWith("obj/", StringComparison.Ordinal)
-                    || relative.StartsWith("bin/", StringComparison.Ordinal))
-                    continue;
                 string[] lines = File.ReadAllLines(file);
                 for (int i = 0; i < lines.Length; i++)
                 {
@@ -200,6 +270,37 @@ public class LayoutTests
             $"lines longer than {MaxLineLength} characters:\n  {string.Join("\n  ", offenders)}");
     }
 
+    /// <summary>The names of the test methods (public void/Task methods) in <paramref name="source"/> that are not
+    /// PascalCase: they contain '_' or start with a lower-case letter.</summary>
+    public static List<string> NotPascalCaseTestNames(string source) =>
+        Regex.Matches(source, @"public\s+(?:async\s+)?(?:void|Task)\s+(\w+)\s*\(")
+            .Select(m => m.Groups[1].Value).Where(n => n.Contains('_') || char.IsLower(n[0])).ToList();
+
+    [Fact]
+    public void TheNameFinderSeesSnakeCaseAndAsyncTests()
+    {
+        // "PUBLIC" so that this file's own scan does not see the examples.
+        string source = ("[Fact]\nPUBLIC void Softmax_sums_to_one() { }\n[Fact]\nPUBLIC void SumsToOne() { }\n" +
+            "[Theory]\nPUBLIC async Task runs_async(int n) { }\nprivate void Helper_x() { }\n" +
+            "PUBLIC int Not_a_test() => 1;").Replace("PUBLIC", "public", StringComparison.Ordinal);
+        Assert.Equal(["Softmax_sums_to_one", "runs_async"], NotPascalCaseTestNames(source));
+    }
+
+    /// <summary>One naming style for tests in every test project: PascalCase sentences
+    /// (<c>RunnerAndKernelGiveTheSameOutputs</c>), no snake_case.</summary>
+    [Fact]
+    public void EveryTestMethodIsNamedInPascalCase()
+    {
+        var offenders = new List<string>();
+        foreach (var project in ProjectFolders().Where(f => f.StartsWith("tests/", StringComparison.Ordinal)))
+        {
+            foreach (var (file, relative) in SourceFiles(project))
+                offenders.AddRange(NotPascalCaseTestNames(File.ReadAllText(file))
+                    .Select(n => $"{project}/{relative}: {n}"));
+        }
+        Assert.True(offenders.Count == 0, $"test methods not in PascalCase:\n  {string.Join("\n  ", offenders)}");
+    }
+
     /// <summary>Every path a README names in backticks (lib/…, notebooks/…, or a file relative to the README or to the
     /// library, e.g. Autograd/Tensor.cs) exists.</summary>
     [Fact]
@@ -207,13 +308,15 @@ public class LayoutTests
     {
         var readmes = Directory.EnumerateFiles(RepoPaths.Root, "README.md", SearchOption.AllDirectories)
             .Where(f => !f.Contains("/bin/", StringComparison.Ordinal) && !f.Contains("/obj/", StringComparison.Ordinal)
-                && !f.Contains("/node_modules/", StringComparison.Ordinal) && !f.Contains("/.git/", StringComparison.Ordinal));
+                && !f.Contains("/node_modules/", StringComparison.Ordinal)
+                    && !f.Contains("/.git/", StringComparison.Ordinal));
         var missing = new List<string>();
         foreach (var readme in readmes)
         {
             string folder = Path.GetDirectoryName(readme)!;
             foreach (Match m in Regex.Matches(File.ReadAllText(readme),
-                @"`((?:lib|notebooks|tests|bench|scripts|datasets|\.ci|\.devcontainer)/[^`\s*<>{}…]+|[\w.]+/[\w./-]+\.(?:cs|md|sh|py|ipynb|csx))`"))
+                @"`((?:lib|notebooks|tests|bench|scripts|datasets|\.ci|\.devcontainer)/[^`\s*<>{}…]+"
+                + @"|[\w.]+/[\w./-]+\.(?:cs|md|sh|py|ipynb|csx))`"))
             {
                 string path = m.Groups[1].Value.TrimEnd('/', '.', ',');
                 if (path.Contains("/bin", StringComparison.Ordinal) || path.Contains("out/", StringComparison.Ordinal))
@@ -226,6 +329,65 @@ public class LayoutTests
             }
         }
         Assert.True(missing.Count == 0, $"paths named in READMEs that do not exist:\n  {string.Join("\n  ", missing)}");
+    }
+
+    /// <summary>The trait that marks a test comparing against a PyTorch fixture; .ci/run's MKL-forced step selects
+    /// the tests by it (<c>--filter Reference=PyTorch</c>).</summary>
+    private static bool IsMarkedPyTorch(MethodInfo test) => test.GetCustomAttributesData().Any(a =>
+        a.AttributeType == typeof(TraitAttribute) && a.ConstructorArguments.Select(c => c.Value as string)
+            .SequenceEqual(["Reference", "PyTorch"]));
+
+    /// <summary>The test methods of <paramref name="assembly"/> and whether each reads a PyTorch fixture: calls
+    /// <c>TorchFixture.Load</c> or <c>Parse</c> itself, in a lambda, local function or async body, or through a
+    /// helper of the same assembly.</summary>
+    public static Dictionary<MethodInfo, bool> ReadsAFixture(Assembly assembly)
+    {
+        var loads = typeof(TorchFixture).GetMethods(BindingFlags.Public | BindingFlags.Static)
+            .Where(m => m.Name is "Load" or "Parse").Select(m => (m.Module, m.MetadataToken)).ToHashSet();
+        bool Reads(MethodBase method, HashSet<(Module, int)> seen)
+        {
+            foreach (var member in BodyMembers(method))
+            {
+                if (member is MethodBase callee && loads.Contains((callee.Module, callee.MetadataToken))) return true;
+                var next = member switch
+                {
+                    MethodBase m when m.Module.Assembly == assembly => [m],
+                    Type t when t.Assembly == assembly && typeof(IAsyncStateMachine).IsAssignableFrom(t) =>
+                        t.GetMethods(BindingFlags.Instance | BindingFlags.NonPublic | BindingFlags.Public
+                            | BindingFlags.DeclaredOnly).Cast<MethodBase>().ToArray(),
+                    _ => Array.Empty<MethodBase>(),
+                };
+                foreach (var m in next)
+                    if (seen.Add((m.Module, m.MetadataToken)) && Reads(m, seen)) return true;
+            }
+            return false;
+        }
+        return assembly.GetTypes()
+            .SelectMany(t => t.GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly))
+            .Where(m => m.GetCustomAttributes<FactAttribute>().Any())
+            .ToDictionary(m => m, m => Reads(m, []));
+    }
+
+    [Fact]
+    public void EveryPyTorchFixtureTestAndOnlyThoseCarryTheTrait()
+    {
+        var wrong = ReadsAFixture(typeof(LayoutTests).Assembly).Where(t => t.Value != IsMarkedPyTorch(t.Key))
+            .Select(t => $"{t.Key.DeclaringType!.Name}.{t.Key.Name}: "
+                + (t.Value ? "reads a fixture, no [Trait(\"Reference\", \"PyTorch\")]" : "marked, reads no fixture"))
+            .Order(StringComparer.Ordinal).ToList();
+        Assert.True(wrong.Count == 0, string.Join("\n", wrong));
+    }
+
+    [Fact]
+    public void TheFixtureFinderSeesHelpersLambdasAndAsyncBodies()
+    {
+        var tests = ReadsAFixture(typeof(LayoutTests).Assembly)
+            .ToDictionary(t => t.Key.DeclaringType!.Name + "." + t.Key.Name, t => t.Value);
+        Assert.True(tests["AdamTests.ThreeStepsMatchPyTorch"]);           // through FixtureModules.StepsMatchPyTorch
+        Assert.True(tests["SafeTensorsTests.PyTorchExportedFileLoadsAndReproducesPyTorchsOutputs"]);
+        Assert.True(tests["TorchFixtureTests.ShapesBecomeTheCourseLayout"]);
+        Assert.False(tests["AdamTests.DefaultsMatchPyTorch"]);
+        Assert.False(tests["LayoutTests.TheFixtureFinderSeesHelpersLambdasAndAsyncBodies"]);
     }
 
     private static bool Reaches(Dictionary<string, HashSet<string>> uses, string from, string to)
@@ -241,7 +403,8 @@ public class LayoutTests
         return false;
     }
 
-    /// <summary>For each namespace of <paramref name="assembly"/>, the other namespaces of it that its types use.</summary>
+    /// <summary>For each namespace of <paramref name="assembly"/>, the other namespaces of
+    /// it that its types use.</summary>
     public static Dictionary<string, HashSet<string>> NamespaceUses(Assembly assembly)
     {
         var uses = new Dictionary<string, HashSet<string>>();
@@ -257,7 +420,8 @@ public class LayoutTests
                 if (t is null) return;
                 if (t.HasElementType) { Use(t.GetElementType()); return; }
                 if (t.IsGenericType && !t.IsGenericTypeDefinition) foreach (var a in t.GetGenericArguments()) Use(a);
-                if (t.IsGenericParameter || t.Assembly != assembly || t.Namespace is null || Unit(t.Namespace) == from) return;
+                if (t.IsGenericParameter || t.Assembly != assembly || t.Namespace is null
+                    || Unit(t.Namespace) == from) return;
                 set.Add(Unit(t.Namespace));
             }
             Use(type.BaseType);
@@ -279,7 +443,8 @@ public class LayoutTests
         .Select(f => (OpCode)f.GetValue(null)!)
         .ToDictionary(o => o.Value);
 
-    /// <summary>The methods, fields and types a method's IL refers to (calls, field accesses, new objects, casts).</summary>
+    /// <summary>The methods, fields and types a method's IL refers to (calls, field accesses,
+    /// new objects, casts).</summary>
     private static IEnumerable<MemberInfo> BodyMembers(MethodBase method)
     {
         var il = method.GetMethodBody()?.GetILAsByteArray();

@@ -1,6 +1,8 @@
-using MathNet.Numerics.LinearAlgebra;
 using MathNet.Numerics.LinearAlgebra.Double;
+using MathNet.Numerics.LinearAlgebra;
+using TransformerCourse.Tests.Fixtures;
 using TransformerCourse.Tests.Support;
+using static TransformerCourse.Tests.Fixtures.FixtureModules;
 
 namespace TransformerCourse.Tests;
 
@@ -74,7 +76,8 @@ public class SoftmaxFunctionsTests
     {
         var x = V(1, 2, 3, 2.5);
         // softmax(x / T) with T = 2 is softmax of the halved logits, worked out directly.
-        Expect.Close(SoftmaxFunctions.Of(x * 0.5).ToRowMatrix(), SoftmaxFunctions.Of(x, temperature: 2).ToRowMatrix(), 1e-15);
+        Expect.Close(SoftmaxFunctions.Of(x * 0.5).ToRowMatrix(),
+            SoftmaxFunctions.Of(x, temperature: 2).ToRowMatrix(), 1e-15);
 
         // T → 0: one-hot on the largest logit.
         var frozen = SoftmaxFunctions.Of(x, temperature: 1e-3); // the runner-up is e^(−0.5/0.001) = e^−500 behind
@@ -129,7 +132,8 @@ public class SoftmaxFunctionsTests
         // Every position hidden: the documented result is all zeros (not NaN).
         Assert.Equal(new double[4], SoftmaxFunctions.Masked(x, [false, false, false, false]).ToArray());
         // Nothing hidden: the plain softmax; with a temperature too.
-        Expect.Close(SoftmaxFunctions.Of(x, 3).ToRowMatrix(), SoftmaxFunctions.Masked(x, [true, true, true, true], 3).ToRowMatrix(),
+        Expect.Close(SoftmaxFunctions.Of(x, 3).ToRowMatrix(),
+            SoftmaxFunctions.Masked(x, [true, true, true, true], 3).ToRowMatrix(),
             0);
 
         Expect.ThrowsArgument(() => SoftmaxFunctions.Masked(x, [true, false]), "SoftmaxFunctions.Masked", "4", "2");
@@ -166,7 +170,8 @@ public class SoftmaxFunctionsTests
         var rng = new Rng(102);
         var x = DenseMatrix.Create(4, 5, (_, _) => 2 * rng.NextGaussian());
         var y = SoftmaxFunctions.Rows(x);
-        for (int i = 0; i < 4; i++) Expect.Close(SoftmaxFunctions.Of(x.Row(i)).ToRowMatrix(), y.Row(i).ToRowMatrix(), 1e-15);
+        for (int i = 0; i < 4; i++) Expect.Close(SoftmaxFunctions.Of(x.Row(i)).ToRowMatrix(),
+            y.Row(i).ToRowMatrix(), 1e-15);
 
         var mask = DenseMatrix.Create(1, 5, (_, j) => j >= 3 ? double.NegativeInfinity : 0);
         var ym = SoftmaxFunctions.Rows(x, mask);
@@ -218,6 +223,48 @@ public class SoftmaxFunctionsTests
         {
             var ex = Assert.Throws<ArgumentOutOfRangeException>(action);
             Assert.Contains($"the temperature is {shown}; it must be a positive finite number", ex.Message);
+        }
+    }
+
+    [Theory]
+    [Trait("Reference", "PyTorch")]
+    [InlineData("softmax", false)]
+    [InlineData("log_softmax", true)]
+    public void MatchesPyTorch(string name, bool log)
+    {
+        var f = TorchFixture.Load(name);
+        var x = f.Matrix("input.x");
+        for (int i = 0; i < x.RowCount; i++)
+        {
+            var row = log ? SoftmaxFunctions.Log(x.Row(i)) : SoftmaxFunctions.Of(x.Row(i));
+            // Log-probabilities reach −2e4 here, whose ulp is 3.6e-12: compare them relative to their size.
+            Expect.CloseRelative(f.Matrix("output.y").Row(i).ToRowMatrix(), row.ToRowMatrix(), OpTol, $"row {i}");
+        }
+    }
+
+    [Fact]
+    [Trait("Reference", "PyTorch")]
+    public void WithTemperatureMatchesPyTorch()
+    {
+        var f = TorchFixture.Load("softmax_temperature");
+        var x = f.Matrix("input.x");
+        for (int i = 0; i < x.RowCount; i++)
+        {
+            var row = SoftmaxFunctions.Of(x.Row(i), f.ConfigDouble("temperature"));
+            Expect.Close(f.Matrix("output.y").Row(i), row, OpTol, $"row {i}");
+        }
+    }
+
+    [Fact]
+    [Trait("Reference", "PyTorch")]
+    public void MaskedMatchesPyTorch()
+    {
+        var f = TorchFixture.Load("softmax_masked");
+        var (x, hidden) = (f.Matrix("input.x"), f.Matrix("input.mask"));
+        for (int i = 0; i < x.RowCount; i++)
+        {
+            var keep = hidden.Row(i).Select(h => h == 0).ToArray();
+            Expect.Close(f.Matrix("output.y").Row(i), SoftmaxFunctions.Masked(x.Row(i), keep), OpTol, $"row {i}");
         }
     }
 }

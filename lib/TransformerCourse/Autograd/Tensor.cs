@@ -71,9 +71,6 @@ public sealed partial class Tensor
     /// <summary>The operation that made this tensor ("leaf" for one made from data).</summary>
     public string Op { get; }
 
-    /// <summary>The tensors this one was computed from (empty for a leaf).</summary>
-    public IReadOnlyList<Tensor> Parents => _parents;
-
     /// <summary>Number of rows.</summary>
     public int Rows => Data.RowCount;
 

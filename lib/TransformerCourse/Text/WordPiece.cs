@@ -32,9 +32,6 @@ public sealed class WordPiece
         Pad = _ids.GetValueOrDefault("[PAD]", 0);
     }
 
-    /// <summary>Reads a vocab.txt (one token per line).</summary>
-    public static WordPiece FromFile(string path) => new(File.ReadAllLines(path));
-
     /// <summary>Words longer than this (in characters) become [UNK].</summary>
     public int MaxWordLength { get; }
 

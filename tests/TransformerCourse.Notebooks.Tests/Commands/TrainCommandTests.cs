@@ -44,7 +44,7 @@ public class TrainCommandTests
     [InlineData("--out", "x", "unknown option --out; train takes --model, --seed, --scale, --beam, --save, --resume")]
     [InlineData("--bogus", null, "unknown option --bogus; train takes --model, --seed, --scale, --beam, --save, --")]
     [InlineData("--model", "rnn", "unknown model 'rnn'; the models are gru, bahdanau, luong-dot, luong-general")]
-    public async Task Bad_options_are_refused_before_training_naming_the_option(
+    public async Task BadOptionsAreRefusedBeforeTrainingNamingTheOption(
         string option, string? value, string message)
     {
         string[] args = value is null ? [.. Tiny, option] : [.. Tiny, option, value];
@@ -56,7 +56,7 @@ public class TrainCommandTests
     }
 
     [Fact]
-    public async Task An_unknown_task_lists_the_tasks()
+    public async Task AnUnknownTaskListsTheTasks()
     {
         var (exit, output) = await Course("train", "fly");
 
@@ -66,7 +66,7 @@ public class TrainCommandTests
     }
 
     [Fact]
-    public async Task The_heads_tasks_refuse_options_they_do_not_take()
+    public async Task TheHeadsTasksRefuseOptionsTheyDoNotTake()
     {
         var (exit, output) = await Course("train", "ko-negation", "--scale", "0.5");
 
@@ -75,7 +75,7 @@ public class TrainCommandTests
     }
 
     [Fact]
-    public async Task A_scale_below_the_minimum_says_how_many_steps_run_and_why_the_exit_code_is_1()
+    public async Task AScaleBelowTheMinimumSaysHowManyStepsRunAndWhyTheExitCodeIs1()
     {
         var (exit, output) = await Course([.. Tiny[..^1], "0.001"]);
 
@@ -84,7 +84,7 @@ public class TrainCommandTests
     }
 
     [Fact]
-    public async Task Save_into_a_missing_folder_creates_it()
+    public async Task SaveIntoAMissingFolderCreatesIt()
     {
         var dir = Path.Combine(TestPaths.TempDir(), "runs", "copy");
         var file = Path.Combine(dir, "gru.safetensors");
@@ -97,7 +97,7 @@ public class TrainCommandTests
     }
 
     [Fact]
-    public async Task Save_onto_a_folder_is_refused_before_training()
+    public async Task SaveOntoAFolderIsRefusedBeforeTraining()
     {
         var dir = TestPaths.TempDir();
         var (exit, output) = await Course([.. Tiny, "--save", dir]);
@@ -108,7 +108,7 @@ public class TrainCommandTests
     }
 
     [Fact]
-    public async Task The_output_labels_the_losses_and_the_evaluation_and_says_which_data_it_uses()
+    public async Task TheOutputLabelsTheLossesAndTheEvaluationAndSaysWhichDataItUses()
     {
         var (_, output) = await Course(Tiny);
 
@@ -119,7 +119,7 @@ public class TrainCommandTests
     }
 
     [Fact]
-    public async Task A_run_stopped_and_resumed_ends_exactly_where_the_uninterrupted_run_ends()
+    public async Task ARunStoppedAndResumedEndsExactlyWhereTheUninterruptedRunEnds()
     {
         string[] run = ["train", "copy", "--model", "gru", "--scale", "0.02", "--seed", "3"];   // 63 steps
         var file = Path.Combine(TestPaths.TempDir(), "run.safetensors");
@@ -139,7 +139,7 @@ public class TrainCommandTests
     }
 
     [Fact]
-    public async Task Resume_refuses_options_that_do_not_match_the_checkpoint()
+    public async Task ResumeRefusesOptionsThatDoNotMatchTheCheckpoint()
     {
         var file = Path.Combine(TestPaths.TempDir(), "run.safetensors");
         await Course([.. Tiny, "--seed", "3", "--stop-after", "5", "--save", file]);
@@ -154,7 +154,7 @@ public class TrainCommandTests
     }
 
     [Fact]
-    public async Task Resume_refuses_a_damaged_checkpoint_naming_the_entry()
+    public async Task ResumeRefusesADamagedCheckpointNamingTheEntry()
     {
         var file = Path.Combine(TestPaths.TempDir(), "run.safetensors");
         await Course([.. Tiny, "--stop-after", "2", "--save", file]);
@@ -171,7 +171,8 @@ public class TrainCommandTests
         {
             var metadata = good.Metadata.ToDictionary(kv => kv.Key, kv => kv.Value);
             var tensors = good.Tensors.Values.ToList();
-            if (key == "weights") tensors[0] = tensors[0] with { Data = tensors[0].Data.Select(_ => double.NaN).ToArray() };
+            if (key == "weights") tensors[0] =
+                tensors[0] with { Data = tensors[0].Data.Select(_ => double.NaN).ToArray() };
             else metadata[key] = value;
             var damaged = Path.Combine(TestPaths.TempDir(), "damaged.safetensors");
             SafeTensors.Write(damaged, tensors, metadata);
@@ -185,7 +186,7 @@ public class TrainCommandTests
     }
 
     [Fact]
-    public async Task A_beam_wider_than_the_vocabulary_is_clamped_with_a_message()
+    public async Task ABeamWiderThanTheVocabularyIsClampedWithAMessage()
     {
         var (exit, output) = await Course([.. Tiny, "--beam", "500"]);
 
@@ -284,7 +285,7 @@ public class TrainCommandTests
     [InlineData("-INT")]     // Ctrl+C
     [InlineData("-TERM")]    // a CI timeout, docker stop
     [InlineData("-HUP")]     // the terminal closed
-    public async Task Ctrl_C_SIGTERM_or_SIGHUP_stops_between_steps_saves_the_checkpoint_and_exits_130(string signal)
+    public async Task CtrlCSIGTERMOrSIGHUPStopsBetweenStepsSavesTheCheckpointAndExits130(string signal)
     {
         var file = Path.Combine(TestPaths.TempDir(), "interrupted.safetensors");
         // The whole run (3,130 steps, minutes): it is interrupted long before the end.
@@ -310,7 +311,7 @@ public class TrainCommandTests
     }
 
     [Fact]
-    public async Task Piped_output_is_plain_text_and_its_tables_are_not_squeezed_to_80_columns()
+    public async Task PipedOutputIsPlainTextAndItsTablesAreNotSqueezedTo80Columns()
     {
         using var child = new Child("train", "dates", "--model", "gru", "--scale", "0.005");
         await child.Exit(TimeSpan.FromMinutes(3));

@@ -4,14 +4,15 @@ using TransformerCourse.Display;
 
 namespace TransformerCourse.Notebooks.Tests.Display;
 
-/// <summary>How the course's values show once <c>TransformerCourse.Display.Notebook.Setup()</c> has registered the formatters.</summary>
+/// <summary>How the course's values show once <c>TransformerCourse.Display.Notebook.Setup()</c> has
+/// registered the formatters.</summary>
 [Collection("formatters")]
 public class FormattersTests
 {
     public FormattersTests() => TransformerCourse.Display.Notebook.Setup();
 
     [Fact]
-    public void A_matrix_shows_its_shape_and_rows_as_html_and_text()
+    public void AMatrixShowsItsShapeAndRowsAsHtmlAndText()
     {
         var m = Matrix<double>.Build.DenseOfArray(new double[,] { { 1, 2, 3 }, { 4, 5, 6 } });
         var values = FormattedValue.CreateManyFromObject(m);
@@ -25,7 +26,7 @@ public class FormattersTests
     }
 
     [Fact]
-    public void Labels_name_rows_and_columns_and_must_match_the_shape()
+    public void LabelsNameRowsAndColumnsAndMustMatchTheShape()
     {
         var m = Matrix<double>.Build.DenseOfArray(new double[,] { { 0.25, 0.75 }, { 1, 0 } });
         var text = m.WithLabels(["I", "am"], ["나는", "학생"], "weights").ToDisplayString("text/plain");
@@ -36,7 +37,7 @@ public class FormattersTests
     }
 
     [Fact]
-    public void A_large_matrix_elides_its_middle()
+    public void ALargeMatrixElidesItsMiddle()
     {
         var m = Matrix<double>.Build.Dense(40, 3, (i, j) => i);
         var text = m.ToDisplayString("text/plain").Split('\n');
@@ -48,7 +49,7 @@ public class FormattersTests
     }
 
     [Fact]
-    public void A_vector_shows_its_length()
+    public void AVectorShowsItsLength()
     {
         var v = Vector<double>.Build.Dense([1.5, -2, 1e-7]);
         Assert.Equal("Vector · length 3\n[ 1.5, -2, 1E-07 ]", v.ToDisplayString("text/plain"));
@@ -56,9 +57,10 @@ public class FormattersTests
     }
 
     [Fact]
-    public void A_chart_is_a_div_and_a_script_that_uses_the_loaded_plotly()
+    public void AChartIsADivAndAScriptThatUsesTheLoadedPlotly()
     {
-        var chart = Plots.Heatmap(Matrix<double>.Build.DenseIdentity(2), "identity", "column", "row", ["a", "a"], ["x", "y"]);
+        var chart =
+            Plots.Heatmap(Matrix<double>.Build.DenseIdentity(2), "identity", "column", "row", ["a", "a"], ["x", "y"]);
         var html = chart.ToDisplayString("text/html");
 
         Assert.Matches("<div id=\"tc-chart-[0-9a-f]{12}\" class=\"tc-chart\"></div>", html);
@@ -71,7 +73,7 @@ public class FormattersTests
     }
 
     [Fact]
-    public void The_setup_output_carries_plotly_js_once_as_a_global()
+    public void TheSetupOutputCarriesPlotlyJsOnceAsAGlobal()
     {
         var html = TransformerCourse.Display.Notebook.Setup().ToDisplayString("text/html");
 
@@ -82,7 +84,7 @@ public class FormattersTests
     }
 
     [Fact]
-    public void Charts_check_their_labels()
+    public void ChartsCheckTheirLabels()
     {
         var e = Assert.Throws<ArgumentException>(() =>
             Plots.Attention(Matrix<double>.Build.Dense(2, 3), ["q1", "q2"], ["k1", "k2"], "t"));

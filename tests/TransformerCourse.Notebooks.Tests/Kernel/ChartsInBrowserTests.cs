@@ -17,7 +17,7 @@ public class ChartsInBrowserTests
 
     [Theory]
     [MemberData(nameof(Notebooks))]
-    public async Task Every_chart_draws_offline(string name, string engine)
+    public async Task EveryChartDrawsOffline(string name, string engine)
     {
         var e = engine == "kernel" ? Engine.Kernel : Engine.Runner;
         if (e == Engine.Kernel) Assert.Null(KernelSetup.Missing());
@@ -31,11 +31,12 @@ public class ChartsInBrowserTests
         var (drawn, errors) = await OpenAsync(Page(html), $"{engine}-{name}");
         Assert.Empty(errors);
         Assert.Equal(charts, drawn.Total);
-        Assert.True(drawn.Drawn == charts, $"{nb.Describe()}: {drawn.Drawn} of {charts} charts drew (open {drawn.File})");
+        Assert.True(drawn.Drawn == charts,
+            $"{nb.Describe()}: {drawn.Drawn} of {charts} charts drew (open {drawn.File})");
     }
 
     [Fact]
-    public async Task A_chart_without_plotly_js_says_which_cell_to_run()
+    public async Task AChartWithoutPlotlyJsSaysWhichCellToRun()
     {
         TransformerCourse.Display.Notebook.Setup();
         var chart = TransformerCourse.Display.Plots.Line("t", "x", "y", [0.0, 1.0], [1.0, 2.0]);
@@ -48,7 +49,8 @@ public class ChartsInBrowserTests
 
     private static string Page(IEnumerable<string> outputs)
     {
-        var sb = new StringBuilder("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>charts</title></head><body>\n");
+        var sb = new StringBuilder(
+            "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>charts</title></head><body>\n");
         foreach (var o in outputs) sb.Append("<div class=\"output\">").Append(o).Append("</div>\n");
         return sb.Append("</body></html>").ToString();
     }
@@ -68,7 +70,8 @@ public class ChartsInBrowserTests
         {
             ExecutablePath = "/usr/bin/chromium",
             Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+            Args =
+                ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
                     "--disable-component-update", "--disable-sync"],
         });
         var tab = await browser.NewPageAsync();
@@ -76,15 +79,18 @@ public class ChartsInBrowserTests
         tab.Console += (_, m) => { if (m.Type == "error") lock (errors) errors.Add($"console: {m.Text}"); };
         tab.PageError += (_, m) => { lock (errors) errors.Add($"page error: {m}"); };
         // The network is blocked: only the page file itself may load.
-        await tab.RouteAsync("**/*", r => r.Request.Url.StartsWith("file:", StringComparison.Ordinal) ? r.ContinueAsync() : r.AbortAsync());
+        await tab.RouteAsync("**/*",
+            r => r.Request.Url.StartsWith("file:", StringComparison.Ordinal) ? r.ContinueAsync() : r.AbortAsync());
         await tab.GotoAsync(new Uri(file).AbsoluteUri, new PageGotoOptions { Timeout = 60_000 });
-        const string allDrawn = "() => [...document.querySelectorAll('.tc-chart')].every(d => d.querySelector('p') || " +
+        const string allDrawn =
+            "() => [...document.querySelectorAll('.tc-chart')].every(d => d.querySelector('p') || " +
                                 "(d.classList.contains('js-plotly-plot') && d.querySelector('svg.main-svg')))";
         try { await tab.WaitForFunctionAsync(allDrawn, null, new PageWaitForFunctionOptions { Timeout = 60_000 }); }
         catch (TimeoutException) { /* counted below */ }
         int total = await tab.EvaluateAsync<int>("() => document.querySelectorAll('.tc-chart').length");
         int drawn = await tab.EvaluateAsync<int>(
-            "() => [...document.querySelectorAll('.tc-chart')].filter(d => d.classList.contains('js-plotly-plot') && d.querySelector('svg.main-svg')).length");
+            "() => [...document.querySelectorAll('.tc-chart')].filter(d => d.classList.contains('js-plotly-plot') && " +
+                "d.querySelector('svg.main-svg')).length");
         var body = text ? await tab.InnerTextAsync("body") : "";
         return (new PageResult(total, drawn, file, body), errors);
     }

@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using TransformerCourse.Runner.Scripting;
 
 namespace TransformerCourse.Notebooks.Tests.Kernel;
 
@@ -80,11 +81,13 @@ public sealed record ExecutedNotebook(string Name, Engine Engine, bool Solutions
     {
         var m = Regex.Match(Text, pattern);
         Assert.True(m.Success, $"no line matching /{pattern}/ in the output of {Describe()}");
-        return double.Parse(m.Groups[group].Value, NumberStyles.Float | NumberStyles.AllowThousands, CultureInfo.InvariantCulture);
+        return double.Parse(m.Groups[group].Value, NumberStyles.Float | NumberStyles.AllowThousands,
+            CultureInfo.InvariantCulture);
     }
 
     /// <summary>"notebook (kernel, with solutions)".</summary>
-    public string Describe() => $"{Name} ({(Engine == Engine.Kernel ? "kernel" : "runner")}, {(Solutions ? "with solutions" : "as shipped")})";
+    public string Describe() =>
+        $"{Name} ({(Engine == Engine.Kernel ? "kernel" : "runner")}, {(Solutions ? "with solutions" : "as shipped")})";
 
     /// <summary>"code cell 3 (// Exercise 01.2: …)" for messages.</summary>
     public static string Where(ExecutedCell cell) => $"code cell {cell.CodeCellNumber} ({cell.FirstLine})";
@@ -102,7 +105,8 @@ public static class ExecutedNotebooks
     // The kernel runs one notebook at a time: two kernels would fight over the 2 cores and the NuGet cache.
     private static readonly SemaphoreSlim kernelGate = new(1, 1);
 
-    /// <summary>The notebook <paramref name="name"/> (e.g. 01-softmax.ipynb) executed by <paramref name="engine"/>.</summary>
+    /// <summary>The notebook <paramref name="name"/> (e.g. 01-softmax.ipynb) executed by
+    /// <paramref name="engine"/>.</summary>
     /// <remarks>
     /// The runner's run with the solutions always goes first: it trains whatever the notebook trains, and every other
     /// run then reuses those models (ModelCache), so all runs print the same evaluation and none trains twice.
@@ -111,7 +115,8 @@ public static class ExecutedNotebooks
         runs.GetOrAdd((name, engine, solutions), key => new Lazy<Task<ExecutedNotebook>>(async () =>
         {
             if (engine == Engine.Kernel || !solutions) await Get(name, Engine.Runner, solutions: true);
-            return engine == Engine.Kernel ? await RunKernelAsync(name, solutions) : await RunRunnerAsync(name, solutions);
+            return engine == Engine.Kernel ? await RunKernelAsync(name, solutions)
+                : await RunRunnerAsync(name, solutions);
         })).Value;
 
     private static string OutputFolder(Engine engine, bool solutions)
@@ -125,7 +130,8 @@ public static class ExecutedNotebooks
     private static async Task<ExecutedNotebook> RunRunnerAsync(string name, bool solutions)
     {
         var clock = Stopwatch.StartNew();
-        var result = await NotebookRunner.RunAsync(TestPaths.CourseNotebook(name), new RunOptions { UseSolutions = solutions });
+        var result =
+            await NotebookRunner.RunAsync(TestPaths.CourseNotebook(name), new RunOptions { UseSolutions = solutions });
         var output = Path.Combine(OutputFolder(Engine.Runner, solutions), name);
         result.Executed!.Save(output);
         return Read(name, Engine.Runner, solutions, output, clock.Elapsed.TotalSeconds) with { RunResult = result };
@@ -133,7 +139,8 @@ public static class ExecutedNotebooks
 
     private static Task<ExecutedNotebook> RunKernelAsync(string name, bool solutions) =>
         RunKernelAsync(name, solutions ? "solutions" : "shipped",
-            solutions ? WithSolutions(TestPaths.CourseNotebook(name)) : File.ReadAllText(TestPaths.CourseNotebook(name)),
+            solutions ? WithSolutions(TestPaths.CourseNotebook(name))
+                : File.ReadAllText(TestPaths.CourseNotebook(name)),
             OutputFolder(Engine.Kernel, solutions), solutions);
 
     /// <summary>
@@ -156,7 +163,8 @@ public static class ExecutedNotebooks
             File.Delete(input);
             var output = Path.Combine(outDir, name);
             if (code != 0 || !File.Exists(output))
-                throw new InvalidOperationException($"nbconvert could not execute {name} in the kernel (exit {code}):\n{Tail(log, 4000)}");
+                throw new InvalidOperationException(
+                    $"nbconvert could not execute {name} in the kernel (exit {code}):\n{Tail(log, 4000)}");
             return Read(name, Engine.Kernel, solutions, output, clock.Elapsed.TotalSeconds);
         }
         finally
@@ -175,7 +183,7 @@ public static class ExecutedNotebooks
             if ((string?)cell!["cell_type"] != "code") continue;
             var id = Exercises.StubId(ExecutedCell.Join(cell["source"]));
             if (id is not null && solutions.TryGetValue(id, out var solution))
-                cell["source"] = new JsonArray(NotebookCell.SplitLines(solution).Select(l => (JsonNode)JsonValue.Create(l)!).ToArray());
+                cell["source"] = NbformatText.Lines(solution);
         }
         return json.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true });
     }

@@ -17,18 +17,20 @@ public static class KernelSetup
     public static string? Missing()
     {
         if (!OnPath("jupyter-nbconvert") && !OnPath("jupyter"))
-            return "jupyter nbconvert is not installed (apt-get install jupyter-nbconvert python3-nbclient jupyter-client python3-ipykernel; .ci/run does it)";
+            return "jupyter nbconvert is not installed (apt-get install jupyter-nbconvert python3-nbclient " +
+                "jupyter-client python3-ipykernel; .ci/run does it)";
         var (code, log) = Run("dotnet", "tool run dotnet-interactive --version", TestPaths.RepoRoot, 120);
-        return code == 0 ? null : $"the dotnet-interactive tool is not restored (run `dotnet tool restore`): {log.Trim()}";
+        return code == 0 ? null
+            : $"the dotnet-interactive tool is not restored (run `dotnet tool restore`): {log.Trim()}";
     }
 
     private static int launches;
 
     /// <summary>
-    /// Executes <paramref name="input"/> in the kernel, writing <paramref name="outputName"/> into <paramref name="outDir"/>.
-    /// Each launch gets its own range of ports for the kernel's HTTP API: a kernel still shutting down holds its port
-    /// for a moment, and a new kernel that picks the same one dies at start-up. A kernel that dies before it ran a
-    /// cell is started once more (the log says so).
+    /// Executes <paramref name="input"/> in the kernel, writing <paramref name="outputName"/> into
+    /// <paramref name="outDir"/>. Each launch gets its own range of ports for the kernel's HTTP API: a kernel still
+    /// shutting down holds its port for a moment, and a new kernel that picks the same one dies at start-up. A kernel
+    /// that dies before it ran a cell is started once more (the log says so).
     /// </summary>
     public static async Task<(int Code, string Log)> NbConvertAsync(string input, string outDir, string outputName)
     {

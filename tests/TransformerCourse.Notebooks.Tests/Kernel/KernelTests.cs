@@ -14,7 +14,7 @@ public class KernelTests
 
     [Theory]
     [MemberData(nameof(Notebooks))]
-    public async Task Notebook_runs_in_the_kernel_as_shipped(string name)
+    public async Task NotebookRunsInTheKernelAsShipped(string name)
     {
         Assert.Null(KernelSetup.Missing());
         var nb = await ExecutedNotebooks.Get(name, Engine.Kernel, solutions: false);
@@ -27,7 +27,7 @@ public class KernelTests
 
     [Theory]
     [MemberData(nameof(Notebooks))]
-    public async Task Notebook_runs_in_the_kernel_with_the_solutions(string name)
+    public async Task NotebookRunsInTheKernelWithTheSolutions(string name)
     {
         Assert.Null(KernelSetup.Missing());
         var nb = await ExecutedNotebooks.Get(name, Engine.Kernel, solutions: true);

@@ -13,8 +13,8 @@ namespace TransformerCourse.Notebooks.Tests.Kernel;
 /// <item>durations are replaced by &lt;time&gt; ("Wall time: 12.3ms", "41.2 s", "312 µs", "1,234 tok/s"), and a
 /// "measured ratio …: 7.2" of two timings by &lt;ratio&gt;;</item>
 /// <item>the random ids of chart divs (tc-chart-…) are replaced by one placeholder;</item>
-/// <item>a "max |…|" difference at or below 1e-13 is replaced by &lt;rounding&gt;: the two engines have printed 7.11e-15
-/// and 7.10e-15 for the same cell (notebook 08), 0 and 2.2E-16 (notebook 10).</item>
+/// <item>a "max |…|" difference at or below 1e-13 is replaced by &lt;rounding&gt;: the two engines have printed
+/// 7.11e-15 and 7.10e-15 for the same cell (notebook 08), 0 and 2.2E-16 (notebook 10).</item>
 /// </list>
 /// </summary>
 [Collection("kernel")]
@@ -26,18 +26,18 @@ public class RunnerMatchesKernelTests
     [InlineData("max |difference| 7.11e-15", "max |difference| 7.10e-15")]
     [InlineData("max |M·Mᵀ − I| 2.22e-16", "max |M·Mᵀ − I| 0")]
     [InlineData("max |difference|: 2.2E-16", "max |difference|: 0")]
-    public void Differences_at_rounding_level_compare_equal(string kernel, string runner) =>
+    public void DifferencesAtRoundingLevelCompareEqual(string kernel, string runner) =>
         Assert.Equal(Normalise(kernel), Normalise(runner));
 
     [Theory]
     [InlineData("max |difference| 7.11e-12", "max |difference| 7.10e-12")]
     [InlineData("max |difference| 0.5", "max |difference| 0")]
-    public void Larger_differences_still_count(string kernel, string runner) =>
+    public void LargerDifferencesStillCount(string kernel, string runner) =>
         Assert.NotEqual(Normalise(kernel), Normalise(runner));
 
     [Theory]
     [MemberData(nameof(Notebooks))]
-    public async Task Runner_and_kernel_give_the_same_outputs(string name)
+    public async Task RunnerAndKernelGiveTheSameOutputs(string name)
     {
         Assert.Null(KernelSetup.Missing());
         var kernel = await ExecutedNotebooks.Get(name, Engine.Kernel, solutions: false);
@@ -56,7 +56,9 @@ public class RunnerMatchesKernelTests
                 $"{where}: the kernel displayed {kd.Count} values, the runner {rd.Count}\n--- kernel\n" +
                 $"{string.Join("\n", kd.Select(Short))}\n--- runner\n{string.Join("\n", rd.Select(Short))}");
             for (int j = 0; j < kd.Count; j++)
-                Assert.True(kd[j] == rd[j], $"{where}: displayed value {j + 1} differs\n--- kernel\n{Short(kd[j])}\n--- runner\n{Short(rd[j])}");
+                Assert.True(kd[j] == rd[j],
+                    $"{where}: displayed value {j + 1} differs\n--- kernel\n{Short(kd[j])}\n--- runner\n" +
+                    $"{Short(rd[j])}");
         }
     }
 

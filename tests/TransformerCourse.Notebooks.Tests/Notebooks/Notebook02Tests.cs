@@ -10,9 +10,10 @@ namespace TransformerCourse.Notebooks.Tests.Notebooks;
 public class Notebook02Tests
 {
     [Fact]
-    public async Task Prints_a_sane_test_exact_match_and_accuracy_by_length()
+    public async Task PrintsASaneTestExactMatchAndAccuracyByLength()
     {
-        var r = (await Kernel.ExecutedNotebooks.Get("02-seq2seq-without-attention.ipynb", Kernel.Engine.Runner, solutions: true)).RunResult!;
+        var r = (await Kernel.ExecutedNotebooks.Get("02-seq2seq-without-attention.ipynb", Kernel.Engine.Runner,
+            solutions: true)).RunResult!;
         Assert.True(r.Succeeded, r.FailureMessage);
         var text = string.Join("\n", r.Cells.Select(c => c.Output));
 
@@ -22,11 +23,13 @@ public class Notebook02Tests
         double percent = double.Parse(exact.Groups[1].Value, CultureInfo.InvariantCulture);
         Assert.InRange(percent, 60.0, 95.0);
 
-        // "exact match by input length: 6: 62 % (16), 7: 52 % (46), …": every test date counted once, lengths ascending.
+        // "exact match by input length: 6: 62 % (16), 7: 52 % (46), …": every test date
+        // counted once, lengths ascending.
         var line = Regex.Match(text, @"exact match by input length: (.+)");
         Assert.True(line.Success, "no 'exact match by input length' line");
         var rows = Regex.Matches(line.Groups[1].Value, @"(\d+): (\d+) ?% \((\d+)\)")
-            .Select(m => (Length: int.Parse(m.Groups[1].Value), Percent: int.Parse(m.Groups[2].Value), Count: int.Parse(m.Groups[3].Value)))
+            .Select(m => (Length: int.Parse(m.Groups[1].Value), Percent: int.Parse(m.Groups[2].Value),
+                Count: int.Parse(m.Groups[3].Value)))
             .ToList();
         Assert.True(rows.Count >= 10, $"only {rows.Count} lengths in the table");
         Assert.Equal(1000, rows.Sum(x => x.Count));
@@ -39,6 +42,7 @@ public class Notebook02Tests
         // The year (read last) is right far more often than the day (read first).
         var fields = Regex.Match(text, @"year (\d+(?:\.\d+)?) ?%, month (\d+(?:\.\d+)?) ?%, day (\d+(?:\.\d+)?) ?%");
         Assert.True(fields.Success, "no per-field accuracy line");
-        Assert.True(double.Parse(fields.Groups[1].Value, CultureInfo.InvariantCulture) > double.Parse(fields.Groups[3].Value, CultureInfo.InvariantCulture) + 10);
+        Assert.True(double.Parse(fields.Groups[1].Value, CultureInfo.InvariantCulture)
+            > double.Parse(fields.Groups[3].Value, CultureInfo.InvariantCulture) + 10);
     }
 }

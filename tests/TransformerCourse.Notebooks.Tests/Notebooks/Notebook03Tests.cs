@@ -11,7 +11,8 @@ namespace TransformerCourse.Notebooks.Tests.Notebooks;
 public class Notebook03Tests
 {
     private static readonly Lazy<Task<NotebookRunResult>> run = new(async () =>
-        (await Kernel.ExecutedNotebooks.Get("03-bahdanau-attention.ipynb", Kernel.Engine.Runner, solutions: true)).RunResult!);
+        (await Kernel.ExecutedNotebooks.Get("03-bahdanau-attention.ipynb", Kernel.Engine.Runner,
+            solutions: true)).RunResult!);
 
     private static async Task<string> PrintedText()
     {
@@ -23,7 +24,7 @@ public class Notebook03Tests
     private static double Number(string s) => double.Parse(s, CultureInfo.InvariantCulture);
 
     [Fact]
-    public async Task Bahdanau_reaches_99_percent_on_the_test_dates()
+    public async Task BahdanauReaches99PercentOnTheTestDates()
     {
         var text = await PrintedText();
         var m = Regex.Match(text, @"Bahdanau: \d+ steps, test exact match: ([\d.]+)% of 1,000 test dates");
@@ -32,10 +33,11 @@ public class Notebook03Tests
     }
 
     [Fact]
-    public async Task Without_attention_is_worse_at_every_well_populated_length()
+    public async Task WithoutAttentionIsWorseAtEveryWellPopulatedLength()
     {
         var text = await PrintedText();
-        var rows = Regex.Matches(text, @"^\s*(\d+) \|\s*(\d+) \|\s*([\d.]+)% \|\s*([\d.]+)%\s*$", RegexOptions.Multiline)
+        var rows = Regex
+            .Matches(text, @"^\s*(\d+) \|\s*(\d+) \|\s*([\d.]+)% \|\s*([\d.]+)%\s*$", RegexOptions.Multiline)
             .Select(m => (Length: int.Parse(m.Groups[1].Value), Count: int.Parse(m.Groups[2].Value),
                 Attention: Number(m.Groups[3].Value), Plain: Number(m.Groups[4].Value)))
             .ToList();

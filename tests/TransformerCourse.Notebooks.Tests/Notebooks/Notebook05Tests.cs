@@ -9,7 +9,7 @@ namespace TransformerCourse.Notebooks.Tests.Notebooks;
 public class Notebook05Tests
 {
     [Fact]
-    public async Task Dot_product_variance_is_within_10_percent_of_dk()
+    public async Task DotProductVarianceIsWithin10PercentOfDk()
     {
         var nb = await ExecutedNotebooks.Get("05-queries-keys-values.ipynb", Engine.Runner, solutions: true);
         // Lines of the table "  d_k | Var(q·k) measured | measured / d_k".
@@ -19,7 +19,8 @@ public class Notebook05Tests
             .ToList();
         Assert.Equal(new[] { 4, 16, 64, 256, 1024 }, rows.Select(r => r.Dk).ToArray());
         foreach (var (dk, variance) in rows)
-            Assert.True(Math.Abs(variance / dk - 1) <= 0.10, $"d_k = {dk}: measured variance {variance}, more than 10% from {dk}");
+            Assert.True(Math.Abs(variance / dk - 1) <= 0.10,
+                $"d_k = {dk}: measured variance {variance}, more than 10% from {dk}");
     }
 
     [Fact]

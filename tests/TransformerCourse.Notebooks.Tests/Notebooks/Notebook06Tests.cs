@@ -12,11 +12,12 @@ namespace TransformerCourse.Notebooks.Tests.Notebooks;
 public class Notebook06Tests
 {
     [Fact]
-    public async Task It_attends_to_the_right_noun_well_above_chance()
+    public async Task ItAttendsToTheRightNounWellAboveChance()
     {
         var nb = await ExecutedNotebooks.Get("06-self-attention.ipynb", Engine.Runner, solutions: true);
         var m = Regex.Match(nb.Text,
-            @"held-out layer 2: ""it"" puts its strongest weight on the right noun in (\d+)/(\d+) \(([\d.]+)%; chance ([\d.]+)%");
+            @"held-out layer 2: ""it"" puts its strongest weight on the right noun in (\d+)/(\d+) \(([\d.]+)%; "
+            + @"chance ([\d.]+)%");
         Assert.True(m.Success, "the notebook prints the held-out layer-2 rate");
         var rate = double.Parse(m.Groups[3].Value, CultureInfo.InvariantCulture);
         var chance = double.Parse(m.Groups[4].Value, CultureInfo.InvariantCulture);

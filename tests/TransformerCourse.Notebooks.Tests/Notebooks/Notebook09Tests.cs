@@ -5,7 +5,8 @@ using Xunit;
 
 namespace TransformerCourse.Notebooks.Tests.Notebooks;
 
-/// <summary>The headline numbers of notebook 09, read from the notebook executed with the reference solutions.</summary>
+/// <summary>The headline numbers of notebook 09, read from the notebook executed with the
+/// reference solutions.</summary>
 public sealed class Notebook09Tests
 {
     private const string Name = "09-residuals-and-layer-norm.ipynb";
@@ -18,8 +19,10 @@ public sealed class Notebook09Tests
         var nb = await ExecutedNotebooks.Get(Name, Engine.Runner, solutions: true);
         const string ratios = @"gradient norm ratio layer 1 / layer 12: plain " + Num + ", residual " + Num;
         double plain = nb.Number(ratios, 1), residual = nb.Number(ratios, 2);
-        Assert.True(plain < 0.05, $"plain stack: layer 1 gets {plain} of layer 12's gradient; the notebook says it is far below 1");
-        Assert.True(residual > 0.5 && residual < 2, $"residual stack: ratio {residual}; the notebook says every layer gets a gradient of about the same size");
+        Assert.True(plain < 0.05,
+            $"plain stack: layer 1 gets {plain} of layer 12's gradient; the notebook says it is far below 1");
+        Assert.True(residual > 0.5 && residual < 2,
+            $"residual stack: ratio {residual}; the notebook says every layer gets a gradient of about the same size");
     }
 
     [Fact]
@@ -27,8 +30,10 @@ public sealed class Notebook09Tests
     {
         var nb = await ExecutedNotebooks.Get(Name, Engine.Runner, solutions: true);
         Assert.True(nb.Number(@"x̂ by hand vs LayerNorm\(8\)\.Forward \(4×8\): max \|difference\| " + Num) <= 1e-12);
-        Assert.True(nb.Number(@"PostLN: written out vs EncoderLayer\.Forward \(10×16\): max \|difference\| " + Num) <= 1e-12);
-        Assert.True(nb.Number(@"PreLN: written out vs EncoderLayer\.Forward \(10×16\): max \|difference\| " + Num) <= 1e-12);
+        Assert.True(
+            nb.Number(@"PostLN: written out vs EncoderLayer\.Forward \(10×16\): max \|difference\| " + Num) <= 1e-12);
+        Assert.True(
+            nb.Number(@"PreLN: written out vs EncoderLayer\.Forward \(10×16\): max \|difference\| " + Num) <= 1e-12);
         Assert.Equal(0, nb.Number(@"layer norm moves it by " + Num));
     }
 

@@ -3,7 +3,8 @@ using Xunit;
 
 namespace TransformerCourse.Notebooks.Tests.Notebooks;
 
-/// <summary>The headline numbers of notebook 10, read from the notebook executed with the reference solutions.</summary>
+/// <summary>The headline numbers of notebook 10, read from the notebook executed with the
+/// reference solutions.</summary>
 public sealed class Notebook10Tests
 {
     private const string Name = "10-the-full-transformer.ipynb";
@@ -32,7 +33,8 @@ public sealed class Notebook10Tests
     {
         var nb = await ExecutedNotebooks.Get(Name, Engine.Runner, solutions: true);
         Assert.True(nb.Number(@"agreement with PyTorch: memory max \|difference\| ([0-9.eE+-]+)") <= 1e-12);
-        Assert.True(nb.Number(@"agreement with PyTorch: memory max \|difference\| [0-9.eE+-]+, decoder output max \|difference\| ([0-9.eE+-]+)") <= 1e-12);
+        Assert.True(nb.Number(@"agreement with PyTorch: memory max \|difference\| [0-9.eE+-]+, "
+            + @"decoder output max \|difference\| ([0-9.eE+-]+)") <= 1e-12);
     }
 
     [Fact]

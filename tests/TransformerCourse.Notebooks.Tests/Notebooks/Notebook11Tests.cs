@@ -14,7 +14,8 @@ public class Notebook11Tests
     // Every printed line of the notebook run with the solutions (the runner's run, shared with the other tests).
     private static async Task<string> PrintedText()
     {
-        var nb = await Kernel.ExecutedNotebooks.Get("11-training-and-decoding.ipynb", Kernel.Engine.Runner, solutions: true);
+        var nb =
+            await Kernel.ExecutedNotebooks.Get("11-training-and-decoding.ipynb", Kernel.Engine.Runner, solutions: true);
         Assert.True(nb.RunResult is { Succeeded: true }, nb.RunResult?.FailureMessage);
         return nb.Text;
     }
@@ -22,7 +23,7 @@ public class Notebook11Tests
     private static double Number(string s) => double.Parse(s, CultureInfo.InvariantCulture);
 
     [Fact]
-    public async Task Greedy_and_beam_translate_95_percent_of_the_test_sentences()
+    public async Task GreedyAndBeamTranslate95PercentOfTheTestSentences()
     {
         var text = await PrintedText();
         var greedy = Regex.Match(text, @"greedy: test exact match ([\d.]+)% of 500 held-out sentences");
@@ -30,12 +31,13 @@ public class Notebook11Tests
         Assert.True(Number(greedy.Groups[1].Value) >= 95.0, $"greedy test exact match {greedy.Groups[1].Value}% < 95%");
         var beam = Regex.Match(text, @"beam 4, length-normalised \(α = 1\): test exact match ([\d.]+)%");
         Assert.True(beam.Success, "the notebook prints the beam-search test exact match");
-        Assert.True(Number(beam.Groups[1].Value) >= 95.0, $"beam-search test exact match {beam.Groups[1].Value}% < 95%");
+        Assert.True(Number(beam.Groups[1].Value) >= 95.0,
+            $"beam-search test exact match {beam.Groups[1].Value}% < 95%");
         Assert.Contains("\"나는 학생입니다\" → \"I am a student\"", text);
     }
 
     [Fact]
-    public async Task The_verb_is_read_from_the_end_of_the_Korean_sentence()
+    public async Task TheVerbIsReadFromTheEndOfTheKoreanSentence()
     {
         var text = await PrintedText();
         Assert.Matches(@"그들은 어제 카페에서 빵을 먹었어요 → They ate bread at the cafe yesterday", text);
@@ -44,7 +46,7 @@ public class Notebook11Tests
     }
 
     [Fact]
-    public async Task What_is_built_by_hand_equals_the_library()
+    public async Task WhatIsBuiltByHandEqualsTheLibrary()
     {
         var text = await PrintedText();
         Assert.Contains("entries where the library's padding differs from the padding by hand: 0 of 18", text);

@@ -17,7 +17,7 @@ public class Notebook13Tests
     [Theory]
     [InlineData(Engine.Runner)]
     [InlineData(Engine.Kernel)]
-    public async Task Both_tokenizers_give_the_reference_ids(Engine engine)
+    public async Task BothTokenizersGiveTheReferenceIds(Engine engine)
     {
         if (engine == Engine.Kernel) Assert.Null(KernelSetup.Missing());
         var nb = await ExecutedNotebooks.Get(Name, engine, solutions: true);
@@ -39,7 +39,7 @@ public class Notebook13Tests
     [Theory]
     [InlineData(Engine.Runner)]
     [InlineData(Engine.Kernel)]
-    public async Task The_departures_from_BERT_are_printed_with_Hangul_decomposed(Engine engine)
+    public async Task TheDeparturesFromBERTArePrintedWithHangulDecomposed(Engine engine)
     {
         if (engine == Engine.Kernel) Assert.Null(KernelSetup.Missing());
         var nb = await ExecutedNotebooks.Get(Name, engine, solutions: true);
@@ -54,7 +54,7 @@ public class Notebook13Tests
     }
 
     [Fact]
-    public async Task Korean_costs_more_gpt2_tokens_than_its_english_translation()
+    public async Task KoreanCostsMoreGpt2TokensThanItsEnglishTranslation()
     {
         var nb = await ExecutedNotebooks.Get(Name, Engine.Runner, solutions: true);
 

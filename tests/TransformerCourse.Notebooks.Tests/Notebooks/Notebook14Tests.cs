@@ -21,7 +21,7 @@ public class Notebook14Tests
     [Theory]
     [InlineData(Engine.Runner)]
     [InlineData(Engine.Kernel)]
-    public async Task Parameter_count_and_hidden_states_match_the_file_and_ONNX_Runtime(Engine engine)
+    public async Task ParameterCountAndHiddenStatesMatchTheFileAndONNXRuntime(Engine engine)
     {
         var nb = await ExecutedNotebooks.Get(Name, engine, solutions: true);
 

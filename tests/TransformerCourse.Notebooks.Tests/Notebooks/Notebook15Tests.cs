@@ -17,7 +17,7 @@ public class Notebook15Tests
     private static double Parse(string s) => double.Parse(s.Replace(",", ""), CultureInfo.InvariantCulture);
 
     [Fact]
-    public async Task Cached_tiled_and_plain_attention_agree_and_the_cache_is_faster_and_sized_by_the_formula()
+    public async Task CachedTiledAndPlainAttentionAgreeAndTheCacheIsFasterAndSizedByTheFormula()
     {
         var nb = await ExecutedNotebooks.Get("15-fast-inference.ipynb", Engine.Runner, solutions: true);
         string text = nb.Text;

@@ -23,7 +23,8 @@ public class AdditiveAttentionTests
     public void HandComputedScoresWeightsAndContext()
     {
         // d_query = d_key = 2, d_att = 2. W = I, U = 2I, v = (1, −1).
-        var att = Set(new double[,] { { 1, 0 }, { 0, 1 } }, new double[,] { { 2, 0 }, { 0, 2 } }, new double[,] { { 1, -1 } });
+        var att = Set(new double[,] { { 1, 0 }, { 0, 1 } }, new double[,] { { 2, 0 }, { 0, 2 } },
+            new double[,] { { 1, -1 } });
         var s = Tensor.FromArray(new double[,] { { 0.5, 0 } });
         var h = Tensor.FromArray(new double[,] { { 0, 0 }, { 1, 0 }, { 0, 1 } });
         var r = att.Forward(s, h, SequenceBatch.Single(3));
@@ -31,7 +32,8 @@ public class AdditiveAttentionTests
         double e0 = Math.Tanh(0.5), e1 = Math.Tanh(2.5), e2 = Math.Tanh(0.5) - Math.Tanh(2);
         double z = Math.Exp(e0) + Math.Exp(e1) + Math.Exp(e2);
         var a = new[] { Math.Exp(e0) / z, Math.Exp(e1) / z, Math.Exp(e2) / z };
-        Expect.Close(DenseMatrix.OfArray(new[,] { { e0, e1, e2 } }), att.Scores(s, att.ProjectKeys(h), 3).Data, 1e-15, "scores");
+        Expect.Close(DenseMatrix.OfArray(new[,] { { e0, e1, e2 } }),
+            att.Scores(s, att.ProjectKeys(h), 3).Data, 1e-15, "scores");
         Expect.Close(DenseMatrix.OfArray(new[,] { { a[0], a[1], a[2] } }), r.Weights.Data, 1e-15, "weights");
         Expect.Close(DenseMatrix.OfArray(new[,] { { a[1], a[2] } }), r.Output.Data, 1e-15, "context = Σ a_j h_j");
     }
@@ -75,8 +77,10 @@ public class AdditiveAttentionTests
     public void ErrorsNameShapes()
     {
         var att = new AdditiveAttention(3, 4, 5, new Rng(1));
-        Expect.ThrowsArgument(() => att.Forward(Tensor.Zeros(3, 3), Tensor.Zeros(8, 4), new SequenceBatch(2, 4)), "AdditiveAttention", "3×3", "B=2");
-        Expect.ThrowsArgument(() => att.Forward(Tensor.Zeros(2, 3), Tensor.Zeros(7, 4), new SequenceBatch(2, 4)), "AdditiveAttention", "7×4");
+        Expect.ThrowsArgument(() => att.Forward(Tensor.Zeros(3, 3), Tensor.Zeros(8, 4), new SequenceBatch(2, 4)),
+            "AdditiveAttention", "3×3", "B=2");
+        Expect.ThrowsArgument(() => att.Forward(Tensor.Zeros(2, 3), Tensor.Zeros(7, 4), new SequenceBatch(2, 4)),
+            "AdditiveAttention", "7×4");
     }
 
     [Theory]

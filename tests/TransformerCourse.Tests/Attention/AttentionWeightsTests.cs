@@ -14,7 +14,8 @@ public class AttentionWeightsTests
     {
         Assert.Equal(0.75, W[0, 1, 0, 1]);
         Assert.Equal(Matrix<double>.Build.DenseOfArray(new double[,] { { 0.5, 0.5 }, { 1, 0 } }), W.Get(0, 0));
-        Assert.Equal(Matrix<double>.Build.DenseOfArray(new double[,] { { 0.375, 0.625 }, { 0.5, 0.5 } }), W.MeanOverHeads(0));
+        Assert.Equal(Matrix<double>.Build.DenseOfArray(new double[,] { { 0.375, 0.625 },
+            { 0.5, 0.5 } }), W.MeanOverHeads(0));
         var array = W.ToArray();
         Assert.Equal(0.25, array[0, 1, 0, 0]);
         Assert.Equal(1.0, array[0, 0, 1, 0]);

@@ -16,7 +16,8 @@ public class LuongAttentionTests
         Expect.Close(DenseMatrix.OfArray(new double[,] { { 3, 2, 1 } }), att.Scores(s, h, 3).Data, 0, "scores");
         var r = att.Forward(s, h, SequenceBatch.Single(3));
         double z = Math.Exp(3) + Math.Exp(2) + Math.Exp(1);
-        Expect.Close(DenseMatrix.OfArray(new[,] { { (3 * Math.Exp(3) - Math.Exp(1)) / z, (Math.Exp(2) + Math.Exp(1)) / z } }), r.Output.Data, 1e-14, "context");
+        Expect.Close(DenseMatrix.OfArray(new[,] { { (3 * Math.Exp(3) - Math.Exp(1)) / z,
+            (Math.Exp(2) + Math.Exp(1)) / z } }), r.Output.Data, 1e-14, "context");
         Assert.Empty(att.NamedParameters());
     }
 
@@ -48,7 +49,8 @@ public class LuongAttentionTests
         var s = Tensor.Randn(2, 3, rng);
         var h = Tensor.Randn(2 * 3, 4, rng);
         var batch = new SequenceBatch(2, 3, [3, 1]);
-        Expect.Close(bahdanau.Forward(s, h, batch).Output.Data, luong.Forward(s, h, batch).Output.Data, 1e-14, "context");
+        Expect.Close(bahdanau.Forward(s, h, batch).Output.Data,
+            luong.Forward(s, h, batch).Output.Data, 1e-14, "context");
     }
 
     [Theory]

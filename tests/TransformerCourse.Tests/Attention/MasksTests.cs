@@ -56,7 +56,8 @@ public class MasksTests
         Assert.Equal(1.0, r.Weights.Get(0, 1).Row(0).Sum(), 14);
 
         // The readable version and the modules agree.
-        var single = ScaledDotProductAttention.Forward(q.SliceRows(0, 3), k.SliceRows(0, 3), v.SliceRows(0, 3), Masks.Padding(0, 3));
+        var single = ScaledDotProductAttention.Forward(q.SliceRows(0, 3), k.SliceRows(0, 3),
+            v.SliceRows(0, 3), Masks.Padding(0, 3));
         Assert.All(single.Output.Data.Enumerate(), x => Assert.Equal(0.0, x));
         var mha = new MultiHeadAttention(4, 2, rng);
         var y = mha.SelfAttention(q, new SequenceBatch(2, 3, [3, 0]), causal: true);

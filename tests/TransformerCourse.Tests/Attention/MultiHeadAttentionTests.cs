@@ -3,7 +3,7 @@ using TransformerCourse.Attention;
 using TransformerCourse.Autograd;
 using TransformerCourse.Tests.Fixtures;
 using TransformerCourse.Tests.Support;
-using static TransformerCourse.Tests.Attention.FixtureModules;
+using static TransformerCourse.Tests.Fixtures.FixtureModules;
 
 namespace TransformerCourse.Tests.Attention;
 
@@ -30,6 +30,7 @@ public class MultiHeadAttentionTests
     }
 
     [Fact]
+    [Trait("Reference", "PyTorch")]
     public void SelfAttentionWithKeyPaddingAndCausalMaskMatchesPyTorch()
     {
         var f = TorchFixture.Load("mha_self");
@@ -45,6 +46,7 @@ public class MultiHeadAttentionTests
     }
 
     [Fact]
+    [Trait("Reference", "PyTorch")]
     public void SelfAttentionFromLengthsGivesTheSameAsPyTorchsMasks()
     {
         var f = TorchFixture.Load("mha_self");
@@ -61,6 +63,7 @@ public class MultiHeadAttentionTests
     }
 
     [Fact]
+    [Trait("Reference", "PyTorch")]
     public void ThreeDifferentInputsMatchPyTorch()
     {
         var f = TorchFixture.Load("mha_qkv");
@@ -77,6 +80,7 @@ public class MultiHeadAttentionTests
     }
 
     [Fact]
+    [Trait("Reference", "PyTorch")]
     public void CrossAttentionMatchesPyTorch()
     {
         var f = TorchFixture.Load("mha_cross");
@@ -344,6 +348,7 @@ public class MultiHeadAttentionTests
     }
 
     [Fact]
+    [Trait("Reference", "PyTorch")]
     public void WithAsManyKeyValueHeadsAsQueryHeadsItIsPyTorchsMultiHeadAttention()
     {
         var f = TorchFixture.Load("mha_self");
@@ -444,6 +449,7 @@ public class MultiHeadAttentionTests
     }
 
     [Fact]
+    [Trait("Reference", "PyTorch")]
     public void WithTheOnlineOptionItStillMatchesPyTorch()
     {
         var f = TorchFixture.Load("mha_self");

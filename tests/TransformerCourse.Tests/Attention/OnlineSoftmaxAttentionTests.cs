@@ -105,7 +105,8 @@ public class OnlineSoftmaxAttentionTests
     {
         const int batch = 3, tq = 7, tk = 9;
         var mask = new AttentionMask(causal: true, keyLengths: [9, 5, 2],
-            additive: Tensor.Randn(tq, tk, new Rng(3)).Data, perSequence: Tensor.Randn(batch * tq, tk, new Rng(4)).Data);
+            additive: Tensor.Randn(tq, tk, new Rng(3)).Data,
+                perSequence: Tensor.Randn(batch * tq, tk, new Rng(4)).Data);
         var padded = new bool[batch, tk];
         padded[0, 4] = true;
         var flags = new AttentionMask(keyPadding: padded);

@@ -32,7 +32,8 @@ public class RotaryEmbeddingTests
         var y = rope.Apply(x, time: 7, heads: 2);
         for (int r = 0; r < x.Rows; r++)
             for (int h = 0; h < 2; h++)
-                Expect.Close(x.Data.Row(r).SubVector(h * 6, 6).L2Norm(), y.Data.Row(r).SubVector(h * 6, 6).L2Norm(), 1e-13, $"norm row {r} head {h}");
+                Expect.Close(x.Data.Row(r).SubVector(h * 6, 6).L2Norm(), y.Data.Row(r).SubVector(h * 6, 6).L2Norm(),
+                    1e-13, $"norm row {r} head {h}");
     }
 
     [Fact]

@@ -6,7 +6,7 @@ using TransformerCourse.Autograd;
 using TransformerCourse.Autograd.Kernels;
 using TransformerCourse.Tests.Fixtures;
 using TransformerCourse.Tests.Support;
-using static TransformerCourse.Tests.Attention.FixtureModules;
+using static TransformerCourse.Tests.Fixtures.FixtureModules;
 
 namespace TransformerCourse.Tests.Attention;
 
@@ -24,11 +24,13 @@ public class ScaledDotProductAttentionTests
         Expect.Close(DenseMatrix.OfArray(new[,] { { w0, w1 } }), r.Weights.Data, 1e-15, "weights");
         Expect.Close(DenseMatrix.OfArray(new[,] { { 10 * w0, 10 * w1 } }), r.Output.Data, 1e-13, "output");
         // Hiding key 0 puts all weight on key 1.
-        var masked = ScaledDotProductAttention.Forward(q, k, v, DenseMatrix.OfArray(new[,] { { double.NegativeInfinity, 0 } }));
+        var masked =
+            ScaledDotProductAttention.Forward(q, k, v, DenseMatrix.OfArray(new[,] { { double.NegativeInfinity, 0 } }));
         Expect.Close(DenseMatrix.OfArray(new[,] { { 0.0, 10 } }), masked.Output.Data, 0, "masked output");
     }
 
     [Fact]
+    [Trait("Reference", "PyTorch")]
     public void ReadableVersionMatchesPyTorchPerSequence()
     {
         var f = TorchFixture.Load("scaled_dot_product_attention");
@@ -39,7 +41,8 @@ public class ScaledDotProductAttentionTests
         var weights = new List<Tensor>();
         for (int b = 0; b < batch; b++)
         {
-            var r = ScaledDotProductAttention.Forward(q.SliceRows(b * tq, tq), k.SliceRows(b * tk, tk), v.SliceRows(b * tk, tk),
+            var r = ScaledDotProductAttention.Forward(q.SliceRows(b * tq, tq), k.SliceRows(b * tk, tk),
+                v.SliceRows(b * tk, tk),
                 mask.SubMatrix(b * tq, tq, 0, tk));
             outputs.Add(r.Output);
             weights.Add(r.Weights);
@@ -54,6 +57,7 @@ public class ScaledDotProductAttentionTests
     }
 
     [Fact]
+    [Trait("Reference", "PyTorch")]
     public void FusedVersionMatchesPyTorchInOneCall()
     {
         var f = TorchFixture.Load("scaled_dot_product_attention");

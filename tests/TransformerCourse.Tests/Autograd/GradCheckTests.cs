@@ -9,7 +9,8 @@ public class GradCheckTests
     [Fact]
     public void CatchesAGradientThatMissesAPath()
     {
-        // f(x) = Σ x ⊙ stopgrad(x): the true gradient is 2x, back-propagation only sees x (the detached copy is a constant).
+        // f(x) = Σ x ⊙ stopgrad(x): the true gradient is 2x, back-propagation only sees x
+        // (the detached copy is a constant).
         var x = Gen.Param(3, 4, new Rng(1), "x");
         var result = GradCheck.Check(() => x.Mul(Tensor.Constant(x.Data.Clone())).Sum(), x);
 

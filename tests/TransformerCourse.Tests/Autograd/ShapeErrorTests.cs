@@ -13,9 +13,11 @@ public class ShapeErrorTests
     public void MatMul()
     {
         Expect.ThrowsArgument(() => Z(4, 3).MatMul(Z(5, 2)), "MatMul", "left is 4×3", "right is 5×2");
-        Expect.ThrowsArgument(() => Z(4, 3).MatMul(Z(3, 4), transposeOther: true), "MatMul", "left is 4×3", "rightᵀ is 4×3 (right is 3×4)");
+        Expect.ThrowsArgument(() => Z(4, 3).MatMul(Z(3, 4), transposeOther: true), "MatMul", "left is 4×3",
+            "rightᵀ is 4×3 (right is 3×4)");
         var ex = Expect.ThrowsArgument(() => Z(4, 3).MatMul(Z(4, 3)), "MatMul", "left is 4×3", "right is 4×3");
-        Expect.ThrowsArgument(() => Z(4, 3).MatMul(Z(2, 3), transposeThis: true), "MatMul", "leftᵀ is 3×4", "right is 2×3");
+        Expect.ThrowsArgument(() => Z(4, 3).MatMul(Z(2, 3), transposeThis: true), "MatMul",
+            "leftᵀ is 3×4", "right is 2×3");
         Assert.DoesNotContain("Index", ex.GetType().Name);
     }
 
@@ -67,7 +69,8 @@ public class ShapeErrorTests
     [Fact]
     public void LayerNorm()
     {
-        Expect.ThrowsArgument(() => Z(2, 4).LayerNorm(Z(1, 3), Z(1, 4)), "LayerNorm", "input is 2×4", "gamma is 1×3", "beta is 1×4");
+        Expect.ThrowsArgument(() => Z(2, 4).LayerNorm(Z(1, 3), Z(1, 4)), "LayerNorm", "input is 2×4",
+            "gamma is 1×3", "beta is 1×4");
         Expect.ThrowsArgument(() => Z(2, 4).LayerNorm(Z(4, 1), Z(4, 1)), "LayerNorm", "gamma is 4×1");
     }
 
@@ -90,11 +93,13 @@ public class ShapeErrorTests
     [Fact]
     public void BackwardNeedsAScalarOrAMatchingSeed()
     {
-        // No argument is wrong here but the tensor's state, so this one is an InvalidOperationException; it names the op and the shape.
+        // No argument is wrong here but the tensor's state, so this one is an InvalidOperationException;
+        // it names the op and the shape.
         var ex = Assert.Throws<InvalidOperationException>(() => Z(3, 2).Square().Backward());
         Assert.Contains("Backward", ex.Message);
         Assert.Contains("3×2", ex.Message);
-        Expect.ThrowsArgument(() => Z(3, 2).Square().Backward(Matrix<double>.Build.Dense(2, 3)), "Backward", "seed is 2×3", "tensor is 3×2");
+        Expect.ThrowsArgument(() => Z(3, 2).Square().Backward(Matrix<double>.Build.Dense(2, 3)), "Backward",
+            "seed is 2×3", "tensor is 3×2");
         var item = Assert.Throws<InvalidOperationException>(() => Z(3, 2).Item());
         Assert.Contains("3×2", item.Message);
     }

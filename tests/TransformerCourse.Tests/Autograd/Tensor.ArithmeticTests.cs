@@ -24,7 +24,8 @@ public class TensorArithmeticTests
         _ => throw new ArgumentException(op),
     };
 
-    /// <summary>Every broadcast pairing of an r×c operand with r×c, 1×c, r×1 and 1×1 on either side, and the outer r×1 with 1×c.</summary>
+    /// <summary>Every broadcast pairing of an r×c operand with r×c, 1×c, r×1 and 1×1 on either side, and
+    /// the outer r×1 with 1×c.</summary>
     private static IEnumerable<((int, int) Left, (int, int) Right)> Pairs(int r, int c)
     {
         (int, int) full = (r, c), row = (1, c), col = (r, 1), one = (1, 1);

@@ -1,5 +1,7 @@
 using TransformerCourse.Autograd;
+using TransformerCourse.Tests.Fixtures;
 using TransformerCourse.Tests.Support;
+using static TransformerCourse.Tests.Fixtures.FixtureModules;
 
 namespace TransformerCourse.Tests.Autograd;
 
@@ -30,7 +32,8 @@ public class TensorCrossEntropyTests
     [Fact]
     public void GradientWithAnIgnoreIndexThatIsARealClass()
     {
-        // As in translation: class 0 is <pad>; rows whose target is 0 are skipped, but class 0 still gets probability mass.
+        // As in translation: class 0 is <pad>; rows whose target is 0 are skipped, but class
+        // 0 still gets probability mass.
         var rng = new Rng(81);
         var logits = Gen.Param(6, 5, rng, "logits");
         int[] targets = [3, 0, 1, 0, 4, 2];
@@ -101,8 +104,10 @@ public class TensorCrossEntropyTests
     [Fact]
     public void NonFiniteLogitsAreAnError()
     {
-        Expect.ThrowsArgument(() => Tensor.FromArray(new double[,] { { 1, double.NaN } }).CrossEntropy([0]), "CrossEntropy", "NaN", "row 0", "column 1");
-        Expect.ThrowsArgument(() => Tensor.FromArray(new double[,] { { 1, 2 }, { double.PositiveInfinity, 0 } }).CrossEntropy([0, 1]), "CrossEntropy", "row 1");
+        Expect.ThrowsArgument(() => Tensor.FromArray(new double[,] { { 1, double.NaN } }).CrossEntropy([0]),
+            "CrossEntropy", "NaN", "row 0", "column 1");
+        Expect.ThrowsArgument(() => Tensor.FromArray(new double[,] { { 1, 2 }, { double.PositiveInfinity, 0 } })
+            .CrossEntropy([0, 1]), "CrossEntropy", "row 1");
     }
 
     [Fact]
@@ -121,9 +126,26 @@ public class TensorCrossEntropyTests
             count++;
             double max = Enumerable.Range(0, 7).Max(j => z[i, j]);
             double logSum = Math.Log(Enumerable.Range(0, 7).Sum(j => Math.Exp(z[i, j] - max))) + max;
-            expected += -0.9 * (z[i, targets[i]] - logSum) - 0.1 / 7 * Enumerable.Range(0, 7).Sum(j => z[i, j] - logSum);
+            expected += -0.9 * (z[i, targets[i]] - logSum) - 0.1 / 7 * Enumerable.Range(0,
+                7).Sum(j => z[i, j] - logSum);
         }
         Expect.Close(expected / count, loss.Item(), 1e-13);
         Expect.Gradients(() => z.CrossEntropy(targets, labelSmoothing: 0.1), z);
+    }
+
+    [Theory]
+    [Trait("Reference", "PyTorch")]
+    [InlineData("cross_entropy_plain")]
+    [InlineData("cross_entropy_smoothing")]
+    [InlineData("cross_entropy_smoothing_ignore")]
+    public void MatchesPyTorch(string name)
+    {
+        var f = TorchFixture.Load(name);
+        var logits = Tensor.Parameter(f.Matrix("input.logits"));
+        var loss =
+            logits.CrossEntropy(f.Ints("input.target"), f.ConfigInt("ignore_index"), f.ConfigDouble("label_smoothing"));
+        Expect.Close(f.Scalar("output.loss"), loss.Item(), OpTol, "loss");
+        loss.Backward();
+        Expect.Close(f.Matrix("grad_input.logits"), logits.Grad!, OpTol, "∂logits");
     }
 }

@@ -1,6 +1,8 @@
 using MathNet.Numerics;
 using TransformerCourse.Autograd;
+using TransformerCourse.Tests.Fixtures;
 using TransformerCourse.Tests.Support;
+using static TransformerCourse.Tests.Fixtures.FixtureModules;
 
 namespace TransformerCourse.Tests.Autograd;
 
@@ -72,7 +74,8 @@ public class TensorElementwiseTests
 
         // GELU(x) = x·Φ(x); Φ(1) = 0.8413447460685429 (standard normal table), so GELU(1) = 0.8413447460685429.
         Expect.Close(0.8413447460685429, Tensor.Row(1).Gelu().Item(), 1e-15);
-        Expect.Close(-2 * 0.022750131948179207, Tensor.Row(-2).Gelu().Item(), 1e-15); // Φ(−2) = 0.0227501319481792072...
+        // Φ(−2) = 0.0227501319481792072...
+        Expect.Close(-2 * 0.022750131948179207, Tensor.Row(-2).Gelu().Item(), 1e-15);
         // The tanh form at x = 1: ½(1 + tanh(√(2/π)·1.044715)).
         Expect.Close(0.5 * (1 + Math.Tanh(Math.Sqrt(2 / Math.PI) * 1.044715)), Tensor.Row(1).Gelu(true).Item(), 1e-16);
         Expect.Close(0.5 * (1 + SpecialFunctions.Erf(0.5 / Math.Sqrt(2))) * 0.5, Tensor.Row(0.5).Gelu().Item(), 1e-16);
@@ -102,5 +105,20 @@ public class TensorElementwiseTests
         var x = Gen.Param(3, 4, rng, "x");
         var w = Gen.Param(4, 4, rng, "w");
         Expect.Gradients(() => x.MatMul(w).Gelu().Mul(x.Sigmoid()).Add(x.Tanh().Square()).Exp().Mean(), x, w);
+    }
+
+    [Theory]
+    [Trait("Reference", "PyTorch")]
+    [InlineData("gelu")]
+    [InlineData("gelu_tanh")]
+    public void GeluMatchesPyTorch(string name)
+    {
+        var f = TorchFixture.Load(name);
+        bool tanh = f.ConfigString("approximate") == "tanh";
+        var x = Tensor.Parameter(f.Matrix("input.x"));
+        var y = x.Gelu(tanh);
+        Expect.Close(f.Matrix("output.y"), y.Data, OpTol, "y");
+        y.Backward(f.Matrix("input.upstream"));
+        Expect.Close(f.Matrix("grad_input.x"), x.Grad!, OpTol, "∂x");
     }
 }

@@ -55,7 +55,8 @@ public class TensorMatMulTests
                 for (int j = 0; j < n; j++)
                 {
                     double s = 0;
-                    for (int p = 0; p < k; p++) s += (ta ? a.Data[p, i] : a.Data[i, p]) * (tb ? b.Data[j, p] : b.Data[p, j]);
+                    for (int p = 0; p < k; p++) s += (ta ? a.Data[p, i] : a.Data[i, p]) * (tb
+                        ? b.Data[j, p] : b.Data[p, j]);
                     Expect.Close(s, c.Data[i, j], 1e-12, $"C[{i},{j}]");
                 }
             }

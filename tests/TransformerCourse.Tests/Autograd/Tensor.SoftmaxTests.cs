@@ -1,7 +1,9 @@
-using MathNet.Numerics.LinearAlgebra;
 using MathNet.Numerics.LinearAlgebra.Double;
+using MathNet.Numerics.LinearAlgebra;
 using TransformerCourse.Autograd;
+using TransformerCourse.Tests.Fixtures;
 using TransformerCourse.Tests.Support;
+using static TransformerCourse.Tests.Fixtures.FixtureModules;
 
 namespace TransformerCourse.Tests.Autograd;
 
@@ -191,5 +193,58 @@ public class TensorSoftmaxTests
         Expect.ThrowsArgument(() => x.LogSoftmax(new DenseMatrix(4, 2)), "LogSoftmax", "input is 4×3", "mask is 4×2");
         Expect.ThrowsArgument(() => x.Softmax(DenseMatrix.Create(4, 3, double.NaN)), "Softmax", "mask");
         Expect.ThrowsArgument(() => Tensor.Row(1, double.NaN).Softmax(), "Softmax", "NaN");
+    }
+
+    /// <summary>0/1 "hidden" flags to an additive mask of 0 and −∞.</summary>
+    private static Matrix<double> Additive(Matrix<double> hidden) => hidden.Map(h => h != 0 ? Hidden : 0.0);
+
+    [Theory]
+    [Trait("Reference", "PyTorch")]
+    [InlineData("softmax", false)]
+    [InlineData("log_softmax", true)]
+    public void MatchesPyTorch(string name, bool log)
+    {
+        var f = TorchFixture.Load(name);
+        var x = Tensor.Parameter(f.Matrix("input.x"));
+        var y = log ? x.LogSoftmax() : x.Softmax();
+        // Log-probabilities reach −2e4 here, whose ulp is 3.6e-12: compare them relative to their size.
+        Expect.CloseRelative(f.Matrix("output.y"), y.Data, OpTol, "y");
+        y.Backward(f.Matrix("input.upstream"));
+        Expect.Close(f.Matrix("grad_input.x"), x.Grad!, OpTol, "∂x");
+    }
+
+    [Fact]
+    [Trait("Reference", "PyTorch")]
+    public void WithTemperatureMatchesPyTorch()
+    {
+        var f = TorchFixture.Load("softmax_temperature");
+        var x = Tensor.Parameter(f.Matrix("input.x"));
+        var y = x.Scale(1 / f.ConfigDouble("temperature")).Softmax();
+        Expect.Close(f.Matrix("output.y"), y.Data, OpTol, "y");
+        y.Backward(f.Matrix("input.upstream"));
+        Expect.Close(f.Matrix("grad_input.x"), x.Grad!, OpTol, "∂x");
+    }
+
+    [Theory]
+    [Trait("Reference", "PyTorch")]
+    [InlineData("softmax_masked", false)]
+    [InlineData("log_softmax_masked", true)]
+    public void MaskedMatchesPyTorch(string name, bool log)
+    {
+        var f = TorchFixture.Load(name);
+        var hidden = f.Matrix("input.mask");
+        var x = Tensor.Parameter(f.Matrix("input.x"));
+        var y = log ? x.LogSoftmax(Additive(hidden)) : x.Softmax(Additive(hidden));
+        // PyTorch's −∞ outputs are written as 0 in the log-softmax fixture: compare those entries as −∞ ↔ 0.
+        var got = y.Data.Map(v => double.IsNegativeInfinity(v) ? 0.0 : v);
+        Expect.Close(f.Matrix("output.y"), got, OpTol, "y");
+        if (log)
+        {
+            for (int i = 0; i < hidden.RowCount; i++)
+                for (int j = 0; j < hidden.ColumnCount; j++)
+                    Assert.Equal(hidden[i, j] != 0, double.IsNegativeInfinity(y.Data[i, j]));
+        }
+        y.Backward(f.Matrix("input.upstream"));
+        Expect.Close(f.Matrix("grad_input.x"), x.Grad!, OpTol, "∂x");
     }
 }

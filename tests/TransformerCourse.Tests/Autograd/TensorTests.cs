@@ -166,7 +166,8 @@ public class TensorTests
                 Assert.Equal(3 * g.NextGaussian(), n.Data[i, j]);
     }
 
-    // ---- shared gradients: an intermediate keeps the gradient it receives without a copy; it is copied before it is added to.
+    // ---- shared gradients: an intermediate keeps the gradient it receives without a copy; it
+    // is copied before it is added to.
 
     [Fact]
     public void SharedGradientsAreCopiedBeforeTheyAreAddedTo()
@@ -186,7 +187,8 @@ public class TensorTests
     [Fact]
     public void IntermediateGradientsByHand()
     {
-        // loss = Σ(a + b) + Σ 5a with a = 2x, b = 3x: ∂loss/∂s = ∂loss/∂b = 1, ∂loss/∂a = 1 + 5, ∂loss/∂x = 2·6 + 3·1 = 15.
+        // loss = Σ(a + b) + Σ 5a with a = 2x, b = 3x: ∂loss/∂s = ∂loss/∂b = 1, ∂loss/∂a = 1
+        // + 5, ∂loss/∂x = 2·6 + 3·1 = 15.
         var x = Tensor.FromArray(new double[,] { { 1, 2 }, { 3, 4 } }, requiresGrad: true);
         var a = x.Scale(2);
         var b = x.Scale(3);
@@ -210,7 +212,8 @@ public class TensorTests
     {
         // y = 2x, z = 3x, w = 5x. y + z gives y and z the same gradient matrix; y then also receives the gradient of
         // y + w (added with AddGrad) and of y·W (accumulated in place by the matrix product). Neither may reach z's.
-        // By hand: ∂loss/∂y = 1 + 1 + rowsums(W) = [2 + 3, 2 + 7] per column, so ∂loss/∂x = 2·[5, 9] + 3 + 5 = [18, 26].
+        // By hand: ∂loss/∂y = 1 + 1 + rowsums(W) = [2 + 3, 2 + 7] per column, so ∂loss/∂x
+        // = 2·[5, 9] + 3 + 5 = [18, 26].
         var x = Tensor.FromArray(new double[,] { { 1, 2 }, { 3, 4 } }, requiresGrad: true);
         var w = Tensor.FromArray(new double[,] { { 1, 2 }, { 3, 4 } });
         var y = x.Scale(2);

@@ -11,7 +11,7 @@ namespace TransformerCourse.Tests.Checks;
 public class CheckTests
 {
     [Fact]
-    public void Close_PassesWithinTheTolerance_AndFailsNamingBothValues()
+    public void ClosePassesWithinTheToleranceAndFailsNamingBothValues()
     {
         Assert.True(LibraryCheck.Close("t.1", () => 0.1 + 0.2, 0.3, 1e-12).Passed);
         var wrong = LibraryCheck.Close("t.2", () => 0.5, 0.3, 1e-12);
@@ -21,7 +21,7 @@ public class CheckTests
     }
 
     [Fact]
-    public void AStubThatThrowsIsNotDoneYet_AndEqualAndThatWork()
+    public void AStubThatThrowsIsNotDoneYetAndEqualAndThatWork()
     {
         var stub = LibraryCheck.Equal<int>("t.3", () => throw new NotImplementedException(), 4);
         Assert.False(stub.Passed);
@@ -38,7 +38,7 @@ public class CheckTests
         MathNet.Numerics.LinearAlgebra.Matrix<double>.Build;
 
     [Fact]
-    public void ANaNAmongFiniteEntriesFails_NamingTheEntry()
+    public void ANaNAmongFiniteEntriesFailsNamingTheEntry()
     {
         // .NET's Max skips NaN unless every entry is NaN: [NaN, 1] vs [5, 1] once passed.
         var r = LibraryCheck.Close("t.7", () => V.Dense([double.NaN, 1.0]), V.Dense([5.0, 1.0]));

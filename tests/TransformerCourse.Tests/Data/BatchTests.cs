@@ -5,7 +5,7 @@ namespace TransformerCourse.Tests.Data;
 public class BatchTests
 {
     [Fact]
-    public void Pad_GivesShapesLengthsPaddingAndMask()
+    public void PadGivesShapesLengthsPaddingAndMask()
     {
         var batch = Batch.Pad([[5, 6, 7], [8], [9, 10]]);
         Assert.Equal((3, 3), (batch.Size, batch.Time));
@@ -17,7 +17,7 @@ public class BatchTests
     }
 
     [Fact]
-    public void Flat_IsRowBTimesTPlusT()
+    public void FlatIsRowBTimesTPlusT()
     {
         var batch = Batch.Pad([[5, 6], [7]], padTo: 4);
         Assert.Equal(4, batch.Time);
@@ -26,7 +26,7 @@ public class BatchTests
     }
 
     [Fact]
-    public void Pad_RejectsEmptyBatchesAndShortPadTo()
+    public void PadRejectsEmptyBatchesAndShortPadTo()
     {
         Assert.Throws<ArgumentException>(() => Batch.Pad([]));
         var error = Assert.Throws<ArgumentException>(() => Batch.Pad([[1, 2, 3]], padTo: 2));

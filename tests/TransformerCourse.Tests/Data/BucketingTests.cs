@@ -6,7 +6,7 @@ namespace TransformerCourse.Tests.Data;
 public class BucketingTests
 {
     [Fact]
-    public void Bucketing_UsesEveryIndexOnce_AndIsAPureFunctionOfSeedAndEpoch()
+    public void BucketingUsesEveryIndexOnceAndIsAPureFunctionOfSeedAndEpoch()
     {
         var lengths = Enumerable.Range(0, 1003).Select(i => 1 + i * 37 % 29).ToList();
         var plan = Bucketing.Plan(lengths, batchSize: 16, seed: 5, epoch: 2, poolSize: 160);
@@ -18,16 +18,18 @@ public class BucketingTests
     }
 
     [Fact]
-    public void Bucketing_CutsPadding()
+    public void BucketingCutsPadding()
     {
         // Lengths 1..40 at random: batches of 16 drawn at random pad to ~max of 16 draws; sorted pools pad far less.
         var rng = new SplitMix64(11);
         var lengths = Enumerable.Range(0, 4000).Select(_ => rng.Next(1, 40)).ToList();
-        int Padding(IReadOnlyList<int[]> plan) => plan.Sum(b => b.Length * b.Max(i => lengths[i]) - b.Sum(i => lengths[i]));
+        int Padding(IReadOnlyList<int[]> plan) =>
+            plan.Sum(b => b.Length * b.Max(i => lengths[i]) - b.Sum(i => lengths[i]));
         int unsorted = Padding(Bucketing.Plan(lengths, 16, seed: 1, poolSize: 16));   // pool = one batch: no bucketing
         int bucketed = Padding(Bucketing.Plan(lengths, 16, seed: 1));                  // pool = 50 batches
         Assert.True(bucketed * 10 < unsorted, $"bucketed padding {bucketed} vs unsorted {unsorted}");
         // inside a batch the lengths differ little
-        Assert.All(Bucketing.Plan(lengths, 16, seed: 1), b => Assert.InRange(b.Max(i => lengths[i]) - b.Min(i => lengths[i]), 0, 3));
+        Assert.All(Bucketing.Plan(lengths, 16, seed: 1),
+            b => Assert.InRange(b.Max(i => lengths[i]) - b.Min(i => lengths[i]), 0, 3));
     }
 }

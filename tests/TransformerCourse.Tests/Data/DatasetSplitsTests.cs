@@ -7,7 +7,7 @@ namespace TransformerCourse.Tests.Data;
 public class DatasetSplitsTests
 {
     [Fact]
-    public void Load_ReadsTheCommittedKoEnFiles()
+    public void LoadReadsTheCommittedKoEnFiles()
     {
         var splits = DatasetSplits.Load(Path.Combine(RepoPaths.Datasets, "ko-en"));
         Assert.Equal((4000, 500, 500), (splits.Train.Count, splits.Valid.Count, splits.Test.Count));
@@ -17,7 +17,7 @@ public class DatasetSplitsTests
     }
 
     [Fact]
-    public void Load_NamesAMissingFile()
+    public void LoadNamesAMissingFile()
     {
         using var temp = new TempFolder();
         temp.File("train.tsv", "a\tb\n");

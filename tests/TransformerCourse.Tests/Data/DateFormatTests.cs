@@ -20,7 +20,7 @@ public class DateFormatTests
     public void Ordinal(int day, string expected) => Assert.Equal(expected, DateFormat.Ordinal(day));
 
     [Fact]
-    public void IsoIsZeroPadded_AndEveryFormatWritesTheDate()
+    public void IsoIsZeroPaddedAndEveryFormatWritesTheDate()
     {
         var date = new DateOnly(1994, 3, 5);
         Assert.Equal("1994-03-05", DateFormat.Iso(date));

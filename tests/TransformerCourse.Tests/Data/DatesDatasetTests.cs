@@ -8,7 +8,7 @@ namespace TransformerCourse.Tests.Data;
 public class DatesDatasetTests
 {
     [Fact]
-    public void Formats_HandCheckedFor21March1994_AMonday()
+    public void FormatsHandCheckedFor21March1994AMonday()
     {
         string[] expected =
         [
@@ -21,7 +21,7 @@ public class DatesDatasetTests
     }
 
     [Fact]
-    public void Formats_HandCheckedFor9May2018_AWednesday()
+    public void FormatsHandCheckedFor9May2018AWednesday()
     {
         Assert.Equal("wednesday 9 may 2018", DateFormat.All[0].Render(new DateOnly(2018, 5, 9)));
         Assert.Equal("9/5/18", DateFormat.All[1].Render(new DateOnly(2018, 5, 9)));
@@ -31,7 +31,8 @@ public class DatesDatasetTests
 
     [Theory]
     [InlineData(1, "1st")] [InlineData(2, "2nd")] [InlineData(3, "3rd")] [InlineData(4, "4th")] [InlineData(11, "11th")]
-    [InlineData(12, "12th")] [InlineData(13, "13th")] [InlineData(21, "21st")] [InlineData(22, "22nd")] [InlineData(23, "23rd")]
+    [InlineData(12, "12th")] [InlineData(13, "13th")] [InlineData(21, "21st")] [InlineData(22, "22nd")]
+        [InlineData(23, "23rd")]
     [InlineData(30, "30th")] [InlineData(31, "31st")]
     public void Ordinals(int day, string ordinal) => Assert.Equal(ordinal, DateFormat.Ordinal(day));
 
@@ -50,7 +51,8 @@ public class DatesDatasetTests
         if (ordinal.Success)
         {
             int day = int.Parse(ordinal.Groups[1].Value, CultureInfo.InvariantCulture);
-            string suffix = day is 11 or 12 or 13 ? "th" : (day % 10) switch { 1 => "st", 2 => "nd", 3 => "rd", _ => "th" };
+            string suffix = day is 11 or 12 or 13 ? "th"
+                : (day % 10) switch { 1 => "st", 2 => "nd", 3 => "rd", _ => "th" };
             Assert.Equal(suffix, ordinal.Groups[2].Value);
             text = text.Remove(ordinal.Groups[2].Index, 2);
         }
@@ -58,19 +60,20 @@ public class DatesDatasetTests
     }
 
     [Fact]
-    public void IndependentReader_RejectsAWrongWeekday() =>
+    public void IndependentReaderRejectsAWrongWeekday() =>
         Assert.Throws<FormatException>(() => ParseIndependently("saturday 9 may 2018"));  // 9 May 2018 was a Wednesday
 
     [Fact]
-    public void CommittedHeldOutDates_ParseToTheirIsoTargets()
+    public void CommittedHeldOutDatesParseToTheirIsoTargets()
     {
         foreach (string file in new[] { "dates/valid.tsv", "dates/test.tsv", "dates/sample.tsv" })
             foreach (var pair in TsvFile.Read(Path.Combine(RepoPaths.Datasets, file)))
-                Assert.Equal(pair.Target, ParseIndependently(pair.Source).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+                Assert.Equal(pair.Target,
+                    ParseIndependently(pair.Source).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
     }
 
     [Fact]
-    public void Create_HasTheDocumentedSizes_DisjointDates_AndShortInputs()
+    public void CreateHasTheDocumentedSizesDisjointDatesAndShortInputs()
     {
         var s = DatesDataset.Create();
         Assert.Equal((20_000, 1_000, 1_000), (s.Train.Count, s.Valid.Count, s.Test.Count));
@@ -83,7 +86,7 @@ public class DatesDatasetTests
     }
 
     [Fact]
-    public void Generate_IsDeterministic_AndUsesEveryFormat()
+    public void GenerateIsDeterministicAndUsesEveryFormat()
     {
         var a = DatesDataset.GenerateWithFormats(7, 2000);
         Assert.Equal(a, DatesDataset.GenerateWithFormats(7, 2000));
@@ -91,11 +94,12 @@ public class DatesDatasetTests
         var perFormat = a.GroupBy(e => e.Format).ToDictionary(g => g.Key, g => g.Count());
         Assert.Equal(DateFormat.All.Count, perFormat.Count);
         Assert.All(perFormat.Values, n => Assert.InRange(n, 100, 190));  // ≈ 143 each
-        Assert.All(a, e => Assert.Equal(e.Pair.Source, DateFormat.All[e.Format].Render(DateOnly.ParseExact(e.Pair.Target, "yyyy-MM-dd", CultureInfo.InvariantCulture))));
+        Assert.All(a, e => Assert.Equal(e.Pair.Source, DateFormat.All[e.Format]
+            .Render(DateOnly.ParseExact(e.Pair.Target, "yyyy-MM-dd", CultureInfo.InvariantCulture))));
     }
 
     [Fact]
-    public void Sample_ShowsThreeOfEachFormat_FromTraining()
+    public void SampleShowsThreeOfEachFormatFromTraining()
     {
         var sample = DatesDataset.Sample();
         Assert.Equal(3 * DateFormat.All.Count, sample.Count);

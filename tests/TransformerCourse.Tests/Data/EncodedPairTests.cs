@@ -6,7 +6,7 @@ namespace TransformerCourse.Tests.Data;
 public class EncodedPairTests
 {
     [Fact]
-    public void HoldsTheIdsAsEncoded_WithoutSpecials()
+    public void HoldsTheIdsAsEncodedWithoutSpecials()
     {
         var encoder = PairEncoder.Build([new TextPair("ab", "ba")], CharTokenizer.Instance, CharTokenizer.Instance);
         var (source, target) = encoder.Encode(new TextPair("ab", "b"));

@@ -15,7 +15,7 @@ public class ITokenizerTests
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void TokenizeThenDetokenize_RoundTrips(string kindAndText, int count)
+    public void TokenizeThenDetokenizeRoundTrips(string kindAndText, int count)
     {
         var (kind, text) = (kindAndText[..4], kindAndText[5..]);
         ITokenizer tokenizer = kind == "char" ? CharTokenizer.Instance : WordTokenizer.Instance;

@@ -8,7 +8,7 @@ public class PairEncoderTests
     private static readonly TextPair[] Train = [new("21 mar", "03-21"), new("1 may", "05-01")];
 
     [Fact]
-    public void EncodeThenDecode_GivesTheTextBack_AndUnknownsBecomeUnk()
+    public void EncodeThenDecodeGivesTheTextBackAndUnknownsBecomeUnk()
     {
         var encoder = PairEncoder.Build(Train, CharTokenizer.Instance, CharTokenizer.Instance);
         // 4 specials + the characters seen: source "21 mar1y" → 2, 1, space, m, a, r, y; target 0, 3, -, 2, 1, 5.

@@ -2,11 +2,12 @@ using TransformerCourse.Data;
 
 namespace TransformerCourse.Tests.Data;
 
-/// <summary>Sequence-to-sequence batches: teacher-forced decoder sides, and epochs and in-order passes that cover the data.</summary>
+/// <summary>Sequence-to-sequence batches: teacher-forced decoder sides, and epochs and in-order passes
+/// that cover the data.</summary>
 public class Seq2SeqBatchTests
 {
     [Fact]
-    public void Seq2SeqBatch_HasTeacherForcedDecoderSides()
+    public void Seq2SeqBatchHasTeacherForcedDecoderSides()
     {
         EncodedPair[] pairs = [new([4, 5, 6], [7]), new([4], [8, 9, 10])];
         var batch = Seq2SeqBatch.Create(pairs, [1, 0]);
@@ -19,7 +20,7 @@ public class Seq2SeqBatchTests
     }
 
     [Fact]
-    public void Epoch_And_InOrder_CoverTheData()
+    public void EpochAndInOrderCoverTheData()
     {
         var pairs = TokenTasks.Generate(TokenTask.Reverse, 100, 3, 9, seed: 1);
         var encoder = PairEncoder.Build(pairs, CharTokenizer.Instance, CharTokenizer.Instance);

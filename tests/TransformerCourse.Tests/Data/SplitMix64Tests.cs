@@ -5,7 +5,7 @@ namespace TransformerCourse.Tests.Data;
 public class SplitMix64Tests
 {
     [Fact]
-    public void Seed0_MatchesTheReferenceImplementation()
+    public void Seed0MatchesTheReferenceImplementation()
     {
         // First outputs of Vigna's splitmix64.c with x = 0 (also computed by hand-written Python, see the report).
         var rng = new SplitMix64(0);
@@ -15,7 +15,7 @@ public class SplitMix64Tests
     }
 
     [Fact]
-    public void Next_StaysInRange_AndHitsEveryValue()
+    public void NextStaysInRangeAndHitsEveryValue()
     {
         var rng = new SplitMix64(7);
         var counts = new int[6];
@@ -25,7 +25,7 @@ public class SplitMix64Tests
     }
 
     [Fact]
-    public void Shuffle_IsAPermutation_AndSeeded()
+    public void ShuffleIsAPermutationAndSeeded()
     {
         int[] a = [.. Enumerable.Range(0, 50)], b = [.. Enumerable.Range(0, 50)];
         new SplitMix64(3).Shuffle(a);
@@ -36,7 +36,7 @@ public class SplitMix64Tests
     }
 
     [Fact]
-    public void Streams_DifferByStream()
+    public void StreamsDifferByStream()
     {
         Assert.NotEqual(SplitMix64.ForStream(1, 0).NextUInt64(), SplitMix64.ForStream(1, 1).NextUInt64());
         Assert.Equal(SplitMix64.ForStream(1, 5).NextUInt64(), SplitMix64.ForStream(1, 5).NextUInt64());

@@ -6,7 +6,7 @@ namespace TransformerCourse.Tests.Data;
 public class TeacherForcingTests
 {
     [Fact]
-    public void TeacherForcing_ShiftsByOne()
+    public void TeacherForcingShiftsByOne()
     {
         Assert.Equal([1, 7, 8, 9], TeacherForcing.DecoderInput([7, 8, 9]));
         Assert.Equal([7, 8, 9, 2], TeacherForcing.DecoderTarget([7, 8, 9]));

@@ -6,7 +6,7 @@ namespace TransformerCourse.Tests.Data;
 public class TextPairTests
 {
     [Fact]
-    public void EqualByValue_AndPrintedAsOneTsvLine()
+    public void EqualByValueAndPrintedAsOneTsvLine()
     {
         var pair = new TextPair("나는 학생입니다", "I am a student");
         Assert.Equal(new TextPair("나는 학생입니다", "I am a student"), pair);

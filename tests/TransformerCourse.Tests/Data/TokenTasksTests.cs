@@ -8,11 +8,11 @@ public class TokenTasksTests
     [InlineData(TokenTask.Copy, "3141592", "3141592")]
     [InlineData(TokenTask.Reverse, "3141592", "2951413")]
     [InlineData(TokenTask.Sort, "3141592", "1123459")]
-    public void Apply_HandCheckedCases(TokenTask task, string source, string target) =>
+    public void ApplyHandCheckedCases(TokenTask task, string source, string target) =>
         Assert.Equal(target, TokenTasks.Apply(task, source));
 
     [Fact]
-    public void Generate_IsDeterministic_AndRespectsLengthsAndSymbols()
+    public void GenerateIsDeterministicAndRespectsLengthsAndSymbols()
     {
         var a = TokenTasks.Generate(TokenTask.Sort, 500, 3, 8, seed: 42);
         Assert.Equal(a, TokenTasks.Generate(TokenTask.Sort, 500, 3, 8, seed: 42));
@@ -24,7 +24,7 @@ public class TokenTasksTests
     }
 
     [Fact]
-    public void Splits_AreDisjoint()
+    public void SplitsAreDisjoint()
     {
         var s = TokenTasks.Splits(TokenTask.Copy, 2000, 200, 200, 2, 4, seed: 1, symbols: "abcdefgh");
         Assert.Equal((2000, 200, 200), (s.Train.Count, s.Valid.Count, s.Test.Count));
@@ -36,11 +36,12 @@ public class TokenTasksTests
     }
 
     [Fact]
-    public void Splits_RefuseImpossibleRequests() =>
-        Assert.Throws<ArgumentException>(() => TokenTasks.Splits(TokenTask.Copy, 100, 10, 10, 1, 2, seed: 1));  // 10 + 100 sequences exist
+    public void SplitsRefuseImpossibleRequests() =>
+        // 10 + 100 sequences exist
+        Assert.Throws<ArgumentException>(() => TokenTasks.Splits(TokenTask.Copy, 100, 10, 10, 1, 2, seed: 1));
 
     [Fact]
-    public void Vocabulary_IsSpecialsThenSymbols()
+    public void VocabularyIsSpecialsThenSymbols()
     {
         var vocab = TokenTasks.Vocabulary();
         Assert.Equal(14, vocab.Count);

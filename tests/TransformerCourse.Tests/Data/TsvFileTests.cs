@@ -6,7 +6,7 @@ namespace TransformerCourse.Tests.Data;
 public class TsvFileTests
 {
     [Fact]
-    public void Read_GoodFile_GivesThePairs_HangulIncluded()
+    public void ReadGoodFileGivesThePairsHangulIncluded()
     {
         using var temp = new TempFolder();
         string path = temp.File("good.tsv", "나는 학생입니다\tI am a student\n21 mar 1994\t1994-03-21\n");
@@ -15,7 +15,7 @@ public class TsvFileTests
     }
 
     [Fact]
-    public void Read_SkipsAUtf8Bom()
+    public void ReadSkipsAUtf8Bom()
     {
         using var temp = new TempFolder();
         string path = Path.Combine(temp.Path, "bom.tsv");
@@ -24,7 +24,7 @@ public class TsvFileTests
     }
 
     [Fact]
-    public void Read_AcceptsCrLfAndAMissingFinalNewline()
+    public void ReadAcceptsCrLfAndAMissingFinalNewline()
     {
         using var temp = new TempFolder();
         var pairs = TsvFile.Read(temp.File("crlf.tsv", "a\tb\r\nc\td"));
@@ -37,7 +37,7 @@ public class TsvFileTests
     [InlineData("a\tb\n\nc\td\n", 2, "expected 2 tab-separated fields, found an empty line")]
     [InlineData("\tb\n", 1, "the source field (1) is empty")]
     [InlineData("a\tb\nc\t\n", 2, "the target field (2) is empty")]
-    public void Read_MalformedLine_NamesFileAndLine(string text, int line, string problem)
+    public void ReadMalformedLineNamesFileAndLine(string text, int line, string problem)
     {
         using var temp = new TempFolder();
         string path = temp.File("bad.tsv", text);
@@ -46,32 +46,34 @@ public class TsvFileTests
     }
 
     [Fact]
-    public void Read_InvalidUtf8_NamesFileAndLine()
+    public void ReadInvalidUtf8NamesFileAndLine()
     {
         using var temp = new TempFolder();
         string path = Path.Combine(temp.Path, "latin1.tsv");
-        File.WriteAllBytes(path, [.. "a\tb\n"u8, (byte)'c', 0xE9, (byte)'\t', (byte)'d', (byte)'\n']);  // 0xE9 = 'é' in Latin-1
+        // 0xE9 = 'é' in Latin-1
+        File.WriteAllBytes(path, [.. "a\tb\n"u8, (byte)'c', 0xE9, (byte)'\t', (byte)'d', (byte)'\n']);
         var error = Assert.Throws<ArgumentException>(() => TsvFile.Read(path));
         Assert.Equal($"{path} line 2: the text is not valid UTF-8", error.Message);
     }
 
     [Fact]
-    public void Parse_UsesTheGivenNameInMessages()
+    public void ParseUsesTheGivenNameInMessages()
     {
         var error = Assert.Throws<ArgumentException>(() =>
-            TsvFile.Parse(new StringReader(string.Concat(Enumerable.Repeat("x\ty\n", 16)) + "oops\n"), "datasets/dates/test.tsv"));
+            TsvFile.Parse(new StringReader(string.Concat(Enumerable.Repeat("x\ty\n", 16)) + "oops\n"),
+                "datasets/dates/test.tsv"));
         Assert.Equal("datasets/dates/test.tsv line 17: expected 2 tab-separated fields, found 1", error.Message);
     }
 
     [Fact]
-    public void Read_MissingFile_SaysWhich()
+    public void ReadMissingFileSaysWhich()
     {
         var error = Assert.Throws<FileNotFoundException>(() => TsvFile.Read("no/such/file.tsv"));
         Assert.Contains("no/such/file.tsv", error.Message);
     }
 
     [Fact]
-    public void WriteThenRead_RoundTrips_AndFormatIsExact()
+    public void WriteThenReadRoundTripsAndFormatIsExact()
     {
         using var temp = new TempFolder();
         TextPair[] pairs = [new("그녀는 의사가 아닙니다", "She is not a doctor"), new("9/5/18", "2018-05-09")];
@@ -84,7 +86,7 @@ public class TsvFileTests
     }
 
     [Fact]
-    public void Format_RejectsTabsAndEmptyFields()
+    public void FormatRejectsTabsAndEmptyFields()
     {
         Assert.Throws<ArgumentException>(() => TsvFile.Format([new TextPair("a\tb", "c")]));
         Assert.Throws<ArgumentException>(() => TsvFile.Format([new TextPair("a", "")]));
@@ -92,7 +94,7 @@ public class TsvFileTests
     }
 
     [Fact]
-    public void DatasetSplits_Load_NamesTheBadFile()
+    public void DatasetSplitsLoadNamesTheBadFile()
     {
         using var temp = new TempFolder();
         temp.File("train.tsv", "a\tb\n");

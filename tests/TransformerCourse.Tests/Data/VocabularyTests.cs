@@ -5,10 +5,11 @@ namespace TransformerCourse.Tests.Data;
 
 public class VocabularyTests
 {
-    private static readonly string[][] Corpus = [["b", "a", "b"], ["c", "b", "a"], ["d"]];  // counts: b 3, a 2, c 1, d 1
+    // counts: b 3, a 2, c 1, d 1
+    private static readonly string[][] Corpus = [["b", "a", "b"], ["c", "b", "a"], ["d"]];
 
     [Fact]
-    public void SpecialTokens_HaveFixedIds()
+    public void SpecialTokensHaveFixedIds()
     {
         var vocab = Vocabulary.Build(Corpus);
         Assert.Equal((0, 1, 2, 3), (Vocabulary.Pad, Vocabulary.Bos, Vocabulary.Eos, Vocabulary.Unk));
@@ -18,7 +19,7 @@ public class VocabularyTests
     }
 
     [Fact]
-    public void Build_OrdersByCountThenOrdinal_AndMinCountDropsRareTokens()
+    public void BuildOrdersByCountThenOrdinalAndMinCountDropsRareTokens()
     {
         Assert.Equal(["b", "a", "c", "d"], Vocabulary.Build(Corpus).Tokens.Skip(4));
         var vocab = Vocabulary.Build(Corpus, minCount: 2);
@@ -29,7 +30,7 @@ public class VocabularyTests
     }
 
     [Fact]
-    public void EncodeDecode_RoundTripsHangulWords()
+    public void EncodeDecodeRoundTripsHangulWords()
     {
         var tok = WordTokenizer.Instance;
         var vocab = Vocabulary.Build(["나는 학생입니다", "그는 학생이 아닙니다"], tok);
@@ -41,7 +42,7 @@ public class VocabularyTests
     }
 
     [Fact]
-    public void EncodeDecode_RoundTripsHangulCharacters()
+    public void EncodeDecodeRoundTripsHangulCharacters()
     {
         var tok = CharTokenizer.Instance;
         var vocab = Vocabulary.Build(["나는 학생입니다"], tok);
@@ -53,7 +54,7 @@ public class VocabularyTests
     }
 
     [Fact]
-    public void Decode_SkipsPadAndBos_StopsAtEos_AndKeepsUnk()
+    public void DecodeSkipsPadAndBosStopsAtEosAndKeepsUnk()
     {
         var vocab = Vocabulary.FromTokens(["x", "y"]);
         Assert.Equal(["x", "<unk>", "y"], vocab.Decode([1, 4, 3, 0, 5, 2, 4, 4]));
@@ -62,21 +63,22 @@ public class VocabularyTests
     }
 
     [Fact]
-    public void SaveLoad_RoundTrips_IncludingTheSpaceToken()
+    public void SaveLoadRoundTripsIncludingTheSpaceToken()
     {
         using var temp = new TempFolder();
         var vocab = Vocabulary.Build(["나는 학생", "I am"], CharTokenizer.Instance);
         string path = Path.Combine(temp.Path, "vocab.txt");
         vocab.Save(path);
         Assert.Equal(vocab.Tokens, Vocabulary.Load(path).Tokens);
-        Assert.StartsWith("<pad>\n<bos>\n<eos>\n<unk>\n \n", File.ReadAllText(path));  // ' ' is the most frequent character
+        // ' ' is the most frequent character
+        Assert.StartsWith("<pad>\n<bos>\n<eos>\n<unk>\n \n", File.ReadAllText(path));
     }
 
     [Theory]
     [InlineData("<pad>\n<bos>\n<unk>\n<eos>\na\n", 3, "expected the special token <eos>, found '<unk>'")]
     [InlineData("<pad>\n<bos>\n<eos>\n<unk>\na\nb\na\n", 7, "duplicate token 'a' (first on line 5)")]
     [InlineData("<pad>\n<bos>\n<eos>\n<unk>\na\n\nb\n", 6, "empty token")]
-    public void Load_RejectsABadLine_NamingFileAndLine(string text, int line, string problem)
+    public void LoadRejectsABadLineNamingFileAndLine(string text, int line, string problem)
     {
         using var temp = new TempFolder();
         string path = temp.File("vocab.txt", text);

@@ -6,7 +6,7 @@ namespace TransformerCourse.Tests.Data;
 public class WordTokenizerTests
 {
     [Fact]
-    public void Word_SplitsOnSpaces_AndSeparatesFinalPunctuation()
+    public void WordSplitsOnSpacesAndSeparatesFinalPunctuation()
     {
         Assert.Equal(["I", "am", "a", "student", "."], WordTokenizer.Instance.Tokenize("I am a student."));
         Assert.Equal(["나는", "학생입니다", "."], WordTokenizer.Instance.Tokenize("나는 학생입니다."));
@@ -18,6 +18,6 @@ public class WordTokenizerTests
     [InlineData("I am a student.")]
     [InlineData("나는 어제 도서관에서 책을 읽었습니다.")]
     [InlineData("Hello, world! Is it you?")]
-    public void Word_RoundTripsNormalisedText(string text) =>
+    public void WordRoundTripsNormalisedText(string text) =>
         Assert.Equal(text, WordTokenizer.Instance.Detokenize(WordTokenizer.Instance.Tokenize(text)));
 }

@@ -9,7 +9,8 @@ namespace TransformerCourse.Tests.Fixtures;
 /// <summary>
 /// One PyTorch fixture from <c>tests/fixtures/torch/NAME.json</c> (made by <c>scripts/make_fixtures.py</c>):
 /// <c>{"name", "config": {...}, "tensors": {"key": {"shape": [...], "data": [row-major values]}}}</c>.
-/// Keys follow "param.&lt;name&gt;", "grad.&lt;name&gt;", "input.&lt;name&gt;", "output.&lt;name&gt;", "grad_input.&lt;name&gt;".
+/// Keys follow "param.&lt;name&gt;", "grad.&lt;name&gt;", "input.&lt;name&gt;",
+/// "output.&lt;name&gt;", "grad_input.&lt;name&gt;".
 /// </summary>
 /// <remarks>
 /// <see cref="Matrix"/> turns a shape into the course's 2-D layout: [] → 1×1, [d] → 1×d, [r, c] → r×c,
@@ -46,7 +47,8 @@ public sealed class TorchFixture
         string file = name.EndsWith(".json", StringComparison.Ordinal) ? name : name + ".json";
         string path = Path.Combine(Directory, file);
         if (!File.Exists(path))
-            throw new FileNotFoundException($"TorchFixture: no fixture '{file}' in {Directory} (run scripts/make_fixtures.py).", path);
+            throw new FileNotFoundException(
+                $"TorchFixture: no fixture '{file}' in {Directory} (run scripts/make_fixtures.py).", path);
         return Parse(File.ReadAllText(path), Path.GetFileNameWithoutExtension(file));
     }
 
@@ -55,8 +57,10 @@ public sealed class TorchFixture
     {
         using var doc = JsonDocument.Parse(QuoteNonFiniteLiterals(json));
         var root = doc.RootElement;
-        string name = root.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.String ? n.GetString()! : fallbackName;
-        var config = root.TryGetProperty("config", out var c) ? c.Clone() : JsonDocument.Parse("{}").RootElement.Clone();
+        string name = root.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.String
+            ? n.GetString()! : fallbackName;
+        var config = root.TryGetProperty("config", out var c) ? c.Clone()
+            : JsonDocument.Parse("{}").RootElement.Clone();
         var tensors = new Dictionary<string, (int[], double[])>(StringComparer.Ordinal);
         if (root.TryGetProperty("tensors", out var t))
         {
@@ -66,7 +70,9 @@ public sealed class TorchFixture
                 var data = entry.Value.GetProperty("data").EnumerateArray().Select(ReadNumber).ToArray();
                 int expected = shape.Aggregate(1, (a, b) => a * b);
                 if (data.Length != expected)
-                    throw new InvalidDataException($"TorchFixture {name}: '{entry.Name}' has shape [{string.Join(", ", shape)}] but {data.Length} values.");
+                    throw new InvalidDataException(
+                        $"TorchFixture {name}: '{entry.Name}' has shape [{string.Join(", ", shape)}] but " +
+                        $"{data.Length} values.");
                 tensors[entry.Name] = (shape, data);
             }
         }
@@ -108,13 +114,15 @@ public sealed class TorchFixture
     public double Scalar(string key)
     {
         var data = Get(key).Data;
-        if (data.Length != 1) throw new InvalidDataException($"TorchFixture {Name}: '{key}' has {data.Length} values, not 1.");
+        if (data.Length != 1) throw new InvalidDataException(
+            $"TorchFixture {Name}: '{key}' has {data.Length} values, not 1.");
         return data[0];
     }
 
     /// <summary>
     /// Every "param.&lt;name&gt;" tensor as a matrix under its PyTorch name (prefix removed), ready for
-    /// <c>Module.LoadStateDict</c>. Keys with a further suffix (e.g. "param.weight.after_step1") are included as they are.
+    /// <c>Module.LoadStateDict</c>. Keys with a further suffix (e.g.
+    /// "param.weight.after_step1") are included as they are.
     /// </summary>
     public Dictionary<string, Matrix<double>> Parameters(string prefix = "param.") =>
         _tensors.Keys.Where(k => k.StartsWith(prefix, StringComparison.Ordinal))
@@ -140,7 +148,8 @@ public sealed class TorchFixture
     private (int[] Shape, double[] Data) Get(string key) =>
         _tensors.TryGetValue(key, out var t)
             ? t
-            : throw new KeyNotFoundException($"TorchFixture {Name}: no tensor '{key}'; it has {string.Join(", ", _tensors.Keys)}.");
+            : throw new KeyNotFoundException(
+                $"TorchFixture {Name}: no tensor '{key}'; it has {string.Join(", ", _tensors.Keys)}.");
 
     private static double ReadNumber(JsonElement e) => e.ValueKind switch
     {
@@ -153,7 +162,8 @@ public sealed class TorchFixture
 
     // Python's json writes inf and nan as bare Infinity / -Infinity / NaN, which System.Text.Json rejects:
     // quote them where they stand as array elements or values (never inside a string, which is preceded by a quote).
-    private static readonly Regex NonFinite = new(@"(?<=[\[,:]\s*)(-?Infinity|NaN)(?=\s*[\],}])", RegexOptions.CultureInvariant);
+    private static readonly Regex NonFinite =
+        new(@"(?<=[\[,:]\s*)(-?Infinity|NaN)(?=\s*[\],}])", RegexOptions.CultureInvariant);
 
     private static string QuoteNonFiniteLiterals(string json) => NonFinite.Replace(json, "\"$1\"");
 }

@@ -4,6 +4,7 @@ namespace TransformerCourse.Tests.Fixtures;
 public class TorchFixtureTests
 {
     [Fact]
+    [Trait("Reference", "PyTorch")]
     public void ShapesBecomeTheCourseLayout()
     {
         const string json = """
@@ -41,6 +42,7 @@ public class TorchFixtureTests
     }
 
     [Fact]
+    [Trait("Reference", "PyTorch")]
     public void RejectsAShapeThatDoesNotFitTheData()
     {
         const string json = """{"tensors": {"a": {"shape": [2, 2], "data": [1, 2, 3]}}}""";
@@ -48,6 +50,7 @@ public class TorchFixtureTests
     }
 
     [Fact]
+    [Trait("Reference", "PyTorch")]
     public void LoadsTheCommittedFixtures()
     {
         var f = TorchFixture.Load("softmax");

@@ -6,14 +6,16 @@ using TransformerCourse.Training;
 
 namespace TransformerCourse.Tests.Generation;
 
-/// <summary>Greedy and beam search on a model whose probabilities are fixed by hand, so the right answers are known.</summary>
+/// <summary>Greedy and beam search on a model whose probabilities are fixed by hand, so the
+/// right answers are known.</summary>
 public class DecodingTests
 {
     private const int A = 3, B = 4;
 
     /// <summary>
     /// p(A) = 0.55, p(B) = 0.45 first; after A: A 0.34, B 0.33, eos 0.33; after B: eos 0.9, A 0.05, B 0.05;
-    /// after two tokens: eos. Greedy takes A then A (p = 0.55·0.34 = 0.187); the best sequence is B (p = 0.45·0.9 = 0.405).
+    /// after two tokens: eos. Greedy takes A then A (p = 0.55·0.34 = 0.187); the best
+    /// sequence is B (p = 0.45·0.9 = 0.405).
     /// </summary>
     private sealed class TableModel : Seq2SeqModel
     {
@@ -21,12 +23,15 @@ public class DecodingTests
 
         public override Tensor Logits(Seq2SeqBatch batch) => throw new NotSupportedException();
 
-        public override DecoderState Start(Batch source) => new Prefixes(Enumerable.Range(0, source.Size).Select(_ => new List<int>()).ToList(), Enumerable.Range(0, source.Size).ToList());
+        public override DecoderState Start(Batch source) =>
+            new Prefixes(Enumerable.Range(0, source.Size).Select(_ => new List<int>()).ToList(),
+            Enumerable.Range(0, source.Size).ToList());
 
         public override StepResult Step(DecoderState state, IReadOnlyList<int> previous)
         {
             var s = (Prefixes)state;
-            var next = s.Items.Select((p, i) => previous[i] == Vocabulary.Bos ? new List<int>() : [.. p, previous[i]]).ToList();
+            var next = s.Items.Select((p, i) => previous[i] == Vocabulary.Bos ? new List<int>()
+                : [.. p, previous[i]]).ToList();
             var logp = Matrix<double>.Build.Dense(next.Count, 5, double.NegativeInfinity);
             var attention = Matrix<double>.Build.Dense(next.Count, 2, 0.5);
             for (int i = 0; i < next.Count; i++)
@@ -53,7 +58,8 @@ public class DecodingTests
 
             public override IReadOnlyList<int> Sources => rows;
 
-            public override DecoderState Select(IReadOnlyList<int> r) => new Prefixes(r.Select(i => items[i]).ToList(), r.Select(i => rows[i]).ToList());
+            public override DecoderState Select(IReadOnlyList<int> r) =>
+                new Prefixes(r.Select(i => items[i]).ToList(), r.Select(i => rows[i]).ToList());
         }
     }
 

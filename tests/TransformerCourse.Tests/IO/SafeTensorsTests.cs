@@ -9,7 +9,7 @@ using TransformerCourse.Optim;
 using TransformerCourse.Tests.Fixtures;
 using TransformerCourse.Tests.Support;
 using TransformerCourse.Transformer;
-using static TransformerCourse.Tests.Attention.FixtureModules;
+using static TransformerCourse.Tests.Fixtures.FixtureModules;
 
 namespace TransformerCourse.Tests.IO;
 
@@ -27,6 +27,7 @@ public sealed class SafeTensorsTests : IDisposable
     };
 
     [Theory]
+    [Trait("Reference", "PyTorch")]
     [InlineData("transformer_f64.safetensors", "transformer_2x2", 1e-9)]
     [InlineData("transformer_f32.safetensors", "transformer_2x2_f32", 1e-9)]
     public void PyTorchExportedFileLoadsAndReproducesPyTorchsOutputs(string file, string fixture, double tol)
@@ -39,7 +40,8 @@ public sealed class SafeTensorsTests : IDisposable
             Expect.Close(f.Matrix("param." + p.Name), p.Value.Data, 0, p.Name);
         var srcBatch = new SequenceBatch(2, 5, ConfigLengths(f, "src_lengths"));
         var tgtBatch = new SequenceBatch(2, 4, ConfigLengths(f, "tgt_lengths"));
-        var y = model.Forward(Tensor.Constant(f.Matrix("input.src")), srcBatch, Tensor.Constant(f.Matrix("input.tgt")), tgtBatch);
+        var y = model.Forward(Tensor.Constant(f.Matrix("input.src")), srcBatch,
+            Tensor.Constant(f.Matrix("input.tgt")), tgtBatch);
         Expect.Close(f.Matrix("output.y"), y.Data, tol, "y");
         var meta = SafeTensors.Read(Path.Combine(TorchFixture.Directory, file)).Metadata;
         Assert.Equal("pt", meta["format"]);
@@ -50,7 +52,8 @@ public sealed class SafeTensorsTests : IDisposable
     {
         var rng = new Rng(80);
         var model = new EncoderDecoder(TwoByTwo, rng);
-        foreach (var p in model.Parameters()) p.Data.MapInplace(_ => rng.NextGaussian() * Math.Pow(10, rng.Next(-30, 30)));
+        foreach (var p in model.Parameters()) p.Data
+            .MapInplace(_ => rng.NextGaussian() * Math.Pow(10, rng.Next(-30, 30)));
         string path = PathOf("model.safetensors");
         SafeTensors.Save(model, path, metadata: new Dictionary<string, string> { ["note"] = "round trip" });
         var copy = new EncoderDecoder(TwoByTwo, new Rng(81));
@@ -60,7 +63,8 @@ public sealed class SafeTensorsTests : IDisposable
             Assert.Equal(a.Name, b.Name);
             for (int i = 0; i < a.Value.Rows; i++)
                 for (int j = 0; j < a.Value.Cols; j++)
-                    Assert.Equal(BitConverter.DoubleToInt64Bits(a.Value.Data[i, j]), BitConverter.DoubleToInt64Bits(b.Value.Data[i, j]));
+                    Assert.Equal(BitConverter.DoubleToInt64Bits(a.Value.Data[i, j]),
+                        BitConverter.DoubleToInt64Bits(b.Value.Data[i, j]));
         }
         string again = PathOf("again.safetensors");
         SafeTensors.Save(copy, again, metadata: new Dictionary<string, string> { ["note"] = "round trip" });
@@ -82,7 +86,8 @@ public sealed class SafeTensorsTests : IDisposable
         var entry = header.RootElement.GetProperty("encoder.norm.bias");
         Assert.Equal(dtype, entry.GetProperty("dtype").GetString());
         Assert.Equal("[8]", entry.GetProperty("shape").GetRawText());
-        // Same sorted names, compact JSON, metadata first, space padding, little-endian data: identical to PyTorch's writer.
+        // Same sorted names, compact JSON, metadata first, space padding, little-endian data:
+        // identical to PyTorch's writer.
         Assert.Equal(File.ReadAllBytes(path), bytes);
     }
 
@@ -106,7 +111,9 @@ public sealed class SafeTensorsTests : IDisposable
     public void TruncatedFileNamesTheTensorAndItsSize()
     {
         string path = PathOf("t.safetensors");
-        SafeTensors.Write(path, [SafeTensor.FromMatrix("a", DenseMatrix.Create(2, 2, 1.0)), SafeTensor.FromMatrix("b.weight", DenseMatrix.Create(4, 3, 2.0))]);
+        SafeTensors.Write(path,
+            [SafeTensor.FromMatrix("a", DenseMatrix.Create(2, 2, 1.0)),
+            SafeTensor.FromMatrix("b.weight", DenseMatrix.Create(4, 3, 2.0))]);
         var bytes = File.ReadAllBytes(path);
         File.WriteAllBytes(path, bytes[..^10]);
         var ex = Assert.Throws<InvalidDataException>(() => SafeTensors.Read(path));
@@ -146,10 +153,12 @@ public sealed class SafeTensorsTests : IDisposable
         SafeTensors.Save(new MultiHeadAttention(12, 2, new Rng(1)), path);
         var target = new MultiHeadAttention(8, 2, new Rng(2));
         var before = target.InProjWeight.Data.Clone();
-        var ex = Expect.ThrowsArgument(() => SafeTensors.Load(target, path), "mha12.safetensors", "in_proj_weight", "[36, 12]", "[24, 8]");
+        var ex = Expect.ThrowsArgument(() => SafeTensors.Load(target, path), "mha12.safetensors",
+            "in_proj_weight", "[36, 12]", "[24, 8]");
         Assert.NotNull(ex);
         Assert.Equal(before, target.InProjWeight.Data); // nothing was half-loaded
-        Expect.ThrowsArgument(() => SafeTensors.Load(new EncoderLayer(8, 2, 16, new Rng(3)), path), "missing", "linear1.weight");
+        Expect.ThrowsArgument(() => SafeTensors.Load(new EncoderLayer(8, 2, 16, new Rng(3)), path),
+            "missing", "linear1.weight");
     }
 
     [Fact]
@@ -157,7 +166,8 @@ public sealed class SafeTensorsTests : IDisposable
     {
         var config = TwoByTwo with { EncoderLayers = 1, DecoderLayers = 1 };
         Tensor Loss(Seq2SeqTransformer m) =>
-            Seq2SeqTransformer.Loss(m.Forward([3, 4, 5, 6], new SequenceBatch(1, 4), [1, 3, 4, 5], new SequenceBatch(1, 4)), [3, 4, 5, 6], 0, 0.1);
+            Seq2SeqTransformer.Loss(m.Forward([3, 4, 5, 6], new SequenceBatch(1, 4), [1, 3, 4, 5],
+                new SequenceBatch(1, 4)), [3, 4, 5, 6], 0, 0.1);
         void Step(Seq2SeqTransformer m, Adam opt)
         {
             opt.ZeroGrad();
@@ -250,7 +260,8 @@ public sealed class SafeTensorsTests : IDisposable
 
         // Writing checks the same way: [65536, 65536, 65536, 65536] does not hold 0 values.
         var wrap = new SafeTensor("w", SafeTensorsDType.F64, [65536, 65536, 65536, 65536], []);
-        Expect.ThrowsArgument(() => SafeTensors.Serialize([wrap]), "'w'", "18446744073709551616 values", "but 0 values");
+        Expect.ThrowsArgument(() => SafeTensors.Serialize([wrap]), "'w'",
+            "18446744073709551616 values", "but 0 values");
         Expect.ThrowsArgument(
             () => SafeTensor.FromMatrix("m", DenseMatrix.Create(0, 0, 0), [65536, 65536, 65536, 65536]),
             "'m'", "18446744073709551616 values");

@@ -19,7 +19,7 @@ public sealed class AccelerationTests() : RestoresProviderAndVariable(Accelerati
     }
 
     [Fact]
-    public void Nothing_found_stays_managed_and_says_so()
+    public void NothingFoundStaysManagedAndSaysSo()
     {
         var missing = Path.Combine(Path.GetTempPath(), "no-such-dir", "libnothing.so.0");
         var result = Acceleration.Enable(new AccelerationOptions { Candidates = [missing], Override = "auto" });
@@ -36,9 +36,10 @@ public sealed class AccelerationTests() : RestoresProviderAndVariable(Accelerati
     }
 
     [Fact]
-    public void A_file_that_is_not_a_CBLAS_library_is_passed_over_with_the_reason()
+    public void AFileThatIsNotACBLASLibraryIsPassedOverWithTheReason()
     {
-        var notALibrary = Path.Combine(Path.GetTempPath(), $"transformercourse-not-a-library-{Environment.ProcessId}.so");
+        var notALibrary =
+            Path.Combine(Path.GetTempPath(), $"transformercourse-not-a-library-{Environment.ProcessId}.so");
         File.WriteAllText(notALibrary, "this is text, not a shared library");
         try
         {
@@ -48,7 +49,8 @@ public sealed class AccelerationTests() : RestoresProviderAndVariable(Accelerati
 
             Assert.False(result.IsNative);
             Assert.Equal($"{notALibrary}: not found", result.Tried[0]);
-            if (OperatingSystem.IsLinux()) Assert.Equal("libm.so.6: loaded, but it does not export cblas_dgemm", result.Tried[1]);
+            if (OperatingSystem.IsLinux()) Assert
+                .Equal("libm.so.6: loaded, but it does not export cblas_dgemm", result.Tried[1]);
             AssertManagedIsActive();
         }
         finally
@@ -58,7 +60,7 @@ public sealed class AccelerationTests() : RestoresProviderAndVariable(Accelerati
     }
 
     [Fact]
-    public void Managed_can_be_forced_even_when_a_library_is_installed()
+    public void ManagedCanBeForcedEvenWhenALibraryIsInstalled()
     {
         var result = Acceleration.Enable(new AccelerationOptions { Override = "managed" });
         Assert.Equal(AccelerationKind.Managed, result.Kind);
@@ -68,7 +70,7 @@ public sealed class AccelerationTests() : RestoresProviderAndVariable(Accelerati
     }
 
     [Fact]
-    public void The_environment_variable_forces_managed_or_a_library_path()
+    public void TheEnvironmentVariableForcesManagedOrALibraryPath()
     {
         Environment.SetEnvironmentVariable(Acceleration.EnvironmentVariable, "managed");
         var managed = Acceleration.Enable();
@@ -84,10 +86,11 @@ public sealed class AccelerationTests() : RestoresProviderAndVariable(Accelerati
     }
 
     [Fact]
-    public void Preferring_the_official_MKL_provider_falls_back_when_its_package_is_absent()
+    public void PreferringTheOfficialMKLProviderFallsBackWhenItsPackageIsAbsent()
     {
         // MathNet.Numerics.Providers.MKL is not referenced by the tests, so MathNet cannot find it.
-        var result = Acceleration.Enable(new AccelerationOptions { PreferOfficialMkl = true, Candidates = [], Override = "auto" });
+        var result = Acceleration.Enable(new AccelerationOptions { PreferOfficialMkl = true,
+            Candidates = [], Override = "auto" });
         Assert.Equal(AccelerationKind.Managed, result.Kind);
         Assert.StartsWith("MathNet.Numerics.Providers.MKL: not available", result.Tried[0]);
     }
@@ -99,18 +102,18 @@ public sealed class AccelerationTests() : RestoresProviderAndVariable(Accelerati
     [InlineData(new[] { "MKL", "OpenBLAS" }, "HygonGenuine", 1)] // any other vendor: OpenBLAS
     [InlineData(new[] { "MKL" }, "AuthenticAMD", 0)]              // the only usable one, whatever the CPU
     [InlineData(new[] { "Accelerate" }, "not x86", 0)]
-    public void MKL_is_chosen_on_Intel_CPUs_and_OpenBLAS_on_others(string[] families, string vendor, int expected) =>
+    public void MKLIsChosenOnIntelCPUsAndOpenBLASOnOthers(string[] families, string vendor, int expected) =>
         Assert.Equal(expected, Acceleration.Choose(families, vendor));
 
     [Fact]
-    public void Threads_below_one_are_refused()
+    public void ThreadsBelowOneAreRefused()
     {
         var e = Assert.Throws<ArgumentOutOfRangeException>(() => Acceleration.Enable(threads: 0));
         Assert.Contains("threads must be at least 1", e.Message);
     }
 
     [NativeFact]
-    public void Enable_installs_the_native_provider_and_matrix_algebra_agrees_with_managed()
+    public void EnableInstallsTheNativeProviderAndMatrixAlgebraAgreesWithManaged()
     {
         var rng = new Random(11);
         var a = Matrix<double>.Build.Dense(37, 23, (_, _) => 2 * rng.NextDouble() - 1);
@@ -120,7 +123,8 @@ public sealed class AccelerationTests() : RestoresProviderAndVariable(Accelerati
 
         // Reference: MathNet's managed provider.
         Acceleration.Disable();
-        Matrix<double>[] expected = [a * b, a.TransposeThisAndMultiply(c), a.TransposeAndMultiply(a), 0.5 * a + a, (a * v).ToColumnMatrix()];
+        Matrix<double>[] expected =
+            [a * b, a.TransposeThisAndMultiply(c), a.TransposeAndMultiply(a), 0.5 * a + a, (a * v).ToColumnMatrix()];
         var expectedDot = v.DotProduct(v);
 
         var result = Acceleration.Enable(new AccelerationOptions { Override = NativeBlas.Choice });
@@ -129,22 +133,25 @@ public sealed class AccelerationTests() : RestoresProviderAndVariable(Accelerati
         // Forced: that library; auto: the fastest of those installed, which need not be the first candidate.
         if (NativeBlas.Choice != "auto") Assert.Equal(NativeBlas.Library!.Family, result.Library);
         Assert.NotNull(result.Path);
-        if (OperatingSystem.IsLinux()) Assert.True(File.Exists(result.Path), $"{result.Path} should be the loaded file");
+        if (OperatingSystem.IsLinux()) Assert.True(File.Exists(result.Path),
+            $"{result.Path} should be the loaded file");
         Assert.StartsWith("Native linear algebra: ", result.Message);
         var provider = Assert.IsType<CblasLinearAlgebraProvider>(LinearAlgebraControl.Provider);
         Assert.Equal(result.ProviderName, provider.ToString());
         Assert.StartsWith("native: TransformerCourse CBLAS provider", Acceleration.Describe());
 
         var callsBefore = provider.NativeCalls;
-        Matrix<double>[] actual = [a * b, a.TransposeThisAndMultiply(c), a.TransposeAndMultiply(a), 0.5 * a + a, (a * v).ToColumnMatrix()];
+        Matrix<double>[] actual =
+            [a * b, a.TransposeThisAndMultiply(c), a.TransposeAndMultiply(a), 0.5 * a + a, (a * v).ToColumnMatrix()];
         Assert.True(provider.NativeCalls >= callsBefore + 3, "the three products should have run in native code");
         for (var i = 0; i < expected.Length; i++)
-            Compare.Close(expected[i].AsColumnMajorArray(), actual[i].AsColumnMajorArray(), 1e-12, $"matrix expression {i}");
+            Compare.Close(expected[i].AsColumnMajorArray(), actual[i].AsColumnMajorArray(), 1e-12,
+                $"matrix expression {i}");
         Assert.True(Math.Abs(expectedDot - v.DotProduct(v)) <= 1e-12 * expectedDot);
     }
 
     [NativeFact]
-    public void A_family_can_be_forced_by_name()
+    public void AFamilyCanBeForcedByName()
     {
         var family = NativeBlas.Library!.Family; // MKL, OpenBLAS or Accelerate: whichever is installed
         var result = Acceleration.Enable(new AccelerationOptions { Override = family.ToLowerInvariant() });
@@ -153,7 +160,7 @@ public sealed class AccelerationTests() : RestoresProviderAndVariable(Accelerati
     }
 
     [NativeFact]
-    public void The_thread_count_is_an_option_and_can_be_changed()
+    public void TheThreadCountIsAnOptionAndCanBeChanged()
     {
         var original = NativeBlas.Library!.Threads;
         try
@@ -173,9 +180,10 @@ public sealed class AccelerationTests() : RestoresProviderAndVariable(Accelerati
     }
 
     [ForcedBlasFact]
-    public void The_library_this_test_run_forces_is_active()
+    public void TheLibraryThisTestRunForcesIsActive()
     {
-        // .ci/run sets TRANSFORMERCOURSE_TEST_BLAS=mkl for its second run of the fixture tests: they must go through MKL.
+        // .ci/run sets TRANSFORMERCOURSE_TEST_BLAS=mkl for its second run of the fixture
+        // tests: they must go through MKL.
         var result = ForcedTestBlas.Result!;
         var forced = Environment.GetEnvironmentVariable(ForcedTestBlas.Variable)!;
         Assert.True(result.IsNative, result.Message);
@@ -185,7 +193,7 @@ public sealed class AccelerationTests() : RestoresProviderAndVariable(Accelerati
     }
 
     [NativeFact]
-    public void Disable_goes_back_to_managed()
+    public void DisableGoesBackToManaged()
     {
         Assert.True(Acceleration.Enable(new AccelerationOptions { Override = "auto" }).IsNative);
         var result = Acceleration.Disable();

@@ -11,7 +11,7 @@ namespace TransformerCourse.Tests.Native;
 public class CblasLibraryTests
 {
     [Fact]
-    public void A_missing_library_is_not_found()
+    public void AMissingLibraryIsNotFound()
     {
         var missing = Path.Combine(Path.GetTempPath(), "no-such-dir", "libopenblas.so.0");
         Assert.False(CblasLibrary.TryLoad(missing, out var library, out var whyNot));
@@ -20,7 +20,7 @@ public class CblasLibraryTests
     }
 
     [Fact]
-    public void A_library_without_the_CBLAS_symbols_is_passed_over_naming_the_first_missing_one()
+    public void ALibraryWithoutTheCBLASSymbolsIsPassedOverNamingTheFirstMissingOne()
     {
         Assert.Equal(["cblas_dgemm", "cblas_sgemm", "cblas_daxpy", "cblas_dscal", "cblas_ddot"],
             CblasLibrary.RequiredSymbols);
@@ -31,7 +31,7 @@ public class CblasLibraryTests
     }
 
     [NativeFact]
-    public void A_loaded_library_names_its_family_and_file()
+    public void ALoadedLibraryNamesItsFamilyAndFile()
     {
         var library = NativeBlas.Library!;
         Assert.Contains(library.Family, new[] { "MKL", "OpenBLAS", "Accelerate", "CBLAS" });
@@ -43,7 +43,7 @@ public class CblasLibraryTests
     }
 
     [NativeFact]
-    public void The_thread_count_is_set_when_the_library_allows_and_must_be_positive()
+    public void TheThreadCountIsSetWhenTheLibraryAllowsAndMustBePositive()
     {
         var library = NativeBlas.Library!;
         var e = Assert.Throws<ArgumentOutOfRangeException>(() => library.TrySetThreads(0));
@@ -61,7 +61,7 @@ public class CblasLibraryTests
     }
 
     [Fact]
-    public void Old_kernels_on_a_newer_cpu_get_the_OPENBLAS_CORETYPE_advice()
+    public void OldKernelsOnANewerCpuGetTheOPENBLASCORETYPEAdvice()
     {
         var advice = CblasLibrary.OpenBlasKernelAdvice("Prescott");
         if (System.Runtime.Intrinsics.X86.Avx2.IsSupported)
@@ -85,7 +85,7 @@ public class CblasLibraryTests
     [InlineData("Intel(R) oneAPI Math Kernel Library Version 2024.0-Product Build 20231011 for Intel(R) 64 "
         + "architecture applications", "MKL 2024.0 (build 20231011)")]
     [InlineData("something else", "MKL")]
-    public void MKLs_version_string_is_shortened(string text, string expected) =>
+    public void MKLsVersionStringIsShortened(string text, string expected) =>
         Assert.Equal(expected, CblasLibrary.ShortMklVersion(text));
 
     [Theory]
@@ -93,6 +93,6 @@ public class CblasLibraryTests
     [InlineData("SkylakeX")]
     [InlineData("Zen")]
     [InlineData(null)]
-    public void Kernels_that_use_AVX2_or_better_need_no_advice(string? core) =>
+    public void KernelsThatUseAVX2OrBetterNeedNoAdvice(string? core) =>
         Assert.Null(CblasLibrary.OpenBlasKernelAdvice(core));
 }

@@ -14,7 +14,7 @@ public class CblasLinearAlgebraProviderManagedTests
     static readonly ManagedLinearAlgebraProvider Managed = ManagedLinearAlgebraProvider.Instance;
 
     [NativeFact]
-    public void Double_elementwise_operations_and_norms_are_the_managed_ones()
+    public void DoubleElementwiseOperationsAndNormsAreTheManagedOnes()
     {
         var provider = NativeBlas.Provider();
         ILinearAlgebraProvider<double> p = provider;
@@ -36,7 +36,7 @@ public class CblasLinearAlgebraProviderManagedTests
     }
 
     [NativeFact]
-    public void Double_factorizations_and_solves_are_the_managed_ones()
+    public void DoubleFactorizationsAndSolvesAreTheManagedOnes()
     {
         var provider = NativeBlas.Provider();
         ILinearAlgebraProvider<double> p = provider;
@@ -65,7 +65,7 @@ public class CblasLinearAlgebraProviderManagedTests
     }
 
     [NativeFact]
-    public void Single_precision_BLAS_1_is_the_managed_one()
+    public void SinglePrecisionBLAS1IsTheManagedOne()
     {
         var provider = NativeBlas.Provider();
         ILinearAlgebraProvider<float> p = provider;
@@ -80,7 +80,7 @@ public class CblasLinearAlgebraProviderManagedTests
     }
 
     [NativeFact]
-    public void Complex_products_are_the_managed_ones()
+    public void ComplexProductsAreTheManagedOnes()
     {
         var provider = NativeBlas.Provider();
         ILinearAlgebraProvider<Complex> p = provider;

@@ -39,7 +39,7 @@ public class CblasLinearAlgebraProviderTests
 
     [NativeTheory]
     [MemberData(nameof(GemmCases))]
-    public void Dgemm_matches_managed(int m, int k, int n, Transpose ta, Transpose tb, double alpha, double beta)
+    public void DgemmMatchesManaged(int m, int k, int n, Transpose ta, Transpose tb, double alpha, double beta)
     {
         var rng = new Random(HashCode.Combine(m, k, n, ta, tb));
         // Stored shapes: A is m×k, or k×m when it is transposed by op; likewise B.
@@ -65,7 +65,7 @@ public class CblasLinearAlgebraProviderTests
     [InlineData(200, 150, 1)]
     [InlineData(0, 4, 3)]
     [InlineData(4, 0, 3)]
-    public void MatrixMultiply_matches_managed(int m, int k, int n)
+    public void MatrixMultiplyMatchesManaged(int m, int k, int n)
     {
         var rng = new Random(m * 10007 + k * 101 + n);
         var x = Compare.Random(rng, m * k);
@@ -78,7 +78,7 @@ public class CblasLinearAlgebraProviderTests
     }
 
     [NativeFact]
-    public void Dgemm_hand_computed_product_is_exact()
+    public void DgemmHandComputedProductIsExact()
     {
         // A = [1 2 3; 4 5 6], B = [7 8; 9 10; 11 12], A·B = [58 64; 139 154] (column-major arrays).
         double[] a = [1, 4, 2, 5, 3, 6], b = [7, 9, 11, 8, 10, 12];
@@ -97,12 +97,13 @@ public class CblasLinearAlgebraProviderTests
         var aat = new double[4];
         provider.MatrixMultiplyWithUpdate(Transpose.DontTranspose, Transpose.Transpose, 1, a, 2, 3, a, 2, 3, 0, aat);
         Assert.Equal([14, 32, 32, 77], aat);
-        provider.MatrixMultiplyWithUpdate(Transpose.DontTranspose, Transpose.ConjugateTranspose, 2, a, 2, 3, a, 2, 3, -1, aat);
+        provider.MatrixMultiplyWithUpdate(Transpose.DontTranspose, Transpose.ConjugateTranspose, 2, a,
+            2, 3, a, 2, 3, -1, aat);
         Assert.Equal([14, 32, 32, 77], aat);
     }
 
     [NativeFact]
-    public void Beta_zero_never_reads_the_old_output()
+    public void BetaZeroNeverReadsTheOldOutput()
     {
         var rng = new Random(7);
         var a = Compare.Random(rng, 12);
@@ -110,7 +111,8 @@ public class CblasLinearAlgebraProviderTests
         var expected = new double[15];
         Managed.MatrixMultiply(a, 3, 4, b, 4, 5, expected);
         var c = Enumerable.Repeat(double.NaN, 15).ToArray();
-        NativeBlas.Provider().MatrixMultiplyWithUpdate(Transpose.DontTranspose, Transpose.DontTranspose, 1, a, 3, 4, b, 4, 5, 0, c);
+        NativeBlas.Provider().MatrixMultiplyWithUpdate(Transpose.DontTranspose, Transpose.DontTranspose, 1,
+            a, 3, 4, b, 4, 5, 0, c);
         Compare.Close(expected, c, Tolerance, "β = 0 over a NaN-filled C");
     }
 
@@ -119,7 +121,7 @@ public class CblasLinearAlgebraProviderTests
     [InlineData(5, 3, 1)]
     [InlineData(64, 100, 33)]
     [InlineData(0, 2, 2)]
-    public void Sgemm_matches_managed_in_single_precision(int m, int k, int n)
+    public void SgemmMatchesManagedInSinglePrecision(int m, int k, int n)
     {
         var rng = new Random(m + 31 * k + 977 * n);
         foreach (var ta in Ops)
@@ -133,13 +135,15 @@ public class CblasLinearAlgebraProviderTests
             var expected = (float[])c0.Clone();
             Managed.MatrixMultiplyWithUpdate(ta, tb, 1.5f, a, rowsA, colsA, b, rowsB, colsB, 0.5f, expected);
             var actual = (float[])c0.Clone();
-            NativeBlas.Provider().MatrixMultiplyWithUpdate(ta, tb, 1.5f, a, rowsA, colsA, b, rowsB, colsB, 0.5f, actual);
-            Compare.Close(expected.Select(v => (double)v).ToArray(), actual.Select(v => (double)v).ToArray(), 1e-5, $"sgemm {m}×{k}·{k}×{n} {ta}/{tb}");
+            NativeBlas.Provider().MatrixMultiplyWithUpdate(ta, tb, 1.5f, a, rowsA, colsA, b,
+                rowsB, colsB, 0.5f, actual);
+            Compare.Close(expected.Select(v => (double)v).ToArray(), actual.Select(v => (double)v).ToArray(), 1e-5,
+                $"sgemm {m}×{k}·{k}×{n} {ta}/{tb}");
         }
     }
 
     [NativeFact]
-    public void Shapes_that_do_not_fit_throw_what_managed_throws_and_never_reach_native_code()
+    public void ShapesThatDoNotFitThrowWhatManagedThrowsAndNeverReachNativeCode()
     {
         var provider = NativeBlas.Provider();
         var six = new double[6];
@@ -147,10 +151,12 @@ public class CblasLinearAlgebraProviderTests
         Assert.Throws<ArgumentOutOfRangeException>(() => provider.MatrixMultiply(six, 2, 3, six, 2, 3, new double[9]));
         // Array shorter than its stated shape.
         Assert.Throws<ArgumentOutOfRangeException>(() =>
-            provider.MatrixMultiplyWithUpdate(Transpose.DontTranspose, Transpose.DontTranspose, 1, six, 3, 3, new double[9], 3, 3, 0, new double[9]));
+            provider.MatrixMultiplyWithUpdate(Transpose.DontTranspose, Transpose.DontTranspose, 1, six, 3, 3,
+                new double[9], 3, 3, 0, new double[9]));
         // Output of the wrong size.
         Assert.Throws<ArgumentOutOfRangeException>(() =>
-            provider.MatrixMultiplyWithUpdate(Transpose.Transpose, Transpose.DontTranspose, 1, six, 2, 3, six, 2, 3, 0, new double[4]));
+            provider.MatrixMultiplyWithUpdate(Transpose.Transpose, Transpose.DontTranspose, 1, six, 2, 3, six,
+                2, 3, 0, new double[4]));
         Assert.Throws<ArgumentNullException>(() => provider.MatrixMultiply(null!, 0, 0, six, 0, 0, six));
         Assert.Throws<ArgumentException>(() => provider.DotProduct(six, new double[5]));
         Assert.Throws<ArgumentException>(() => provider.AddVectorToScaledVector(six, 2, new double[5], six));
@@ -162,7 +168,7 @@ public class CblasLinearAlgebraProviderTests
     [InlineData(1)]
     [InlineData(17)]
     [InlineData(10_000)]
-    public void Blas1_operations_match_managed(int length)
+    public void Blas1OperationsMatchManaged(int length)
     {
         var rng = new Random(length + 3);
         var x = Compare.Random(rng, length);
@@ -203,7 +209,7 @@ public class CblasLinearAlgebraProviderTests
     }
 
     [NativeFact]
-    public void Products_go_to_native_code_and_other_operations_stay_managed()
+    public void ProductsGoToNativeCodeAndOtherOperationsStayManaged()
     {
         var provider = NativeBlas.Provider();
         ILinearAlgebraProvider asInterface = provider;

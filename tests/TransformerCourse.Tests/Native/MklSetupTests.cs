@@ -14,7 +14,7 @@ namespace TransformerCourse.Tests.Native;
 public sealed class MklSetupTests() : RestoresProviderAndVariable(MklSetup.OpenMpVariable)
 {
     [Fact]
-    public void Layer_names_follow_mkl_service_h()
+    public void LayerNamesFollowMklServiceH()
     {
         // MKL_THREADING_INTEL = 0, SEQUENTIAL = 1, PGI = 2, GNU = 3, TBB = 4.
         Assert.Equal(["Intel OpenMP", "sequential", "PGI OpenMP", "GNU OpenMP", "TBB", "layer 9"],
@@ -22,7 +22,7 @@ public sealed class MklSetupTests() : RestoresProviderAndVariable(MklSetup.OpenM
     }
 
     [Fact]
-    public void The_OpenMP_runtime_is_libgomp_unless_the_variable_names_another_or_none()
+    public void TheOpenMPRuntimeIsLibgompUnlessTheVariableNamesAnotherOrNone()
     {
         Environment.SetEnvironmentVariable(MklSetup.OpenMpVariable, null);
         Assert.Equal(OperatingSystem.IsLinux() ? "libgomp.so.1" : null, MklSetup.OpenMpLibrary());
@@ -33,7 +33,7 @@ public sealed class MklSetupTests() : RestoresProviderAndVariable(MklSetup.OpenM
     }
 
     [MklFact]
-    public void MKL_loads_with_the_layer_we_chose_and_its_products_match_managed()
+    public void MKLLoadsWithTheLayerWeChoseAndItsProductsMatchManaged()
     {
         Assert.True(CblasLibrary.TryLoad(Mkl.Required, out var library, out var whyNot), whyNot);
         Assert.Equal("MKL", library!.Family);
@@ -88,7 +88,7 @@ public sealed class MklSetupTests() : RestoresProviderAndVariable(MklSetup.OpenM
     }
 
     [MklFact]
-    public void A_set_up_that_ends_the_child_is_refused_with_what_the_child_printed()
+    public void ASetUpThatEndsTheChildIsRefusedWithWhatTheChildPrinted()
     {
         // The PGI layer needs the PGI Fortran runtime: MKL prints a FATAL ERROR and exits. Only the child dies.
         var (ok, note) = MklSetup.Probe(Mkl.Required, 2, null);
@@ -99,7 +99,7 @@ public sealed class MklSetupTests() : RestoresProviderAndVariable(MklSetup.OpenM
     }
 
     [MklFact]
-    public void With_MKL_THREADING_LAYER_GNU_and_no_OpenMP_runtime_the_process_survives_Enable()
+    public void WithMKLTHREADINGLAYERGNUAndNoOpenMPRuntimeTheProcessSurvivesEnable()
     {
         // Without our set-up this ends the process: "libmkl_gnu_thread.so: undefined symbol: omp_get_num_procs".
         var output = SurvivingChild(hideOpenMp: true, ("MKL_THREADING_LAYER", "GNU"));
@@ -107,7 +107,7 @@ public sealed class MklSetupTests() : RestoresProviderAndVariable(MklSetup.OpenM
     }
 
     [MklFact]
-    public void With_MKL_THREADING_LAYER_INTEL_set_by_the_user_the_process_survives_Enable()
+    public void WithMKLTHREADINGLAYERINTELSetByTheUserTheProcessSurvivesEnable()
     {
         // The Intel layer needs libiomp5, which Debian's MKL does not depend on; our layer choice wins.
         var output = SurvivingChild(hideOpenMp: false, ("MKL_THREADING_LAYER", "INTEL"),
@@ -116,7 +116,7 @@ public sealed class MklSetupTests() : RestoresProviderAndVariable(MklSetup.OpenM
     }
 
     [MklFact]
-    public void Auto_times_every_usable_library_and_installs_the_one_for_this_CPU()
+    public void AutoTimesEveryUsableLibraryAndInstallsTheOneForThisCPU()
     {
         var result = Acceleration.Enable(new AccelerationOptions
             { Candidates = [Mkl.Required, .. Acceleration.DefaultCandidates], Override = "auto" });
@@ -154,7 +154,8 @@ public sealed class MklSetupTests() : RestoresProviderAndVariable(MklSetup.OpenM
         var dll = typeof(AccelerationChild).Assembly.Location;
         var dotnet = Environment.ProcessPath is { } p && Path.GetFileNameWithoutExtension(p) == "dotnet" ? p : "dotnet";
         var gomp = "/usr/lib/x86_64-linux-gnu/libgomp.so.1";
-        var unshare = hideOpenMp && Environment.UserName == "root" && File.Exists(gomp) && File.Exists("/usr/bin/unshare")
+        var unshare = hideOpenMp && Environment.UserName == "root" && File.Exists(gomp)
+            && File.Exists("/usr/bin/unshare")
             && Run(new ProcessStartInfo("/usr/bin/unshare", ["-m", "true"])).Exit == 0;
         var info = unshare
             ? new ProcessStartInfo("/usr/bin/unshare", ["-m", "sh", "-c",

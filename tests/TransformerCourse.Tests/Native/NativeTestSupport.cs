@@ -27,7 +27,8 @@ static class NativeBlas
         && !c.Equals("managed", StringComparison.OrdinalIgnoreCase) ? c : "auto";
 
     /// <summary>The candidates <see cref="Choice"/> allows.</summary>
-    public static IReadOnlyList<string> Candidates => Acceleration.CandidatesFor(Choice, Acceleration.DefaultCandidates);
+    public static IReadOnlyList<string> Candidates =>
+        Acceleration.CandidatesFor(Choice, Acceleration.DefaultCandidates);
 
     public static CblasLibrary? Library => Found.Value.Library;
     public static string SkipReason => Found.Value.SkipReason;
@@ -82,7 +83,7 @@ sealed class MklFactAttribute : FactAttribute
 /// <summary>
 /// <c>TRANSFORMERCOURSE_TEST_BLAS</c> (<c>mkl</c>, <c>openblas</c> or a library path) makes the whole test run use
 /// that library as MathNet's provider from the start, so that the PyTorch fixture tests run through it; the test
-/// <c>The_library_this_test_run_forces_is_active</c> fails when it could not be enabled.
+/// <c>TheLibraryThisTestRunForcesIsActive</c> fails when it could not be enabled.
 /// </summary>
 static class ForcedTestBlas
 {
@@ -137,7 +138,8 @@ public sealed class MathNetProviderCollection
     public const string Name = "MathNet provider (process-wide)";
 }
 
-/// <summary>A test class that changes MathNet's provider and one environment variable: both come back afterwards.</summary>
+/// <summary>A test class that changes MathNet's provider and one environment variable: both
+/// come back afterwards.</summary>
 public abstract class RestoresProviderAndVariable(string variable) : IDisposable
 {
     readonly string? _savedValue = Environment.GetEnvironmentVariable(variable);
@@ -155,7 +157,8 @@ public abstract class RestoresProviderAndVariable(string variable) : IDisposable
 
 static class Compare
 {
-    /// <summary>max_i |actual[i] − expected[i]| ≤ tolerance · max(1, max_i |expected[i]|), with a message naming the worst index.</summary>
+    /// <summary>max_i |actual[i] − expected[i]| ≤ tolerance · max(1, max_i |expected[i]|), with a message
+    /// naming the worst index.</summary>
     public static void Close(ReadOnlySpan<double> expected, ReadOnlySpan<double> actual, double tolerance, string what)
     {
         Assert.Equal(expected.Length, actual.Length);
@@ -169,7 +172,8 @@ static class Compare
             if (d > worst) { worst = d; at = i; }
         }
         Assert.True(worst <= tolerance * scale,
-            $"{what}: |Δ| = {worst:E3} at [{at}] (expected {(at >= 0 ? expected[at] : 0)}, got {(at >= 0 ? actual[at] : 0)}), allowed {tolerance * scale:E3}");
+            $"{what}: |Δ| = {worst:E3} at [{at}] (expected {(at >= 0 ? expected[at] : 0)}, got " +
+                $"{(at >= 0 ? actual[at] : 0)}), allowed {tolerance * scale:E3}");
     }
 
     public static double[] Random(Random rng, int length)

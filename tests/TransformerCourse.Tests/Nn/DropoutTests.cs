@@ -3,11 +3,12 @@ using TransformerCourse.Nn;
 
 namespace TransformerCourse.Tests.Nn;
 
-/// <summary>The dropout module: inverted dropout while training (kept values scaled by 1/(1−p)), identity in evaluation.</summary>
+/// <summary>The dropout module: inverted dropout while training (kept values scaled by 1/(1−p)),
+/// identity in evaluation.</summary>
 public class DropoutTests
 {
     [Fact]
-    public void Training_ZeroesOrScales_Evaluation_PassesThrough()
+    public void TrainingZeroesOrScalesEvaluationPassesThrough()
     {
         var dropout = new Dropout(0.25, new Rng(3));
         var x = Tensor.Constant(MathNet.Numerics.LinearAlgebra.Matrix<double>.Build.Dense(40, 50, 3.0));
@@ -21,7 +22,7 @@ public class DropoutTests
     }
 
     [Fact]
-    public void SameSeedSameMask_AndPOutsideZeroOneIsRejected()
+    public void SameSeedSameMaskAndPOutsideZeroOneIsRejected()
     {
         var x = Tensor.Constant(MathNet.Numerics.LinearAlgebra.Matrix<double>.Build.Dense(4, 5, 1.0));
         Assert.Equal(new Dropout(0.5, new Rng(9)).Forward(x).Data, new Dropout(0.5, new Rng(9)).Forward(x).Data);

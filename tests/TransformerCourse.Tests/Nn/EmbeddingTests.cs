@@ -1,6 +1,8 @@
 using TransformerCourse.Autograd;
 using TransformerCourse.Nn;
+using TransformerCourse.Tests.Fixtures;
 using TransformerCourse.Tests.Support;
+using static TransformerCourse.Tests.Fixtures.FixtureModules;
 
 namespace TransformerCourse.Tests.Nn;
 
@@ -40,5 +42,23 @@ public class EmbeddingTests
         Expect.ThrowsArgument(() => emb.Forward([1, 5]), "Embedding", "id 5", "position 1", "[0, 5)");
         Expect.ThrowsArgument(() => emb.Forward([-1]), "Embedding", "id -1");
         Expect.ThrowsArgument(() => new Embedding(5, 4, new Rng(1), paddingIndex: 5), "Embedding", "padding index 5");
+    }
+
+    [Theory]
+    [Trait("Reference", "PyTorch")]
+    [InlineData("embedding")]
+    [InlineData("embedding_padding")]
+    public void MatchesPyTorch(string name)
+    {
+        var f = TorchFixture.Load(name);
+        int pad = f.ConfigInt("padding_idx");
+        var emb = new Embedding(f.ConfigInt("num_embeddings"), f.ConfigInt("embedding_dim"),
+            new Rng(1), pad >= 0 ? pad : null);
+        if (pad >= 0) Assert.Equal(0.0, emb.Weight.Data.Row(pad).AbsoluteMaximum()); // as PyTorch initialises it
+        emb.LoadStateDict(f.Parameters());
+        var y = emb.Forward(f.Ints("input.indices")); // (2, 4) ids → 8 rows
+        Expect.Close(f.Matrix("output.y"), y.Data, 0, "y");
+        y.Backward(f.Matrix("input.upstream"));
+        Expect.Close(f.Matrix("grad.weight"), emb.Weight.Grad!, OpTol, "∂weight");
     }
 }

@@ -4,7 +4,8 @@ using TransformerCourse.Tests.Support;
 
 namespace TransformerCourse.Tests.Nn;
 
-/// <summary>The <see cref="LayerNorm"/> module (its values and gradients are tested in LayerTests and LayerNormOpTests).</summary>
+/// <summary>The <see cref="LayerNorm"/> module (its values and gradients are tested in LayerTests
+/// and LayerNormOpTests).</summary>
 public class LayerNormTests
 {
     [Fact]

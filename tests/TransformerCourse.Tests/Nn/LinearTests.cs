@@ -1,6 +1,8 @@
 using TransformerCourse.Autograd;
 using TransformerCourse.Nn;
+using TransformerCourse.Tests.Fixtures;
 using TransformerCourse.Tests.Support;
+using static TransformerCourse.Tests.Fixtures.FixtureModules;
 
 namespace TransformerCourse.Tests.Nn;
 
@@ -79,7 +81,24 @@ public class LinearTests
     public void LinearErrors()
     {
         var lin = new Linear(5, 2, new Rng(222));
-        Expect.ThrowsArgument(() => lin.Forward(Tensor.Zeros(4, 3)), "Linear", "input is 4×3", "5 features", "weight is 2×5");
+        Expect.ThrowsArgument(() => lin.Forward(Tensor.Zeros(4, 3)), "Linear", "input is 4×3",
+            "5 features", "weight is 2×5");
         Expect.ThrowsArgument(() => new Linear(0, 2, new Rng(1)), "Linear");
+    }
+
+    [Fact]
+    [Trait("Reference", "PyTorch")]
+    public void MatchesPyTorch()
+    {
+        var f = TorchFixture.Load("linear");
+        var lin = new Linear(f.ConfigInt("in_features"), f.ConfigInt("out_features"), new Rng(1));
+        lin.LoadStateDict(f.Parameters()); // "weight" [4, 5] and "bias" [4], by PyTorch's names
+        var x = Tensor.Parameter(f.Matrix("input.x"));
+        var y = lin.Forward(x);
+        Expect.Close(f.Matrix("output.y"), y.Data, OpTol, "y");
+        y.Backward(f.Matrix("input.upstream"));
+        Expect.Close(f.Matrix("grad_input.x"), x.Grad!, OpTol, "∂x");
+        Expect.Close(f.Matrix("grad.weight"), lin.Weight.Grad!, OpTol, "∂W");
+        Expect.Close(f.Matrix("grad.bias"), lin.Bias!.Grad!, OpTol, "∂b");
     }
 }

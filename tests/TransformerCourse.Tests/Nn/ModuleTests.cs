@@ -7,13 +7,15 @@ namespace TransformerCourse.Tests.Nn;
 
 public class ModuleTests
 {
-    /// <summary>A small block with a parameter of its own and named children, as a Transformer layer would be.</summary>
+    /// <summary>A small block with a parameter of its own and named children, as a
+    /// Transformer layer would be.</summary>
     private sealed class Block : Module
     {
         public Block(Rng rng)
         {
             Scale = RegisterParameter("scale", Init.Ones(1, 4), 4);
-            Ff = RegisterModule("ff", new Sequential(new Linear(4, 8, rng), new ReLU(), new Dropout(0.1, rng), new Linear(8, 4, rng)));
+            Ff = RegisterModule("ff",
+                new Sequential(new Linear(4, 8, rng), new ReLU(), new Dropout(0.1, rng), new Linear(8, 4, rng)));
             Norm = RegisterModule("norm", new LayerNorm(4));
         }
 
@@ -46,7 +48,8 @@ public class ModuleTests
         Assert.Equal(4, seq.Parameters().Count);
 
         var nested = new Sequential(new Tanh(), seq);
-        Assert.Equal(["1.0.weight", "1.0.bias", "1.2.weight", "1.2.bias"], nested.NamedParameters().Select(p => p.Name));
+        Assert.Equal(["1.0.weight", "1.0.bias", "1.2.weight", "1.2.bias"],
+            nested.NamedParameters().Select(p => p.Name));
     }
 
     [Fact]
@@ -54,7 +57,8 @@ public class ModuleTests
     {
         var model = new Model(new Rng(201));
         string[] block = ["scale", "ff.0.weight", "ff.0.bias", "ff.3.weight", "ff.3.bias", "norm.weight", "norm.bias"];
-        Assert.Equal(block.Select(n => "layers.0." + n).Concat(block.Select(n => "layers.1." + n)), model.NamedParameters().Select(p => p.Name));
+        Assert.Equal(block.Select(n => "layers.0." + n).Concat(block.Select(n => "layers.1." + n)),
+            model.NamedParameters().Select(p => p.Name));
         int perBlock = 4 + (8 * 4 + 8) + (4 * 8 + 4) + 4 + 4;
         Assert.Equal(2 * perBlock, model.ParameterCount);
         Assert.Equal(["layers.0", "layers.1"], model.Children().Select(c => c.Name));
@@ -116,7 +120,8 @@ public class ModuleTests
         Assert.NotEqual(a.Blocks[0].Ff.Parameters()[0].Data, b.Blocks[0].Ff.Parameters()[0].Data);
 
         b.LoadStateDict(state);
-        foreach (var (pa, pb) in a.NamedParameters().Zip(b.NamedParameters())) Assert.Equal(pa.Value.Data, pb.Value.Data);
+        foreach (var (pa, pb) in a.NamedParameters().Zip(b.NamedParameters())) Assert
+            .Equal(pa.Value.Data, pb.Value.Data);
 
         // The state dict is a copy: changing the model afterwards does not change it.
         a.Blocks[0].Scale.Data[0, 0] = 42;

@@ -1,6 +1,7 @@
 using TransformerCourse.Autograd;
 using TransformerCourse.Optim;
 using TransformerCourse.Tests.Support;
+using static TransformerCourse.Tests.Fixtures.FixtureModules;
 
 namespace TransformerCourse.Tests.Optim;
 
@@ -68,9 +69,11 @@ public class AdamTests
     {
         var p = Tensor.Zeros(1, 1, requiresGrad: true);
         var adam = new Adam([p]);
-        Assert.Equal((1e-3, 0.9, 0.999, 1e-8, 0.0), (adam.LearningRate, adam.Beta1, adam.Beta2, adam.Eps, adam.WeightDecay));
+        Assert.Equal((1e-3, 0.9, 0.999, 1e-8, 0.0),
+            (adam.LearningRate, adam.Beta1, adam.Beta2, adam.Eps, adam.WeightDecay));
         var adamw = new AdamW([p]);
-        Assert.Equal((1e-3, 0.9, 0.999, 1e-8, 1e-2), (adamw.LearningRate, adamw.Beta1, adamw.Beta2, adamw.Eps, adamw.WeightDecay));
+        Assert.Equal((1e-3, 0.9, 0.999, 1e-8, 1e-2),
+            (adamw.LearningRate, adamw.Beta1, adamw.Beta2, adamw.Eps, adamw.WeightDecay));
     }
 
     [Fact]
@@ -138,7 +141,8 @@ public class AdamTests
             var theta = p.Data.Row(0).ToArray();
             var m = new double[n];
             var v = new double[n];
-            Optimizer adam = decoupled ? new AdamW([p], lr, b1, b2, eps, weightDecay) : new Adam([p], lr, b1, b2, eps, weightDecay);
+            Optimizer adam = decoupled ? new AdamW([p], lr, b1, b2, eps, weightDecay)
+                : new Adam([p], lr, b1, b2, eps, weightDecay);
             for (int t = 1; t <= 3; t++)
             {
                 var grad = Tensor.Randn(1, n, rng).Data;
@@ -184,7 +188,8 @@ public class AdamTests
             using var path = KernelSwitch.Use(fused);
             var rng = new Rng(303);
             var p = Tensor.Randn(7, 5, rng, requiresGrad: true);   // 35 values: SIMD vectors and a remainder
-            Adam adam = decoupled ? new AdamW([p], 0.01, weightDecay: weightDecay) : new Adam([p], 0.01, weightDecay: weightDecay);
+            Adam adam = decoupled ? new AdamW([p], 0.01, weightDecay: weightDecay)
+                : new Adam([p], 0.01, weightDecay: weightDecay);
             for (int step = 0; step < 3; step++)
             {
                 adam.ZeroGrad();
@@ -195,4 +200,11 @@ public class AdamTests
         }
         Assert.Equal(Train(fused: false).Data.ToArray(), Train(fused: true).Data.ToArray());
     }
+
+    [Theory]
+    [Trait("Reference", "PyTorch")]
+    [InlineData("adam")]
+    [InlineData("adam_l2")]
+    [InlineData("adamw")]
+    public void ThreeStepsMatchPyTorch(string name) => StepsMatchPyTorch(name, ["exp_avg", "exp_avg_sq"]);
 }

@@ -1,6 +1,8 @@
 using TransformerCourse.Autograd;
 using TransformerCourse.Optim;
+using TransformerCourse.Tests.Fixtures;
 using TransformerCourse.Tests.Support;
+using static TransformerCourse.Tests.Fixtures.FixtureModules;
 
 namespace TransformerCourse.Tests.Optim;
 
@@ -51,12 +53,28 @@ public class GradClipTests
     {
         // Lengths 1…9 and 13 (SIMD blocks and remainders); the norm by hand.
         var rng = new Rng(31);
-        var ps = new[] { 1, 2, 3, 4, 5, 6, 7, 8, 9, 13 }.Select(n => WithGrad([.. Enumerable.Range(0, n).Select(_ => rng.NextGaussian())])).ToList();
+        var ps = new[] { 1, 2, 3, 4, 5, 6, 7, 8, 9,
+            13 }.Select(n => WithGrad([.. Enumerable.Range(0, n).Select(_ => rng.NextGaussian())])).ToList();
         double sumSq = ps.SelectMany(p => p.Grad!.Enumerate()).Sum(g => g * g);
         var before = ps.Select(p => p.Grad!.Clone()).ToList();
         double norm = GradClip.ClipGradNorm(ps, 0.5);
         Expect.Close(Math.Sqrt(sumSq), norm, 1e-13);
         double coef = 0.5 / (Math.Sqrt(sumSq) + 1e-6);
         for (int i = 0; i < ps.Count; i++) Expect.Close(before[i] * coef, ps[i].Grad!, 1e-15);
+    }
+
+    [Theory]
+    [Trait("Reference", "PyTorch")]
+    [InlineData("clip_grad_norm")]
+    [InlineData("clip_grad_norm_unclipped")]
+    public void ClipGradNormMatchesPyTorch(string name)
+    {
+        var f = TorchFixture.Load(name);
+        var ps = WeightAndBias.Select(n => Tensor.Parameter(f.Matrix("param." + n), n)).ToArray();
+        for (int i = 0; i < ps.Length; i++) ps[i].Grad = f.Matrix($"grad.{WeightAndBias[i]}.before");
+        double norm = GradClip.ClipGradNorm(ps, f.ConfigDouble("max_norm"));
+        Expect.Close(f.Scalar("output.total_norm"), norm, OpTol, "norm");
+        for (int i = 0; i < ps.Length; i++) Expect.Close(f.Matrix($"grad.{WeightAndBias[i]}.after"), ps[i].Grad!, OpTol,
+            $"{WeightAndBias[i]} gradient");
     }
 }

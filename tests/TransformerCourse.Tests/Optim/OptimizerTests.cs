@@ -4,6 +4,7 @@ using TransformerCourse.Nn;
 using TransformerCourse.Optim;
 using TransformerCourse.Tests.Fixtures;
 using TransformerCourse.Tests.Support;
+using static TransformerCourse.Tests.Fixtures.FixtureModules;
 
 namespace TransformerCourse.Tests.Optim;
 
@@ -16,20 +17,8 @@ public class OptimizerTests
     private const double Tol = 1e-12;
     private static readonly string[] Names = ["a", "b"];
 
-    private static Optimizer Make(TorchFixture f, Tensor[] ps)
-    {
-        double lr = f.ConfigDouble("lr"), wd = f.ConfigDouble("weight_decay");
-        return f.ConfigString("optimizer") switch
-        {
-            "Adam" => new Adam(ps, lr, f.ConfigDouble("beta1"), f.ConfigDouble("beta2"), f.ConfigDouble("eps"), wd),
-            "AdamW" => new AdamW(ps, lr, f.ConfigDouble("beta1"), f.ConfigDouble("beta2"), f.ConfigDouble("eps"), wd),
-            "SGD" => new Sgd(ps, lr, f.ConfigDouble("momentum"), wd, f.ConfigDouble("dampening"),
-                f.ConfigBool("nesterov")),
-            var other => throw new ArgumentException(other),
-        };
-    }
-
     [Theory]
+    [Trait("Reference", "PyTorch")]
     [InlineData("adam_late_param", new[] { "exp_avg", "exp_avg_sq" })]
     [InlineData("adamw_late_param", new[] { "exp_avg", "exp_avg_sq" })]
     [InlineData("sgd_momentum_late_param", new[] { "momentum_buffer" })]
@@ -39,7 +28,7 @@ public class OptimizerTests
         var f = TorchFixture.Load(name);
         Assert.Equal(3, f.ConfigInt("b_first_grad_step"));
         var ps = Names.Select(n => Tensor.Parameter(f.Matrix("param." + n), n)).ToArray();
-        var opt = Make(f, ps);
+        var opt = MakeOptimizer(f, ps);
         var updates = new int[ps.Length];
         for (int step = 1; step <= f.ConfigInt("steps"); step++)
         {
@@ -115,7 +104,8 @@ public class OptimizerTests
     }
 
     private static readonly Tensor X = Tensor.Randn(16, 3, new Rng(300));
-    private static readonly int[] Y = Enumerable.Range(0, 16).Select(i => (int)(X.Data[i, 0] + X.Data[i, 1] > 0 ? 1 : 0) + (X.Data[i, 2] > 0.5 ? 1 : 0)).ToArray();
+    private static readonly int[] Y = Enumerable.Range(0,
+        16).Select(i => (int)(X.Data[i, 0] + X.Data[i, 1] > 0 ? 1 : 0) + (X.Data[i, 2] > 0.5 ? 1 : 0)).ToArray();
 
     private static Sequential NewModel(ulong seed)
     {
@@ -131,7 +121,8 @@ public class OptimizerTests
         _ => throw new ArgumentException(kind),
     };
 
-    /// <summary>Takes steps first+1 … first+count, with the warm-up schedule setting the rate; returns the losses.</summary>
+    /// <summary>Takes steps first+1 … first+count, with the warm-up schedule setting the
+    /// rate; returns the losses.</summary>
     private static List<double> Train(Sequential model, Optimizer opt, int first, int count)
     {
         var schedule = new WarmupSchedule(DModel: 8, Warmup: 4, Factor: 0.5);
@@ -141,7 +132,8 @@ public class OptimizerTests
             opt.LearningRate = schedule.At(step);
             opt.ZeroGrad();
             var batch = Enumerable.Range(0, 8).Select(i => (i + 3 * step) % 16).ToArray();
-            var loss = model.Forward(X.GatherRows(batch)).CrossEntropy(batch.Select(i => Y[i]).ToArray(), labelSmoothing: 0.1);
+            var loss =
+                model.Forward(X.GatherRows(batch)).CrossEntropy(batch.Select(i => Y[i]).ToArray(), labelSmoothing: 0.1);
             loss.Backward();
             GradClip.ClipGradNorm(model.Parameters(), 1.0);
             opt.Step();
@@ -174,7 +166,8 @@ public class OptimizerTests
         resumed.AddRange(Train(freshModel, freshOpt, 6, 6));
 
         Assert.Equal(straight, resumed);
-        foreach (var (a, b) in straightModel.NamedParameters().Zip(freshModel.NamedParameters())) Assert.Equal(a.Value.Data, b.Value.Data);
+        foreach (var (a, b) in straightModel.NamedParameters().Zip(freshModel.NamedParameters())) Assert
+            .Equal(a.Value.Data, b.Value.Data);
         Assert.True(straight[^1] < straight[0]);
     }
 
@@ -327,7 +320,8 @@ public class OptimizerTests
         Expect.ThrowsArgument(() => adam.LoadStateDict(tooMany), "Adam.LoadStateDict", "'1.step' is 3", "from 0 to 2");
 
         var fraction = new Dictionary<string, Matrix<double>>(good) { ["step"] = one(2.5) };
-        Expect.ThrowsArgument(() => adam.LoadStateDict(fraction), "Adam.LoadStateDict", "'step' is 2.5", "whole number");
+        Expect.ThrowsArgument(() => adam.LoadStateDict(fraction), "Adam.LoadStateDict",
+            "'step' is 2.5", "whole number");
 
         var sgd = new Sgd(model.Parameters(), 0.1, momentum: 0.9);
         Expect.ThrowsArgument(() => sgd.LoadStateDict(good), "Sgd.LoadStateDict", "'0.momentum_buffer'",

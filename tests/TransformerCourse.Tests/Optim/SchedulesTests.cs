@@ -1,4 +1,5 @@
 using TransformerCourse.Optim;
+using TransformerCourse.Tests.Fixtures;
 using TransformerCourse.Tests.Support;
 
 namespace TransformerCourse.Tests.Optim;
@@ -46,5 +47,16 @@ public class SchedulesTests
         var s = new ConstantSchedule(0.25);
         Assert.Equal(0.25, s.At(1));
         Assert.Equal(0.25, s.At(1_000_000));
+    }
+
+    [Fact]
+    [Trait("Reference", "PyTorch")]
+    public void WarmupMatchesPyTorch()
+    {
+        var f = TorchFixture.Load("warmup_schedule");
+        var s = new WarmupSchedule(f.ConfigInt("d_model"), f.ConfigInt("warmup"));
+        var steps = f.Ints("input.step");
+        var lr = f.Data("output.lr");
+        for (int i = 0; i < steps.Length; i++) Expect.Close(lr[i], s.At(steps[i]), 1e-18, $"lr at step {steps[i]}");
     }
 }

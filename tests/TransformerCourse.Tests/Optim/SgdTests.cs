@@ -1,6 +1,7 @@
 using TransformerCourse.Autograd;
 using TransformerCourse.Optim;
 using TransformerCourse.Tests.Support;
+using static TransformerCourse.Tests.Fixtures.FixtureModules;
 
 namespace TransformerCourse.Tests.Optim;
 
@@ -38,7 +39,8 @@ public class SgdTests
     [Fact]
     public void NesterovDampeningAndWeightDecayByHand()
     {
-        // Nesterov: g ← g + μb.  Step 1: b = g = 1, update 1 + 0.9 = 1.9.  Step 2: b = 0.9 + 2 = 2.9, update 2 + 0.9·2.9.
+        // Nesterov: g ← g + μb.  Step 1: b = g = 1, update 1 + 0.9 = 1.9.  Step 2: b = 0.9
+        // + 2 = 2.9, update 2 + 0.9·2.9.
         var p = P(1.0);
         var nesterov = new Sgd([p], learningRate: 0.1, momentum: 0.9, nesterov: true);
         Grad(p, 1.0);
@@ -88,4 +90,8 @@ public class SgdTests
         Expect.Close(-3.0, always.Data[0, 0], 1e-15); // its b is 1 at every step: 1, then 0.5·1 + 0.5·1, ...
         Assert.Equal([3, 2], sgd.ParameterStepCounts);
     }
+
+    [Fact]
+    [Trait("Reference", "PyTorch")]
+    public void ThreeStepsWithMomentumMatchPyTorch() => StepsMatchPyTorch("sgd_momentum", ["momentum_buffer"]);
 }

@@ -18,7 +18,8 @@ public class CourseTasksTests
     public void DefaultModelsAndReports()
     {
         Assert.Equal("bahdanau", CourseTasks.Find("dates")!.DefaultModel);
-        Assert.All(["copy", "reverse", "sort", "ko-en"], t => Assert.Equal("transformer", CourseTasks.Find(t)!.DefaultModel));
+        Assert.All(["copy", "reverse", "sort", "ko-en"],
+            t => Assert.Equal("transformer", CourseTasks.Find(t)!.DefaultModel));
         Assert.All(CourseTasks.All.Where(t => !t.IsHeads), t => Assert.Contains(t.DefaultModel, Experiment.ModelKinds));
         Assert.All(CourseTasks.All.Where(t => t.IsHeads), t => Assert.Null(t.DefaultModel));
         Assert.Equal(["dates"], CourseTasks.All.Where(t => t.ReportsByLength).Select(t => t.Name));
@@ -27,7 +28,7 @@ public class CourseTasksTests
     }
 
     [Fact]
-    public void SampleSources_KoEnStartsWithTheSeedPair_OthersWithTheTestSet()
+    public void SampleSourcesKoEnStartsWithTheSeedPairOthersWithTheTestSet()
     {
         var koEn = Experiment.Create("ko-en", "gru", scale: 0.01);
         var samples = CourseTasks.Find("ko-en")!.SampleSources(koEn);

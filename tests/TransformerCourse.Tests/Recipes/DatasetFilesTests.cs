@@ -9,7 +9,7 @@ namespace TransformerCourse.Tests.Recipes;
 public class DatasetFilesTests
 {
     [Fact]
-    public void CommittedFiles_EqualRegeneratedOnes_ByteForByte()
+    public void CommittedFilesEqualRegeneratedOnesByteForByte()
     {
         var rendered = DatasetFiles.Render();
         Assert.Equal(6, rendered.Count);
@@ -19,16 +19,17 @@ public class DatasetFilesTests
             Assert.True(File.Exists(path), $"{path} is missing; run: dotnet run scripts/make_datasets.cs");
             byte[] committed = File.ReadAllBytes(path);
             Assert.True(committed.AsSpan().SequenceEqual(new UTF8Encoding(false).GetBytes(text)),
-                $"datasets/{relativePath} differs from the generator's output; run: dotnet run scripts/make_datasets.cs");
+                $"datasets/{relativePath} differs from the generator's output; " +
+                "run: dotnet run scripts/make_datasets.cs");
         }
     }
 
     [Fact]
-    public void CommittedFiles_AreSmall() =>
+    public void CommittedFilesAreSmall() =>
         Assert.InRange(DatasetFiles.Render().Sum(f => Encoding.UTF8.GetByteCount(f.Text)), 100_000, 500_000);
 
     [Fact]
-    public void Loading_TheCommittedFiles_GivesTheGeneratedSplits()
+    public void LoadingTheCommittedFilesGivesTheGeneratedSplits()
     {
         var koEn = DatasetSplits.Load(Path.Combine(RepoPaths.Datasets, "ko-en"));
         Assert.Equal(KoEnDataset.Create(), koEn, new SplitsComparer());
@@ -38,7 +39,7 @@ public class DatasetFilesTests
     }
 
     [Fact]
-    public void WriteAll_WritesEveryFile()
+    public void WriteAllWritesEveryFile()
     {
         using var temp = new TempFolder();
         var written = DatasetFiles.WriteAll(temp.Path);

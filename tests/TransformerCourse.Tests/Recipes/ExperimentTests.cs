@@ -3,7 +3,8 @@ using TransformerCourse.Training;
 
 namespace TransformerCourse.Tests.Recipes;
 
-/// <summary>The course's experiments, shortened: they set up, learn well above chance, and reject unknown names.</summary>
+/// <summary>The course's experiments, shortened: they set up, learn well above chance, and
+/// reject unknown names.</summary>
 public class ExperimentTests
 {
     [Fact]

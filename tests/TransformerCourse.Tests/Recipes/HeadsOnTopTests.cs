@@ -4,7 +4,8 @@ using TransformerCourse.Training;
 
 namespace TransformerCourse.Tests.Recipes;
 
-/// <summary>The classifier and the language model on the ko-en corpus, in short runs: both beat their context-free baselines.</summary>
+/// <summary>The classifier and the language model on the ko-en corpus, in short runs: both beat their
+/// context-free baselines.</summary>
 public class HeadsOnTopTests
 {
     [Fact]
@@ -26,14 +27,16 @@ public class HeadsOnTopTests
         var expected = splits.Test.Count(p => HeadsOnTop.Negated(p) == commoner) / (double)splits.Test.Count;
         Assert.Equal(expected, result.MajorityBaseline, 12);
         Assert.InRange(result.MajorityBaseline, 0.5, 0.6);
-        Assert.True(result.TestAccuracy > result.MajorityBaseline + 0.2, $"accuracy {result.TestAccuracy} vs majority {result.MajorityBaseline}");
+        Assert.True(result.TestAccuracy > result.MajorityBaseline + 0.2,
+            $"accuracy {result.TestAccuracy} vs majority {result.MajorityBaseline}");
     }
 
     [Fact]
     public void AShortLanguageModelRunBeatsUnigrams()
     {
         var (_, _, result) = HeadsOnTop.TrainEnglishLanguageModel(steps: 100);
-        Assert.True(result.TestPerplexity < result.UnigramPerplexity / 3, $"perplexity {result.TestPerplexity} vs unigram {result.UnigramPerplexity}");
+        Assert.True(result.TestPerplexity < result.UnigramPerplexity / 3,
+            $"perplexity {result.TestPerplexity} vs unigram {result.UnigramPerplexity}");
         Assert.Equal(5, result.Samples.Count);
         Assert.All(result.Samples, s => Assert.False(string.IsNullOrWhiteSpace(s)));
     }

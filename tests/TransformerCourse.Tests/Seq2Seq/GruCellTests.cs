@@ -1,6 +1,8 @@
 using TransformerCourse.Autograd;
 using TransformerCourse.Seq2Seq;
+using TransformerCourse.Tests.Fixtures;
 using TransformerCourse.Tests.Support;
+using static TransformerCourse.Tests.Fixtures.FixtureModules;
 
 namespace TransformerCourse.Tests.Seq2Seq;
 
@@ -21,5 +23,23 @@ public class GruCellTests
             var next = cell.Step(gates, h, someRowsFinished ? [true, false, true] : null);
             return (cell.Forward(x, next), cell, [x, h]); // two steps, the second from the first
         }, "MatMul", "Sigmoid", "Tanh", "Mul");
+    }
+
+    [Fact]
+    [Trait("Reference", "PyTorch")]
+    public void MatchesPyTorch()
+    {
+        var f = TorchFixture.Load("gru_cell");
+        var cell = new GruCell(5, 7, new Rng(0));
+        cell.LoadStateDict(f.Parameters());
+        var x = Tensor.Parameter(f.Matrix("input.x"), "x");
+        var h = Tensor.Parameter(f.Matrix("input.h"), "h");
+        var y = cell.Forward(x, h);
+        Expect.Close(f.Matrix("output.h"), y.Data, Tol, "h'");
+        y.Mul(Tensor.Constant(f.Matrix("input.upstream"))).Sum().Backward();
+        Expect.Close(f.Matrix("grad_input.x"), x.Grad!, Tol, "∂x");
+        Expect.Close(f.Matrix("grad_input.h"), h.Grad!, Tol, "∂h");
+        foreach (var p in cell.NamedParameters())
+            Expect.Close(f.Matrix("grad." + p.Name), p.Value.Grad!, Tol, "∂" + p.Name);
     }
 }

@@ -91,7 +91,8 @@ public class GruEncoderTests
         Assert.Equal(RecurrentModels.Tiny.Embed, embedded.Cols);
         var grad = embedded.Grad!;
         // Padding positions (the second source has 2 of 4 tokens) are never read: zero gradient.
-        Assert.Equal(0.0, grad.SubMatrix(time + 2, 2, 0, RecurrentModels.Tiny.Embed).Enumerate().Select(Math.Abs).Max());
+        Assert.Equal(0.0,
+            grad.SubMatrix(time + 2, 2, 0, RecurrentModels.Tiny.Embed).Enumerate().Select(Math.Abs).Max());
         // Chain rule through the lookup: the embedding table's gradient row k is the sum of the positions holding
         // token k.
         var ids = batch.Source.FlatIds();

@@ -7,7 +7,8 @@ using TransformerCourse.Training;
 
 namespace TransformerCourse.Tests.Seq2Seq;
 
-/// <summary>One time step out of the (B·T) layout and the steps stacked back: inverse of each other, bad layouts rejected.</summary>
+/// <summary>One time step out of the (B·T) layout and the steps stacked back: inverse of each other,
+/// bad layouts rejected.</summary>
 public class SequenceOpsTests
 {
     [Fact]
@@ -18,7 +19,8 @@ public class SequenceOpsTests
         var steps = Enumerable.Range(0, 4).Select(t => SequenceOps.Step(x, 3, t)).ToList();
         Assert.Equal(x.Data[1 * 4 + 2, 1], steps[2].Data[1, 1]);               // row b·T + t is step t of sequence b
         Expect.Close(x.Data, SequenceOps.StackSteps(steps).Data, 0, "stacked steps");
-        Expect.Gradients(() => SequenceOps.StackSteps(Enumerable.Range(0, 4).Select(t => SequenceOps.Step(x, 3, t)).Reverse().ToList()), x);
+        Expect.Gradients(() => SequenceOps
+            .StackSteps(Enumerable.Range(0, 4).Select(t => SequenceOps.Step(x, 3, t)).Reverse().ToList()), x);
     }
 
     [Fact]

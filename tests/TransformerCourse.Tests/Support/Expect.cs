@@ -10,7 +10,8 @@ namespace TransformerCourse.Tests.Support;
 /// </summary>
 public static class Expect
 {
-    /// <summary>The tolerance every gradient check in the suite must meet (worst error of <see cref="GradCheck"/>).</summary>
+    /// <summary>The tolerance every gradient check in the suite must meet (worst error of
+    /// <see cref="GradCheck"/>).</summary>
     public const double GradTolerance = 1e-7;
 
     /// <summary>
@@ -20,16 +21,19 @@ public static class Expect
         Close(expected, actual, tol, what, relative: false);
 
     /// <summary>
-    /// Asserts |expected − actual| ≤ tol·max(1, |expected|) element-wise: absolute for small values, relative for large ones
-    /// (a log-probability of −2e4 is only known to an ulp of 3.6e-12).
+    /// Asserts |expected − actual| ≤ tol·max(1, |expected|) element-wise: absolute for small values, relative for large
+    /// ones (a log-probability of −2e4 is only known to an ulp of 3.6e-12).
     /// </summary>
-    public static void CloseRelative(Matrix<double> expected, Matrix<double> actual, double tol, string what = "matrix") =>
+    public static void CloseRelative(Matrix<double> expected, Matrix<double> actual, double tol,
+        string what = "matrix") =>
         Close(expected, actual, tol, what, relative: true);
 
     private static void Close(Matrix<double> expected, Matrix<double> actual, double tol, string what, bool relative)
     {
         if (expected.RowCount != actual.RowCount || expected.ColumnCount != actual.ColumnCount)
-            throw new XunitException($"{what}: expected shape {expected.RowCount}×{expected.ColumnCount}, got {actual.RowCount}×{actual.ColumnCount}.");
+            throw new XunitException(
+                $"{what}: expected shape {expected.RowCount}×{expected.ColumnCount}, got " +
+                $"{actual.RowCount}×{actual.ColumnCount}.");
         double worst = -1;
         int wr = 0, wc = 0;
         for (int i = 0; i < expected.RowCount; i++)
@@ -44,7 +48,8 @@ public static class Expect
         }
         if (worst > tol)
             throw new XunitException(
-                $"{what}: worst {(relative ? "relative " : "")}|difference| {worst:E3} at [{wr},{wc}] (expected {expected[wr, wc]:R}, got {actual[wr, wc]:R}); tolerance {tol:E1}.");
+                $"{what}: worst {(relative ? "relative " : "")}|difference| {worst:E3} at [{wr},{wc}] (expected " +
+                    $"{expected[wr, wc]:R}, got {actual[wr, wc]:R}); tolerance {tol:E1}.");
     }
 
     /// <summary>Asserts two vectors are within <paramref name="tol"/> element-wise.</summary>
@@ -58,10 +63,13 @@ public static class Expect
     public static void Close(double expected, double actual, double tol, string what = "value")
     {
         if (!(Math.Abs(expected - actual) <= tol) && expected != actual)
-            throw new XunitException($"{what}: expected {expected:R}, got {actual:R} (|difference| {Math.Abs(expected - actual):E3}, tolerance {tol:E1}).");
+            throw new XunitException(
+                $"{what}: expected {expected:R}, got {actual:R} (|difference| {Math.Abs(expected - actual):E3}, " +
+                $"tolerance {tol:E1}).");
     }
 
-    /// <summary>Runs <see cref="GradCheck.Check(Func{Tensor}, IReadOnlyList{Tensor}, double, int)"/> and asserts it passes at <see cref="GradTolerance"/>.</summary>
+    /// <summary>Runs <see cref="GradCheck.Check(Func{Tensor}, IReadOnlyList{Tensor}, double, int)"/> and asserts it
+    /// passes at <see cref="GradTolerance"/>.</summary>
     public static GradCheckResult Gradients(Func<Tensor> f, params Tensor[] inputs)
     {
         var result = GradCheck.Check(f, inputs);
@@ -93,7 +101,8 @@ public static class Expect
         return grad;
     }
 
-    /// <summary>Asserts that <paramref name="action"/> throws an <see cref="ArgumentException"/> whose message contains every fragment.</summary>
+    /// <summary>Asserts that <paramref name="action"/> throws an <see cref="ArgumentException"/> whose message
+    /// contains every fragment.</summary>
     public static ArgumentException ThrowsArgument(Action action, params string[] fragments)
     {
         var ex = Assert.ThrowsAny<ArgumentException>(action);
@@ -109,7 +118,8 @@ public static class Expect
 /// <summary>Seeded random shapes and values for the gradient checks.</summary>
 public static class Gen
 {
-    /// <summary>Edge shapes (1×1, 1×n, n×1) plus <paramref name="random"/> random shapes up to 6×6, from <paramref name="seed"/>.</summary>
+    /// <summary>Edge shapes (1×1, 1×n, n×1) plus <paramref name="random"/> random shapes up to 6×6, from
+    /// <paramref name="seed"/>.</summary>
     public static IEnumerable<(int Rows, int Cols)> Shapes(ulong seed, int random = 3)
     {
         yield return (1, 1);
@@ -127,8 +137,10 @@ public static class Gen
         return t;
     }
 
-    /// <summary>A parameter of values in ±[low, high] with random signs (kept away from 0, for division and kinks).</summary>
-    public static Tensor AwayFromZero(int rows, int cols, Rng rng, double low = 0.5, double high = 2.0, string? name = null)
+    /// <summary>A parameter of values in ±[low, high] with random signs (kept away from 0, for
+    /// division and kinks).</summary>
+    public static Tensor AwayFromZero(int rows, int cols, Rng rng, double low = 0.5,
+        double high = 2.0, string? name = null)
     {
         var t = Tensor.Rand(rows, cols, rng, low, high, requiresGrad: true);
         for (int i = 0; i < rows; i++)

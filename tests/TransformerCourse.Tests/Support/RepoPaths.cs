@@ -1,6 +1,7 @@
 namespace TransformerCourse.Tests.Support;
 
-/// <summary>Finds the repository's folders from the test output folder (bin/…), so tests can read the committed data.</summary>
+/// <summary>Finds the repository's folders from the test output folder (bin/…), so tests can
+/// read the committed data.</summary>
 internal static class RepoPaths
 {
     public static string Root { get; } = FindRoot();
@@ -10,9 +11,11 @@ internal static class RepoPaths
     private static string FindRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "TransformerCourse.sln")) && Directory.Exists(Path.Combine(dir.FullName, "datasets")))
+            if (File.Exists(Path.Combine(dir.FullName, "TransformerCourse.sln"))
+                && Directory.Exists(Path.Combine(dir.FullName, "datasets")))
                 return dir.FullName;
-        throw new DirectoryNotFoundException($"no folder above {AppContext.BaseDirectory} holds TransformerCourse.sln and datasets/");
+        throw new DirectoryNotFoundException(
+            $"no folder above {AppContext.BaseDirectory} holds TransformerCourse.sln and datasets/");
     }
 }
 

@@ -33,7 +33,8 @@ public class BytePairEncodingTests
     [Fact]
     public void CountsPairsWeightedByWordFrequency()
     {
-        var pairs = BytePairEncoding.CountPairs([(BytePairEncoding.Symbols("low"), 5), (BytePairEncoding.Symbols("lower"), 2)]);
+        var pairs =
+            BytePairEncoding.CountPairs([(BytePairEncoding.Symbols("low"), 5), (BytePairEncoding.Symbols("lower"), 2)]);
         Assert.Equal(7, pairs[("l", "o")]);
         Assert.Equal(5, pairs[("w", "</w>")]);
         Assert.Equal(2, pairs[("w", "e")]);

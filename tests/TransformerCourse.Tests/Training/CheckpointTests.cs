@@ -5,15 +5,18 @@ using TransformerCourse.Training;
 
 namespace TransformerCourse.Tests.Training;
 
-/// <summary>A run saved half-way and resumed in a fresh process-like setup ends exactly where the uninterrupted run ends.</summary>
+/// <summary>A run saved half-way and resumed in a fresh process-like setup ends exactly where the
+/// uninterrupted run ends.</summary>
 public class CheckpointTests
 {
     private static (Trainer Trainer, BahdanauSeq2Seq Model, Adam Optimizer) Make(PairEncoder encoder, int maxSteps)
     {
-        var sizes = new Seq2SeqSizes(encoder.SourceVocabulary.Count, encoder.TargetVocabulary.Count, Embed: 4, EncoderHidden: 5, DecoderHidden: 6, Attention: 4);
+        var sizes = new Seq2SeqSizes(encoder.SourceVocabulary.Count, encoder.TargetVocabulary.Count, Embed: 4,
+            EncoderHidden: 5, DecoderHidden: 6, Attention: 4);
         var model = new BahdanauSeq2Seq(sizes, new Rng(9));
         var optimizer = new Adam(model.Parameters(), 1e-2);
-        var options = new TrainingOptions { BatchSize = 16, Epochs = 10, MaxSteps = maxSteps, EvalEvery = 5, ValidationLimit = 5, Schedule = new WarmupSchedule(16, 4), Seed = 4 };
+        var options = new TrainingOptions { BatchSize = 16, Epochs = 10, MaxSteps = maxSteps, EvalEvery = 5,
+            ValidationLimit = 5, Schedule = new WarmupSchedule(16, 4), Seed = 4 };
         return (new Trainer(model, optimizer, options), model, optimizer);
     }
 

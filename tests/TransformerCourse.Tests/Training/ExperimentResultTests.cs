@@ -13,7 +13,8 @@ public class ExperimentResultTests
         var result = new ExperimentResult("dates", "bahdanau", new Evaluation(0.25, 0.9, 0.75, 1000), history, 12.5,
             939, 123_456);
         var back = JsonSerializer.Deserialize<ExperimentResult>(JsonSerializer.Serialize(result))!;
-        Assert.Equal(("dates", "bahdanau", 12.5, 939, 123_456), (back.Task, back.ModelKind, back.TrainSeconds, back.Steps,
+        Assert.Equal(("dates", "bahdanau", 12.5, 939, 123_456),
+            (back.Task, back.ModelKind, back.TrainSeconds, back.Steps,
             back.Parameters));
         Assert.Equal(new Evaluation(0.25, 0.9, 0.75, 1000), back.Test);
         Assert.Empty(back.History);

@@ -102,7 +102,8 @@ public class ModelCacheTests
             Run(new Linear(2, 3, new Rng(1)), "steps=7", ref calls);
             var file = Assert.Single(Directory.GetFiles(folder, "*.safetensors"));
             var stored = SafeTensors.Read(file);
-            var poisoned = stored.Tensors.Values.Select(t => t with { Data = t.Data.Select(_ => double.NaN).ToArray() });
+            var poisoned =
+                stored.Tensors.Values.Select(t => t with { Data = t.Data.Select(_ => double.NaN).ToArray() });
             SafeTensors.Write(file, poisoned, stored.Metadata);
 
             var again = new Linear(2, 3, new Rng(1));

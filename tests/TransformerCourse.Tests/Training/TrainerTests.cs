@@ -8,10 +8,12 @@ using TransformerCourse.Training;
 
 namespace TransformerCourse.Tests.Training;
 
-/// <summary>The training loop on short runs: learning happens, runs repeat exactly, evaluation counts correctly.</summary>
+/// <summary>The training loop on short runs: learning happens, runs repeat exactly,
+/// evaluation counts correctly.</summary>
 public class TrainerTests
 {
-    private static (PairEncoder Encoder, IReadOnlyList<EncodedPair> Train, IReadOnlyList<EncodedPair> Valid) ReverseTask()
+    private static (PairEncoder Encoder, IReadOnlyList<EncodedPair> Train,
+        IReadOnlyList<EncodedPair> Valid) ReverseTask()
     {
         var splits = TokenTasks.Splits(TokenTask.Reverse, 2_000, 100, 100, 1, 5, seed: 3);
         var encoder = PairEncoder.Build(splits.Train, CharTokenizer.Instance, CharTokenizer.Instance);
@@ -20,9 +22,11 @@ public class TrainerTests
 
     private static (Trainer Trainer, BahdanauSeq2Seq Model) Make(PairEncoder encoder, int steps, int seed = 1)
     {
-        var sizes = new Seq2SeqSizes(encoder.SourceVocabulary.Count, encoder.TargetVocabulary.Count, Embed: 16, EncoderHidden: 32, DecoderHidden: 64, Attention: 32);
+        var sizes = new Seq2SeqSizes(encoder.SourceVocabulary.Count, encoder.TargetVocabulary.Count, Embed: 16,
+            EncoderHidden: 32, DecoderHidden: 64, Attention: 32);
         var model = new BahdanauSeq2Seq(sizes, new Rng((ulong)seed));
-        var options = new TrainingOptions { BatchSize = 32, MaxSteps = steps, Epochs = 100, EvalEvery = steps, Seed = seed };
+        var options =
+            new TrainingOptions { BatchSize = 32, MaxSteps = steps, Epochs = 100, EvalEvery = steps, Seed = seed };
         return (new Trainer(model, new Adam(model.Parameters(), 3e-3), options), model);
     }
 
@@ -63,7 +67,8 @@ public class TrainerTests
         {
             var (trainer, _) = Make(encoder, 12);
             var losses = new List<double>();
-            trainer.OnProgress = p => { if (p.LastEvaluation is null || p.LastEvaluation.Step != p.Step) losses.Add(p.Loss); };
+            trainer.OnProgress = p =>
+                { if (p.LastEvaluation is null || p.LastEvaluation.Step != p.Step) losses.Add(p.Loss); };
             trainer.Fit(train, valid.Take(10).ToList());
             return [.. losses];
         }

@@ -45,7 +45,8 @@ public class BertEmbeddingsTests
         Assert.Equal(["word_embeddings.weight", "position_embeddings.weight", "token_type_embeddings.weight",
             "LayerNorm.weight", "LayerNorm.bias"], emb.NamedParameters().Select(p => p.Name));
         Expect.ThrowsArgument(() => emb.Forward([1, 2], null, new SequenceBatch(1, 3)), "2 ids", "B=1×T=3");
-        Expect.ThrowsArgument(() => emb.Forward(new int[6], null, new SequenceBatch(1, 6)), "T=6", "5 learned positions");
+        Expect.ThrowsArgument(() => emb.Forward(new int[6], null, new SequenceBatch(1, 6)),
+            "T=6", "5 learned positions");
         Expect.ThrowsArgument(() => emb.Forward([1, 2], [0, 2], new SequenceBatch(1, 2)), "id 2", "[0, 2)");
     }
 }

@@ -81,7 +81,8 @@ public class CachedDecodingTests
         Expect.ThrowsArgument(() => CachedDecoding.Step(model, cache, [1, 2, 3]), "DecoderOnlyLM cached step",
             "3 tokens", "B=2");
         var deeper = new DecoderOnlyLM(20, Config with { DecoderLayers = 3 }, new Rng(13));
-        Expect.ThrowsArgument(() => CachedDecoding.Step(deeper, cache, [1, 2]), "the cache has 2 layers but the model 3");
+        Expect.ThrowsArgument(() => CachedDecoding.Step(deeper, cache, [1, 2]),
+            "the cache has 2 layers but the model 3");
         for (int t = 0; t < 3; t++) CachedDecoding.Step(model, cache, [1, 2]);
         var full = Assert.Throws<InvalidOperationException>(() => CachedDecoding.Step(model, cache, [1, 2]));
         Assert.Contains("position 3 is beyond MaxLength=3", full.Message);

@@ -5,14 +5,15 @@ using TransformerCourse.Optim;
 using TransformerCourse.Tests.Fixtures;
 using TransformerCourse.Tests.Support;
 using TransformerCourse.Transformer;
-using static TransformerCourse.Tests.Attention.FixtureModules;
+using static TransformerCourse.Tests.Fixtures.FixtureModules;
 
 namespace TransformerCourse.Tests.Transformer;
 
 /// <summary>The encoder-only classifier: shapes, pooling and gradients.</summary>
 public class EncoderClassifierTests
 {
-    private static readonly TransformerConfig Small = new() { DModel = 8, Heads = 2, DFF = 16, EncoderLayers = 2, DecoderLayers = 2, Dropout = 0, MaxLength = 16 };
+    private static readonly TransformerConfig Small =
+        new() { DModel = 8, Heads = 2, DFF = 16, EncoderLayers = 2, DecoderLayers = 2, Dropout = 0, MaxLength = 16 };
 
     [Theory]
     [InlineData(Pooling.FirstToken)]

@@ -38,7 +38,8 @@ public class PositionwiseFeedForwardTests
         var expected = ffn.Linear2.Forward(activation == Activation.Relu ? h.Relu() : h.Gelu());
         Expect.Close(expected.Data, ffn.Forward(x).Data, 1e-14, "FFN(x)");
         Expect.Gradients(() => ffn.Forward(x), ffn.Parameters().Append(x).ToArray());
-        Assert.Equal(new[] { "linear1.weight", "linear1.bias", "linear2.weight", "linear2.bias" }, ffn.NamedParameters().Select(p => p.Name));
+        Assert.Equal(new[] { "linear1.weight", "linear1.bias", "linear2.weight", "linear2.bias" },
+            ffn.NamedParameters().Select(p => p.Name));
         Expect.ThrowsArgument(() => ffn.Forward(Tensor.Zeros(2, 5)), "PositionwiseFeedForward", "2×5", "d_model is 4");
     }
 }

@@ -38,7 +38,8 @@ public class SinusoidalPositionalEncodingTests
         Assert.All(x.Grad!.Enumerate(), g => Assert.Equal(1.0, g));
     }
 
-    /// <summary>The block-diagonal rotation with blocks [[cos kω, sin kω], [−sin kω, cos kω]] acting on columns (sin, cos).</summary>
+    /// <summary>The block-diagonal rotation with blocks [[cos kω, sin kω], [−sin kω, cos kω]] acting
+    /// on columns (sin, cos).</summary>
     private static Matrix<double> Rotation(int k, int d)
     {
         var m = new DenseMatrix(d, d);
@@ -55,6 +56,7 @@ public class SinusoidalPositionalEncodingTests
     }
 
     [Fact]
+    [Trait("Reference", "PyTorch")]
     public void TableMatchesPyTorchAndTheAnnotatedTransformer()
     {
         var f = TorchFixture.Load("positional_encoding");

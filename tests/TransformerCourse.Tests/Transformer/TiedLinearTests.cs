@@ -9,7 +9,7 @@ namespace TransformerCourse.Tests.Transformer;
 public class TiedLinearTests
 {
     [Fact]
-    public void ComputesXTimesTheSharedMatrixTransposed_AndOwnsOnlyTheBias()
+    public void ComputesXTimesTheSharedMatrixTransposedAndOwnsOnlyTheBias()
     {
         // E is V×d = 3×2 (one row per token); x is 2×2; by hand: x·Eᵀ = [[1, 2, 3], [-1, 0, 1]] … plus b = 0.
         var shared = Tensor.FromArray(new double[,] { { 1, 0 }, { 1, 1 }, { 1, 2 } }, requiresGrad: true, name: "E");

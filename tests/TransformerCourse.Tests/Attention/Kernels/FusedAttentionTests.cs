@@ -6,15 +6,17 @@ using TransformerCourse.Autograd;
 using TransformerCourse.Autograd.Kernels;
 using TransformerCourse.Tests.Fixtures;
 using TransformerCourse.Tests.Support;
-using static TransformerCourse.Tests.Attention.FixtureModules;
+using static TransformerCourse.Tests.Fixtures.FixtureModules;
 
 namespace TransformerCourse.Tests.Attention.Kernels;
 
 
 public class FusedAttentionTests
 {
-    /// <summary>The readable version run for every sequence and head, concatenated — the reference for the fused op.</summary>
-    private static (Tensor Output, Matrix<double>[,] Weights) Unfused(Tensor q, Tensor k, Tensor v, int heads, int batch, AttentionMask mask)
+    /// <summary>The readable version run for every sequence and head, concatenated — the
+    /// reference for the fused op.</summary>
+    private static (Tensor Output, Matrix<double>[,] Weights) Unfused(Tensor q, Tensor k, Tensor v, int heads,
+        int batch, AttentionMask mask)
     {
         int tq = q.Rows / batch, tk = k.Rows / batch, dk = q.Cols / heads, dv = v.Cols / heads;
         var rows = new Tensor[batch];
@@ -48,7 +50,8 @@ public class FusedAttentionTests
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void AgreesWithTheReadableVersionOnValuesWeightsAndGradients(int batch, int heads, int tq, int tk, int dk, int dv, bool causal)
+    public void AgreesWithTheReadableVersionOnValuesWeightsAndGradients(int batch, int heads, int tq, int tk,
+        int dk, int dv, bool causal)
     {
         var rng = new Rng((ulong)(batch * 1000 + heads * 100 + tq * 10 + tk));
         var q = Gen.Param(batch * tq, heads * dk, rng);
@@ -110,10 +113,13 @@ public class FusedAttentionTests
         var k = Gen.Param(2 * 4, 4, rng, "K");
         var v = Gen.Param(2 * 4, 6, rng, "V");
         // Self-attention straight on x (Q = K = V = x: one tensor receiving three gradients).
-        Expect.Gradients(() => FusedAttention.Forward(x, x, x, 2, 2, new AttentionMask(causal: true, keyLengths: [3, 2])).Output, x);
-        Expect.Gradients(() => FusedAttention.Forward(x, k, v, 2, 2, new AttentionMask(keyLengths: [4, 2])).Output, x, k, v);
+        Expect.Gradients(() => FusedAttention.Forward(x, x, x, 2, 2,
+            new AttentionMask(causal: true, keyLengths: [3, 2])).Output, x);
+        Expect.Gradients(() => FusedAttention.Forward(x, k, v, 2, 2,
+            new AttentionMask(keyLengths: [4, 2])).Output, x, k, v);
         var bias = DenseMatrix.Create(3, 4, (i, j) => 0.3 * (i - j));
-        Expect.Gradients(() => FusedAttention.Forward(x, k, v, 1, 2, new AttentionMask(additive: bias), scale: 1.0).Output, x, k, v);
+        Expect.Gradients(() => FusedAttention.Forward(x, k, v, 1, 2, new AttentionMask(additive: bias),
+            scale: 1.0).Output, x, k, v);
     }
 
     [Fact]
@@ -134,10 +140,13 @@ public class FusedAttentionTests
     public void ErrorsNameTheOperationAndShapes()
     {
         var x = Tensor.Zeros(6, 4);
-        Expect.ThrowsArgument(() => FusedAttention.Forward(x, Tensor.Zeros(6, 3), x, 2, 2), "FusedAttention", "6×4", "6×3");
+        Expect.ThrowsArgument(() => FusedAttention.Forward(x, Tensor.Zeros(6, 3), x, 2, 2),
+            "FusedAttention", "6×4", "6×3");
         Expect.ThrowsArgument(() => FusedAttention.Forward(x, x, x, 2, 4), "FusedAttention", "B=4");
-        Expect.ThrowsArgument(() => FusedAttention.Forward(x, x, x, 2, 2, new AttentionMask(additive: DenseMatrix.Create(2, 3, 0))), "additive mask is 2×3", "3×3");
-        Expect.ThrowsArgument(() => FusedAttention.Forward(x, x, x, 2, 2, new AttentionMask(keyPadding: new bool[3, 3])), "3×3", "B×T_k = 2×3");
+        Expect.ThrowsArgument(() => FusedAttention.Forward(x, x, x, 2, 2,
+            new AttentionMask(additive: DenseMatrix.Create(2, 3, 0))), "additive mask is 2×3", "3×3");
+        Expect.ThrowsArgument(() => FusedAttention.Forward(x, x, x, 2, 2,
+            new AttentionMask(keyPadding: new bool[3, 3])), "3×3", "B×T_k = 2×3");
         var big = Tensor.Randn(8 * 32, 16, new Rng(1));
         big.Data[37, 3] = double.NaN; // in a block that runs in parallel with others
         Expect.ThrowsArgument(() => FusedAttention.Forward(big, big, big, 1, 8), "FusedAttention", "NaN");
@@ -152,7 +161,8 @@ public class FusedAttentionTests
         q.Data[1, 0] = double.NaN;    // the whole score row of query 1 is NaN: no finite maximum to subtract
 
         using (KernelSwitch.Use(fused: false))
-            Assert.Contains("NaN", Assert.ThrowsAny<ArgumentException>(() => ScaledDotProductAttention.Forward(q, k, v)).Message);
+            Assert.Contains("NaN",
+                Assert.ThrowsAny<ArgumentException>(() => ScaledDotProductAttention.Forward(q, k, v)).Message);
         Expect.ThrowsArgument(() => FusedAttention.Forward(q, k, v, 1, 1), "FusedAttention", "NaN");
     }
 }

@@ -5,7 +5,8 @@ using TransformerCourse.Tests.Support;
 
 namespace TransformerCourse.Tests.Autograd.Kernels;
 
-/// <summary>The attention kernel on its own: plain arrays in, no attention types; checked against hand-computed cases.</summary>
+/// <summary>The attention kernel on its own: plain arrays in, no attention types; checked against
+/// hand-computed cases.</summary>
 public class AttentionKernelTests
 {
     [Fact]

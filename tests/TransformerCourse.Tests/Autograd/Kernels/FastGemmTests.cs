@@ -8,7 +8,8 @@ public class FastGemmTests
 {
     public static TheoryData<int, int, int> Shapes => new()
     {
-        { 1, 1, 1 }, { 3, 5, 2 }, { 8, 4, 4 }, { 17, 9, 13 }, { 33, 65, 7 }, { 64, 128, 96 }, // the last runs in parallel
+        // the last, 64×128×96, runs in parallel
+        { 1, 1, 1 }, { 3, 5, 2 }, { 8, 4, 4 }, { 17, 9, 13 }, { 33, 65, 7 }, { 64, 128, 96 },
     };
 
     [Theory]
@@ -39,7 +40,8 @@ public class FastGemmTests
                     }
                 FastGemm.Multiply(ta, tb, alpha, a, aRows, ta ? m : k, b, bRows, tb ? k : n, beta, c);
                 for (int x = 0; x < c.Length; x++)
-                    Expect.Close(expected[x], c[x], 1e-12 * (1 + Math.Abs(expected[x])), $"C[{x % m},{x / m}] ({m}×{k}×{n}, transA={ta}, transB={tb}, β={beta})");
+                    Expect.Close(expected[x], c[x], 1e-12 * (1 + Math.Abs(expected[x])),
+                        $"C[{x % m},{x / m}] ({m}×{k}×{n}, transA={ta}, transB={tb}, β={beta})");
             }
         }
     }

@@ -1,5 +1,7 @@
 using TransformerCourse.Autograd;
+using TransformerCourse.Tests.Fixtures;
 using TransformerCourse.Tests.Support;
+using static TransformerCourse.Tests.Fixtures.FixtureModules;
 
 namespace TransformerCourse.Tests.Autograd.Kernels;
 
@@ -41,7 +43,8 @@ public class LayerNormOpTests
 
         // γ = [1, 2, 1, 2], β = [0, 0, 1, 1]; and ε = 1e-5 divides by √1.25001 instead.
         var z = x.LayerNorm(Tensor.Row(1, 2, 1, 2), Tensor.Row(0, 0, 1, 1), eps: 1e-5);
-        double[] withEps = [-1.3416354199689269, 2 * -0.447211806656309, 1 + 0.447211806656309, 1 + 2 * 1.3416354199689269];
+        double[] withEps =
+            [-1.3416354199689269, 2 * -0.447211806656309, 1 + 0.447211806656309, 1 + 2 * 1.3416354199689269];
         for (int j = 0; j < 4; j++) Expect.Close(withEps[j], z.Data[0, j], 1e-15);
     }
 
@@ -127,5 +130,21 @@ public class LayerNormOpTests
         // A finite input is normalised as before: a row of 1, 2, 3, 4 has mean 2.5 and variance 1.25.
         var y = Tensor.FromRows([[1, 2, 3, 4]]).LayerNorm(gamma, beta, eps: 0);
         Expect.Close(-1.5 / Math.Sqrt(1.25), y[0, 0], 1e-15);
+    }
+
+    [Fact]
+    [Trait("Reference", "PyTorch")]
+    public void MatchesPyTorch()
+    {
+        var f = TorchFixture.Load("layer_norm");
+        var x = Tensor.Parameter(f.Matrix("input.x"));            // (batch 2, time 3, 8) → 6×8
+        var gamma = Tensor.Parameter(f.Matrix("param.weight"));   // [8] → 1×8
+        var beta = Tensor.Parameter(f.Matrix("param.bias"));
+        var y = x.LayerNorm(gamma, beta, f.ConfigDouble("eps"));
+        Expect.Close(f.Matrix("output.y"), y.Data, OpTol, "y");
+        y.Backward(f.Matrix("input.upstream"));
+        Expect.Close(f.Matrix("grad_input.x"), x.Grad!, OpTol, "∂x");
+        Expect.Close(f.Matrix("grad.weight"), gamma.Grad!, OpTol, "∂γ");
+        Expect.Close(f.Matrix("grad.bias"), beta.Grad!, OpTol, "∂β");
     }
 }

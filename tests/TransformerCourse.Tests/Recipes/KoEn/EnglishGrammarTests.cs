@@ -7,7 +7,7 @@ namespace TransformerCourse.Tests.Recipes.KoEn;
 public class EnglishGrammarTests
 {
     [Fact]
-    public void English_AgreesWithItsSubject()
+    public void EnglishAgreesWithItsSubject()
     {
         var go = new EnglishVerb("go", "goes", "went");
         Assert.Equal("goes", go.Conjugate(Agreement.ThirdSingular, Tense.Present, false));
@@ -20,11 +20,16 @@ public class EnglishGrammarTests
         Assert.Equal("will not go", go.Conjugate(Agreement.ThirdSingular, Tense.Future, true));
         Assert.Equal(["am", "is", "are", "was", "was", "were", "is not"],
         [
-            EnglishGrammar.Be(Agreement.FirstSingular, Tense.Present, false), EnglishGrammar.Be(Agreement.ThirdSingular, Tense.Present, false),
-            EnglishGrammar.Be(Agreement.Other, Tense.Present, false), EnglishGrammar.Be(Agreement.FirstSingular, Tense.Past, false),
-            EnglishGrammar.Be(Agreement.ThirdSingular, Tense.Past, false), EnglishGrammar.Be(Agreement.Other, Tense.Past, false),
+            EnglishGrammar.Be(Agreement.FirstSingular, Tense.Present, false),
+            EnglishGrammar.Be(Agreement.ThirdSingular, Tense.Present, false),
+            EnglishGrammar.Be(Agreement.Other, Tense.Present, false),
+            EnglishGrammar.Be(Agreement.FirstSingular, Tense.Past, false),
+            EnglishGrammar.Be(Agreement.ThirdSingular, Tense.Past, false),
+            EnglishGrammar.Be(Agreement.Other, Tense.Past, false),
             EnglishGrammar.Be(Agreement.ThirdSingular, Tense.Present, true),
         ]);
-        Assert.Equal(("a", "an", "an"), (EnglishGrammar.Article("student"), EnglishGrammar.Article("actor"), EnglishGrammar.Article("office worker")));
+        Assert.Equal(("a", "an", "an"),
+            (EnglishGrammar.Article("student"), EnglishGrammar.Article("actor"),
+            EnglishGrammar.Article("office worker")));
     }
 }

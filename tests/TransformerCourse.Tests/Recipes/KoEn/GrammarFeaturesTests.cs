@@ -2,7 +2,8 @@ using TransformerCourse.Recipes.KoEn;
 
 namespace TransformerCourse.Tests.Recipes.KoEn;
 
-/// <summary>The grammar's features: each one changes the Korean form (the generator relies on all of them being distinct).</summary>
+/// <summary>The grammar's features: each one changes the Korean form (the generator relies on all of
+/// them being distinct).</summary>
 public class GrammarFeaturesTests
 {
     [Fact]

@@ -3,11 +3,12 @@ using TransformerCourse.Recipes.KoEn;
 
 namespace TransformerCourse.Tests.Recipes.KoEn;
 
-/// <summary>Hangul syllables: decomposition, composition and the final consonant (batchim), against the Unicode tables.</summary>
+/// <summary>Hangul syllables: decomposition, composition and the final consonant (batchim),
+/// against the Unicode tables.</summary>
 public class HangulTests
 {
     [Fact]
-    public void Hangul_DecomposesAndComposes()
+    public void HangulDecomposesAndComposes()
     {
         Assert.Equal((18, 0, 1), Hangul.Decompose('학'));     // ㅎ ㅏ ㄱ, U+D559
         Assert.Equal('학', Hangul.Compose(18, 0, 1));
@@ -19,6 +20,7 @@ public class HangulTests
     }
 
     [Theory]
-    [InlineData("학생", true)] [InlineData("나", false)] [InlineData("선생님", true)] [InlineData("사과", false)] [InlineData("책", true)]
+    [InlineData("학생", true)] [InlineData("나", false)] [InlineData("선생님", true)]
+        [InlineData("사과", false)] [InlineData("책", true)]
     public void Batchim(string word, bool expected) => Assert.Equal(expected, Hangul.HasBatchim(word));
 }

@@ -11,10 +11,11 @@ public class KoEnDatasetTests
     private static IEnumerable<TextPair> All => Corpus.Train.Concat(Corpus.Valid).Concat(Corpus.Test);
 
     [Fact]
-    public void SeedPair_IsTheFirstTestLine_AndFollowsTheGrammar()
+    public void SeedPairIsTheFirstTestLineAndFollowsTheGrammar()
     {
         Assert.Equal(new TextPair("나는 학생입니다", "I am a student"), Corpus.Test[0]);
-        Assert.Equal("나는 학생입니다", KoreanParticles.Topic("나") + " " + KoreanCopula.Predicate("학생", Tense.Present, Politeness.Formal, false));
+        Assert.Equal("나는 학생입니다",
+            KoreanParticles.Topic("나") + " " + KoreanCopula.Predicate("학생", Tense.Present, Politeness.Formal, false));
         Assert.DoesNotContain(Corpus.Train, p => p.Source == "나는 학생입니다");
     }
 
@@ -29,22 +30,22 @@ public class KoEnDatasetTests
     [InlineData("test", "민수는 물을 마시지 않았어", "Minsu did not drink water")]
     [InlineData("test", "우리는 학교에 갔어요", "We went to school")]
     [InlineData("test", "저는 오늘 카페에서 안 기다릴 거예요", "I will not wait at the cafe today")]
-    public void HandCheckedPairs_AreInTheirSplit(string split, string korean, string english) =>
+    public void HandCheckedPairsAreInTheirSplit(string split, string korean, string english) =>
         Assert.Contains(new TextPair(korean, english), split == "train" ? Corpus.Train : Corpus.Test);
 
     [Fact]
-    public void Splits_HaveTheDocumentedSizes_AndShareNoKoreanSentence()
+    public void SplitsHaveTheDocumentedSizesAndShareNoKoreanSentence()
     {
         Assert.Equal((4000, 500, 500), (Corpus.Train.Count, Corpus.Valid.Count, Corpus.Test.Count));
         Assert.Equal(5000, All.Select(p => p.Source).Distinct().Count());
     }
 
     [Fact]
-    public void EveryKoreanSentence_HasOneTranslation() =>
+    public void EveryKoreanSentenceHasOneTranslation() =>
         Assert.All(All.GroupBy(p => p.Source), g => Assert.Single(g.Select(p => p.Target).Distinct()));
 
     [Fact]
-    public void Sentences_AreShort_WordTokenisable_AndTheVocabularyIsSmall()
+    public void SentencesAreShortWordTokenisableAndTheVocabularyIsSmall()
     {
         var tok = WordTokenizer.Instance;
         Assert.All(All, p => Assert.InRange(tok.Tokenize(p.Source).Count, 2, KoEnDataset.MaxKoreanWords));
@@ -57,7 +58,7 @@ public class KoEnDatasetTests
     }
 
     [Fact]
-    public void HeldOutSentences_UseOnlyTrainingWords()
+    public void HeldOutSentencesUseOnlyTrainingWords()
     {
         var encoder = PairEncoder.Build(Corpus.Train, WordTokenizer.Instance, WordTokenizer.Instance);
         foreach (var pair in Corpus.Valid.Concat(Corpus.Test))
@@ -69,7 +70,7 @@ public class KoEnDatasetTests
     }
 
     [Fact]
-    public void TheCorpus_MixesSpeechLevels_TensesAndNegations()
+    public void TheCorpusMixesSpeechLevelsTensesAndNegations()
     {
         var train = Corpus.Train;
         double Share(Func<TextPair, bool> f) => train.Count(f) / (double)train.Count;
@@ -82,7 +83,7 @@ public class KoEnDatasetTests
     }
 
     [Fact]
-    public void Generation_IsDeterministic()
+    public void GenerationIsDeterministic()
     {
         Assert.Equal(Corpus, KoEnDataset.Create(), new SplitsComparer());
         var a = KoEnDataset.Generate(5, 300);

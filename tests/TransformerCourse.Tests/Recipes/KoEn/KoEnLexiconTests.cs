@@ -18,7 +18,7 @@ public class KoEnLexiconTests
     }
 
     [Fact]
-    public void EntriesAreUnique_AndEverySubjectHasALevel()
+    public void EntriesAreUniqueAndEverySubjectHasALevel()
     {
         Assert.Equal(KoEnLexicon.Objects.Length, KoEnLexicon.Objects.Select(o => o.Korean).Distinct().Count());
         Assert.Equal(KoEnLexicon.Places.Length, KoEnLexicon.Places.Select(p => p.Korean).Distinct().Count());

@@ -17,6 +17,6 @@ public class KoreanCopulaTests
     [InlineData("학생", Tense.Present, Politeness.Formal, true, "학생이 아닙니다")]
     [InlineData("의사", Tense.Present, Politeness.Polite, true, "의사가 아니에요")]
     [InlineData("배우", Tense.Past, Politeness.Plain, true, "배우가 아니었어")]
-    public void Copula_HandChecked(string noun, Tense tense, Politeness politeness, bool negated, string expected) =>
+    public void CopulaHandChecked(string noun, Tense tense, Politeness politeness, bool negated, string expected) =>
         Assert.Equal(expected, KoreanCopula.Predicate(noun, tense, politeness, negated));
 }

@@ -7,7 +7,7 @@ namespace TransformerCourse.Tests.Recipes.KoEn;
 public class KoreanParticlesTests
 {
     [Fact]
-    public void Particles_FollowTheBatchim()
+    public void ParticlesFollowTheBatchim()
     {
         Assert.Equal(["학생은", "나는", "선생님은", "그녀는"], new[] { "학생", "나", "선생님", "그녀" }.Select(KoreanParticles.Topic));
         Assert.Equal(["사과를", "책을", "물을", "커피를"], new[] { "사과", "책", "물", "커피" }.Select(KoreanParticles.Object));

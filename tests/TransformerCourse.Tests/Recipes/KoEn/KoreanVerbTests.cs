@@ -3,7 +3,8 @@ using TransformerCourse.Recipes.KoEn;
 
 namespace TransformerCourse.Tests.Recipes.KoEn;
 
-/// <summary>Verb forms checked by hand against a grammar reference (the expected strings are typed, not generated).</summary>
+/// <summary>Verb forms checked by hand against a grammar reference (the expected strings are
+/// typed, not generated).</summary>
 public class KoreanVerbTests
 {
     [Theory]
@@ -43,11 +44,12 @@ public class KoreanVerbTests
     // 하다 verbs
     [InlineData("좋아하다", Tense.Present, Politeness.Polite, Negation.Short, "안 좋아해요")]
     [InlineData("좋아하다", Tense.Past, Politeness.Formal, Negation.None, "좋아했습니다")]
-    public void Conjugation_HandChecked(string verb, Tense tense, Politeness politeness, Negation negation, string expected) =>
+    public void ConjugationHandChecked(string verb, Tense tense, Politeness politeness,
+        Negation negation, string expected) =>
         Assert.Equal(expected, new KoreanVerb(verb).Conjugate(tense, politeness, negation));
 
     [Fact]
-    public void Conjugation_IrregularAndNounHada()
+    public void ConjugationIrregularAndNounHada()
     {
         var listen = new KoreanVerb("듣다", digeutIrregular: true);
         Assert.Equal("듣습니다", listen.Conjugate(Tense.Present, Politeness.Formal, Negation.None));

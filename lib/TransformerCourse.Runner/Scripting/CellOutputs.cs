@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json.Nodes;
 
-namespace TransformerCourse.Runner;
+namespace TransformerCourse.Runner.Scripting;
 
 /// <summary>
 /// Everything one cell produced, collected as nbformat outputs (<c>stream</c>, <c>display_data</c>,
@@ -39,7 +39,7 @@ public sealed class CellOutputs
     {
         lock (gate)
         {
-            if (openStream is not null) openStream["text"] = Lines(openStreamText.ToString());
+            if (openStream is not null) openStream["text"] = NbformatText.Lines(openStreamText.ToString());
             return (JsonArray)outputs.DeepClone();
         }
     }
@@ -143,7 +143,7 @@ public sealed class CellOutputs
     private void CloseStream()
     {
         if (openStream is null) return;
-        openStream["text"] = Lines(openStreamText.ToString());
+        openStream["text"] = NbformatText.Lines(openStreamText.ToString());
         openStream = null;
         openStreamText.Clear();
     }
@@ -178,10 +178,8 @@ public sealed class CellOutputs
     private static JsonObject Data(IReadOnlyList<(string MimeType, string Value)> formatted)
     {
         var data = new JsonObject();
-        foreach (var (mime, value) in formatted) data[mime] = Lines(value);
+        foreach (var (mime, value) in formatted) data[mime] = NbformatText.Lines(value);
         return data;
     }
 
-    private static JsonArray Lines(string value) =>
-        new(NotebookCell.SplitLines(value).Select(l => (JsonNode)JsonValue.Create(l)!).ToArray());
 }
