@@ -22,4 +22,23 @@ public class GruCellTests
             return (cell.Forward(x, next), cell, [x, h]); // two steps, the second from the first
         }, "MatMul", "Sigmoid", "Tanh", "Mul");
     }
+
+    [Fact]
+    public void TheFusedStepIsTheSimdProjectionsAndOneGateNode()
+    {
+        var rng = new Rng(72);
+        var cell = new GruCell(3, 4, rng);
+        var x = Tensor.Randn(2, 3, rng);
+        var profile = new TransformerCourse.Autograd.Kernels.OpProfile(recordSequence: true);
+        Tensor.Profile = profile;
+        try
+        {
+            cell.Forward(x, Tensor.Zeros(2, 4, requiresGrad: true));
+        }
+        finally
+        {
+            Tensor.Profile = null;
+        }
+        Assert.Equal(["GruInput", "GruHidden", "GruCell"], profile.Sequence);
+    }
 }
