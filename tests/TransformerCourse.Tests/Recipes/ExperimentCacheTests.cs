@@ -81,7 +81,7 @@ public class ExperimentCacheTests
                 Assert.Equal(Enumerable.Range(1, result.Steps), steps.Distinct());  // this run's own lines, in order
                 var a = serial[i].Model.StateDict();
                 foreach (var (name, value) in parallel[i].Model.StateDict())
-                    Assert.True(value.Equals(a[name]), $"{kinds[i]}: parameter {name} differs when trained in parallel");
+                    Assert.True(value.Equals(a[name]), $"{kinds[i]}: {name} differs when trained in parallel");
             }
             Expect.ThrowsArgument(() => ExperimentCache.RunAll([parallel[0], parallel[0]]), "RunAll", "twice");
         }
