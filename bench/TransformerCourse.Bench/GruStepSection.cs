@@ -40,6 +40,7 @@ sealed class GruStepSection : IBenchSection
             int next = Warmup;
             Tensor? loss = null;
             var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+            var (pause, gen2) = (GC.GetTotalPauseDuration(), GC.CollectionCount(2));
             var wall = Stopwatch.StartNew();
             var profile = StepProfile.Run(kind, Steps,
                 ("zero grad", () => optimizer.ZeroGrad()),
@@ -49,8 +50,11 @@ sealed class GruStepSection : IBenchSection
                 ("Adam", () => optimizer.Step()));
             wall.Stop();
             var cpuMs = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds / Steps;
+            var pauseMs = (GC.GetTotalPauseDuration() - pause).TotalMilliseconds / Steps;
             md.AppendLine($"### {kind}: {wall.Elapsed.TotalMilliseconds / Steps:F1} ms wall, {cpuMs:F1} ms CPU per "
-                + $"step (profiled); loss of the last step {loss!.Item().ToString("R", CultureInfo.InvariantCulture)}");
+                + $"step (profiled), {pauseMs:F1} ms of it in GC pauses ({GC.CollectionCount(2) - gen2} gen-2 "
+                + $"collections in {Steps} steps); loss of the last step "
+                + loss!.Item().ToString("R", CultureInfo.InvariantCulture));
             md.AppendLine();
             md.Append(StepProfile.Report([profile]));
             md.AppendLine();

@@ -54,6 +54,11 @@ public static class NotebookProcess
             };
             start.ArgumentList.Add(typeof(NotebookProcess).Assembly.Location);
             start.ArgumentList.Add(ChildCommand);
+            // A 128 MB gen-0 budget: a training step's autograd graph (20–40 MB for notebooks 02–04) then dies young
+            // instead of being copied to older generations by collections in the middle of the step (GC pauses per
+            // GRU step 46 → 4 ms, bench/results/gru-profile.md). Numbers are unchanged; a value set by the user wins.
+            if (Environment.GetEnvironmentVariable("DOTNET_GCgen0size") is null)
+                start.Environment["DOTNET_GCgen0size"] = "0x8000000";
             using var process = Process.Start(start)
                 ?? throw new InvalidOperationException("could not start a course process to run " + request.Notebook);
             process.StandardInput.AutoFlush = true;

@@ -29,7 +29,7 @@ public enum LuongScore
 /// <para>Shapes: query s B×d_query; keys h (B·T)×d_key in the <see cref="SequenceBatch"/> layout; context B×d_key;
 /// weights B×T.</para>
 /// <para>Cost per score: Dot d, General d² (but W h can be computed once per sequence), Concat
-/// (d_query + d_key)·d_att.</para>
+/// (d_query + d_key)·d_att (but W_h h can be computed once per sequence: <see cref="ProjectKeys"/>).</para>
 /// </remarks>
 public sealed class LuongAttention : Module
 {
@@ -80,11 +80,27 @@ public sealed class LuongAttention : Module
     /// <summary>v (Concat only).</summary>
     public Linear? V { get; }
 
+    /// <summary>
+    /// What the scores need from the keys alone, computed once per batch and reused at every decoder step: W_h h
+    /// ((B·T)×d_att) for Concat; null for Dot and General (nothing to precompute).
+    /// </summary>
+    /// <param name="keys">h, (B·T)×d_key.</param>
+    public Tensor? ProjectKeys(Tensor keys)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        if (Score != LuongScore.Concat) return null;
+        if (keys.Cols != KeyDim)
+            throw new ArgumentException($"LuongAttention: keys are {keys.Shape}; need {KeyDim} columns.");
+        return keys.MatMul(W!.Weight.SliceCols(QueryDim, KeyDim), transposeOther: true);   // W_h h, (B·T)×a
+    }
+
     /// <summary>The scores e_bt = score(s_b, h_bt), B×T, before masking.</summary>
     /// <param name="query">s, B×d_query.</param>
     /// <param name="keys">h, (B·T)×d_key.</param>
     /// <param name="time">T.</param>
-    public Tensor Scores(Tensor query, Tensor keys, int time)
+    /// <param name="projectedKeys">Concat only: W_h h from <see cref="ProjectKeys"/> if already computed, else it
+    /// is computed here.</param>
+    public Tensor Scores(Tensor query, Tensor keys, int time, Tensor? projectedKeys = null)
     {
         ArgumentNullException.ThrowIfNull(query);
         ArgumentNullException.ThrowIfNull(keys);
@@ -94,12 +110,19 @@ public sealed class LuongAttention : Module
         if (time <= 0 || keys.Rows != query.Rows * time)
             throw new ArgumentException(
                 $"LuongAttention: query is {query.Shape} and keys {keys.Shape} with T={time}; need B×d and (B·T)×d.");
-        if (KernelSwitch.Fused) return FusedScores(query, keys, time); // the same numbers, fused
+        if (Score == LuongScore.Concat)
+        {
+            projectedKeys ??= ProjectKeys(keys)!;
+            if (projectedKeys.Rows != keys.Rows || projectedKeys.Cols != W!.Weight.Rows)
+                throw new ArgumentException($"LuongAttention: projected keys are {projectedKeys.Shape}; need " +
+                    $"{keys.Rows}×{W!.Weight.Rows} (W_h h for {keys.Shape} keys).");
+        }
+        if (KernelSwitch.Fused) return FusedScores(query, keys, time, projectedKeys); // the same numbers, fused
         return Score switch
         {
             LuongScore.Dot => Dot(query, keys, time),                                   // sᵀh
             LuongScore.General => Dot(query.MatMul(W!.Weight), keys, time),             // (sᵀW)·h
-            _ => ConcatScores(query, keys, time),                                        // vᵀ tanh(W [s; h])
+            _ => ConcatScores(query, projectedKeys!, time),                              // vᵀ tanh(W [s; h])
         };
     }
 
@@ -113,39 +136,37 @@ public sealed class LuongAttention : Module
     }
 
     /// <summary>e_bt = vᵀ tanh(W [s_b; h_bt]) = vᵀ tanh(W_s s_b + W_h h_bt), W = [W_s | W_h]
-    /// split by columns.</summary>
-    private Tensor ConcatScores(Tensor query, Tensor keys, int time)
+    /// split by columns; wh = W_h h, (B·T)×a.</summary>
+    private Tensor ConcatScores(Tensor query, Tensor wh, int time)
     {
         var ws = query.MatMul(W!.Weight.SliceCols(0, QueryDim), transposeOther: true);       // W_s s_b, B×a
-        var wh = keys.MatMul(W.Weight.SliceCols(QueryDim, KeyDim), transposeOther: true);    // W_h h_bt, (B·T)×a
-        var sequenceOfRow = Enumerable.Range(0, keys.Rows).Select(r => r / time).ToArray();
+        var sequenceOfRow = Enumerable.Range(0, wh.Rows).Select(r => r / time).ToArray();
         var hidden = (ws.GatherRows(sequenceOfRow) + wh).Tanh();                             // (B·T)×a
         return hidden.MatMul(V!.Weight, transposeOther: true).Reshape(query.Rows, time);      // B×T
     }
 
     /// <summary>The same scores, each as one autograd node with a hand-written backward.</summary>
-    private Tensor FusedScores(Tensor query, Tensor keys, int time) => Score switch
+    private Tensor FusedScores(Tensor query, Tensor keys, int time, Tensor? wh) => Score switch
     {
         LuongScore.Dot => RnnAttentionKernels.DotScores(query, keys, time),
         LuongScore.General => RnnAttentionKernels.DotScores(query.MatMul(W!.Weight), keys, time),
         _ => RnnAttentionKernels.AdditiveScores(
-            query.MatMul(W!.Weight.SliceCols(0, QueryDim), transposeOther: true),
-            keys.MatMul(W.Weight.SliceCols(QueryDim, KeyDim), transposeOther: true),
-            V!.Weight, time),
+            query.MatMul(W!.Weight.SliceCols(0, QueryDim), transposeOther: true), wh!, V!.Weight, time),
     };
 
     /// <summary>Attends from B queries over their sequences' keys.</summary>
     /// <param name="query">s, B×d_query.</param>
     /// <param name="keys">h, (B·T)×d_key; also the values that are averaged.</param>
     /// <param name="batch">B, T and the lengths (padded keys get weight 0).</param>
+    /// <param name="projectedKeys">Concat only: <see cref="ProjectKeys"/> of the keys, if already computed.</param>
     /// <returns>Context B×d_key and weights B×T.</returns>
-    public AttentionResult Forward(Tensor query, Tensor keys, SequenceBatch batch)
+    public AttentionResult Forward(Tensor query, Tensor keys, SequenceBatch batch, Tensor? projectedKeys = null)
     {
         ArgumentNullException.ThrowIfNull(batch);
         batch.CheckRows("LuongAttention", keys, "keys");
         if (query.Rows != batch.Batch)
             throw new ArgumentException($"LuongAttention: query is {query.Shape} but the batch has " +
                 $"B={batch.Batch} sequences; need one query row per sequence.");
-        return AttentionOps.Attend(Scores(query, keys, batch.Time), keys, batch);
+        return AttentionOps.Attend(Scores(query, keys, batch.Time, projectedKeys), keys, batch);
     }
 }

@@ -75,9 +75,16 @@ public sealed class Gru : Module
         if (initialReverse is not null && _backwardCell is null)
             throw new ArgumentException("Gru: an initial reverse state was given to a one-directional GRU.");
 
+        if (_backwardCell is null) return Run(_forwardCell, x, batch, time, lengths, reverse: false, initial);
+        // The two directions are independent chains of steps: with two cores, the backward one runs on a second
+        // thread. The numbers are the same (each direction's arithmetic does not depend on the thread); a profile
+        // (per thread) keeps both on this one.
+        var backward = Environment.ProcessorCount > 1 && Tensor.Profile is null
+            ? Task.Run(() => Run(_backwardCell, x, batch, time, lengths, reverse: true, initialReverse))
+            : null;
         var fwd = Run(_forwardCell, x, batch, time, lengths, reverse: false, initial);
-        if (_backwardCell is null) return fwd;
-        var bwd = Run(_backwardCell, x, batch, time, lengths, reverse: true, initialReverse);
+        var bwd = backward?.GetAwaiter().GetResult()
+            ?? Run(_backwardCell, x, batch, time, lengths, reverse: true, initialReverse);
         return new GruOutput(Tensor.ConcatCols(fwd.Outputs, bwd.Outputs), Tensor.ConcatCols(fwd.Final, bwd.Final));
     }
 

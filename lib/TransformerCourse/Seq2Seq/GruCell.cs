@@ -59,6 +59,7 @@ public sealed class GruCell : Module
     {
         if (x.Cols != InputSize)
             throw new ArgumentException($"GruCell: input is {x.Shape} but the cell expects {InputSize} features.");
+        if (KernelSwitch.Fused) return FusedLinear.Forward(x, WeightIh, BiasIh, op: "GruInput"); // one node
         return x.MatMul(WeightIh, transposeOther: true) + BiasIh;
     }
 
@@ -76,8 +77,9 @@ public sealed class GruCell : Module
                 $"B×{3 * HiddenSize} and B×{HiddenSize}.");
         if (keep is not null && keep.Count != h.Rows)
             throw new ArgumentException($"GruCell: keep has {keep.Count} entries for {h.Rows} rows.");
+        if (KernelSwitch.Fused) // the same numbers: W_hh h + b_hh and the gates as two nodes, SIMD products
+            return GruOps.Combine(inputGates, FusedLinear.Forward(h, WeightHh, BiasHh, op: "GruHidden"), h, keep);
         var gh = h.MatMul(WeightHh, transposeOther: true) + BiasHh;      // W_hh h + b_hh, B×3H
-        if (KernelSwitch.Fused) return GruOps.Combine(inputGates, gh, h, keep); // the same numbers, one node
         Tensor Gate(Tensor g, int i) => g.SliceCols(i * HiddenSize, HiddenSize); // i = 0 (r), 1 (z), 2 (n)
         var r = (Gate(inputGates, 0) + Gate(gh, 0)).Sigmoid();       // r  = σ(W_ir x + b_ir + W_hr h + b_hr)
         var z = (Gate(inputGates, 1) + Gate(gh, 1)).Sigmoid();       // z  = σ(W_iz x + b_iz + W_hz h + b_hz)

@@ -45,11 +45,15 @@ public sealed class LuongSeq2Seq : RecurrentSeq2Seq
     protected override Linear Output { get; }
 
     /// <inheritdoc/>
+    protected override Memory Prepare(Encoded encoded)
+        => base.Prepare(encoded) with { Keys = Attention.ProjectKeys(encoded.States) }; // W_h h once (concat)
+
+    /// <inheritdoc/>
     protected override (Tensor State, Tensor Features, Tensor? Weights) Advance(Memory memory, Tensor embedded,
         Tensor state)
     {
         var s = Cell.Forward(embedded, state);
-        var (context, weights) = Attention.Forward(s, memory.Encoded.States, memory.Layout);
+        var (context, weights) = Attention.Forward(s, memory.Encoded.States, memory.Layout, memory.Keys);
         var attentional = Wc.Forward(Tensor.ConcatCols(context, s)).Tanh();
         return (s, attentional, weights);
     }

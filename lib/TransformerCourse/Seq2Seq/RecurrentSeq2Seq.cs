@@ -12,7 +12,7 @@ namespace TransformerCourse.Seq2Seq;
 /// <param name="Encoded">The encoder's output.</param>
 /// <param name="Layout">B, S and the source lengths (attention gives padding weight 0).</param>
 /// <param name="Keys">A projection of the states computed once per batch (U·h_j for additive
-/// attention), or null.</param>
+/// attention, W_h·h_j for Luong's concat score), or null.</param>
 public sealed record Memory(Encoded Encoded, SequenceBatch Layout, Tensor? Keys)
 {
     /// <summary>The memory of the given sources only (rows may repeat): the rows of the states and of the keys

@@ -72,6 +72,37 @@ public class LuongAttentionTests
     }
 
     [Fact]
+    public void ConcatKeysProjectedOnceServeTwoStepsWithFiniteDifferenceGradients()
+    {
+        var rng = new Rng(44);
+        var att = new LuongAttention(LuongScore.Concat, 3, 4, rng, attentionDim: 5);
+        var s1 = Gen.Param(2, 3, rng, "s1");
+        var s2 = Gen.Param(2, 3, rng, "s2");
+        var h = Gen.Param(2 * 3, 4, rng, "h");
+        var batch = new SequenceBatch(2, 3, [3, 2]);
+        var wh = att.ProjectKeys(h)!;
+        Assert.Equal((6, 5), (wh.Rows, wh.Cols));
+        Expect.Close(att.Scores(s1, h, 3).Data, att.Scores(s1, h, 3, wh).Data, 0, "scores with W_h h given");
+        Expect.Gradients(() =>
+        {
+            var keys = att.ProjectKeys(h)!;                                   // once, as a decoder does
+            return att.Forward(s1, h, batch, keys).Output + att.Forward(s2, h, batch, keys).Output;
+        }, att.Parameters().Append(s1).Append(s2).Append(h).ToArray());
+    }
+
+    [Fact]
+    public void OnlyConcatHasKeysToProjectAndWrongOnesAreRefused()
+    {
+        var rng = new Rng(45);
+        var h = Tensor.Randn(6, 3, rng);
+        Assert.Null(new LuongAttention(LuongScore.Dot, 3, 3, rng).ProjectKeys(h));
+        Assert.Null(new LuongAttention(LuongScore.General, 3, 3, rng).ProjectKeys(h));
+        var concat = new LuongAttention(LuongScore.Concat, 3, 3, rng, attentionDim: 2);
+        Expect.ThrowsArgument(() => concat.Scores(Tensor.Randn(2, 3, rng), h, 3, Tensor.Randn(6, 3, rng)),
+            "projected keys", "6×3", "6×2");
+    }
+
+    [Fact]
     public void DotNeedsEqualSizes() =>
         Expect.ThrowsArgument(() => new LuongAttention(LuongScore.Dot, 3, 4, new Rng(1)), "d_query = d_key", "3", "4");
 

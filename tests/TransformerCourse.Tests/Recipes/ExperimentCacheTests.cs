@@ -1,4 +1,6 @@
+using System.Globalization;
 using TransformerCourse.Recipes;
+using TransformerCourse.Tests.Support;
 using TransformerCourse.Training;
 
 namespace TransformerCourse.Tests.Recipes;
@@ -50,6 +52,42 @@ public class ExperimentCacheTests
         {
             Environment.SetEnvironmentVariable("COURSE_MODEL_CACHE", saved);
             if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void ExperimentsTrainedSideBySideHaveTheNumbersOfOneAfterAnother()
+    {
+        var saved = Environment.GetEnvironmentVariable("COURSE_MODEL_CACHE");
+        Environment.SetEnvironmentVariable("COURSE_MODEL_CACHE", "off");
+        try
+        {
+            Experiment Make(string kind) => Experiment.Create("copy", kind, seed: 3, scale: 0.01,
+                sizes: s => s with { EncoderHidden = 8, DecoderHidden = 16, Attention = 8 });
+            string[] kinds = ["luong-concat", "bahdanau"];
+            var serial = kinds.Select(Make).ToList();
+            var serialResults = serial.Select(e => ExperimentCache.Run(e).Result).ToList();
+            var parallel = kinds.Select(Make).ToList();
+            var outcomes = ExperimentCache.RunAll(parallel, p => $"step {p.Step} loss {p.Loss:R}");
+            for (int i = 0; i < kinds.Length; i++)
+            {
+                var (result, fromCache, log) = outcomes[i];
+                Assert.False(fromCache);
+                Assert.Equal(kinds[i], result.ModelKind);
+                Assert.Equal(serialResults[i].Test, result.Test);
+                Assert.Equal(serialResults[i].History.Select(h => (h.Step, h.TrainLoss, h.ValidLoss, h.ExactMatch)),
+                    result.History.Select(h => (h.Step, h.TrainLoss, h.ValidLoss, h.ExactMatch)));
+                var steps = log.Select(line => int.Parse(line.Split(' ')[1], CultureInfo.InvariantCulture));
+                Assert.Equal(Enumerable.Range(1, result.Steps), steps.Distinct());  // this run's own lines, in order
+                var a = serial[i].Model.StateDict();
+                foreach (var (name, value) in parallel[i].Model.StateDict())
+                    Assert.True(value.Equals(a[name]), $"{kinds[i]}: {name} differs when trained in parallel");
+            }
+            Expect.ThrowsArgument(() => ExperimentCache.RunAll([parallel[0], parallel[0]]), "RunAll", "twice");
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("COURSE_MODEL_CACHE", saved);
         }
     }
 }

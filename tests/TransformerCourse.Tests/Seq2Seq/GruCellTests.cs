@@ -1,4 +1,5 @@
 using TransformerCourse.Autograd;
+using TransformerCourse.Autograd.Kernels;
 using TransformerCourse.Seq2Seq;
 using TransformerCourse.Tests.Fixtures;
 using TransformerCourse.Tests.Support;
@@ -41,5 +42,24 @@ public class GruCellTests
         Expect.Close(f.Matrix("grad_input.h"), h.Grad!, Tol, "∂h");
         foreach (var p in cell.NamedParameters())
             Expect.Close(f.Matrix("grad." + p.Name), p.Value.Grad!, Tol, "∂" + p.Name);
+    }
+
+    [Fact]
+    public void TheFusedStepIsTheSimdProjectionsAndOneGateNode()
+    {
+        var rng = new Rng(72);
+        var cell = new GruCell(3, 4, rng);
+        var x = Tensor.Randn(2, 3, rng);
+        var profile = new OpProfile(recordSequence: true);
+        Tensor.Profile = profile;
+        try
+        {
+            cell.Forward(x, Tensor.Zeros(2, 4, requiresGrad: true));
+        }
+        finally
+        {
+            Tensor.Profile = null;
+        }
+        Assert.Equal(["GruInput", "GruHidden", "GruCell"], profile.Sequence);
     }
 }

@@ -1,5 +1,6 @@
 using MathNet.Numerics.LinearAlgebra;
 using TransformerCourse.Autograd;
+using TransformerCourse.Autograd.Kernels;
 using TransformerCourse.Seq2Seq;
 using TransformerCourse.Tests.Fixtures;
 using TransformerCourse.Tests.Support;
@@ -89,6 +90,35 @@ public class GruTests
             var o = gru.Forward(x, 2, [3, 2]);
             return Tensor.ConcatRows(o.Outputs, o.Final);
         }, [.. inputs]);
+    }
+
+    [Fact]
+    public void TwoDirectionsOnTwoThreadsGiveTheNumbersOfOne()
+    {
+        // With a profile set, Forward runs both directions on the calling thread; without, the backward direction
+        // runs on a second thread when there are two cores. Outputs and gradients must agree to the last bit.
+        (Matrix<double> Out, Matrix<double>[] Grads) Run(bool profiled)
+        {
+            var rng = new Rng(6);
+            var gru = new Gru(3, 4, rng, bidirectional: true);
+            var x = Tensor.Randn(3 * 7, 3, rng, requiresGrad: true);
+            Tensor.Profile = profiled ? new OpProfile() : null;
+            try
+            {
+                var o = gru.Forward(x, 3, [7, 2, 5]);
+                var y = Tensor.ConcatRows(o.Outputs, o.Final);
+                y.Mul(y).Sum().Backward();
+                return (y.Data, [x.Grad!, .. gru.Parameters().Select(p => p.Grad!)]);
+            }
+            finally
+            {
+                Tensor.Profile = null;
+            }
+        }
+        var (one, oneGrads) = Run(profiled: true);
+        var (two, twoGrads) = Run(profiled: false);
+        Expect.Close(one, two, 0, "outputs");
+        for (int i = 0; i < oneGrads.Length; i++) Expect.Close(oneGrads[i], twoGrads[i], 0, $"gradient {i}");
     }
 
     [Fact]
