@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using TransformerCourse.Runner;
 
 namespace TransformerCourse.Cli;
@@ -52,6 +53,12 @@ public static class NotebookProcess
                 RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true,
                 UseShellExecute = false, StandardOutputEncoding = Encoding.UTF8, StandardErrorEncoding = Encoding.UTF8,
             };
+            start.ArgumentList.Add("exec");
+            if (ChildDependencies() is { } deps)
+            {
+                start.ArgumentList.Add("--depsfile");
+                start.ArgumentList.Add(deps);
+            }
             start.ArgumentList.Add(typeof(NotebookProcess).Assembly.Location);
             start.ArgumentList.Add(ChildCommand);
             // A 128 MB gen-0 budget: a training step's autograd graph (20–40 MB for notebooks 02–04) then dies young
@@ -84,6 +91,51 @@ public static class NotebookProcess
             {
                 // a temporary folder left behind is harmless
             }
+        }
+    }
+
+    /// <summary>
+    /// The child's dependency manifest, <c>course.notebook.deps.json</c> beside course.dll: <c>course</c>'s own
+    /// (course.deps.json) without the course's assemblies (every project it references but the runner); null if
+    /// course.dll has no manifest or the folder is read-only. <c>course</c> references the library (its train command
+    /// uses it), so its folder holds a TransformerCourse.dll of its own, and .NET binds a name to the application's
+    /// assemblies before any other file: with course.deps.json, a cell's <c>typeof(Rng)</c> would come from that copy,
+    /// not from the notebook's <c>#r "../lib/bin/TransformerCourse.dll"</c>, which the parent has just rebuilt.
+    /// Without them the names fall through to the runner's <c>#r</c> resolution, as in the kernel, whose folder has
+    /// no copy. (It lies beside course.dll because .NET looks for the application's files beside the manifest.)
+    /// </summary>
+    public static string? ChildDependencies()
+    {
+        var self = typeof(NotebookProcess).Assembly.Location;
+        var own = Path.ChangeExtension(self, ".deps.json");
+        if (!File.Exists(own)) return null;
+        var keep = new[] { Path.GetFileNameWithoutExtension(self), typeof(NotebookRunner).Assembly.GetName().Name };
+        var manifest = JsonNode.Parse(File.ReadAllText(own))!.AsObject();
+        var libraries = manifest["libraries"] as JsonObject ?? new JsonObject();
+        var dropped = libraries.Where(l => l.Value?["type"]?.GetValue<string>() == "project")
+            .Select(l => l.Key.Split('/')[0]).Except(keep).ToHashSet();
+        var targets = (manifest["targets"] as JsonObject)?.Select(t => t.Value).OfType<JsonObject>() ?? [];
+        foreach (var section in targets.Append(libraries))
+        {
+            // Entries are "Name/Version"; a target's entry lists its dependencies by name.
+            foreach (var (library, entry) in section.ToList())
+            {
+                if (dropped.Contains(library.Split('/')[0])) section.Remove(library);
+                else if (entry?["dependencies"] is JsonObject dependencies)
+                    foreach (var name in dependencies.Select(d => d.Key).Where(dropped.Contains).ToList())
+                        dependencies.Remove(name);
+            }
+        }
+        var path = Path.Combine(Path.GetDirectoryName(self)!, "course.notebook.deps.json");
+        var text = manifest.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
+        try
+        {
+            if (!File.Exists(path) || File.ReadAllText(path) != text) AtomicFile.WriteAllText(path, text);
+            return path;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;     // a read-only install: the child binds to course's own copies
         }
     }
 

@@ -42,25 +42,31 @@ public class ReferencedProjectsTests
         Assert.Null(ReferencedProjects.ProjectFor(Path.Combine(TestPaths.TempDir(), "bin", "Nowhere.dll")));
 
     [Fact]
-    public async Task AnEditedDisplayFileShowsUpInTheNextCourseRun()
+    public async Task AnEditedLibraryFileShowsUpInTheNextCourseRunLoadedFromLibBin()
     {
         // A copy of the library's and display helpers' sources: course run builds them there and fills the copy's
-        // lib/bin/. The display helpers, because the course command carries its own TransformerCourse.dll (its train
-        // command uses the library) and the runner's cells bind to that copy; `dotnet run --project
-        // lib/TransformerCourse.Cli`, README's command, rebuilds that copy itself.
+        // lib/bin/. The course command carries a TransformerCourse.dll of its own (its train command uses the
+        // library); a cell must still bind to the copy's lib/bin/TransformerCourse.dll, the file the notebook #r's.
         var sandbox = TestPaths.SandboxWithSources("TransformerCourse", "TransformerCourse.Display");
-        var probe = Path.Combine(sandbox, "lib", "TransformerCourse.Display", "Probe.cs");
+        var probe = Path.Combine(sandbox, "lib", "TransformerCourse", "Probe.cs");
         var notebooks = Directory.CreateDirectory(Path.Combine(sandbox, "notebooks")).FullName;
         var notebook = TestPaths.WriteNotebook(notebooks, "probe.ipynb",
             "#r \"../lib/bin/TransformerCourse.dll\"\n#r \"../lib/bin/TransformerCourse.Display.dll\"",
-            "Console.WriteLine(TransformerCourse.Display.Probe.Text);");
+            "Console.WriteLine(TransformerCourse.Probe.Text);",
+            "foreach (var type in new[] { typeof(TransformerCourse.Rng), typeof(TransformerCourse.Display.Plots) })\n" +
+            "    Console.WriteLine(\"loaded from \" + type.Assembly.Location);");
+        var libBin = Path.Combine(sandbox, "lib", "bin");
 
         WriteProbe(probe, "first build");
         var (exit, output) = await RunCourse("run", notebook, "--out", TestPaths.TempDir());
         Assert.True(exit == 0, output);
         Assert.Contains("first build\n", output);
         Assert.Equal(["MathNet.Numerics.dll", "TransformerCourse.Display.dll", "TransformerCourse.dll"],
-            Directory.EnumerateFiles(Path.Combine(sandbox, "lib", "bin"), "*.dll").Select(Path.GetFileName).Order());
+            Directory.EnumerateFiles(libBin, "*.dll").Select(Path.GetFileName).Order());
+        var loaded = output.Split('\n').Where(l => l.StartsWith("loaded from ", StringComparison.Ordinal))
+            .Select(l => l["loaded from ".Length..].Trim()).ToList();
+        Assert.Equal([Path.Combine(libBin, "TransformerCourse.dll"), Path.Combine(libBin,
+            "TransformerCourse.Display.dll")], loaded);
 
         WriteProbe(probe, "second build");
         (exit, output) = await RunCourse("run", notebook, "--out", TestPaths.TempDir());
@@ -70,9 +76,9 @@ public class ReferencedProjectsTests
     }
 
     private static void WriteProbe(string path, string text) => File.WriteAllText(path, $$"""
-        namespace TransformerCourse.Display;
+        namespace TransformerCourse;
 
-        /// <summary>Written by the test that edits a file of the display helpers.</summary>
+        /// <summary>Written by the test that edits a file of the library.</summary>
         public static class Probe
         {
             /// <summary>What this build says.</summary>

@@ -193,6 +193,7 @@ public class MultiHeadAttentionTests
 
     /// <summary>What the readable path runs: projections, Q_h K_hᵀ, softmax, · V_h, heads concatenated.</summary>
     private static readonly string[] PaperOps = ["MatMul", "SliceCols", "Softmax", "ConcatCols"];
+    private static readonly string[] FusedOps = ["FusedAttention"];
 
     private static (MultiHeadAttention Mha, Tensor Query, Tensor Memory) Setup(ulong seed, int tq = 5, int tk = 4,
         bool bias = true, RotaryEmbedding? rotary = null, double dropout = 0.0)
@@ -217,7 +218,7 @@ public class MultiHeadAttentionTests
             var (mha, x, _) = Setup(3);
             var batch = new SequenceBatch(2, 5, padded ? [3, 5] : null);
             return (mha.SelfAttention(x, batch, causal), mha, [x]);
-        }, PaperOps);
+        }, PaperOps, FusedOps);
     }
 
     [Fact]
@@ -227,7 +228,7 @@ public class MultiHeadAttentionTests
         {
             var (mha, x, memory) = Setup(4);
             return (mha.CrossAttention(x, memory, new SequenceBatch(2, 4, [2, 4])), mha, [x, memory]);
-        }, PaperOps);
+        }, PaperOps, FusedOps);
     }
 
     [Fact]
@@ -240,7 +241,7 @@ public class MultiHeadAttentionTests
             var additive = Tensor.Randn(5, 4, new Rng(7)).Data;
             var mask = new AttentionMask(keyLengths: [3, 4], additive: additive);
             return (mha.Forward(x, memory, value, 2, mask), mha, [x, memory, value]);
-        }, PaperOps);
+        }, PaperOps, FusedOps);
     }
 
     [Fact]
@@ -251,7 +252,7 @@ public class MultiHeadAttentionTests
             var (mha, x, _) = Setup(8, rotary: new RotaryEmbedding(4), dropout: 0.3);
             mha.Train();
             return (mha.SelfAttention(x, new SequenceBatch(2, 5, [5, 4]), causal: true), mha, [x]);
-        }, [.. PaperOps, "RotaryEmbedding", "Mul"]);
+        }, [.. PaperOps, "RotaryEmbedding", "Mul"], FusedOps);
     }
 
     [Fact]
@@ -412,7 +413,7 @@ public class MultiHeadAttentionTests
             var mask = new AttentionMask(keyLengths: [3, 5], additive: Tensor.Randn(5, 5, new Rng(8)).Data);
             var apart = mha.Forward(self, memory, x, 2, mask);
             return (apart, mha, [x, memory]);
-        }, PaperOps);
+        }, PaperOps, FusedOps);
     }
 
     // ---- the online-softmax option: the same layer, tiled attention per sequence and head -----------------------

@@ -18,7 +18,7 @@ public class LayerNormTests
             var x = Tensor.Randn(5, 6, rng, requiresGrad: true);
             x.Data.MapIndexedInplace((i, _, v) => v * (i + 1) + 3 * i);                        // rows of other μ, σ²
             return (ln.Forward(x), ln, [x]);
-        }, "RowSums", "Sub", "Square", "Sqrt", "Div", "Mul", "Add");
+        }, ["RowSums", "Sub", "Square", "Sqrt", "Div", "Mul", "Add"], ["LayerNorm"]);
 
     [Theory]
     [InlineData(true)]

@@ -19,7 +19,7 @@ public class LinearTests
             var linear = new Linear(5, 3, rng, bias);
             var x = Tensor.Randn(7, 5, rng, requiresGrad: true);
             return (linear.Forward(x), linear, [x]);
-        }, bias ? ["MatMul", "Add"] : ["MatMul"]);
+        }, bias ? ["MatMul", "Add"] : ["MatMul"], ["Linear"]);
     }
 
     [Fact]

@@ -23,7 +23,7 @@ public class GruCellTests
             var gates = cell.InputGates(x);
             var next = cell.Step(gates, h, someRowsFinished ? [true, false, true] : null);
             return (cell.Forward(x, next), cell, [x, h]); // two steps, the second from the first
-        }, "MatMul", "Sigmoid", "Tanh", "Mul");
+        }, ["MatMul", "Sigmoid", "Tanh", "Mul"], ["GruCell"]);
     }
 
     [Fact]

@@ -7,8 +7,9 @@ namespace TransformerCourse.Tests.Support;
 /// <summary>
 /// Runs a computation once with the fused kernels and once on the readable path (<see cref="KernelSwitch.Fused"/>) and
 /// asserts that both give the same output and the same gradients of every tensor that needs one, and that they are
-/// two different computations: the recorded operation sequences differ and the readable run contains the operations
-/// the paper names (so a readable branch made unreachable, <c>true || KernelSwitch.Fused</c>, fails here).
+/// two different computations: the recorded operation sequences differ, the readable run contains the operations
+/// the paper names (so a readable branch made unreachable, <c>true || KernelSwitch.Fused</c>, fails here) and, where
+/// named, the fused run the module's own kernels (so does a fused branch made unreachable).
 /// </summary>
 public static class BothPaths
 {
@@ -21,15 +22,29 @@ public static class BothPaths
     /// the output and the tensors whose gradients are compared. The output is back-propagated with a fixed seed.
     /// </summary>
     public static void AssertSame(string what, Func<(Tensor Output, IReadOnlyList<Tensor> Inputs)> run,
-        params string[] readableOps)
+        params string[] readableOps) => AssertSame(what, run, readableOps, []);
+
+    /// <summary>
+    /// The same, and the fused run contains <paramref name="fusedOps"/>, the module's own kernels: a fused branch made
+    /// unreachable (<c>false &amp;&amp; KernelSwitch.Fused</c>) fails here even where the layers inside it still
+    /// switch, so that the two runs differ anyway.
+    /// </summary>
+    public static void AssertSame(string what, Func<(Tensor Output, IReadOnlyList<Tensor> Inputs)> run,
+        string[] readableOps, string[] fusedOps)
     {
         Assert.True(readableOps.Length > 0, $"{what}: name the operations the readable path must run");
-        var (fusedOps, readableSequence) = AssertSameNumbers(what, run);
-        Assert.False(fusedOps.SequenceEqual(readableSequence),
-            $"{what}: the fused and the readable path ran the same operations ({string.Join(", ", fusedOps)})");
-        var missing = readableOps.Where(op => !readableSequence.Contains(op)).ToList();
-        Assert.True(missing.Count == 0, $"{what}: the readable path never ran {string.Join(", ", missing)}; it ran " +
-            string.Join(", ", readableSequence));
+        var (fusedSequence, readableSequence) = AssertSameNumbers(what, run);
+        Assert.False(fusedSequence.SequenceEqual(readableSequence),
+            $"{what}: the fused and the readable path ran the same operations ({string.Join(", ", fusedSequence)})");
+        AssertRan(what, "readable", readableOps, readableSequence);
+        AssertRan(what, "fused", fusedOps, fusedSequence);
+    }
+
+    private static void AssertRan(string what, string path, string[] expected, IReadOnlyList<string> sequence)
+    {
+        var missing = expected.Where(op => !sequence.Contains(op)).ToList();
+        Assert.True(missing.Count == 0, $"{what}: the {path} path never ran {string.Join(", ", missing)}; it ran " +
+            string.Join(", ", sequence));
     }
 
     /// <summary>
@@ -54,13 +69,17 @@ public static class BothPaths
 
     /// <summary>The same for a module: its parameters' gradients are compared besides the inputs'.</summary>
     public static void AssertSame(string what, Func<(Tensor Output, global::TransformerCourse.Nn.Module Module,
-        Tensor[] Inputs)> run, params string[] readableOps) =>
+        Tensor[] Inputs)> run, params string[] readableOps) => AssertSame(what, run, readableOps, []);
+
+    /// <summary>The same for a module, with the fused run's kernels named too.</summary>
+    public static void AssertSame(string what, Func<(Tensor Output, global::TransformerCourse.Nn.Module Module,
+        Tensor[] Inputs)> run, string[] readableOps, string[] fusedOps) =>
         AssertSame(what, () =>
         {
             var (output, module, inputs) = run();
             IReadOnlyList<Tensor> all = [.. inputs, .. module.Parameters()];
             return (output, all);
-        }, readableOps);
+        }, readableOps, fusedOps);
 
     private static (Matrix<double> Output, List<Matrix<double>?> Grads, IReadOnlyList<string> Ops) Run(
         Func<(Tensor Output, IReadOnlyList<Tensor> Inputs)> run, bool fused)

@@ -23,7 +23,7 @@ public class PositionwiseFeedForwardTests
             var ffn = new PositionwiseFeedForward(6, 10, rng, activation, dropout);
             var x = Tensor.Randn(8, 6, rng, requiresGrad: true);
             return (ffn.Forward(x), ffn, [x]);
-        }, "MatMul", "Add", activation.ToString());
+        }, ["MatMul", "Add", activation.ToString()], ["PositionwiseFeedForward.linear1"]);
     }
 
     [Theory]
