@@ -1,5 +1,6 @@
 using MathNet.Numerics.LinearAlgebra.Double;
 using MathNet.Numerics.LinearAlgebra;
+using TransformerCourse.Autograd;
 using TransformerCourse.Tests.Fixtures;
 using TransformerCourse.Tests.Support;
 using static TransformerCourse.Tests.Fixtures.FixtureModules;
@@ -54,7 +55,7 @@ public class SoftmaxFunctionsTests
         // Σ).
         var near = SoftmaxFunctions.Log(V(2, -0.5, 0.5, 1.75));
         var far = SoftmaxFunctions.Log(V(-1e4 + 2, -1e4 - 0.5, -1e4 + 0.5, -1e4 + 1.75));
-        var tensor = new TransformerCourse.Autograd.Tensor(far.ToRowMatrix()).LogSoftmax().Data.Row(0);
+        var tensor = new Tensor(far.ToRowMatrix()).LogSoftmax().Data.Row(0);
         Expect.Close(near, far, 2e-16);
         Expect.Close(near, tensor, 2e-16);
     }

@@ -2,6 +2,7 @@ using System.Globalization;
 using Spectre.Console;
 using TransformerCourse.Data;
 using TransformerCourse.Generation;
+using TransformerCourse.Native;
 using TransformerCourse.Recipes;
 using TransformerCourse.Training;
 using TransformerCourse.Visualization;
@@ -45,7 +46,7 @@ public sealed class TrainCommand : ICourseCommand
     private static int Train(TrainSettings settings, IAnsiConsole console, CancellationToken cancel)
     {
         // Native BLAS when the machine has it (OpenBLAS, MKL); otherwise MathNet's managed code. Either way, say which.
-        console.WriteLine(TransformerCourse.Native.Acceleration.Enable().ToString());
+        console.WriteLine(Acceleration.Enable().ToString());
         string task = settings.Task;
         var experiment = Experiment.Create(task, settings.Model!, settings.Seed, settings.Scale);
         var options = experiment.Options;
@@ -298,7 +299,7 @@ public sealed class TrainCommand : ICourseCommand
 
     private static int Heads(CourseTask task, int seed, IAnsiConsole console, CancellationToken cancel)
     {
-        console.WriteLine(TransformerCourse.Native.Acceleration.Enable().ToString());
+        console.WriteLine(Acceleration.Enable().ToString());
         console.WriteLine(task.Data);
         // These runs take seconds and keep no checkpoint: Ctrl+C cannot stop them between steps; a second one ends it.
         using var hint = cancel.Register(() =>

@@ -4,12 +4,12 @@ using TransformerCourse.Display;
 
 namespace TransformerCourse.Notebooks.Tests.Display;
 
-/// <summary>How the course's values show once <c>TransformerCourse.Display.Notebook.Setup()</c> has
+/// <summary>How the course's values show once <c>Notebook.Setup()</c> has
 /// registered the formatters.</summary>
 [Collection("formatters")]
 public class FormattersTests
 {
-    public FormattersTests() => TransformerCourse.Display.Notebook.Setup();
+    public FormattersTests() => Notebook.Setup();
 
     [Fact]
     public void AMatrixShowsItsShapeAndRowsAsHtmlAndText()
@@ -75,7 +75,7 @@ public class FormattersTests
     [Fact]
     public void TheSetupOutputCarriesPlotlyJsOnceAsAGlobal()
     {
-        var html = TransformerCourse.Display.Notebook.Setup().ToDisplayString("text/html");
+        var html = Notebook.Setup().ToDisplayString("text/html");
 
         Assert.Matches(@"plotly\.js v2\.\d+\.\d+", html);
         Assert.Contains("}).call(window, undefined, undefined, undefined);", html);   // no AMD/CommonJS module

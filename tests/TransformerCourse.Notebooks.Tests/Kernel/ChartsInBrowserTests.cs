@@ -1,5 +1,6 @@
 using System.Text;
 using Microsoft.Playwright;
+using TransformerCourse.Display;
 
 namespace TransformerCourse.Notebooks.Tests.Kernel;
 
@@ -38,9 +39,9 @@ public class ChartsInBrowserTests
     [Fact]
     public async Task AChartWithoutPlotlyJsSaysWhichCellToRun()
     {
-        TransformerCourse.Display.Notebook.Setup();
+        Notebook.Setup();
         var chart = TransformerCourse.Display.Plots.Line("t", "x", "y", [0.0, 1.0], [1.0, 2.0]);
-        var html = TransformerCourse.Display.PlotlyOffline.ChartHtml(chart);
+        var html = PlotlyOffline.ChartHtml(chart);
         var (drawn, errors) = await OpenAsync(Page([html]), "no-loader", text: true);
         Assert.Empty(errors);
         Assert.Equal(0, drawn.Drawn);

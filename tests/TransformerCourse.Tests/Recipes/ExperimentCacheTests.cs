@@ -1,6 +1,7 @@
 using System.Globalization;
 using TransformerCourse.Recipes;
 using TransformerCourse.Tests.Support;
+using TransformerCourse.Tests.Training;
 using TransformerCourse.Training;
 
 namespace TransformerCourse.Tests.Recipes;
@@ -9,7 +10,7 @@ namespace TransformerCourse.Tests.Recipes;
 /// The experiment cache: an identical experiment is trained once and then loaded, with the same result and weights; a
 /// different seed is a different experiment. Uses a temporary COURSE_MODEL_CACHE folder, restored afterwards.
 /// </summary>
-[Collection(TransformerCourse.Tests.Training.ModelCacheCollection.Name)]
+[Collection(ModelCacheCollection.Name)]
 public class ExperimentCacheTests
 {
     [Fact]

@@ -1,4 +1,5 @@
 using TransformerCourse.Data;
+using TransformerCourse.Recipes.KoEn;
 using TransformerCourse.Recipes;
 using TransformerCourse.Training;
 
@@ -21,7 +22,7 @@ public class HeadsOnTopTests
     {
         var (_, _, result) = HeadsOnTop.TrainNegationClassifier(steps: 100);
         // The baseline is scored on test: always answering the class commonest in training, counted here by hand.
-        var splits = TransformerCourse.Recipes.KoEn.KoEnDataset.Create();
+        var splits = KoEnDataset.Create();
         var trainNegated = splits.Train.Count(p => HeadsOnTop.Negated(p) == 1);
         var commoner = 2 * trainNegated >= splits.Train.Count ? 1 : 0;
         var expected = splits.Test.Count(p => HeadsOnTop.Negated(p) == commoner) / (double)splits.Test.Count;

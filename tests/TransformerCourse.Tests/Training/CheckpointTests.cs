@@ -1,4 +1,5 @@
 using TransformerCourse.Data;
+using TransformerCourse.IO;
 using TransformerCourse.Optim;
 using TransformerCourse.Seq2Seq;
 using TransformerCourse.Training;
@@ -65,7 +66,7 @@ public class CheckpointTests
         var path = Path.Combine(Path.GetTempPath(), $"tc-model-{Guid.NewGuid():N}.safetensors");
         try
         {
-            TransformerCourse.IO.SafeTensors.SaveCheckpoint(path, model, optimizer, 0);
+            SafeTensors.SaveCheckpoint(path, model, optimizer, 0);
             var ex = Assert.Throws<InvalidDataException>(() => Checkpoint.Load(path, model, optimizer, trainer));
             Assert.Contains("metadata has no", ex.Message);
         }
@@ -125,7 +126,7 @@ public class CheckpointTests
             {
                 ["epoch"] = "two", ["batch_in_epoch"] = "0", ["history"] = "[]",
             };
-            TransformerCourse.IO.SafeTensors.SaveCheckpoint(path, model, optimizer, 0, meta);
+            SafeTensors.SaveCheckpoint(path, model, optimizer, 0, meta);
             var (_, fresh, freshOptimizer) = Make(encoder, 1);
             var freshTrainer = new Trainer(fresh, freshOptimizer);
             var before = fresh.StateDict();
@@ -137,7 +138,7 @@ public class CheckpointTests
 
             meta["epoch"] = "1";
             meta["history"] = "{not json";
-            TransformerCourse.IO.SafeTensors.SaveCheckpoint(path, model, optimizer, 0, meta);
+            SafeTensors.SaveCheckpoint(path, model, optimizer, 0, meta);
             ex = Assert.Throws<InvalidDataException>(() => Checkpoint.Load(path, fresh, freshOptimizer, freshTrainer));
             Assert.Contains("history is not valid JSON", ex.Message);
             foreach (var (name, value) in fresh.StateDict()) Assert.True(before[name].Equals(value), name);

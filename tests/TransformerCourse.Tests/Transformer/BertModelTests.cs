@@ -1,6 +1,7 @@
 using MathNet.Numerics.LinearAlgebra;
 using TransformerCourse.Attention;
 using TransformerCourse.Autograd;
+using TransformerCourse.Nn;
 using TransformerCourse.Tests.Support;
 using TransformerCourse.Transformer;
 
@@ -78,7 +79,7 @@ public class BertModelTests
     {
         var model = new BertModel(11, 2, Tiny with { EncoderLayers = 1 }, new Rng(6));
         var batch = new SequenceBatch(2, 3, [3, 2]);
-        var weights = Tensor.Constant(TransformerCourse.Nn.Init.Normal(2, 8, 0, 1, new Rng(7)).Data);
+        var weights = Tensor.Constant(Init.Normal(2, 8, 0, 1, new Rng(7)).Data);
         int[] ids = [2, 5, 3, 2, 4, 0];
         var picked = model.NamedParameters().Where(p => p.Name is "embeddings.token_type_embeddings.weight"
             or "encoder.layers.0.linear1.weight" or "pooler.dense.bias" or "embeddings.LayerNorm.weight")

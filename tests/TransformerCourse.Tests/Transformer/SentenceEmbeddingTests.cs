@@ -1,6 +1,7 @@
 using MathNet.Numerics.LinearAlgebra;
 using TransformerCourse.Attention;
 using TransformerCourse.Autograd;
+using TransformerCourse.Nn;
 using TransformerCourse.Tests.Support;
 using TransformerCourse.Transformer;
 
@@ -29,8 +30,8 @@ public class SentenceEmbeddingTests
     public void GradientsMatchFiniteDifferences()
     {
         var rng = new Rng(11);
-        var h = TransformerCourse.Nn.Init.Normal(6, 3, 0, 1, rng);
-        var weights = Tensor.Constant(TransformerCourse.Nn.Init.Normal(2, 3, 0, 1, rng).Data);
+        var h = Init.Normal(6, 3, 0, 1, rng);
+        var weights = Tensor.Constant(Init.Normal(2, 3, 0, 1, rng).Data);
         var batch = new SequenceBatch(2, 3, [3, 1]);
         Expect.Gradients(() => SentenceEmbedding.Of(h, batch).Mul(weights).Sum(), h);
     }

@@ -18,14 +18,14 @@ public class Seq2SeqTransformerGenerationTests
     private static Seq2SeqTransformer Model(int seed) =>
         new(11, 13, EncoderTests.Small with { EncoderLayers = 1 }, new Rng((ulong)seed));
 
-    private static Seq2SeqBatch Batch() =>
+    private static Seq2SeqBatch TwoPairs() =>
         Seq2SeqBatch.Create([new([4, 5, 6, 7], [5, 6, 9]), new([8, 4], [7, 12])], [0, 1]);
 
     [Fact]
     public void LogitsScoreEveryTargetPositionOverTheTargetVocabulary()
     {
         var model = Model(1);
-        var batch = Batch();
+        var batch = TwoPairs();
         var logits = model.Logits(batch);
         Assert.Equal(13, model.TargetVocabSize);
         Assert.Equal((batch.Size * batch.DecoderInput.Time, 13), (logits.Rows, logits.Cols));
@@ -37,7 +37,7 @@ public class Seq2SeqTransformerGenerationTests
     public void StepwiseDecodingAgreesWithTeacherForcing()
     {
         var model = Model(2);
-        var batch = Batch();
+        var batch = TwoPairs();
         using var noGrad = Tensor.NoGrad();
         var logp = model.Logits(batch).LogSoftmax().Data;
         var teacherCross = Enumerable.Range(0, 2).Select(b => model.CrossAttention[^1]!.MeanOverHeads(b)).ToList();
@@ -61,7 +61,7 @@ public class Seq2SeqTransformerGenerationTests
     public void StepAttentionIsAMeanOverHeadsOverRealSourceTokens()
     {
         var model = Model(3);
-        var source = Batch().Source;
+        var source = TwoPairs().Source;
         using var noGrad = Tensor.NoGrad();
         var step = model.Step(model.Start(source), [1, 1]);
         var attention = step.Attention!;
@@ -79,7 +79,7 @@ public class Seq2SeqTransformerGenerationTests
     {
         var model = Model(4);
         using var noGrad = Tensor.NoGrad();
-        var first = model.Step(model.Start(Batch().Source), [1, 1]);
+        var first = model.Step(model.Start(TwoPairs().Source), [1, 1]);
         var full = model.Step(first.State, [5, 7]);
         var picked = first.State.Select([1, 0, 1]);
         Assert.Equal([1, 0, 1], picked.Sources);
@@ -95,10 +95,10 @@ public class Seq2SeqTransformerGenerationTests
     {
         var model = Model(5);
         using var noGrad = Tensor.NoGrad();
-        var state = model.Start(Batch().Source);
+        var state = model.Start(TwoPairs().Source);
         Expect.ThrowsArgument(() => model.Step(state, [1, 1, 1]), "Step: 3 previous tokens for 2 hypotheses.");
         var gru = new GruSeq2Seq(new Seq2SeqSizes(11, 13, 3, 3, 4, 3), new Rng(5));
-        Expect.ThrowsArgument(() => model.Step(gru.Start(Batch().Source), [1, 1]),
+        Expect.ThrowsArgument(() => model.Step(gru.Start(TwoPairs().Source), [1, 1]),
             "Step: the state was not made by this model.");
         Assert.Throws<ArgumentNullException>(() => model.Start(null!));
         Assert.Throws<ArgumentNullException>(() => model.Logits(null!));
@@ -115,7 +115,7 @@ public class Seq2SeqTransformerGenerationTests
         var config = CachedDecodingTests.Config with { NormFirst = normFirst, Positional = kind, MaxLength = 16 };
         var model = new Seq2SeqTransformer(11, 13, config, new Rng(21));
         ((Linear)model.Generator).Bias!.Data[0, Vocabulary.Eos] -= 2;           // longer outputs: more steps compared
-        var sources = global::TransformerCourse.Data.Batch.Pad([[4, 5, 6, 7, 8], [9, 4], [10, 6, 5]]);
+        var sources = Batch.Pad([[4, 5, 6, 7, 8], [9, 4], [10, 6, 5]]);
         var runs = new[] { true, false }.Select(useCache =>
         {
             model.UseCache = useCache;
@@ -139,13 +139,13 @@ public class Seq2SeqTransformerGenerationTests
     {
         var model = Model(6);
         using var noGrad = Tensor.NoGrad();
-        var start = model.Step(model.Start(Batch().Source), [1, 1]).State;
+        var start = model.Step(model.Start(TwoPairs().Source), [1, 1]).State;
         var once = model.Step(start, [5, 7]);
         var twice = model.Step(start, [5, 7]);                                   // its cache has grown meanwhile
         Expect.Close(once.LogProbs, twice.LogProbs, 0, "log p of the same step");
         var next = model.Step(once.State, [6, 6]);
         model.UseCache = false;
-        var uncached = model.Step(model.Step(model.Step(model.Start(Batch().Source), [1, 1]).State, [5, 7]).State,
+        var uncached = model.Step(model.Step(model.Step(model.Start(TwoPairs().Source), [1, 1]).State, [5, 7]).State,
             [6, 6]);
         Expect.Close(uncached.LogProbs, next.LogProbs, 1e-12, "log p after three steps");
     }
