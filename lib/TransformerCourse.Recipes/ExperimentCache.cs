@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.ExceptionServices;
 using TransformerCourse.Training;
 
 namespace TransformerCourse.Recipes;
@@ -61,7 +62,7 @@ public static class ExperimentCache
         {
             // Report the first failed experiment in the order given, with its own exception.
             var failed = runs.First(t => t.IsFaulted).Exception!.InnerException!;
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(failed).Throw();
+            ExceptionDispatchInfo.Capture(failed).Throw();
         }
         return runs.Select((t, i) => (t.Result.Result, t.Result.FromCache, (IReadOnlyList<string>)logs[i])).ToList();
     }
